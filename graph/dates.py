@@ -1,0 +1,242 @@
+"""EDTF dates -> bounds with precision, and honest comparisons under imprecision.
+
+A date written at month precision (``2014-12``) means *some time* in that month, not all of
+it. Each end of an event is therefore a range of possible instants, and comparisons answer
+"certainly", "certainly not" or "undecided" instead of guessing.
+
+Instants with an offset (``2014-12-16T01:00:00+03:00``) are compared with each other in UTC.
+Dates without a time of day are local calendar dates ("floating"), so when one side is
+floating both sides are compared on their local wall clocks.
+
+>>> d = parse_date("2014-12")
+>>> d.begin, d.end, d.begin_precision
+(datetime.date(2014, 12, 1), datetime.date(2014, 12, 31), 'month')
+>>> sorted(possible_allen_relations(parse_date("2014-12-15"), parse_date("2014-12-16")))
+['before']
+>>> "before" in possible_allen_relations(parse_date("2014-12"), parse_date("2014-12-16"))
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+import edtf
+
+from graph.errors import DateError
+
+Precision = Literal["year", "month", "day", "second"]
+
+_MICRO = dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The possible instants of one end of an event: ``earliest`` .. ``latest`` (inclusive).
+
+    Both are naive wall-clock datetimes; ``offset`` is set only for instants written with a
+    UTC offset, and then applies to both.
+    """
+
+    earliest: dt.datetime
+    latest: dt.datetime
+    offset: dt.timedelta | None = None
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """A parsed EDTF date: strict bounds, their precision, qualifiers and the original text."""
+
+    edtf: str
+    begin: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    begin_precision: Precision
+    end_precision: Precision
+    approximate: bool = False
+    uncertain: bool = False
+
+    @property
+    def start(self) -> Endpoint:
+        """Possible instants at which the event starts."""
+        return _endpoint(self.begin, self.begin_precision)
+
+    @property
+    def finish(self) -> Endpoint:
+        """Possible instants at which the event ends."""
+        return _endpoint(self.end, self.end_precision)
+
+
+def parse_date(text: str) -> EventDate:
+    """Parse an EDTF string into an :class:`EventDate`.
+
+    Supported: day, month and year dates, ``~``/``?``/``%`` qualifiers, intervals of those, and
+    date-times with seconds (an offset or ``Z`` is kept). Raises :class:`DateError` otherwise.
+
+    >>> parse_date("2014-07-29/2014-08-01").end
+    datetime.date(2014, 8, 1)
+    >>> parse_date("2014-12-16T01:00:00+03:00").begin.isoformat()
+    '2014-12-16T01:00:00+03:00'
+    >>> parse_date("2014-13-01")
+    Traceback (most recent call last):
+    ...
+    graph.errors.DateError: '2014-13-01' is not a valid EDTF date
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise DateError("a date is required (EDTF, e.g. 2014-12-16, 2014-12, 1998)")
+    text = text.strip()
+    try:
+        parsed = edtf.parse_edtf(text)
+    except Exception as exc:  # the parser raises several unrelated types on bad input
+        raise DateError(f"{text!r} is not a valid EDTF date") from exc
+    if "/" in text:
+        first, _, second = text.partition("/")
+        begin, begin_precision = _single(first, parsed.lower, text)
+        end, end_precision = _single(second, parsed.upper, text)
+        if _endpoint(begin, begin_precision).earliest > _endpoint(end, end_precision).latest:
+            raise DateError(f"{text!r}: the interval ends before it begins")
+    else:
+        begin, begin_precision = _single(text, parsed, text)
+        end, end_precision = begin, begin_precision
+    return EventDate(
+        edtf=text,
+        begin=begin,
+        end=_last_day(end, end_precision),
+        begin_precision=begin_precision,
+        end_precision=end_precision,
+        approximate=any(c in text for c in "~%"),
+        uncertain=any(c in text for c in "?%"),
+    )
+
+
+def _single(part: str, obj: object, text: str) -> tuple[dt.date | dt.datetime, Precision]:
+    """Bounds anchor and precision of one side of an EDTF string (a date or date-time)."""
+    kind = type(obj).__name__
+    if kind == "UncertainOrApproximate":
+        obj = obj.date  # type: ignore[attr-defined]
+        kind = type(obj).__name__
+    if kind == "DateAndTime":
+        core = part.rstrip("~?%")
+        try:
+            value = dt.datetime.fromisoformat(core.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise DateError(f"{text!r}: cannot read the time of day") from exc
+        return value, "second"
+    if kind != "Date" or getattr(obj, "precision", None) not in ("year", "month", "day"):
+        raise DateError(
+            f"{text!r}: only day, month and year dates, date-times and intervals of them "
+            f"are supported (got EDTF {kind})"
+        )
+    struct = obj.lower_strict()  # type: ignore[attr-defined]
+    if struct.tm_year < 1:
+        raise DateError(f"{text!r}: years before 1 CE are not supported")
+    return dt.date(struct.tm_year, struct.tm_mon, struct.tm_mday), obj.precision  # type: ignore
+
+
+def _last_day(begin: dt.date | dt.datetime, precision: Precision) -> dt.date | dt.datetime:
+    """Last day (or the instant itself) of the period that starts at ``begin``."""
+    if isinstance(begin, dt.datetime) or precision == "day":
+        return begin
+    if precision == "year":
+        return dt.date(begin.year, 12, 31)
+    next_month = dt.date(begin.year + begin.month // 12, begin.month % 12 + 1, 1)
+    return next_month - dt.timedelta(days=1)
+
+
+def _endpoint(value: dt.date | dt.datetime, precision: Precision) -> Endpoint:
+    """Possible instants of an endpoint written as ``value`` at ``precision``."""
+    if isinstance(value, dt.datetime):
+        naive = value.replace(tzinfo=None)
+        return Endpoint(naive, naive, value.utcoffset())
+    if precision == "year":
+        first = dt.date(value.year, 1, 1)
+        last = dt.date(value.year, 12, 31)
+    elif precision == "month":
+        first = dt.date(value.year, value.month, 1)
+        last = _last_day(first, "month")
+    else:
+        first = last = value  # type: ignore[assignment]
+    start = dt.datetime.combine(first, dt.time())
+    stop = dt.datetime.combine(last, dt.time()) + dt.timedelta(days=1) - _MICRO
+    return Endpoint(start, stop)
+
+
+def _pair(x: Endpoint, y: Endpoint) -> tuple[dt.datetime, dt.datetime, dt.datetime, dt.datetime]:
+    """Bounds of ``x`` and ``y`` on one comparable clock (UTC if both have offsets)."""
+    if x.offset is not None and y.offset is not None:
+        return (
+            x.earliest - x.offset,
+            x.latest - x.offset,
+            y.earliest - y.offset,
+            y.latest - y.offset,
+        )
+    return x.earliest, x.latest, y.earliest, y.latest
+
+
+def can_be_less(x: Endpoint, y: Endpoint) -> bool:
+    """True if some instant of ``x`` can be earlier than some instant of ``y``."""
+    x_lo, _, _, y_hi = _pair(x, y)
+    return x_lo < y_hi
+
+
+def can_be_equal(x: Endpoint, y: Endpoint) -> bool:
+    """True if ``x`` and ``y`` can be the same instant."""
+    x_lo, x_hi, y_lo, y_hi = _pair(x, y)
+    return x_lo <= y_hi and y_lo <= x_hi
+
+
+def starts_certainly_after(a: EventDate, b: EventDate) -> bool:
+    """True if ``a`` certainly starts after ``b`` starts, whatever the imprecision.
+
+    >>> starts_certainly_after(parse_date("2014-12-16"), parse_date("2014-12-15"))
+    True
+    >>> starts_certainly_after(parse_date("2014-12-16"), parse_date("2014-12"))
+    False
+    """
+    return not can_be_less(a.start, b.start) and not can_be_equal(a.start, b.start)
+
+
+# Allen's 13 relations as conditions on endpoints: (x, op, y) with x, y in
+# as/ae (A's start/end) and bs/be (B's), op "<" or "=". Interval properness (as < ae) is part of
+# the relations that need it, so that instants get the relation points really have.
+_ALLEN: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "before": (("ae", "<", "bs"),),
+    "meets": (("as", "<", "ae"), ("ae", "=", "bs"), ("bs", "<", "be")),
+    "overlaps": (("as", "<", "bs"), ("bs", "<", "ae"), ("ae", "<", "be")),
+    "starts": (("as", "=", "bs"), ("ae", "<", "be")),
+    "during": (("bs", "<", "as"), ("ae", "<", "be")),
+    "finishes": (("bs", "<", "as"), ("ae", "=", "be")),
+    "equals": (("as", "=", "bs"), ("ae", "=", "be")),
+    "after": (("be", "<", "as"),),
+    "met_by": (("bs", "<", "be"), ("be", "=", "as"), ("as", "<", "ae")),
+    "overlapped_by": (("bs", "<", "as"), ("as", "<", "be"), ("be", "<", "ae")),
+    "started_by": (("as", "=", "bs"), ("be", "<", "ae")),
+    "contains": (("as", "<", "bs"), ("be", "<", "ae")),
+    "finished_by": (("as", "<", "bs"), ("ae", "=", "be")),
+}
+
+ALLEN_RELATIONS: tuple[str, ...] = tuple(_ALLEN)
+
+
+def possible_allen_relations(a: EventDate, b: EventDate) -> frozenset[str]:
+    """Allen relations of ``a`` to ``b`` that the dates, with their precision, allow.
+
+    One element means the relation is decided. Each endpoint comparison is checked on its own,
+    so the set may be a little larger than the exact one, never smaller.
+
+    >>> sorted(possible_allen_relations(parse_date("1998"), parse_date("2014-12-16")))
+    ['before']
+    >>> hike = parse_date("2014-12-16T01:00:00+03:00")
+    >>> sorted(possible_allen_relations(hike, hike))
+    ['equals']
+    """
+    ends = {"as": a.start, "ae": a.finish, "bs": b.start, "be": b.finish}
+    result = set()
+    for name, conditions in _ALLEN.items():
+        if all(
+            can_be_less(ends[x], ends[y]) if op == "<" else can_be_equal(ends[x], ends[y])
+            for x, op, y in conditions
+        ):
+            result.add(name)
+    return frozenset(result)

@@ -1,0 +1,83 @@
+"""Domain errors raised by :mod:`graph`.
+
+Every error the library raises on purpose derives from :class:`EkgError`; the service maps
+each class to one HTTP status in a single table, and the CLI prints ``Error: <detail>``.
+
+::
+
+    EkgError
+    ├── DataError               events.yaml cannot be turned into a dataset
+    │   └── ValidationError     one or more problems, each with file:line
+    ├── DateError               a string is not a usable EDTF date
+    ├── StoreError              the triple store cannot be opened, loaded or read
+    └── QueryError              a SPARQL query is rejected
+        └── QuerySyntaxError    ... because it does not parse (line/column when known)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EkgError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    @property
+    def detail(self) -> str:
+        """What the user should know or change, in one message."""
+        return str(self)
+
+
+class DataError(EkgError):
+    """The events file cannot be read as a dataset (missing file, not YAML, ...)."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One validation problem, located in a source file."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ValidationError(DataError):
+    """The events file has problems; ``problems`` lists every one, in file order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"{count} {noun} in the events data; nothing was built")
+
+    def __str__(self) -> str:
+        lines = [super().__str__(), *(str(p) for p in self.problems)]
+        return "\n".join(lines)
+
+    @property
+    def detail(self) -> str:
+        return self.args[0]
+
+
+class DateError(EkgError):
+    """A date string is not valid EDTF, or uses a feature the model does not support."""
+
+
+class StoreError(EkgError):
+    """The triple store cannot be opened, loaded or read."""
+
+
+class QueryError(EkgError):
+    """A SPARQL query is rejected before or during evaluation."""
+
+
+class QuerySyntaxError(QueryError):
+    """A SPARQL query does not parse; ``line`` and ``column`` are 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column

@@ -1,0 +1,128 @@
+"""Read a YAML file into plain Python values that remember their line numbers.
+
+Hand-edited data needs errors that point at a line, so mappings and sequences come back as
+:class:`LocatedDict` / :class:`LocatedList`, which carry the 1-based line of the node and of
+each key or item. The loader is stricter than PyYAML's default in ways that protect curated
+data:
+
+- dates stay strings (``2014-12-16`` is EDTF text, not a ``datetime.date``);
+- only ``true``/``false`` are booleans (``no`` -- Norway -- stays a string);
+- a duplicate key is a problem, not a silent overwrite.
+
+>>> data, problems = parse_yaml("a: 1\\nwhen: 2014-12-16\\nflag: no\\na: 2\\n", "x.yaml")
+>>> data["when"], data["flag"], data.key_lines["when"]
+('2014-12-16', 'no', 2)
+>>> [str(p) for p in problems]
+["x.yaml:4: duplicate key 'a' (first at line 1)"]
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from graph.errors import Problem
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_BOOL = "tag:yaml.org,2002:bool"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class LocatedDict(dict):
+    """A mapping with the line of its node (``line``) and of each key (``key_lines``)."""
+
+    line: int = 0
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.key_lines: dict[str, int] = {}
+
+    def line_of(self, key: str) -> int:
+        """Line of ``key`` if present, else the line of the mapping itself."""
+        return self.key_lines.get(key, self.line)
+
+
+class LocatedList(list):
+    """A sequence with the line of its node (``line``) and of each item (``item_lines``)."""
+
+    def __init__(self, line: int = 0) -> None:
+        super().__init__()
+        self.line = line
+        self.item_lines: list[int] = []
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    problems: list[Problem]
+    file_name: str
+
+
+# Copy the resolver table before editing it: it is a class attribute shared with PyYAML.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, _TIMESTAMP)]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
+    loader.flatten_mapping(node)
+    result = LocatedDict(node.start_mark.line + 1)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str):
+            key = str(key)
+        if key in result:
+            first = result.key_lines[key]
+            loader.problems.append(
+                Problem(loader.file_name, line, f"duplicate key {key!r} (first at line {first})")
+            )
+            continue
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = line
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(node.start_mark.line + 1)
+    for item in node.value:
+        result.append(loader.construct_object(item, deep=True))
+        result.item_lines.append(item.start_mark.line + 1)
+    return result
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def parse_yaml(text: str | bytes, file_name: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document; return its located value and the problems found.
+
+    A syntax error is returned as a single problem at its line, with ``None`` as the value.
+
+    >>> parse_yaml("a: [1, 2\\n", "bad.yaml")[1][0].line
+    2
+    """
+    loader = _Loader(text)
+    loader.problems = []
+    loader.file_name = file_name
+    try:
+        value = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        return None, [Problem(file_name, line, f"YAML syntax error: {message}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(file_name, 1, f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [Problem(file_name, 1, "YAML document is nested too deeply")]
+    finally:
+        loader.dispose()
+    return value, loader.problems

@@ -1,0 +1,30 @@
+"""Thin Flask adapters over :mod:`graph`. :func:`create_app` is the one place the app is built."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from graph.pipeline import build_knowledge_graph
+from service import errors, meta
+from service.config import load_config
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: load and validate the events file, build the store, register routes.
+
+    ``overrides`` replaces configuration values (``DATA``, ``BACKEND``, ``STORE``); invalid
+    data raises :class:`graph.errors.ValidationError` here, before anything is served.
+    """
+    app = Flask(__name__)
+    app.config.update(load_config())
+    app.config.update(overrides or {})
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["ekg"] = build_knowledge_graph(
+        app.config["DATA"], app.config["BACKEND"], app.config["STORE"]
+    )
+    errors.register_error_handlers(app)
+    app.register_blueprint(meta.bp)
+    return app

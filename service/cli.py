@@ -1,0 +1,177 @@
+"""The ``ekg`` command line: validate, build, export, query, serve.
+
+Domain errors print ``Error: <detail>`` on stderr and exit with status 1; ``validate`` first
+prints every problem as ``events.yaml:<line>: <message>``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+from rdflib import Graph
+from waitress import serve as waitress_serve
+
+from graph import vocab
+from graph.errors import EkgError, ValidationError
+from graph.events import load_dataset
+from graph.pipeline import build_knowledge_graph
+from graph.results import to_csv, to_json_text, to_table, to_tsv
+from graph.store import BACKENDS, EXPORT_FORMATS, OxigraphStore, Store
+from service import create_app
+
+DATA_OPTION = click.option(
+    "--data",
+    "data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="events.yaml",
+    envvar="EKG_DATA",
+    show_default=True,
+    help="The events file.",
+)
+BACKEND_OPTION = click.option(
+    "--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True
+)
+
+
+def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn domain errors into ``Error: ...`` on stderr and exit status 1."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ValidationError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"Error: {exc.detail}", err=True)
+            sys.exit(1)
+        except EkgError as exc:
+            click.echo(f"Error: {exc.detail}", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(package_name="ekg")
+def main() -> None:
+    """Event timeline knowledge graph: curated events -> RDF with causal links."""
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@DATA_OPTION
+@domain_errors
+def validate(file: Path | None, data: Path) -> None:
+    """Check an events file and report every problem at once (FILE defaults to --data)."""
+    dataset = load_dataset(file or data)
+    click.echo(
+        f"{(file or data).name}: OK ({len(dataset.events)} events, {len(dataset.links)} links, "
+        f"{len(dataset.claims)} claims)"
+    )
+
+
+@main.command()
+@DATA_OPTION
+@BACKEND_OPTION
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write an on-disk oxigraph store to this directory (replaced atomically).",
+)
+@domain_errors
+def build(data: Path, backend: str, store_dir: Path | None) -> None:
+    """Validate the events file and build the store; print counts and the time taken."""
+    built = build_knowledge_graph(data, backend, store_dir)
+    counts = ", ".join(f"{value} {name}" for name, value in built.counts().items())
+    where = f" in {store_dir}" if store_dir else " in memory"
+    click.echo(f"built {counts} with {backend}{where} in {built.seconds:.2f} s")
+
+
+@main.command()
+@DATA_OPTION
+@BACKEND_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl", show_default=True
+)
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="File to write.")
+@domain_errors
+def export(data: Path, backend: str, fmt: str, output: Any) -> None:
+    """Write the whole graph as Turtle, N-Triples, JSON-LD or TriG."""
+    built = build_knowledge_graph(data, backend)
+    output.write(built.store.serialize(fmt))
+
+
+@main.command()
+@click.argument("sparql")
+@DATA_OPTION
+@BACKEND_OPTION
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Query an existing on-disk store instead of building one from --data.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+)
+@domain_errors
+def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: str) -> None:
+    """Run a SPARQL query (use @FILE to read it from a file) and print the result."""
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    store: Store = (
+        OxigraphStore(store_dir, read_only=True)
+        if store_dir
+        else build_knowledge_graph(data, backend).store
+    )
+    result = store.query(sparql)
+    if result.kind == "graph":
+        click.echo(result.graph().serialize(format="turtle"), nl=False)
+        return
+    render = {"json": to_json_text, "csv": to_csv, "tsv": to_tsv}.get(fmt)
+    if render is not None:
+        click.echo(render(result), nl=fmt == "json")
+        return
+    namespaces = Graph(bind_namespaces="none").namespace_manager
+    for prefix, namespace in vocab.PREFIXES.items():
+        namespaces.bind(prefix, namespace)
+    click.echo(to_table(result, namespaces))
+
+
+@main.command()
+@DATA_OPTION
+@BACKEND_OPTION
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the oxigraph store on disk in this directory.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="EKG_HOST")
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), envvar="EKG_PORT"
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@domain_errors
+def serve(
+    data: Path, backend: str, store_dir: Path | None, host: str, port: int, threads: int
+) -> None:
+    """Build the graph and serve it over HTTP with waitress (loopback by default)."""
+    app = create_app({"DATA": str(data), "BACKEND": backend, "STORE": store_dir})
+    counts = app.extensions["ekg"].counts()
+    click.echo(
+        f"serving {counts['events']} events, {counts['triples']} triples on http://{host}:{port}/",
+        err=True,
+    )
+    waitress_serve(app, host=host, port=port, threads=threads)

@@ -1,0 +1,124 @@
+"""The ``ekg`` command: exit codes and exact output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from service.cli import main
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_validate_ok(runner, tiny_path):
+    result = runner.invoke(main, ["validate", str(tiny_path)])
+    assert result.exit_code == 0
+    assert result.output == "tiny.yaml: OK (4 events, 3 links, 2 claims)\n"
+
+
+def test_validate_prints_every_problem(runner, tmp_path, tiny_path):
+    bad = tmp_path / "events.yaml"
+    lines = tiny_path.read_text(encoding="utf-8").splitlines()
+    lane = lines.index("    lane: markets")
+    confidence = lines.index("    confidence: 0.75")
+    lines[lane], lines[confidence] = "    lane: market", "    confidence: 7.5"
+    bad.write_text("\n".join(lines), encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"events.yaml:{lane + 1}: 'lane': unknown lane 'market'",
+        f"events.yaml:{confidence + 1}: confidence 7.5 is outside 0..1",
+        "Error: 2 problems in the events data; nothing was built",
+    ]
+
+
+def test_missing_file_is_an_error(runner, tmp_path):
+    result = runner.invoke(main, ["validate", str(tmp_path / "none.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: cannot read ")
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "rdflib"])
+def test_build_reports_counts(runner, tiny_path, backend):
+    result = runner.invoke(main, ["build", "--data", str(tiny_path), "--backend", backend])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(
+        f"built 4 events, 3 links, 2 claims, 164 triples with {backend} in memory in "
+    )
+
+
+def test_build_on_disk_then_query_it(runner, tiny_path, tmp_path):
+    store = tmp_path / "store"
+    assert (
+        runner.invoke(main, ["build", "--data", str(tiny_path), "--store", str(store)]).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }",
+        ],
+    )
+    assert result.exit_code == 0
+    assert result.stdout_bytes == b"n\r\n4\r\n"  # SPARQL CSV ends lines with CRLF
+
+
+def test_query_table(runner, tiny_path):
+    result = runner.invoke(
+        main,
+        ["query", "--data", str(tiny_path), "SELECT ?e WHERE { ?e sem:hasActor ?a } ORDER BY ?e"],
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "e",
+        "-" * 45,
+        "<http://example.org/ekg/id/event/opec-no-cut>",
+        "<http://example.org/ekg/id/event/rate-hike>",
+    ]
+
+
+def test_query_json_is_sparql_results(runner, tiny_path):
+    result = runner.invoke(
+        main, ["query", "--data", str(tiny_path), "--format", "json", "ASK { ?a faro:causes ?b }"]
+    )
+    assert json.loads(result.output) == {"head": {}, "boolean": True}
+
+
+def test_query_construct_prints_turtle(runner, tiny_path):
+    result = runner.invoke(
+        main, ["query", "--data", str(tiny_path), "CONSTRUCT WHERE { ?a faro:causes ?b }"]
+    )
+    assert result.exit_code == 0
+    assert "faro:causes" in result.output
+
+
+def test_query_syntax_error(runner, tiny_path):
+    result = runner.invoke(main, ["query", "--data", str(tiny_path), "SELECT WHERE {"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: SPARQL syntax error")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "marker"),
+    [("ttl", b"@prefix"), ("nt", b"<http"), ("jsonld", b"@id"), ("trig", b"@prefix")],
+)
+def test_export_formats(runner, tiny_path, fmt, marker):
+    result = runner.invoke(main, ["export", "--data", str(tiny_path), "--format", fmt])
+    assert result.exit_code == 0
+    assert marker in result.stdout_bytes
+
+
+def test_export_rejects_unknown_format(runner, tiny_path):
+    result = runner.invoke(main, ["export", "--data", str(tiny_path), "--format", "xml"])
+    assert result.exit_code == 2

@@ -1,0 +1,262 @@
+"""Loading and validation: one test per kind of problem, each asserting ``file:line``."""
+
+from __future__ import annotations
+
+import textwrap
+from decimal import Decimal
+
+import pytest
+
+from graph.errors import DataError, ValidationError
+from graph.events import load_dataset, parse_dataset
+
+VALID = textwrap.dedent(
+    """\
+    dataset: {id: mini, title: Mini, base: "http://example.org/ekg/id/"}
+    lanes: [{id: oil, label: Oil}, {id: markets, label: Markets}]
+    event_types: [{id: move, label: Move}]
+    quantity_kinds: [{id: price, label: Price}]
+    actors: [{id: opec, label: OPEC, kind: organization}]
+    places: [{id: vienna, label: Vienna}]
+    publications: [{id: seed-article, title: Article, date: 2014-12-16~}]
+    events:
+      - id: first
+        label: First
+        type: move
+        date: 2014-11-27
+        lane: oil
+        actors: [opec]
+        place: vienna
+        sources:
+          - {url: "https://a.example/1", title: A, publisher: P}
+      - id: second
+        label: Second
+        type: move
+        date: 2014-12
+        lane: markets
+        quantities:
+          - {kind: price, value: 61.85, unit: usd-per-barrel}
+        sources: ["https://a.example/1"]
+    links:
+      - id: first-second
+        cause: first
+        effect: second
+        kind: causes
+        confidence: 0.9
+        status: supported
+        sources: ["https://a.example/1"]
+    claims:
+      - id: c1
+        text: Oil is at $60
+        verdict: opinion
+        stated_in: seed-article
+    """
+)
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ValidationError) as info:
+        parse_dataset(text, "events.yaml")
+    return [str(p) for p in info.value.problems]
+
+
+def edit(old: str, new: str) -> str:
+    assert old in VALID, old
+    return VALID.replace(old, new, 1)
+
+
+def test_valid_minimal_file_loads():
+    dataset = parse_dataset(VALID)
+    assert [e.id for e in dataset.events] == ["first", "second"]
+    assert dataset.events[1].quantities[0].value == Decimal("61.85")
+    assert dataset.links[0].sources == dataset.events[0].sources  # bare URL resolved
+    assert dataset.events[0].line == 9
+
+
+def test_real_and_tiny_files_load(tiny, real):
+    assert len(tiny.events) == 4
+    assert len(real.events) >= 45
+
+
+def test_yaml_syntax_error_has_line():
+    assert problems(edit("lane: markets", "lane: [markets")) == [
+        "events.yaml:23: YAML syntax error: while parsing a flow sequence "
+        "did not find expected ',' or ']'"
+    ]
+
+
+def test_duplicate_yaml_key():
+    assert problems(edit("    lane: oil\n", "    lane: oil\n    lane: markets\n")) == [
+        "events.yaml:14: duplicate key 'lane' (first at line 13)"
+    ]
+
+
+def test_unknown_reference():
+    assert problems(edit("lane: markets", "lane: oi1")) == [
+        "events.yaml:22: 'lane': unknown lane 'oi1'"
+    ]
+
+
+def test_unknown_event_in_link():
+    assert problems(edit("effect: second", "effect: secnd")) == [
+        "events.yaml:29: 'effect': unknown event 'secnd'"
+    ]
+
+
+def test_duplicate_id():
+    assert problems(edit("- id: second", "- id: first")) == [
+        "events.yaml:18: duplicate id 'first' (first at line 9)",
+        "events.yaml:29: 'effect': unknown event 'second'",
+    ]
+
+
+def test_bad_edtf():
+    assert problems(edit("date: 2014-12\n", "date: 2014-13\n")) == [
+        "events.yaml:21: 'date': '2014-13' is not a valid EDTF date"
+    ]
+
+
+def test_confidence_out_of_range():
+    assert problems(edit("confidence: 0.9", "confidence: 1.5")) == [
+        "events.yaml:31: confidence 1.5 is outside 0..1"
+    ]
+
+
+def test_missing_source():
+    assert problems(edit('    sources: ["https://a.example/1"]\nlinks', "links")) == [
+        "events.yaml:18: event: at least one source is required"
+    ]
+
+
+def test_empty_source_list():
+    text = edit('    sources: ["https://a.example/1"]\nlinks', "    sources: []\nlinks")
+    assert problems(text) == ["events.yaml:18: event: at least one source is required"]
+
+
+def test_bare_source_url_must_be_defined():
+    assert problems(
+        edit('sources: ["https://a.example/1"]\nclaims', 'sources: ["https://b.example/"]\nclaims')
+    ) == ["events.yaml:33: source 'https://b.example/' is not given in full anywhere in the file"]
+
+
+def test_conflicting_source_metadata():
+    text = edit(
+        '    sources: ["https://a.example/1"]\nlinks',
+        '    sources: [{url: "https://a.example/1", title: B, publisher: P}]\nlinks',
+    )
+    assert problems(text) == [
+        "events.yaml:25: source https://a.example/1 has another title or publisher at line 17"
+    ]
+
+
+def test_unknown_kind():
+    assert problems(edit("kind: causes", "kind: caused")) == [
+        "events.yaml:30: unknown kind 'caused' (expected one of: causes, enables, prevents, "
+        "contributes_to, correlates_with, similar_to)"
+    ]
+
+
+def test_unknown_unit():
+    assert problems(edit("unit: usd-per-barrel", "unit: dollars")).__len__() == 1
+    assert problems(edit("unit: usd-per-barrel", "unit: dollars"))[0].startswith(
+        "events.yaml:24: unknown unit 'dollars'"
+    )
+
+
+def test_unknown_field_is_a_typo():
+    assert problems(
+        edit("    type: move\n    date: 2014-11-27", "    type: move\n    dtae: 2014-11-27")
+    ) == [
+        "events.yaml:9: event: missing required field 'date'",
+        "events.yaml:12: event: unknown field 'dtae' (known: actors, date, description, id, "
+        "label, lane, part_of, place, quantities, sources, tags, type)",
+    ]
+
+
+def test_cause_after_effect_respects_precision():
+    text = edit("date: 2014-11-27", "date: 2015-01-02")
+    assert problems(text) == [
+        "events.yaml:27: link 'first-second': cause 'first' (2015-01-02) starts after its effect "
+        "'second' (2014-12)"
+    ]
+    # Same month: the month-precision effect may start after the cause, so no error.
+    parse_dataset(edit("date: 2014-11-27", "date: 2014-12-31"))
+
+
+def test_contested_link_may_run_backwards():
+    text = edit("date: 2014-11-27", "date: 2015-01-02").replace(
+        "status: supported", "status: contested"
+    )
+    parse_dataset(text)
+
+
+def test_cycle_of_causes_links():
+    text = edit(
+        "claims:",
+        textwrap.dedent("""\
+          - id: second-first
+            cause: second
+            effect: first
+            kind: enables
+            confidence: 0.5
+            status: contested
+            sources: ["https://a.example/1"]
+        claims:"""),
+    )
+    assert problems(text) == ["events.yaml:27: causal links form a cycle: first -> second -> first"]
+
+
+def test_self_link():
+    assert problems(edit("effect: second", "effect: first")) == [
+        "events.yaml:29: a link cannot join an event to itself"
+    ]
+
+
+def test_non_opinion_claim_needs_sources():
+    assert problems(edit("verdict: opinion", "verdict: verified")) == [
+        "events.yaml:35: claim: at least one source is required"
+    ]
+
+
+def test_every_problem_is_reported_at_once():
+    text = edit("lane: markets", "lane: nowhere").replace("confidence: 0.9", "confidence: -1")
+    text = text.replace("date: 2014-11-27", "date: someday")
+    found = problems(text)
+    assert len(found) == 3
+    assert found == sorted(found, key=lambda p: int(p.split(":")[1]))
+
+
+def test_yaml_quirks_are_neutralized():
+    dataset = parse_dataset(edit("id: vienna, label: Vienna", "id: vienna, label: no"))
+    assert dataset.places[0].label == "no"
+    assert dataset.events[0].date.edtf == "2014-11-27"
+
+
+def test_year_written_bare_is_a_date():
+    dataset = parse_dataset(edit("date: 2014-12\n", "date: 2014\n"))
+    assert dataset.events[1].date.begin_precision == "year"
+
+
+def test_not_a_mapping():
+    assert problems("- just\n- a list\n") == [
+        "events.yaml:1: the file must be a mapping of sections"
+    ]
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="cannot read"):
+        load_dataset(tmp_path / "nope.yaml")
+
+
+def test_invalid_utf8_has_line(tmp_path):
+    path = tmp_path / "events.yaml"
+    path.write_bytes(VALID.encode().replace(b"label: Second", b"label: Sec\xffond"))
+    with pytest.raises(ValidationError) as info:
+        load_dataset(path)
+    assert [str(p) for p in info.value.problems] == ["events.yaml:19: not valid UTF-8 text"]
+
+
+def test_models_are_frozen():
+    dataset = parse_dataset(VALID)
+    with pytest.raises(AttributeError):
+        dataset.events[0].label = "changed"  # type: ignore[misc]

@@ -1,0 +1,130 @@
+"""The Store interface: every backend gives the same answers (store-facing suite)."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from graph.build import build_graph, iter_triples
+from graph.errors import QuerySyntaxError, StoreError
+from graph.pipeline import build_knowledge_graph, write_store_dir
+from graph.store import EXPORT_FORMATS, OxigraphStore, open_store
+
+from .conftest import canonical
+
+PARSERS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
+
+
+def test_store_holds_exactly_the_built_graph(tiny_store, tiny):
+    expected = build_graph(tiny)
+    assert len(tiny_store) == len(expected)
+    assert isomorphic(canonical(tiny_store.graph()), canonical(expected))
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_exports_parse_back_to_the_same_graph(tiny_store, tiny, fmt):
+    data = tiny_store.serialize(fmt)
+    if fmt == "trig":
+        dataset = Dataset()
+        dataset.parse(data=data, format="trig")
+        parsed = Graph()
+        for triple in dataset.triples((None, None, None)):
+            parsed.add(triple)
+    else:
+        parsed = Graph().parse(data=data, format=PARSERS[fmt])
+    assert isomorphic(canonical(parsed), canonical(build_graph(tiny)))
+
+
+def test_select_returns_rdflib_terms_in_variable_order(tiny_store):
+    result = tiny_store.query(
+        "SELECT ?label ?e WHERE { ?e a sem:Event ; rdfs:label ?label } ORDER BY ?label"
+    )
+    assert result.kind == "select"
+    assert result.variables == ("label", "e")
+    assert result.rows[0] == (
+        Literal("Bank of Russia raises its key rate to 17 %", lang="en"),
+        URIRef("http://example.org/ekg/id/event/rate-hike"),
+    )
+
+
+def test_unbound_cells_are_none(tiny_store):
+    result = tiny_store.query(
+        "SELECT ?e ?place WHERE { ?e a sem:Event OPTIONAL { ?e sem:hasPlace ?place } } ORDER BY ?e"
+    )
+    places = {str(row[0]).rsplit("/", 1)[1]: row[1] for row in result.rows}
+    assert places["oil-below-60"] is None
+    assert places["opec-no-cut"] == URIRef("http://example.org/ekg/id/place/vienna")
+
+
+def test_ask_and_construct(tiny_store):
+    assert tiny_store.query("ASK { ?a faro:causes+ ?b }").boolean is True
+    assert tiny_store.query("ASK { ?a faro:prevents ?b }").boolean is False
+    result = tiny_store.query("CONSTRUCT { ?a faro:causes ?b } WHERE { ?a faro:causes ?b }")
+    assert result.kind == "graph" and len(result.triples) == 2
+
+
+def test_property_path_over_direct_triples(tiny_store):
+    result = tiny_store.query(
+        """SELECT ?cause WHERE {
+             ?cause (faro:causes|ekg:contributesTo)+ <http://example.org/ekg/id/event/rate-hike>
+           } ORDER BY ?cause"""
+    )
+    names = [str(row[0]).rsplit("/", 1)[1] for row in result.rows]
+    assert names == ["oil-below-60", "opec-no-cut", "ruble-falls"]
+
+
+def test_typed_values_agree(tiny_store):
+    result = tiny_store.query("SELECT ?v WHERE { ?q ekg:previousValue ?p ; qudt:numericValue ?v }")
+    assert [row[0].toPython() for row in result.rows] == [17]
+
+
+def test_syntax_error_has_position(tiny_store):
+    with pytest.raises(QuerySyntaxError) as info:
+        tiny_store.query("SELECT ?s WHERE {\n  ?s ?p \n}")
+    assert info.value.line is not None and info.value.line >= 2
+
+
+def test_load_replaces_contents(tiny_store, tiny):
+    tiny_store.load(list(iter_triples(tiny))[:10])
+    assert len(tiny_store) <= 10
+
+
+def test_unknown_backend_and_format():
+    with pytest.raises(StoreError, match="unknown store backend"):
+        open_store("neo4j")
+    with pytest.raises(StoreError, match="unknown export format"):
+        open_store("rdflib").serialize("xml")
+    with pytest.raises(StoreError, match="takes no path"):
+        open_store("rdflib", "/tmp/x")
+
+
+def test_backends_agree_on_real_data(real):
+    answers = []
+    for backend in ("oxigraph", "rdflib"):
+        store = open_store(backend)
+        store.load(iter_triples(real))
+        rows = store.query(
+            "SELECT ?e ?begin WHERE { ?e sem:hasBeginTimeStamp ?begin } ORDER BY ?begin ?e"
+        ).rows
+        answers.append((len(store), rows))
+    assert answers[0] == answers[1]
+
+
+def test_on_disk_store_is_swapped_atomically(tmp_path, tiny_path):
+    target = tmp_path / "store"
+    built = build_knowledge_graph(tiny_path, store_dir=target)
+    count = len(built.store)
+    del built
+    reopened = OxigraphStore(target, read_only=True)
+    assert len(reopened) == count
+    del reopened
+
+    def failing():
+        yield from iter_triples(build_knowledge_graph(tiny_path).dataset)
+        raise RuntimeError("killed midway")
+
+    with pytest.raises(RuntimeError):
+        write_store_dir(failing(), target)
+    assert len(OxigraphStore(target, read_only=True)) == count  # the old store survived
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # nothing left behind
