@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
@@ -85,7 +86,7 @@ def iter_triples(dataset: Dataset) -> Iterator[Triple]:
         yield node, RDF.type, FOAF.Document
         yield node, RDF.type, PROV.Entity
         yield node, DCTERMS.title, Literal(publication.title, lang="en")
-        yield node, DCTERMS.date, Literal(publication.date.begin)
+        yield node, DCTERMS.date, Literal(_calendar_day(publication.date.begin))
         yield node, EKG.edtf, Literal(publication.date.edtf)
         yield from _optional(node, DCTERMS.creator, publication.author)
         yield from _optional(node, DCTERMS.description, publication.description)
@@ -152,9 +153,21 @@ def _source_triples(node: URIRef, sources: tuple[Source, ...]) -> Iterator[Tripl
             yield doc, RDFS.comment, Literal(source.note, lang="en")
 
 
+def _calendar_day(value: dt.date | dt.datetime) -> dt.date:
+    """The local calendar day of a bound (an instant keeps the day of its own offset)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def _date_triples(node: URIRef, date: EventDate) -> Iterator[Triple]:
-    yield node, SEM.hasBeginTimeStamp, Literal(date.begin)
-    yield node, SEM.hasEndTimeStamp, Literal(date.end)
+    """Bounds as ``xsd:date`` for every event, so ORDER BY and comparisons work in every
+    engine (mixing ``xsd:date`` and ``xsd:dateTime`` does not); instants keep their time and
+    offset in ``ekg:beginInstant``/``ekg:endInstant``."""
+    yield node, SEM.hasBeginTimeStamp, Literal(_calendar_day(date.begin))
+    yield node, SEM.hasEndTimeStamp, Literal(_calendar_day(date.end))
+    if isinstance(date.begin, dt.datetime):
+        yield node, EKG.beginInstant, Literal(date.begin)
+    if isinstance(date.end, dt.datetime):
+        yield node, EKG.endInstant, Literal(date.end)
     yield node, EKG.beginPrecision, vocab.PRECISIONS[date.begin_precision]
     yield node, EKG.endPrecision, vocab.PRECISIONS[date.end_precision]
     yield node, EKG.edtf, Literal(date.edtf)

@@ -64,7 +64,11 @@ def test_contributes_to_uses_our_predicate(tiny):
 def test_dates_are_typed_with_precision(tiny):
     graph = build_graph(tiny)
     hike, opec = event_iri(BASE, "rate-hike"), event_iri(BASE, "opec-no-cut")
-    assert graph.value(hike, SEM.hasBeginTimeStamp).datatype == XSD.dateTime
+    assert graph.value(hike, SEM.hasBeginTimeStamp) == Literal("2014-12-16", datatype=XSD.date)
+    assert graph.value(hike, EKG.beginInstant) == Literal(
+        "2014-12-16T01:00:00+03:00", datatype=XSD.dateTime
+    )
+    assert graph.value(hike, EKG.beginPrecision) == TIME.unitSecond
     assert graph.value(opec, SEM.hasBeginTimeStamp) == Literal("2014-11-27", datatype=XSD.date)
     assert graph.value(opec, EKG.beginPrecision) == TIME.unitDay
     assert str(graph.value(hike, EKG.edtf)) == "2014-12-16T01:00:00+03:00"
@@ -93,7 +97,8 @@ def test_lane_chain_is_linear_and_ordered(real):
 
 def _day(literal: Literal) -> dt.date:
     value = literal.toPython()
-    return value.date() if isinstance(value, dt.datetime) else value
+    assert type(value) is dt.date  # timestamps are uniformly xsd:date
+    return value
 
 
 def test_quantities_keep_attribution(tiny):

@@ -49,7 +49,7 @@ def test_build_reports_counts(runner, tiny_path, backend):
     result = runner.invoke(main, ["build", "--data", str(tiny_path), "--backend", backend])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        f"built 4 events, 3 links, 2 claims, 164 triples with {backend} in memory in "
+        f"built 4 events, 3 links, 2 claims, 166 triples with {backend} in memory in "
     )
 
 

@@ -35,7 +35,7 @@ def test_health(client):
 
 def test_status_reports_counts(client):
     body = client.get("/-/status").get_json()
-    assert body["counts"] == {"events": 4, "links": 3, "claims": 2, "triples": 164}
+    assert body["counts"] == {"events": 4, "links": 3, "claims": 2, "triples": 166}
     assert body["backend"] == "oxigraph"
 
 
