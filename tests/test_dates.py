@@ -2,7 +2,12 @@ import datetime as dt
 
 import pytest
 
-from graph.dates import parse_date, possible_allen_relations, starts_certainly_after
+from graph.dates import (
+    parse_date,
+    parse_with_edtf,
+    possible_allen_relations,
+    starts_certainly_after,
+)
 from graph.errors import DateError
 
 
@@ -117,3 +122,23 @@ def test_same_day_is_honestly_undecided():
 )
 def test_decided_allen_relations(a, b, relation):
     assert possible_allen_relations(parse_date(a), parse_date(b)) == {relation}
+
+
+FAST_FORMS = [
+    "1998", "1917-11-07", "2014-12", "2014-12-16~", "2014-12?", "1917-11-07%", "2014-02-28",
+    "2016-02-29", "2014-07-29/2014-08-01", "1990-08/1990-09", "2014-02~/2014-03~",
+    "2014-07-29/2014-08", "1998/2014", "0001", "9999-12-31",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", FAST_FORMS)
+def test_fast_path_agrees_with_the_edtf_package(text):
+    assert parse_date(text) == parse_with_edtf(text)
+
+
+@pytest.mark.parametrize("text", ["2015-02-29", "2014-00", "2014-12-32", "2014-12-16~~"])
+def test_fast_path_leaves_invalid_dates_to_the_edtf_package(text):
+    with pytest.raises(DateError):
+        parse_date(text)
+    with pytest.raises(DateError):
+        parse_with_edtf(text)
