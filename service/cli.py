@@ -33,6 +33,13 @@ DATA_OPTION = click.option(
     show_default=True,
     help="The events file.",
 )
+STORE_OPTION = click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="EKG_STORE",
+    help="Keep the oxigraph store on disk in this directory (written atomically).",
+)
 BACKEND_OPTION = click.option(
     "--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True
 )
@@ -79,12 +86,7 @@ def validate(file: Path | None, data: Path) -> None:
 @main.command()
 @DATA_OPTION
 @BACKEND_OPTION
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Write an on-disk oxigraph store to this directory (replaced atomically).",
-)
+@STORE_OPTION
 @domain_errors
 def build(data: Path, backend: str, store_dir: Path | None) -> None:
     """Validate the events file and build the store; print counts and the time taken."""
@@ -152,12 +154,7 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 @main.command()
 @DATA_OPTION
 @BACKEND_OPTION
-@click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Keep the oxigraph store on disk in this directory.",
-)
+@STORE_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="EKG_HOST")
 @click.option(
     "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), envvar="EKG_PORT"
