@@ -44,6 +44,11 @@ def event_iri(base: str, event_id: str) -> URIRef:
     return URIRef(f"{base}event/{event_id}")
 
 
+def dataset_graph_iri(dataset: Dataset) -> str:
+    """IRI of the named graph that holds ``dataset`` in a store: ``base`` + ``graph/`` + id."""
+    return f"{dataset.info.base}graph/{dataset.info.id}"
+
+
 def _iri(base: str, section: str, ident: str) -> URIRef:
     return URIRef(f"{base}{section}/{ident}")
 

@@ -87,6 +87,17 @@ def is_update(text: str) -> bool:
     return bool(keywords) and keywords[0] in _UPDATE_KEYWORDS | {"LOAD"}
 
 
+def has_dataset_clause(text: str) -> bool:
+    """True if the query names its own dataset with ``FROM`` / ``FROM NAMED``.
+
+    >>> has_dataset_clause("SELECT * FROM <http://g/> WHERE { ?s ?p ?o }")
+    True
+    >>> has_dataset_clause('SELECT * WHERE { ?s ?p "FROM" }')
+    False
+    """
+    return any(word.text.upper() == "FROM" for word in scan(text, max_nesting=10**9))
+
+
 def scan(text: str, *, max_nesting: int) -> list[Token]:
     """Bare words of ``text`` outside strings, IRIs and comments; checks bracket depth.
 

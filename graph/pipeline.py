@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.build import iter_triples
+from graph.backends.oxigraph import OxigraphStore
+from graph.build import dataset_graph_iri, iter_triples
+from graph.errors import StoreError
 from graph.events import load_dataset
 from graph.model import Dataset
-from graph.store import OxigraphStore, Store, StoreError, Triple, open_store
+from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
 
 
 @dataclass(frozen=True)
@@ -53,14 +55,18 @@ def build_knowledge_graph(
     if store_dir is not None:
         if backend != "oxigraph":
             raise StoreError("only the oxigraph backend writes a store directory")
-        store: Store = write_store_dir(iter_triples(dataset), Path(store_dir))
+        store: Store = write_store_dir(
+            iter_triples(dataset), Path(store_dir), dataset_graph_iri(dataset)
+        )
     else:
         store = open_store(backend)
-        store.load(iter_triples(dataset))
+        store.load(iter_triples(dataset), dataset_graph_iri(dataset))
     return BuiltGraph(dataset, store, time.perf_counter() - started)
 
 
-def write_store_dir(triples: Iterable[Triple], path: Path) -> OxigraphStore:
+def write_store_dir(
+    triples: Iterable[Triple], path: Path, graph: str = DEFAULT_DATA_GRAPH
+) -> OxigraphStore:
     """Bulk-load ``triples`` into a fresh directory beside ``path``, then swap it into place.
 
     A failure or a kill at any moment leaves the previous store at ``path`` intact: the new
@@ -73,7 +79,7 @@ def write_store_dir(triples: Iterable[Triple], path: Path) -> OxigraphStore:
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = OxigraphStore(fresh)
-        store.load(triples)
+        store.load(triples, graph)
         store.close()
         del store
         gc.collect()  # pyoxigraph releases the directory when the Store object is freed

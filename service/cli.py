@@ -17,11 +17,12 @@ from rdflib import Graph
 from waitress import serve as waitress_serve
 
 from graph import vocab
+from graph.backends.oxigraph import OxigraphStore
 from graph.errors import EkgError, ValidationError
 from graph.events import load_dataset
 from graph.pipeline import build_knowledge_graph
 from graph.results import to_csv, to_json_text, to_table, to_tsv
-from graph.store import BACKENDS, EXPORT_FORMATS, OxigraphStore, Store
+from graph.store import BACKENDS, EXPORT_FORMATS, Store
 from service import create_app
 
 DATA_OPTION = click.option(

@@ -6,10 +6,11 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
+from graph.backends.oxigraph import OxigraphStore
 from graph.build import build_graph, iter_triples
 from graph.errors import QuerySyntaxError, StoreError
 from graph.pipeline import build_knowledge_graph, write_store_dir
-from graph.store import EXPORT_FORMATS, OxigraphStore, open_store
+from graph.store import DEFAULT_DATA_GRAPH, EXPORT_FORMATS, open_store
 
 from .conftest import canonical
 
@@ -29,8 +30,9 @@ def test_exports_parse_back_to_the_same_graph(tiny_store, tiny, fmt):
         dataset = Dataset()
         dataset.parse(data=data, format="trig")
         parsed = Graph()
-        for triple in dataset.triples((None, None, None)):
-            parsed.add(triple)
+        for s, p, o, graph in dataset.quads((None, None, None, None)):
+            assert str(graph) == DEFAULT_DATA_GRAPH  # TriG keeps the named graph
+            parsed.add((s, p, o))
     else:
         parsed = Graph().parse(data=data, format=PARSERS[fmt])
     assert isomorphic(canonical(parsed), canonical(build_graph(tiny)))
@@ -128,3 +130,45 @@ def test_on_disk_store_is_swapped_atomically(tmp_path, tiny_path):
         write_store_dir(failing(), target)
     assert len(OxigraphStore(target, read_only=True)) == count  # the old store survived
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # nothing left behind
+
+
+COUNT_EVENTS = "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"
+
+
+def _count(store, sparql=COUNT_EVENTS, **options):
+    return store.query(sparql, **options).rows[0][0].toPython()
+
+
+def test_default_graph_is_the_union_of_named_graphs(tiny_store):
+    assert tiny_store.graphs() == [DEFAULT_DATA_GRAPH]
+    assert _count(tiny_store) == 4
+    assert _count(tiny_store, default_graphs=[DEFAULT_DATA_GRAPH]) == 4
+    assert _count(tiny_store, default_graphs=["http://example.org/nowhere"]) == 0
+
+
+def test_named_graphs_select_what_graph_sees(tiny_store):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert [str(r[0]) for r in tiny_store.query(query).rows] == [DEFAULT_DATA_GRAPH]
+    assert tiny_store.query(query, named_graphs=[]).rows == []
+    assert tiny_store.query(query, default_graphs=[], named_graphs=[]).rows == []
+
+
+def test_from_selects_graphs_of_the_store_and_fetches_nothing(tiny_store):
+    assert _count(tiny_store, f"SELECT (COUNT(*) AS ?n) FROM <{DEFAULT_DATA_GRAPH}> "
+                              "WHERE { ?e a sem:Event }") == 4  # fmt: skip
+    for iri in ("http://127.0.0.1:9/data.ttl", "file:///etc/passwd"):
+        assert _count(tiny_store, f"SELECT (COUNT(*) AS ?n) FROM <{iri}> WHERE {{ ?s ?p ?o }}") == 0
+
+
+def test_load_keeps_other_graphs(tiny_store, tiny):
+    tiny_store.load(list(iter_triples(tiny))[:5], "http://example.org/other")
+    assert tiny_store.graphs() == ["http://example.org/other", DEFAULT_DATA_GRAPH]
+    assert _count(tiny_store, default_graphs=["http://example.org/other"]) <= 1
+
+
+@pytest.mark.parametrize("sparql", ["SELECT * WHERE { ?s ?p ?o }", "CONSTRUCT WHERE { ?s ?p ?o }"])
+def test_max_rows_truncates_and_says_so(tiny_store, sparql):
+    result = tiny_store.query(sparql, max_rows=7)
+    assert len(result.rows or result.triples) == 7
+    assert result.truncated
+    assert not tiny_store.query(sparql, max_rows=10_000).truncated

@@ -1,0 +1,1 @@
+"""Store backends behind the :class:`graph.store.Store` interface."""
