@@ -10,8 +10,13 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
     │   └── ValidationError     one or more problems, each with file:line
     ├── DateError               a string is not a usable EDTF date
     ├── StoreError              the triple store cannot be opened, loaded or read
+    │   ├── EngineBusyError     every query worker stayed busy too long
+    │   └── EngineCrashError    a query worker died on a query (and was replaced)
     └── QueryError              a SPARQL query is rejected
-        └── QuerySyntaxError    ... because it does not parse (line/column when known)
+        ├── QuerySyntaxError    ... because it does not parse (line/column when known)
+        ├── QueryRefusedError   ... because it asks for what the endpoint never does
+        │                       (graph.guard: SERVICE, LOAD, too long, too deep)
+        └── QueryTimeoutError   ... because it ran past its time limit (and was stopped)
 """
 
 from __future__ import annotations
@@ -81,3 +86,15 @@ class QuerySyntaxError(QueryError):
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+class QueryTimeoutError(QueryError):
+    """A query ran longer than its time limit; its worker was stopped."""
+
+
+class EngineBusyError(StoreError):
+    """Every query worker stayed busy for longer than a request may wait."""
+
+
+class EngineCrashError(StoreError):
+    """A query worker died while evaluating a query; it has been replaced."""

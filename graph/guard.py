@@ -87,6 +87,23 @@ def is_update(text: str) -> bool:
     return bool(keywords) and keywords[0] in _UPDATE_KEYWORDS | {"LOAD"}
 
 
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
+
+
+def query_form(text: str) -> str | None:
+    """``select``, ``ask``, ``construct`` or ``describe``: the form of a query, from its first
+    keyword after the prologue; ``None`` if it has none (the parser will say why).
+
+    >>> query_form("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT WHERE { ?s ?p ?o }")
+    'construct'
+    """
+    for word in scan(text, max_nesting=10**9):
+        form = _FORMS.get(word.text.upper())
+        if form is not None:
+            return form
+    return None
+
+
 def has_dataset_clause(text: str) -> bool:
     """True if the query names its own dataset with ``FROM`` / ``FROM NAMED``.
 

@@ -21,12 +21,30 @@ import csv
 import io
 import json
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
 from graph.store import QueryResult
+
+SPARQL_JSON = "application/sparql-results+json"
+SPARQL_XML = "application/sparql-results+xml"
+CSV = "text/csv"
+TSV = "text/tab-separated-values"
+
+#: Media types a SELECT or ASK result can be rendered in.
+RESULT_MEDIA_TYPES = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
+
+#: Media types a CONSTRUCT/DESCRIBE result can be rendered in -> rdflib serializer.
+GRAPH_MEDIA_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/trig": "turtle",  # a graph result lives in the default graph: Turtle is TriG
+}
 
 
 def term_to_json(term: Node) -> dict[str, str]:
@@ -126,3 +144,54 @@ def to_table(result: QueryResult, namespaces: NamespaceManager | None = None) ->
         " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
     ]
     return "\n".join([header.rstrip(), rule, *body])
+
+
+def to_xml(result: QueryResult) -> str:
+    """SELECT or ASK result as a SPARQL Query Results XML document."""
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n']
+    if result.kind == "ask":
+        out.append(f"  <head/>\n  <boolean>{str(bool(result.boolean)).lower()}</boolean>\n")
+        return "".join([*out, "</sparql>\n"])
+    out.append("  <head>\n")
+    out += [f"    <variable name={quoteattr(name)}/>\n" for name in result.variables]
+    out.append("  </head>\n  <results>\n")
+    for row in result.rows:
+        out.append("    <result>\n")
+        for name, term in zip(result.variables, row, strict=True):
+            if term is not None:
+                out.append(f"      <binding name={quoteattr(name)}>{_xml_term(term)}</binding>\n")
+        out.append("    </result>\n")
+    return "".join([*out, "  </results>\n</sparql>\n"])
+
+
+def _xml_term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<uri>{escape(str(term))}</uri>"
+    if isinstance(term, BNode):
+        return f"<bnode>{escape(str(term))}</bnode>"
+    literal: Literal = term  # type: ignore[assignment]
+    if literal.language:
+        return f"<literal xml:lang={quoteattr(literal.language)}>{escape(str(literal))}</literal>"
+    if literal.datatype:
+        attr = quoteattr(str(literal.datatype))
+        return f"<literal datatype={attr}>{escape(str(literal))}</literal>"
+    return f"<literal>{escape(str(literal))}</literal>"
+
+
+def render(result: QueryResult, media_type: str) -> bytes:
+    """``result`` in ``media_type``: one of :data:`RESULT_MEDIA_TYPES` for SELECT/ASK, one of
+    :data:`GRAPH_MEDIA_TYPES` for CONSTRUCT/DESCRIBE. ``ValueError`` for any other pairing.
+
+    >>> from graph.store import QueryResult
+    >>> render(QueryResult("ask", boolean=True), SPARQL_JSON)
+    b'{"head": {}, "boolean": true}'
+    """
+    if result.kind == "graph":
+        if media_type not in GRAPH_MEDIA_TYPES:
+            raise ValueError(f"a graph result cannot be rendered as {media_type}")
+        graph = result.graph()
+        return graph.serialize(format=GRAPH_MEDIA_TYPES[media_type], encoding="utf-8")
+    renderers = {SPARQL_JSON: to_json_text, SPARQL_XML: to_xml, CSV: to_csv, TSV: to_tsv}
+    if media_type not in renderers:
+        raise ValueError(f"a {result.kind} result cannot be rendered as {media_type}")
+    return renderers[media_type](result).encode("utf-8")

@@ -97,13 +97,15 @@ class Store(ABC):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Evaluate a SPARQL query; :class:`QuerySyntaxError` if it does not parse.
 
         Without ``default_graphs`` the default graph is the union of all named graphs;
         without ``named_graphs`` every named graph is visible to ``GRAPH``. The prefixes of
         :data:`DEFAULT_PREFIXES` are predeclared. At most ``max_rows`` rows (or triples) are
-        returned; ``truncated`` says whether more existed.
+        returned; ``truncated`` says whether more existed. Relative IRIs in the query resolve
+        against ``base_iri`` (the endpoint's URL, per the SPARQL Protocol) unless it has BASE.
         """
 
     @abstractmethod

@@ -1,7 +1,8 @@
 """Service settings: defaults, overridden by ``EKG_``-prefixed environment variables.
 
 ``EKG_DATA`` (events file), ``EKG_BACKEND`` (``oxigraph`` or ``rdflib``), ``EKG_STORE`` (an
-on-disk oxigraph store directory; empty for in memory).
+on-disk oxigraph store directory; empty for in memory), and the SPARQL limits below, e.g.
+``EKG_SPARQL_TIMEOUT=30``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,14 @@ DEFAULTS: dict[str, Any] = {
     "DATA": "events.yaml",
     "BACKEND": "oxigraph",
     "STORE": None,
+    "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before its worker is killed
+    "SPARQL_WORKERS": 2,  # query worker processes
+    "SPARQL_WAIT": 5.0,  # seconds a request waits for an idle worker before a 503
+    "SPARQL_MAX_ROWS": 10_000,  # rows (or triples) in one answer
+    "SPARQL_MAX_BYTES": 10_000_000,  # bytes in one answer
+    "SPARQL_MAX_QUERY_LENGTH": 100_000,  # characters in one query
+    "SPARQL_MAX_NESTING": 64,  # bracket depth in one query
+    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes in a request body (Flask answers 413 beyond)
 }
 
 
@@ -21,8 +30,15 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Defaults updated with every ``EKG_<NAME>`` variable found in ``environ``."""
     environ = os.environ if environ is None else environ
     config = dict(DEFAULTS)
-    for name in DEFAULTS:
+    for name, default in DEFAULTS.items():
         value = environ.get(f"EKG_{name}")
-        if value is not None:
+        if value is None:
+            continue
+        if isinstance(default, int | float):
+            try:
+                config[name] = type(default)(value)
+            except ValueError:
+                raise ValueError(f"EKG_{name} must be a number, got {value!r}") from None
+        else:
             config[name] = value or None
     return config

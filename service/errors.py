@@ -2,31 +2,62 @@
 
 The table :data:`DOMAIN_ERRORS` maps each domain error of :mod:`graph.errors` to a status and a
 type slug; views never catch domain errors themselves, and 500s never echo exception text.
+Protocol errors found by the web layer itself (wrong media type, update sent to a read-only
+endpoint, ...) are raised as :class:`ProblemError`. A client that prefers ``text/plain`` gets
+the same problem as plain text.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import DataError, EkgError, QueryError, QuerySyntaxError, StoreError
+from graph.errors import (
+    DataError,
+    EkgError,
+    EngineBusyError,
+    EngineCrashError,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    StoreError,
+)
+from graph.guard import QueryRefusedError
+from service.negotiation import choose
 
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
 
-#: Domain error class -> (HTTP status, type slug). The first matching class wins.
-DOMAIN_ERRORS: tuple[tuple[type[EkgError], int, str], ...] = (
-    (QuerySyntaxError, 400, "query-syntax"),
-    (QueryError, 400, "query-rejected"),
-    (DataError, 422, "invalid-data"),
-    (StoreError, 503, "store-unavailable"),
-    (EkgError, 400, "bad-request"),
+#: Domain error class -> (HTTP status, type slug, title). The first matching class wins.
+DOMAIN_ERRORS: tuple[tuple[type[EkgError], int, str, str], ...] = (
+    (QuerySyntaxError, 400, "query-syntax", "SPARQL syntax error"),
+    (QueryRefusedError, 400, "query-refused", "Query refused"),
+    (QueryTimeoutError, 504, "query-timeout", "Query timed out"),
+    (QueryError, 400, "query-failed", "Query failed"),
+    (EngineBusyError, 503, "engine-busy", "Query engine busy"),
+    (EngineCrashError, 503, "engine-restarted", "Query engine restarted"),
+    (DataError, 422, "invalid-data", "Invalid data"),
+    (StoreError, 503, "store-unavailable", "Store unavailable"),
+    (EkgError, 400, "bad-request", "Bad request"),
 )
 
 
+class ProblemError(HTTPException):
+    """An HTTP error found by the web layer, with its own problem type slug."""
+
+    def __init__(self, status: int, slug: str, title: str, detail: str, **extensions: Any):
+        super().__init__(description=detail)
+        self.code = status
+        self.slug = slug
+        self.title = title
+        self.extensions = extensions
+
+
 def problem(status: int, title: str, detail: str, slug: str, **extensions: Any) -> Response:
-    """A ``application/problem+json`` response."""
+    """A problem response: ``application/problem+json`` unless the client prefers text."""
     body = {
         "type": f"/problems/{slug}",
         "title": title,
@@ -35,14 +66,22 @@ def problem(status: int, title: str, detail: str, slug: str, **extensions: Any) 
         "instance": request.path,
         **{key: value for key, value in extensions.items() if value is not None},
     }
+    accept = request.headers.get("Accept")
+    if accept and choose(accept, [PROBLEM_JSON, "application/json", "text/plain"]) == "text/plain":
+        text = f"{status} {title}\n{detail}\n"
+        return Response(text, status=status, mimetype="text/plain")
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 
 
 def _http_error(exc: HTTPException) -> Response:
+    if isinstance(exc, ProblemError):
+        return problem(
+            exc.code or 400, exc.title, exc.description or exc.title, exc.slug, **exc.extensions
+        )
     status = exc.code or 500
     slug = (exc.name or "error").lower().replace(" ", "-")
     response = problem(status, exc.name, exc.description or exc.name, slug)
-    if status == 405 and exc.response is None:
+    if status == 405:
         allowed = getattr(exc, "valid_methods", None)
         if allowed:
             response.headers["Allow"] = ", ".join(allowed)
@@ -50,18 +89,22 @@ def _http_error(exc: HTTPException) -> Response:
 
 
 def _domain_error(exc: EkgError) -> Response:
-    for cls, status, slug in DOMAIN_ERRORS:
+    for cls, status, slug, title in DOMAIN_ERRORS:
         if isinstance(exc, cls):
-            extra = {}
-            if isinstance(exc, QuerySyntaxError):
+            extra: dict[str, Any] = {}
+            if isinstance(exc, QuerySyntaxError | QueryRefusedError):
                 extra = {"line": exc.line, "column": exc.column}
-            return problem(status, slug.replace("-", " ").capitalize(), exc.detail, slug, **extra)
-    raise exc  # unreachable: EkgError is in the table
+            response = problem(status, title, exc.detail, slug, **extra)
+            if status == 503:
+                response.headers["Retry-After"] = "5"
+            return response
+    raise exc  # unreachable: EkgError closes the table
 
 
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _http_error(exc)
+    log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(
         500, "Internal server error", "The server failed; the error was logged.", "internal-error"
     )

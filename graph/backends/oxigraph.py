@@ -104,8 +104,9 @@ class OxigraphStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        options: dict[str, object] = {"prefixes": DEFAULT_PREFIXES}
+        options: dict[str, object] = {"prefixes": DEFAULT_PREFIXES, "base_iri": base_iri}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         elif not has_dataset_clause(sparql):
@@ -128,8 +129,9 @@ class OxigraphStore(Store):
         if fmt != "trig":
             graphs = self.graphs()
             if len(graphs) != 1:  # merge several graphs (or none) through a query
-                triples = self._store.query("CONSTRUCT WHERE { ?s ?p ?o }",
-                                            use_default_graph_as_union=True)  # fmt: skip
+                triples = self._store.query(
+                    "CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True
+                )
                 return triples.serialize(format=_FORMATS[fmt])  # type: ignore[union-attr]
             kwargs["from_graph"] = ox.NamedNode(graphs[0])
         return self._store.dump(**kwargs)  # type: ignore[no-any-return, arg-type]

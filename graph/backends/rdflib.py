@@ -15,7 +15,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph import vocab
-from graph.errors import QueryError
+from graph.errors import QueryError, StoreError
 from graph.store import (
     DEFAULT_DATA_GRAPH,
     DEFAULT_PREFIXES,
@@ -41,6 +41,16 @@ class RdflibStore(Store):
     def __init__(self) -> None:
         self._dataset = _new_dataset()
 
+    @classmethod
+    def from_trig(cls, path: str) -> RdflibStore:
+        """A store holding the graphs of the TriG file at ``path`` (see :meth:`serialize`)."""
+        store = cls()
+        try:
+            store._dataset.parse(path, format="trig")
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"cannot read {path}: {exc}") from exc
+        return store
+
     def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
         fresh = _new_dataset()
         for name in self.graphs():
@@ -60,9 +70,10 @@ class RdflibStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         max_rows: int | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         try:
-            prepared = prepareQuery(sparql, initNs=DEFAULT_PREFIXES)
+            prepared = prepareQuery(sparql, initNs=DEFAULT_PREFIXES, base=base_iri)
         except Exception as exc:  # pyparsing raises its own exception types
             raise _parse_error(exc) from exc
         if default_graphs is not None or named_graphs is not None:

@@ -1,0 +1,228 @@
+"""Evaluate client queries in worker processes that can be stopped and replaced.
+
+Neither pyoxigraph nor rdflib can interrupt a running query, and a pathological query can crash
+a pyoxigraph process outright. So queries from clients never run in the serving process: a
+:class:`QueryPool` keeps a few worker processes, each with its own read-only view of the store,
+and hands each query to an idle one. A query that outlives its time limit has its worker
+killed -- the CPU is really freed -- and a fresh worker takes its place; a worker that dies is
+replaced the same way. While one worker is busy, the others keep answering.
+
+Workers render results themselves (:func:`graph.results.render`), so only the bytes of the
+answer cross the process boundary.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+from graph.backends.oxigraph import OxigraphStore
+from graph.backends.rdflib import RdflibStore
+from graph.errors import (
+    EkgError,
+    EngineBusyError,
+    EngineCrashError,
+    QueryError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+    StoreError,
+)
+from graph.results import render
+from graph.store import Store
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """How a worker opens its store: an oxigraph directory (read-only) or a TriG file."""
+
+    backend: str
+    path: str
+
+    def open(self) -> Store:
+        """Open the store this spec describes (in the worker process)."""
+        if self.backend == "oxigraph":
+            return OxigraphStore(self.path, read_only=True)
+        return RdflibStore.from_trig(self.path)
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """One query to evaluate and how to render its answer."""
+
+    sparql: str
+    media_type: str
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    max_rows: int = 10_000
+    max_bytes: int = 10_000_000
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """The rendered answer: ``body`` in ``media_type``; ``truncated`` if a cap cut it."""
+
+    body: bytes
+    media_type: str
+    kind: str
+    truncated: bool
+    seconds: float
+
+
+def run_job(store: Store, job: QueryJob) -> QueryAnswer:
+    """Evaluate ``job`` on ``store`` and render it within the row and byte caps."""
+    started = time.perf_counter()
+    result = store.query(
+        job.sparql,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        max_rows=job.max_rows,
+        base_iri=job.base_iri,
+    )
+    body = render(result, job.media_type)
+    truncated = result.truncated
+    while len(body) > job.max_bytes and (result.rows or result.triples):
+        keep = int(max(len(result.rows), len(result.triples)) * job.max_bytes / len(body) * 0.9)
+        result.rows, result.triples = result.rows[:keep], result.triples[:keep]
+        body, truncated = render(result, job.media_type), True
+    return QueryAnswer(body, job.media_type, result.kind, truncated, time.perf_counter() - started)
+
+
+def _worker_main(connection: Connection, spec: StoreSpec) -> None:
+    """Worker loop: open the store, say ready, then answer jobs until the pipe closes."""
+    try:
+        store = spec.open()
+    except EkgError as exc:
+        connection.send(("error", type(exc).__name__, str(exc), None, None))
+        return
+    connection.send(("ready",))
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            connection.send(("ok", run_job(store, job)))
+        except QuerySyntaxError as exc:
+            connection.send(("error", "QuerySyntaxError", str(exc), exc.line, exc.column))
+        except (EkgError, ValueError) as exc:
+            connection.send(("error", type(exc).__name__, str(exc), None, None))
+
+
+_ERRORS: dict[str, type[EkgError]] = {
+    "QuerySyntaxError": QuerySyntaxError,
+    "QueryError": QueryError,
+    "StoreError": StoreError,
+}
+
+
+class _Worker:
+    def __init__(self, context: Any, spec: StoreSpec, start_timeout: float) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, spec), daemon=True)
+        self.process.start()
+        child.close()
+        try:
+            if not self.connection.poll(start_timeout):
+                raise TimeoutError
+            message = self.connection.recv()
+        except (TimeoutError, EOFError, OSError):
+            self.kill()
+            raise StoreError(f"a query worker did not start within {start_timeout:.0f} s") from None
+        if message[0] != "ready":
+            self.kill()
+            raise StoreError(f"a query worker could not open the store: {message[2]}")
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.connection.close()
+
+
+class QueryPool:
+    """A fixed number of query worker processes with per-query time limits.
+
+    ``workers`` processes are started at once (each opens the store described by ``spec``);
+    :meth:`run` waits up to ``wait`` seconds for an idle one, then up to ``timeout`` seconds for
+    the answer.
+    """
+
+    def __init__(
+        self,
+        spec: StoreSpec,
+        *,
+        workers: int = 2,
+        timeout: float = 10.0,
+        wait: float = 5.0,
+        start_timeout: float = 60.0,
+    ) -> None:
+        self.spec, self.timeout, self.wait, self.start_timeout = spec, timeout, wait, start_timeout
+        self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._replacements: list[threading.Thread] = []
+        self.size = workers
+        for _ in range(workers):
+            self._idle.put(_Worker(self._context, spec, start_timeout))
+
+    def run(self, job: QueryJob, *, timeout: float | None = None) -> QueryAnswer:
+        """Evaluate ``job`` in an idle worker, within ``timeout`` (default: the pool's)."""
+        limit = self.timeout if timeout is None else timeout
+        try:
+            worker = self._idle.get(timeout=self.wait)
+        except queue.Empty:
+            raise EngineBusyError(
+                f"all {self.size} query workers stayed busy for {self.wait:.0f} s"
+            ) from None
+        try:
+            worker.connection.send(job)
+            if not worker.connection.poll(limit):
+                self._replace(worker)
+                raise QueryTimeoutError(f"the query ran longer than {limit:g} s and was stopped")
+            message = worker.connection.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._replace(worker)
+            raise EngineCrashError(
+                "the query engine stopped while evaluating this query; it has been restarted"
+            ) from None
+        self._idle.put(worker)
+        if message[0] == "ok":
+            return message[1]  # type: ignore[no-any-return]
+        _, name, text, line, column = message
+        if name == "QuerySyntaxError":
+            raise QuerySyntaxError(text, line, column)
+        raise _ERRORS.get(name, QueryError)(text)
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` now; start its successor in the background."""
+        worker.kill()
+
+        def start() -> None:
+            if self._closed:
+                return
+            try:
+                self._idle.put(_Worker(self._context, self.spec, self.start_timeout))
+            except StoreError:
+                time.sleep(1)
+                if not self._closed:
+                    start()
+
+        thread = threading.Thread(target=start, name="query-worker-restart", daemon=True)
+        thread.start()
+        self._replacements.append(thread)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        for thread in self._replacements:
+            thread.join(self.start_timeout)
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break

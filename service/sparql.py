@@ -1,0 +1,122 @@
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint, its service description and YASGUI.
+
+Every query is checked (:func:`graph.guard.check_query`) and then evaluated in a worker
+process under a time limit (:mod:`service.engine`); updates are refused with 403.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from graph.description import describe_service
+from graph.guard import check_query, query_form
+from graph.queries import load_query, query_names
+from graph.sandbox import QueryJob
+from graph.store import DEFAULT_PREFIXES
+from service.errors import ProblemError
+from service.negotiation import choose
+from service.protocol import choose_media_type, parse_request
+
+bp = Blueprint("sparql", __name__)
+
+_DESCRIPTION_TYPES = {
+    "text/turtle": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+}
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> ResponseReturnValue:
+    """Answer a SPARQL query; with no query, describe the service (or show YASGUI)."""
+    protocol = parse_request(request)
+    if protocol.update is not None:
+        raise ProblemError(
+            403,
+            "read-only",
+            "Read-only endpoint",
+            "this endpoint answers queries only; updates are not accepted",
+        )
+    if protocol.query is None:
+        if request.method == "POST":
+            raise ProblemError(
+                400,
+                "missing-query",
+                "Missing query",
+                "POST a 'query' parameter or an application/sparql-query body",
+            )
+        return _describe()
+    config = current_app.config
+    check_query(
+        protocol.query,
+        max_length=config["SPARQL_MAX_QUERY_LENGTH"],
+        max_nesting=config["SPARQL_MAX_NESTING"],
+    )
+    media_type = choose_media_type(
+        query_form(protocol.query), request.headers.get("Accept"), protocol.format
+    )
+    answer = current_app.extensions["ekg_engine"].run(
+        QueryJob(
+            protocol.query,
+            media_type,
+            protocol.default_graphs,
+            protocol.named_graphs,
+            config["SPARQL_MAX_ROWS"],
+            config["SPARQL_MAX_BYTES"],
+            request.base_url,
+        )
+    )
+    response = Response(answer.body, content_type=_content_type(media_type))
+    if answer.truncated:
+        response.headers["X-SPARQL-Truncated"] = "true"
+        response.headers["X-SPARQL-Max-Rows"] = str(config["SPARQL_MAX_ROWS"])
+    return response
+
+
+def _content_type(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml", "triples"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+def _describe() -> ResponseReturnValue:
+    offers = [*_DESCRIPTION_TYPES, "text/html"]
+    chosen = choose(request.headers.get("Accept"), offers)
+    if chosen is None:
+        raise ProblemError(
+            406,
+            "not-acceptable",
+            "Not acceptable",
+            "the service description is available as " + ", ".join(offers),
+        )
+    built = current_app.extensions["ekg"]
+    if chosen == "text/html":
+        return render_template(
+            "sparql.html", config=_page_config(), dataset_title=built.dataset.info.title
+        )
+    graph = describe_service(built, request.base_url)
+    body = graph.serialize(format=_DESCRIPTION_TYPES[chosen], encoding="utf-8")
+    return Response(body, content_type=_content_type(chosen))
+
+
+def _page_config() -> dict[str, object]:
+    examples = []
+    for name in query_names():
+        text = load_query(name)
+        title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
+        examples.append({"name": name, "title": title, "query": text})
+    return {"endpoint": request.base_url, "prefixes": DEFAULT_PREFIXES, "examples": examples}
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Let browser clients on other origins query (no credentials: nothing here needs them)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "X-SPARQL-Truncated, X-SPARQL-Max-Rows"
+    response.vary.add("Accept")
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
