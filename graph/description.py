@@ -34,7 +34,11 @@ _VOCABULARIES = ("sem", "faro", "time", "prov", "dct", "qudt", "skos", "ekg")
 
 
 def _count(built: BuiltGraph, expression: str) -> int:
-    result = built.store.query(f"SELECT ({expression} AS ?n) WHERE {{ ?s ?p ?o }}")
+    """A count over the dataset's own graph (the store may hold other graphs too)."""
+    result = built.store.query(
+        f"SELECT ({expression} AS ?n) WHERE {{ ?s ?p ?o }}",
+        default_graphs=[dataset_graph_iri(built.dataset)],
+    )
     return int(result.rows[0][0].toPython())  # type: ignore[union-attr]
 
 
@@ -71,7 +75,7 @@ def describe_service(built: BuiltGraph, endpoint: str, *, examples: int = 3) -> 
     if info.license:
         graph.add((void_dataset, DCTERMS.license, URIRef(info.license)))
     graph.add((void_dataset, VOID.sparqlEndpoint, service))
-    graph.add((void_dataset, VOID.triples, Literal(len(built.store))))
+    graph.add((void_dataset, VOID.triples, Literal(_count(built, "COUNT(*)"))))
     graph.add((void_dataset, VOID.distinctSubjects, Literal(_count(built, "COUNT(DISTINCT ?s)"))))
     graph.add((void_dataset, VOID.properties, Literal(_count(built, "COUNT(DISTINCT ?p)"))))
     graph.add((void_dataset, VOID.entities, Literal(len(built.dataset.events))))

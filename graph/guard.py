@@ -19,7 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph.errors import QueryError
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseQuery
+
+from graph.errors import QueryError, QuerySyntaxError
 
 #: Defaults; the service makes both configurable.
 MAX_QUERY_LENGTH = 100_000
@@ -102,6 +105,23 @@ def query_form(text: str) -> str | None:
         if form is not None:
             return form
     return None
+
+
+def check_syntax(text: str) -> None:
+    """Parse ``text`` without evaluating it; :class:`QuerySyntaxError` if it does not parse.
+
+    Only for rare paths (the query itself runs in a worker): it uses rdflib's pure-Python
+    parser, whose recursion :func:`check_query`'s nesting limit keeps shallow.
+
+    >>> check_syntax("ASK {")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QuerySyntaxError: SPARQL syntax error: ...
+    """
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}", exc.lineno, exc.col) from exc
 
 
 def has_dataset_clause(text: str) -> bool:

@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from graph.build import dataset_graph_iri, iter_triples
-from graph.pipeline import BuiltGraph, write_store_dir
+from graph.backends.oxigraph import OxigraphStore
+from graph.pipeline import BuiltGraph
 from graph.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec
 
 
@@ -48,10 +48,9 @@ class QueryEngine:
         if store.backend == "oxigraph" and getattr(store, "path", None) is not None:
             return StoreSpec("oxigraph", str(store.path))
         self._scratch = Path(tempfile.mkdtemp(prefix="ekg-query-"))
-        if store.backend == "oxigraph":
+        if isinstance(store, OxigraphStore):
             target = self._scratch / "store"
-            graph = dataset_graph_iri(self.built.dataset)
-            write_store_dir(iter_triples(self.built.dataset), target, graph).close()
+            store.copy_to(target).close()
             return StoreSpec("oxigraph", str(target))
         target = self._scratch / "data.trig"
         target.write_bytes(store.serialize("trig"))

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
+from graph.guard import check_syntax, query_form
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML
 from service.errors import ProblemError
 from service.negotiation import choose
@@ -151,6 +152,8 @@ def parse_request(request: Request) -> ProtocolRequest:
         )
     defaults = tuple(value for key, value in fields if key == "default-graph-uri")
     named = tuple(value for key, value in fields if key == "named-graph-uri")
+    if defaults or named:  # the protocol's dataset replaces the query's FROM / FROM NAMED whole
+        return ProtocolRequest(query, update, defaults, named, _single(fields, "format"))
     return ProtocolRequest(
         query, update, defaults or None, named or None, _single(fields, "format")
     )
@@ -165,13 +168,15 @@ def offers_for(form: str | None) -> list[str]:
     return list(RESULT_MEDIA_TYPES)
 
 
-def choose_media_type(form: str | None, accept: str | None, fmt: str | None) -> str:
-    """The media type to answer in: ``format=`` wins over ``Accept``; 406 if none fits."""
-    offers = offers_for(form)
+def choose_media_type(query: str, accept: str | None, fmt: str | None) -> str:
+    """The media type to answer ``query`` in: ``format=`` wins over ``Accept``; 406 if none
+    fits (400 instead if the query does not even parse)."""
+    offers = offers_for(query_form(query))
     if fmt is not None:
         wanted = FORMAT_NAMES.get(fmt.lower(), _ALIASES.get(fmt.lower(), fmt.lower()))
         if wanted in offers:
             return wanted
+        check_syntax(query)
         raise ProblemError(
             406,
             "not-acceptable",
@@ -181,6 +186,7 @@ def choose_media_type(form: str | None, accept: str | None, fmt: str | None) -> 
     aliased = [*offers, *(alias for alias, target in _ALIASES.items() if target in offers)]
     chosen = choose(accept, aliased)
     if chosen is None:
+        check_syntax(query)  # a broken query is a 400 whatever the client accepts
         raise ProblemError(
             406,
             "not-acceptable",

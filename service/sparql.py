@@ -10,7 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.description import describe_service
-from graph.guard import check_query, query_form
+from graph.guard import check_query
 from graph.queries import load_query, query_names
 from graph.sandbox import QueryJob
 from graph.store import DEFAULT_PREFIXES
@@ -54,9 +54,7 @@ def sparql() -> ResponseReturnValue:
         max_length=config["SPARQL_MAX_QUERY_LENGTH"],
         max_nesting=config["SPARQL_MAX_NESTING"],
     )
-    media_type = choose_media_type(
-        query_form(protocol.query), request.headers.get("Accept"), protocol.format
-    )
+    media_type = choose_media_type(protocol.query, request.headers.get("Accept"), protocol.format)
     answer = current_app.extensions["ekg_engine"].run(
         QueryJob(
             protocol.query,

@@ -40,8 +40,13 @@ def test_every_record_is_sourced(real):
 
 def test_lanes_are_the_products_lanes(real):
     assert {lane.id for lane in real.lanes} == {
-        "oil", "monetary-policy", "sanctions", "markets", "politics", "history",
-    }  # fmt: skip
+        "oil",
+        "monetary-policy",
+        "sanctions",
+        "markets",
+        "politics",
+        "history",
+    }
 
 
 @pytest.mark.skipif(not FACTS.exists(), reason="the shared fact sheet sits beside the project")
@@ -65,8 +70,12 @@ def test_what_caused_the_rate_hike(real_store):
     result = real_store.query(load_query("causes-of-rate-hike"))
     causes = _ids(result)
     assert causes[0] == "ruble-black-monday"  # the one direct cause comes first
-    assert {"oil-slides-to-60", "opec-decides-no-cut", "first-sanctions-wave",
-            "cbr-accepts-rosneft-bonds-as-collateral"} <= set(causes)  # fmt: skip
+    assert {
+        "oil-slides-to-60",
+        "opec-decides-no-cut",
+        "first-sanctions-wave",
+        "cbr-accepts-rosneft-bonds-as-collateral",
+    } <= set(causes)
     assert "cbr-hike-to-17" not in causes
 
 
@@ -74,11 +83,22 @@ def test_key_rate_decisions_of_2014_in_order(real_store):
     """List the Bank of Russia's key-rate decisions of 2014 in order."""
     result = real_store.query(load_query("key-rate-decisions"))
     rates = [(str(row[3]), str(row[4])) for row in result.rows]
-    assert rates == [("5.5", "7"), ("7", "7.5"), ("7.5", "8"), ("8", "9.5"), ("9.5", "10.5"),
-                     ("10.5", "17")]  # fmt: skip
+    assert rates == [
+        ("5.5", "7"),
+        ("7", "7.5"),
+        ("7.5", "8"),
+        ("8", "9.5"),
+        ("9.5", "10.5"),
+        ("10.5", "17"),
+    ]
     assert [str(row[2]) for row in result.rows] == [
-        "2014-03-03", "2014-04-25", "2014-07-25", "2014-10-31", "2014-12-11", "2014-12-16",
-    ]  # fmt: skip
+        "2014-03-03",
+        "2014-04-25",
+        "2014-07-25",
+        "2014-10-31",
+        "2014-12-11",
+        "2014-12-16",
+    ]
 
 
 def test_which_claims_are_opinion(real_store, real):

@@ -154,8 +154,13 @@ def test_named_graphs_select_what_graph_sees(tiny_store):
 
 
 def test_from_selects_graphs_of_the_store_and_fetches_nothing(tiny_store):
-    assert _count(tiny_store, f"SELECT (COUNT(*) AS ?n) FROM <{DEFAULT_DATA_GRAPH}> "
-                              "WHERE { ?e a sem:Event }") == 4  # fmt: skip
+    assert (
+        _count(
+            tiny_store,
+            f"SELECT (COUNT(*) AS ?n) FROM <{DEFAULT_DATA_GRAPH}> WHERE {{ ?e a sem:Event }}",
+        )
+        == 4
+    )
     for iri in ("http://127.0.0.1:9/data.ttl", "file:///etc/passwd"):
         assert _count(tiny_store, f"SELECT (COUNT(*) AS ?n) FROM <{iri}> WHERE {{ ?s ?p ?o }}") == 0
 

@@ -136,6 +136,15 @@ class OxigraphStore(Store):
             kwargs["from_graph"] = ox.NamedNode(graphs[0])
         return self._store.dump(**kwargs)  # type: ignore[no-any-return, arg-type]
 
+    def copy_to(self, path: str | Path) -> OxigraphStore:
+        """A new on-disk store at ``path`` (a fresh directory) with every graph of this one."""
+        copy = OxigraphStore(path)
+        copy._store.bulk_load(
+            self._store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS
+        )
+        copy._store.flush()
+        return copy
+
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
