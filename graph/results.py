@@ -195,3 +195,60 @@ def render(result: QueryResult, media_type: str) -> bytes:
     if media_type not in renderers:
         raise ValueError(f"a {result.kind} result cannot be rendered as {media_type}")
     return renderers[media_type](result).encode("utf-8")
+
+
+def cap_rendered(body: bytes, media_type: str, max_rows: int, max_bytes: int) -> tuple[bytes, bool]:
+    """Cut a SELECT answer already rendered in ``media_type`` to ``max_rows`` rows and at most
+    ``max_bytes`` bytes, keeping it a valid document; return it and whether it was cut.
+
+    Used on an engine's native output, so the common case costs a length check only.
+
+    >>> body = b'{"head":{"vars":["x"]},"results":{"bindings":[{},{},{}]}}'
+    >>> cap_rendered(body, SPARQL_JSON, 2, 1000)
+    (b'{"head": {"vars": ["x"]}, "results": {"bindings": [{}, {}]}}', True)
+    """
+    if len(body) <= max_bytes and len(body) < 3 * max_rows:  # no room for more rows than allowed
+        return body, False
+    header, rows, footer = _split_rows(body, media_type)
+    truncated = len(rows) > max_rows
+    rows = rows[:max_rows]
+    size = len(header) + len(footer) + sum(len(r) for r in rows)
+    while rows and size > max_bytes:
+        rows = rows[: int(len(rows) * max_bytes / size * 0.9)]
+        size, truncated = len(header) + len(footer) + sum(len(r) for r in rows), True
+    if not truncated:
+        return body, False
+    return _join_rows(header, rows, footer, media_type), True
+
+
+def _split_rows(body: bytes, media_type: str) -> tuple[bytes, list[bytes], bytes]:
+    if media_type == SPARQL_JSON:
+        document = json.loads(body)
+        rows = [json.dumps(b, ensure_ascii=False).encode() for b in document["results"]["bindings"]]
+        document["results"]["bindings"] = []
+        return json.dumps(document, ensure_ascii=False).encode(), rows, b""
+    if media_type == SPARQL_XML:
+        start, end = body.find(b"<result>"), body.rfind(b"</results>")
+        if start < 0:
+            return body, [], b""
+        parts = body[start:end].split(b"<result>")[1:]
+        return body[:start], [b"<result>" + part for part in parts], body[end:]
+    text = body.decode("utf-8")
+    if media_type == CSV:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+        lines = []
+        for record in records:
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerow(record)
+            lines.append(buffer.getvalue().encode())
+        return lines[0], lines[1:], b""
+    lines = [line.encode() + b"\n" for line in text.split("\n")[:-1]]  # TSV escapes newlines
+    return lines[0], lines[1:], b""
+
+
+def _join_rows(header: bytes, rows: list[bytes], footer: bytes, media_type: str) -> bytes:
+    if media_type == SPARQL_JSON:
+        document = json.loads(header)
+        document["results"]["bindings"] = [json.loads(row) for row in rows]
+        return json.dumps(document, ensure_ascii=False).encode()
+    return header + b"".join(rows) + footer

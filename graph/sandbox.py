@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from graph.backends.oxigraph import OxigraphStore
+import pyoxigraph as ox
+
+from graph.backends.oxigraph import OxigraphStore, convert_result
 from graph.backends.rdflib import RdflibStore
 from graph.errors import (
     EkgError,
@@ -32,8 +34,16 @@ from graph.errors import (
     QueryTimeoutError,
     StoreError,
 )
-from graph.results import render
+from graph.results import CSV, SPARQL_JSON, SPARQL_XML, TSV, cap_rendered, render
 from graph.store import Store
+
+#: Result media types pyoxigraph serializes natively.
+_NATIVE = {
+    SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    SPARQL_XML: ox.QueryResultsFormat.XML,
+    CSV: ox.QueryResultsFormat.CSV,
+    TSV: ox.QueryResultsFormat.TSV,
+}
 
 
 @dataclass(frozen=True)
@@ -77,13 +87,24 @@ class QueryAnswer:
 def run_job(store: Store, job: QueryJob) -> QueryAnswer:
     """Evaluate ``job`` on ``store`` and render it within the row and byte caps."""
     started = time.perf_counter()
-    result = store.query(
-        job.sparql,
-        default_graphs=job.default_graphs,
-        named_graphs=job.named_graphs,
-        max_rows=job.max_rows,
-        base_iri=job.base_iri,
-    )
+    options = {
+        "default_graphs": job.default_graphs,
+        "named_graphs": job.named_graphs,
+        "base_iri": job.base_iri,
+    }
+    if isinstance(store, OxigraphStore) and job.media_type in _NATIVE:
+        raw = store.query_native(job.sparql, **options)  # type: ignore[arg-type]
+        if not isinstance(raw, ox.QueryTriples):
+            try:
+                body = raw.serialize(format=_NATIVE[job.media_type])
+            except (OSError, RuntimeError, ValueError) as exc:  # evaluation is lazy
+                raise QueryError(f"query failed: {exc}") from exc
+            body, truncated = cap_rendered(body, job.media_type, job.max_rows, job.max_bytes)
+            kind = "ask" if isinstance(raw, ox.QueryBoolean) else "select"
+            return QueryAnswer(body, job.media_type, kind, truncated, time.perf_counter() - started)
+        result = convert_result(raw, job.max_rows)
+    else:
+        result = store.query(job.sparql, max_rows=job.max_rows, **options)  # type: ignore[arg-type]
     body = render(result, job.media_type)
     truncated = result.truncated
     while len(body) > job.max_bytes and (result.rows or result.triples):

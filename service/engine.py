@@ -21,9 +21,12 @@ from graph.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec
 class QueryEngine:
     """Runs client queries for one built graph under the configured limits."""
 
-    def __init__(self, built: BuiltGraph, config: dict[str, Any]) -> None:
+    def __init__(
+        self, built: BuiltGraph, config: dict[str, Any], spec: StoreSpec | None = None
+    ) -> None:
         self.built = built
         self.config = config
+        self._spec = spec  # where the workers' store is, if not derived from ``built``
         self._pool: QueryPool | None = None
         self._lock = threading.Lock()
         self._scratch: Path | None = None
@@ -36,7 +39,7 @@ class QueryEngine:
         with self._lock:
             if self._pool is None:
                 self._pool = QueryPool(
-                    self._store_spec(),
+                    self._spec or self._store_spec(),
                     workers=self.config["SPARQL_WORKERS"],
                     timeout=self.config["SPARQL_TIMEOUT"],
                     wait=self.config["SPARQL_WAIT"],

@@ -106,6 +106,24 @@ class OxigraphStore(Store):
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
+        raw = self.query_native(
+            sparql, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri
+        )
+        try:
+            return convert_result(raw, max_rows)
+        except (OSError, RuntimeError, ValueError) as exc:  # evaluation is lazy
+            raise QueryError(f"query failed: {exc}") from exc
+
+    def query_native(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """:meth:`query` without the conversion: pyoxigraph's own (lazy) result, which it can
+        serialize natively -- much faster than any Python rendering of many rows."""
         options: dict[str, object] = {"prefixes": DEFAULT_PREFIXES, "base_iri": base_iri}
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -114,8 +132,7 @@ class OxigraphStore(Store):
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            result = self._store.query(sparql, **options)  # type: ignore[arg-type]
-            return _convert(result, max_rows)
+            return self._store.query(sparql, **options)  # type: ignore[arg-type]
         except SyntaxError as exc:
             raise syntax_error(str(exc)) from exc
         except (OSError, RuntimeError, ValueError) as exc:
@@ -156,7 +173,8 @@ class OxigraphStore(Store):
             self._store.flush()
 
 
-def _convert(result: object, max_rows: int | None) -> QueryResult:
+def convert_result(result: object, max_rows: int | None) -> QueryResult:
+    """A pyoxigraph result as a :class:`QueryResult` of rdflib terms, cut at ``max_rows``."""
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(result))
     rows, truncated = [], False
