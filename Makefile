@@ -3,18 +3,31 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Debian packages the browser tests need (run as root, or through sudo when available).
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := chromium
 
-.PHONY: serve test lint check clean
+.PHONY: serve test lint check system-packages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+system-packages:  ## Debian's chromium for the browser tests (no `playwright install`)
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
 serve: $(STAMP)  ## build the graph from events.yaml and serve it on http://127.0.0.1:8080/
 	$(BIN)/ekg serve
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP) system-packages  ## run the whole test suite
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)  ## ruff check + format check
@@ -24,4 +37,4 @@ lint: $(STAMP)  ## ruff check + format check
 check: lint test
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts

@@ -5,6 +5,10 @@ always gives the same triples and two builds compare equal with ``rdflib.compare
 mapping is documented in ``docs/data-model.md``; every ``ekg:`` term emitted here is declared
 in ``ontology/ekg.ttl`` (a test checks it).
 
+Only supported and qualified links are stated as direct triples (what property paths such as
+``faro:causes+`` follow); contested and unsupported ones exist only as ``ekg:CausalLink``
+records with their status, so a disputed claim never reads as a fact.
+
 Temporal relations are materialized only where they are useful and linear in size: the Allen
 relation of each link's cause and effect, and each event's successor in its lane. Never all
 pairs of events.
@@ -241,7 +245,8 @@ def _lane_triples(base: str, events: tuple[Event, ...]) -> Iterator[Triple]:
 def _link_triples(base: str, link: Link, cause: EventDate, effect: EventDate) -> Iterator[Triple]:
     a, b = event_iri(base, link.cause), event_iri(base, link.effect)
     predicate = vocab.LINK_PREDICATES[link.kind]
-    yield a, predicate, b
+    if link.status in vocab.ASSERTED_STATUSES:  # a contested link is not stated as fact
+        yield a, predicate, b
     node = _iri(base, "link", link.id)
     yield node, RDF.type, EKG.CausalLink
     yield node, EKG.cause, a

@@ -52,6 +52,9 @@ DIRECTED_KINDS = frozenset({"causes", "enables", "prevents", "contributes_to"})
 #: Link statuses whose time order is checked (a contested link may be wrong on purpose).
 CHECKED_STATUSES = frozenset({"supported", "qualified"})
 
+#: Statuses whose links are also stated as direct triples between the events.
+ASSERTED_STATUSES = frozenset({"supported", "qualified"})
+
 LINK_STATUSES: dict[str, URIRef] = {
     "supported": EKG.Supported,
     "qualified": EKG.Qualified,

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from graph.pipeline import build_knowledge_graph
-from service import errors, meta, sparql
+from service import errors, meta, security, sparql
 from service.config import load_config
 from service.engine import QueryEngine
 
@@ -24,12 +24,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config())
     app.config.update(overrides or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep prefix order
     built = build_knowledge_graph(app.config["DATA"], app.config["BACKEND"], app.config["STORE"])
     engine = QueryEngine(built, app.config)
     atexit.register(engine.close)
     app.extensions["ekg"] = built
     app.extensions["ekg_engine"] = engine
     errors.register_error_handlers(app)
+    security.register_security_headers(app)
     app.register_blueprint(meta.bp)
     app.register_blueprint(sparql.bp)
     return app

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, TIME, XSD
 
 from graph.build import build_graph, event_iri, iter_triples
 from graph.events import parse_dataset
-from graph.vocab import EKG, FARO, SEM
+from graph.vocab import EKG, FARO, LINK_PREDICATES, SEM
 
 from .conftest import DATA, canonical
 
@@ -108,3 +108,15 @@ def test_quantities_keep_attribution(tiny):
         str(graph.value(q, EKG.accordingTo)) for q in graph.objects(ruble, EKG.quantity)
     )
     assert sources == ["RBC", "TASS"]
+
+
+def test_contested_links_are_records_not_facts(real):
+    graph = build_graph(real)
+    contested = [link for link in real.links if link.status in ("contested", "unsupported")]
+    assert contested
+    for link in contested:
+        node = URIRef(BASE + "link/" + link.id)
+        assert graph.value(node, EKG.status) is not None
+        cause, effect = event_iri(BASE, link.cause), event_iri(BASE, link.effect)
+        stated = set(graph.predicates(cause, effect))
+        assert not stated & set(LINK_PREDICATES.values()), link.id  # time order may remain

@@ -77,6 +77,7 @@ def test_what_caused_the_rate_hike(real_store):
         "cbr-accepts-rosneft-bonds-as-collateral",
     } <= set(causes)
     assert "cbr-hike-to-17" not in causes
+    assert "ufsa-passed-by-congress" not in causes  # only via a contested link (C12)
 
 
 def test_key_rate_decisions_of_2014_in_order(real_store):
