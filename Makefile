@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the browser tests need (run as root, or through sudo when available).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := chromium
+SYSTEM_PACKAGES := chromium graphviz
 
 .PHONY: serve test lint check system-packages clean
 

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+import functools
 import gc
+import hashlib
 import os
 import shutil
 import time
@@ -16,21 +18,41 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import networkx as nx
+
 from graph.backends.oxigraph import OxigraphStore
 from graph.build import dataset_graph_iri, iter_triples
+from graph.causal import build_causal_graph
 from graph.errors import StoreError
 from graph.events import load_dataset
 from graph.model import Dataset
+from graph.paging import EventIndex
 from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
 
 
 @dataclass(frozen=True)
 class BuiltGraph:
-    """A dataset, the store holding its triples, and how long loading and building took."""
+    """A dataset, the store holding its triples, and how long loading and building took.
+
+    ``version`` identifies the data (a hash of the events file); the event index and the
+    causal graph are derived from the dataset once, on first use, and cached with it, so no
+    answer ever mixes two versions.
+    """
 
     dataset: Dataset
     store: Store
     seconds: float
+    version: str = ""
+
+    @functools.cached_property
+    def index(self) -> EventIndex:
+        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline`)."""
+        return EventIndex.from_dataset(self.dataset)
+
+    @functools.cached_property
+    def causal(self) -> nx.DiGraph:
+        """The causal link graph (:mod:`graph.causal`)."""
+        return build_causal_graph(self.dataset)
 
     def counts(self) -> dict[str, int]:
         """Events, links, claims and triples, for status pages and the CLI."""
@@ -52,6 +74,7 @@ def build_knowledge_graph(
     """
     started = time.perf_counter()
     dataset = load_dataset(data_path)
+    version = hashlib.sha256(Path(data_path).read_bytes()).hexdigest()[:16]
     if store_dir is not None:
         if backend != "oxigraph":
             raise StoreError("only the oxigraph backend writes a store directory")
@@ -61,7 +84,7 @@ def build_knowledge_graph(
     else:
         store = open_store(backend)
         store.load(iter_triples(dataset), dataset_graph_iri(dataset))
-    return BuiltGraph(dataset, store, time.perf_counter() - started)
+    return BuiltGraph(dataset, store, time.perf_counter() - started, version)
 
 
 def write_store_dir(

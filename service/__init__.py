@@ -9,9 +9,10 @@ from typing import Any
 from flask import Flask
 
 from graph.pipeline import build_knowledge_graph
-from service import errors, meta, security, sparql
+from service import analyses, api, errors, meta, pages, security, sparql
 from service.config import load_config
 from service.engine import QueryEngine
+from service.openapi import OPENAPI_CONFIG, ProblemApi
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -21,6 +22,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     raises :class:`graph.errors.ValidationError` here, before anything is served.
     """
     app = Flask(__name__)
+    app.config.update(OPENAPI_CONFIG)
     app.config.update(load_config())
     app.config.update(overrides or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -34,4 +36,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     security.register_security_headers(app)
     app.register_blueprint(meta.bp)
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    rest = ProblemApi(app)
+    rest.register_blueprint(api.bp)
+    rest.register_blueprint(analyses.bp)
+    pages.resolve_event_iris(app, built.dataset.info.base)
     return app

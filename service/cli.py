@@ -6,6 +6,8 @@ prints every problem as ``events.yaml:<line>: <message>``.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -18,11 +20,14 @@ from waitress import serve as waitress_serve
 
 from graph import vocab
 from graph.backends.oxigraph import OxigraphStore
+from graph.causal import filtered_view, find_causal_chains
 from graph.errors import EkgError, ValidationError
 from graph.events import load_dataset
+from graph.influence import analyze_causes, analyze_effects, what_if
 from graph.pipeline import build_knowledge_graph
 from graph.results import to_csv, to_json_text, to_table, to_tsv
 from graph.store import BACKENDS, EXPORT_FORMATS, Store
+from graph.vocab import ASSERTED_STATUSES
 from service import create_app
 
 DATA_OPTION = click.option(
@@ -173,3 +178,121 @@ def serve(
         err=True,
     )
     waitress_serve(app, host=host, port=port, threads=threads)
+
+
+# -- causal analyses ------------------------------------------------------------------------------
+
+FORMAT_OPTION = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+MAX_DEPTH_OPTION = click.option(
+    "--max-depth", type=click.IntRange(1, 100), default=None, help="Follow at most this many links."
+)
+LIMIT_OPTION = click.option(
+    "--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True
+)
+
+
+def _analysis_graph(data: Path) -> tuple[Any, Any]:
+    """The dataset and its causal graph restricted to the links stated as facts (supported and
+    qualified), as the HTTP API does by default."""
+    built = build_knowledge_graph(data, "rdflib")  # the analyses need no SPARQL store
+    return built, filtered_view(built.causal, statuses=ASSERTED_STATUSES)
+
+
+def _emit(result: Any, fmt: str, text: Callable[[Any], list[str]]) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
+    else:
+        for line in text(result):
+            click.echo(line)
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@DATA_OPTION
+@click.option("--max-depth", type=click.IntRange(1, 12), default=6, show_default=True)
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--supported-only", is_flag=True, help="Follow only supported links.")
+@FORMAT_OPTION
+@domain_errors
+def chain(
+    source: str, target: str, data: Path, max_depth: int, limit: int, supported_only: bool, fmt: str
+) -> None:
+    """Causal chains from SOURCE to TARGET, shortest first, with their strength."""
+    built, graph = _analysis_graph(data)
+    statuses = {"supported"} if supported_only else None
+    found = find_causal_chains(
+        graph, source, target, max_depth=max_depth, limit=limit, statuses=statuses
+    )
+    if fmt == "json":
+        click.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2))
+        return
+    if not found:
+        click.echo(f"no causal chain from {source} to {target} within {max_depth} links")
+    for number, found_chain in enumerate(found, start=1):
+        click.echo(
+            f"{number}. strength {found_chain.strength:.3f}, weakest link "
+            f"{found_chain.weakest_link} ({found_chain.weakest_confidence})"
+        )
+        for event in found_chain.events:
+            click.echo(f"   {event}: {built.dataset.event(event).label}")
+
+
+@main.command()
+@click.argument("event")
+@DATA_OPTION
+@MAX_DEPTH_OPTION
+@LIMIT_OPTION
+@FORMAT_OPTION
+@domain_errors
+def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
+    """Everything that directly or indirectly caused EVENT, and its root causes."""
+    _, graph = _analysis_graph(data)
+    result = analyze_causes(graph, event, max_depth=max_depth, limit=limit)
+    _emit(
+        result,
+        fmt,
+        lambda r: [
+            *(f"{reach.depth}  {reach.event}" for reach in r.ancestors),
+            f"root causes: {', '.join(r.roots) or 'none'}",
+        ],
+    )
+
+
+@main.command()
+@click.argument("event")
+@DATA_OPTION
+@MAX_DEPTH_OPTION
+@LIMIT_OPTION
+@FORMAT_OPTION
+@domain_errors
+def effects(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
+    """Everything EVENT directly or indirectly led to."""
+    _, graph = _analysis_graph(data)
+    result = analyze_effects(graph, event, max_depth=max_depth, limit=limit)
+    _emit(result, fmt, lambda r: [f"{reach.depth}  {reach.event}" for reach in r.descendants])
+
+
+@main.command(name="what-if")
+@click.argument("events", nargs=-1, required=True)
+@DATA_OPTION
+@MAX_DEPTH_OPTION
+@LIMIT_OPTION
+@FORMAT_OPTION
+@domain_errors
+def what_if_command(
+    events: tuple[str, ...], data: Path, max_depth: int | None, limit: int, fmt: str
+) -> None:
+    """Effects that lose every causal path from a root cause if EVENTS had not happened."""
+    _, graph = _analysis_graph(data)
+    result = what_if(graph, events, max_depth=max_depth, limit=limit)
+    _emit(
+        result,
+        fmt,
+        lambda r: [
+            *(f"loses all support  {reach.event}" for reach in r.orphaned),
+            *(f"still supported    {reach.event}" for reach in r.still_supported),
+        ],
+    )

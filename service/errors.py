@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from graph.causal import GraphvizError, UnknownEventError
 from graph.errors import (
     DataError,
     EkgError,
@@ -26,6 +27,7 @@ from graph.errors import (
     StoreError,
 )
 from graph.guard import QueryRefusedError
+from graph.paging import PageTokenError
 from service.negotiation import choose
 
 PROBLEM_JSON = "application/problem+json"
@@ -33,6 +35,9 @@ log = logging.getLogger(__name__)
 
 #: Domain error class -> (HTTP status, type slug, title). The first matching class wins.
 DOMAIN_ERRORS: tuple[tuple[type[EkgError], int, str, str], ...] = (
+    (UnknownEventError, 404, "unknown-event", "Unknown event"),
+    (PageTokenError, 400, "invalid-page-token", "Invalid page token"),
+    (GraphvizError, 503, "graphviz-unavailable", "Graph rendering unavailable"),
     (QuerySyntaxError, 400, "query-syntax", "SPARQL syntax error"),
     (QueryRefusedError, 400, "query-refused", "Query refused"),
     (QueryTimeoutError, 504, "query-timeout", "Query timed out"),
@@ -73,7 +78,33 @@ def problem(status: int, title: str, detail: str, slug: str, **extensions: Any) 
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 
 
+def _parameter_errors(exc: HTTPException) -> list[dict[str, Any]] | None:
+    """webargs' validation messages ({location: {name: [messages]}}) as a problem's errors."""
+    messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
+    if not isinstance(messages, dict):
+        return None
+    errors = []
+    for location, fields in messages.items():
+        for name, texts in fields.items() if isinstance(fields, dict) else [("", fields)]:
+            flat = texts if isinstance(texts, list) else [str(texts)]
+            errors.append(
+                {"parameter": name, "location": location, "messages": [str(text) for text in flat]}
+            )
+    return errors
+
+
 def _http_error(exc: HTTPException) -> Response:
+    errors = _parameter_errors(exc)
+    if errors is not None:  # request validation (webargs): 400 naming every parameter
+        names = ", ".join(sorted({e["parameter"] for e in errors}))
+        detail = "; ".join(f"{e['parameter']}: {' '.join(e['messages'])}" for e in errors)
+        return problem(
+            400,
+            "Invalid parameters",
+            f"invalid {names}: {detail}",
+            "invalid-parameters",
+            errors=errors,
+        )
     if isinstance(exc, ProblemError):
         return problem(
             exc.code or 400, exc.title, exc.description or exc.title, exc.slug, **exc.extensions

@@ -1,0 +1,177 @@
+"""``/api``: events, the event resource (Linked Data), timelines and claims.
+
+Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call, serialize.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from graph.causal import UnknownEventError
+from graph.model import Event
+from graph.paging import EventPage, query_events
+from graph.pipeline import BuiltGraph
+from graph.records import (
+    Labels,
+    claim_record,
+    event_detail,
+    event_graph,
+    event_summary,
+    page_context,
+)
+from graph.timeline import to_timelinejs, to_vis_items
+from service.errors import ProblemError
+from service.negotiation import choose
+from service.openapi import ApiBlueprint
+from service.schemas import ClaimArgs, EventFilterArgs, EventPageSchema, ObjectSchema
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
+
+_RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+}
+_EVENT_TYPES = ["application/json", *_RDF_TYPES, "text/html"]
+
+
+def built() -> BuiltGraph:
+    """The data version this request is answered from."""
+    return current_app.extensions["ekg"]  # type: ignore[no-any-return]
+
+
+def labels() -> Labels:
+    data = built()
+    return current_app.extensions.setdefault(("labels", data.version), Labels.of(data.dataset))
+
+
+def find_page(args: dict[str, Any]) -> EventPage:
+    """The page of events the filter arguments select (one call into graph.paging)."""
+    return query_events(
+        built().index,
+        start=args["from_"],
+        end=args["to"],
+        types=args["type"],
+        actors=args["actor"],
+        places=args["place"],
+        tags=args["tag"],
+        lanes=args["lane"],
+        statuses=args["status"],
+        text=args["q"],
+        sort=args["sort"],
+        limit=args["limit"],
+        after=args["next"],
+    )
+
+
+def _next_link(page: EventPage) -> dict[str, str]:
+    if page.next is None:
+        return {}
+    query = {key: value for key, value in request.args.items() if key != "next"}
+    url = f"{request.base_url}?{urlencode({**query, 'next': page.next})}"
+    return {"Link": f'<{url}>; rel="next"'}
+
+
+@bp.get("/events")
+@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, EventPageSchema)
+def list_events(args: dict[str, Any]) -> ResponseReturnValue:
+    """Events matching the filters, in pages (keyset paging: follow `next` or the Link header)."""
+    page = find_page(args)
+    names = labels()
+    body = {
+        "events": [event_summary(e, names) for e in page.events],
+        "count": page.count,
+        "next": page.next,
+    }
+    return body, 200, _next_link(page)
+
+
+def find_event(event_id: str) -> Event:
+    try:
+        return built().index.event(event_id)
+    except KeyError:
+        raise UnknownEventError(f"no event with id {event_id!r}") from None
+
+
+@bp.get("/events/<event_id>")
+@bp.response(200, ObjectSchema, content_type="application/json")
+@bp.alt_response(406, description="None of the accepted media types is available")
+def get_event(event_id: str) -> ResponseReturnValue:
+    """One event with its figures, sources, claims and causal links.
+
+    Linked Data: `application/json` (default), `text/turtle`, `application/ld+json`,
+    `application/n-triples`, `application/rdf+xml`, or `text/html` for the event page.
+    """
+    event = find_event(event_id)
+    chosen = choose(request.headers.get("Accept"), _EVENT_TYPES)
+    if chosen is None:
+        raise ProblemError(
+            406,
+            "not-acceptable",
+            "Not acceptable",
+            "the event is available as " + ", ".join(_EVENT_TYPES),
+        )
+    data = built()
+    if chosen in _RDF_TYPES:
+        graph = event_graph(data.store, data.dataset, event.id)
+        body = graph.serialize(format=_RDF_TYPES[chosen], encoding="utf-8")
+        return _vary(Response(body, content_type=f"{chosen}; charset=utf-8"))
+    detail = event_detail(data.dataset, event, labels())
+    if chosen == "text/html":
+        page = render_template(
+            "event.html", event=page_context(detail), dataset_title=data.dataset.info.title
+        )
+        return _vary(Response(page, content_type="text/html; charset=utf-8"))
+    return _vary(current_app.json.response(detail))
+
+
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/timeline")
+@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def timeline(args: dict[str, Any]) -> ResponseReturnValue:
+    """The selected events as vis-timeline items, lanes as groups, and the causal links between
+    them (for arrows). Month- and year-precision events span their period and say so."""
+    page = find_page(args)
+    data = built()
+    body = to_vis_items(page.events, data.dataset.links, lanes=data.dataset.lanes)
+    return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
+
+
+@bp.get("/timeline/timelinejs")
+@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
+    """The same selection as TimelineJS3 JSON (partial dates, display dates, groups, eras)."""
+    page = find_page(args)
+    data = built()
+    body = to_timelinejs(page.events, title=data.dataset.info.title, lanes=data.dataset.lanes)
+    return body, 200, _next_link(page)
+
+
+@bp.get("/claims")
+@bp.arguments(ClaimArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
+    """The publications' claims with verdicts, evidence and the events they are about."""
+    verdicts, about = set(args["verdict"]), set(args["about"])
+    claims = [
+        claim_record(claim)
+        for claim in built().dataset.claims
+        if (not verdicts or claim.verdict in verdicts) and (not about or about & set(claim.about))
+    ]
+    return {"claims": claims, "count": len(claims)}
+
+
+def event_url(event_id: str) -> str:
+    return url_for("api.get_event", event_id=event_id)

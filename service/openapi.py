@@ -1,0 +1,87 @@
+"""The OpenAPI 3 document, generated from the code by flask-smorest (apispec + marshmallow).
+
+flask-smorest's own error handler and error schema are replaced: every error of this service
+is an RFC 9457 problem (:mod:`service.errors`), and the spec says so.
+"""
+
+from __future__ import annotations
+
+import http
+from typing import Any, ClassVar
+
+import marshmallow as ma
+from flask_smorest import Api, Blueprint
+from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class ParameterErrorSchema(ma.Schema):
+    """One invalid parameter."""
+
+    parameter = ma.fields.String(metadata={"description": "the parameter's name"})
+    location = ma.fields.String(metadata={"description": "query, path, json, ..."})
+    messages = ma.fields.List(ma.fields.String(), metadata={"description": "what is wrong"})
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details."""
+
+    type = ma.fields.String(required=True, metadata={"description": "problem type URI"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True)
+    detail = ma.fields.String(required=True, metadata={"description": "what to change"})
+    instance = ma.fields.String(required=True)
+    errors = ma.fields.List(ma.fields.Nested(ParameterErrorSchema), required=False)
+    line = ma.fields.Integer(required=False)
+    column = ma.fields.Integer(required=False)
+
+
+class ProblemApi(Api):
+    """flask-smorest's Api with problem+json errors (handled by :mod:`service.errors`)."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self) -> None:
+        """Errors are rendered by service.errors, for the API and every other route."""
+
+    def _register_responses(self) -> None:
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Problem details (RFC 9457)", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+OPENAPI_CONFIG = {
+    "API_TITLE": "Event timeline knowledge graph",
+    "API_VERSION": "0.1.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": "Curated events with sourced causal links: timelines, causal chains "
+            "and analyses. Every error is RFC 9457 application/problem+json.",
+            "license": {"name": "MIT"},
+        },
+    },
+}
+
+
+class StrictParser(FlaskParser):
+    """webargs' Flask parser, leaving unknown parameters to the schema (which refuses them):
+    a mistyped parameter name is reported, not silently ignored."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {}
+
+
+class ApiBlueprint(Blueprint):
+    """flask-smorest blueprint whose arguments are parsed by :class:`StrictParser`."""
+
+    ARGUMENTS_PARSER = StrictParser()

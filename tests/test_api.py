@@ -1,0 +1,325 @@
+"""The JSON API: events, Linked Data resources, timelines, claims, analyses, OpenAPI.
+
+Bodies are compared whole against reviewed files in tests/data/api/ on the tiny fixture; the
+real events.yaml answers the product's questions.
+"""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from openapi_spec_validator import validate
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from graph.vocab import SEM
+from service import create_app
+
+from .conftest import DATA
+
+
+@pytest.fixture(scope="module")
+def client(tiny_path):
+    app = create_app({"DATA": str(tiny_path)})
+    yield app.test_client()
+    app.extensions["ekg_engine"].close()
+
+
+@pytest.fixture(scope="module")
+def real_client(events_path):
+    app = create_app({"DATA": str(events_path)})
+    yield app.test_client()
+    app.extensions["ekg_engine"].close()
+
+
+def expected(name: str) -> dict:
+    return json.loads((DATA / "api" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def assert_problem(response, status: int, parameter: str | None = None) -> dict:
+    assert response.status_code == status, response.data
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json(force=True)
+    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
+    if parameter is not None:
+        assert parameter in {error["parameter"] for error in body["errors"]}
+        assert parameter in body["detail"]
+    return body
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/events", "events"),
+        ("/api/events/rate-hike", "event-rate-hike"),
+        ("/api/claims", "claims"),
+        ("/api/chains?source=opec-no-cut&target=rate-hike", "chains-opec-hike"),
+        ("/api/timeline", "timeline"),
+        ("/api/timeline/timelinejs", "timelinejs"),
+    ],
+)
+def test_bodies_on_the_tiny_fixture(client, url, name):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.get_json() == expected(name)
+
+
+# -- events: filters and paging -------------------------------------------------------------------
+
+
+def _ids(response) -> list[str]:
+    return [event["id"] for event in response.get_json()["events"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("lane=oil", ["opec-no-cut", "oil-below-60"]),
+        ("lane=oil,markets", ["opec-no-cut", "oil-below-60", "ruble-falls"]),
+        ("type=key-rate-decision", ["rate-hike"]),
+        ("actor=opec", ["opec-no-cut"]),
+        ("place=moscow", ["ruble-falls", "rate-hike"]),
+        ("from=2014-12-15&to=2014-12-15", ["oil-below-60", "ruble-falls"]),
+        ("from=2014-12", ["oil-below-60", "ruble-falls", "rate-hike"]),
+        ("to=2014-11", ["opec-no-cut"]),
+        ("q=RUBLE", ["ruble-falls"]),
+        ("sort=-date", ["rate-hike", "ruble-falls", "oil-below-60", "opec-no-cut"]),
+        ("sort=label", ["rate-hike", "oil-below-60", "opec-no-cut", "ruble-falls"]),
+        ("status=qualified", ["oil-below-60", "ruble-falls"]),
+    ],
+)
+def test_event_filters(client, query, ids):
+    assert _ids(client.get(f"/api/events?{query}")) == ids
+
+
+def test_keyset_paging_with_link_header(client):
+    seen, url = [], "/api/events?limit=1&lane=oil,markets,monetary-policy"
+    while url:
+        response = client.get(url)
+        body = response.get_json()
+        assert body["count"] == len(body["events"]) == 1
+        seen += _ids(response)
+        if body["next"] is None:
+            assert "Link" not in response.headers
+            break
+        link = response.headers["Link"]
+        assert link.endswith('>; rel="next"')
+        target = urlsplit(link[1 : link.index(">")])
+        assert parse_qs(target.query)["next"] == [body["next"]]
+        url = f"{target.path}?{target.query}"
+    assert seen == ["opec-no-cut", "oil-below-60", "ruble-falls", "rate-hike"]
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("limit=ten", "limit"),
+        ("from=yesterday", "from"),
+        ("to=2014-13", "to"),
+        ("sort=size", "sort"),
+        ("status=maybe", "status"),
+        ("colour=red", "colour"),
+        ("q=" + "x" * 201, "q"),
+    ],
+)
+def test_invalid_parameters_are_named(client, query, parameter):
+    assert_problem(client.get(f"/api/events?{query}"), 400, parameter)
+
+
+def test_bad_page_token(client):
+    body = assert_problem(client.get("/api/events?next=garbage"), 400)
+    assert body["type"] == "/problems/invalid-page-token"
+
+
+# -- the event resource ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "parser"),
+    [
+        ("text/turtle", "turtle"),
+        ("application/ld+json", "json-ld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+    ],
+)
+def test_event_as_linked_data(client, accept, parser):
+    response = client.get("/api/events/rate-hike", headers={"Accept": accept})
+    assert response.mimetype == accept
+    assert "Accept" in response.headers["Vary"]
+    graph = Graph().parse(data=response.data, format=parser)
+    event = URIRef("http://example.org/ekg/id/event/rate-hike")
+    assert (event, RDF.type, SEM.Event) in graph
+    assert graph.value(URIRef("http://example.org/ekg/id/quantity/rate-hike-1"), RDF.type)
+    link = URIRef("http://example.org/ekg/id/link/ruble-to-hike")
+    assert (link, RDF.type, None) in graph  # the incoming link's record
+
+
+def test_event_page_for_browsers(client):
+    response = client.get("/api/events/rate-hike", headers={"Accept": "text/html"})
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "Bank of Russia raises its key rate to 17 %" in page
+    assert "/api/events/ruble-falls" in page
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_event_iri_resolves(client):
+    response = client.get("/ekg/id/event/rate-hike")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/api/events/rate-hike")
+
+
+def test_unknown_event_and_unacceptable_type(client):
+    assert_problem(client.get("/api/events/no-such-event"), 404)
+    assert_problem(client.get("/api/events/rate-hike", headers={"Accept": "image/png"}), 406)
+
+
+def test_claims_filters(client):
+    body = client.get("/api/claims?verdict=opinion").get_json()
+    assert [c["id"] for c in body["claims"]] == ["claim-world-crisis"]
+    body = client.get("/api/claims?about=rate-hike").get_json()
+    assert [c["id"] for c in body["claims"]] == ["claim-rate-17"]
+    assert_problem(client.get("/api/claims?verdict=true"), 400, "verdict")
+
+
+# -- analyses on the real data ------------------------------------------------------------------
+
+OPEC, SHARES, HIKE = "opec-decides-no-cut", "bank-and-energy-shares-fall-dec-16", "cbr-hike-to-17"
+
+
+def test_shortest_chain_from_opec_to_the_sberbank_share_fall(real_client):
+    body = real_client.get(f"/api/chains?source={OPEC}&target={SHARES}").get_json()
+    first = body["chains"][0]
+    assert first == {
+        "events": [OPEC, "oil-slides-to-60", "ruble-black-tuesday", SHARES],
+        "links": [
+            "opec-no-cut-drives-oil-slide",
+            "oil-slide-weakens-ruble-dec-16",
+            "ruble-fall-hits-bank-shares-dec-16",
+        ],
+        "strength": 0.421875,
+        "weakest_link": "opec-no-cut-drives-oil-slide",
+        "weakest_confidence": 0.75,
+    }
+    lengths = [len(chain["links"]) for chain in body["chains"]]
+    assert lengths == sorted(lengths) and body["count"] == len(body["chains"]) > 1
+
+
+def test_no_chain_is_an_empty_list(real_client):
+    body = real_client.get(f"/api/chains?source={SHARES}&target={OPEC}").get_json()
+    assert body == {"chains": [], "count": 0}
+
+
+def test_chain_options(real_client):
+    deep = real_client.get(f"/api/chains?source={OPEC}&target={SHARES}&max_depth=2").get_json()
+    assert deep["chains"] == []
+    only = real_client.get(f"/api/chains?source={OPEC}&target={SHARES}&status=supported")
+    assert all(len(c["links"]) >= 3 for c in only.get_json()["chains"])
+    assert_problem(
+        real_client.get(f"/api/chains?source={OPEC}&target={SHARES}&max_depth=99"), 400, "max_depth"
+    )
+    assert_problem(real_client.get(f"/api/chains?source={OPEC}&target=nowhere"), 404)
+    assert_problem(real_client.get(f"/api/chains?source={OPEC}"), 400, "target")
+
+
+def test_causes_of_the_rate_hike(real_client):
+    body = real_client.get(f"/api/causes/{HIKE}").get_json()
+    depths = {reach["event"]: reach["depth"] for reach in body["ancestors"]}
+    assert depths["ruble-black-monday"] == 1
+    assert depths[OPEC] == 3
+    assert "ufsa-passed-by-congress" not in depths  # only via a contested link
+    assert OPEC in body["roots"]
+    contested = real_client.get(f"/api/causes/{HIKE}?status=supported,qualified,contested")
+    assert "ufsa-passed-by-congress" in {r["event"] for r in contested.get_json()["ancestors"]}
+
+
+def test_effects_what_if_drivers_longest(real_client):
+    effects = real_client.get(f"/api/effects/{OPEC}?max_depth=1").get_json()
+    assert {r["event"] for r in effects["descendants"]} == {"oil-slides-to-60", "ruble-fall-dec-1"}
+    what_if = real_client.get("/api/what-if?remove=ruble-black-monday").get_json()
+    assert "cbr-hike-to-17" in {r["event"] for r in what_if["orphaned"]}
+    drivers = real_client.get("/api/drivers?limit=3").get_json()
+    assert drivers["count"] == 3
+    scores = [d["score"] for d in drivers["drivers"]]
+    assert scores == sorted(scores, reverse=True)
+    longest = real_client.get("/api/longest-chain").get_json()
+    assert len(longest["links"]) == len(longest["events"]) - 1 >= 4
+
+
+def test_consistency_of_the_real_data(real_client):
+    body = real_client.get("/api/consistency").get_json()
+    assert body["cycles"] == []
+    assert body["time_inversions"] == []  # supported/qualified links are checked at load time
+    assert [claim["claim"] for claim in body["contradicted_claims"]] == []
+
+
+def test_temporal_relation_is_honest(real_client):
+    body = real_client.get(f"/api/temporal?a=ruble-black-monday&b={HIKE}").get_json()
+    assert body["relations"] == ["before"] and body["decided"] is True
+    vague = real_client.get("/api/temporal?a=crimea-troop-deployment&b=cbr-hike-to-7").get_json()
+    assert vague["decided"] is False and " or " in vague["phrase"]
+
+
+def test_compare_1998_and_2014(real_client):
+    body = real_client.get(f"/api/compare?a=cbr-refinancing-rate-to-150&b={HIKE}").get_json()
+    assert body["a"]["date"]["edtf"] == "1998-05-27"
+    assert [link["id"] for link in body["similar_links"]] == ["hike-to-17-like-1998-rate-tripling"]
+    assert body["relation"]["relations"] == ["before"]
+
+
+@pytest.mark.parametrize("fmt", ["cytoscape", "dot", "svg"])
+def test_graph_exports(real_client, fmt):
+    response = real_client.get(f"/api/graph?focus={HIKE}&depth=1&format={fmt}")
+    assert response.status_code == 200, response.data
+    if fmt == "cytoscape":
+        elements = response.get_json()["elements"]
+        assert HIKE in {node["data"]["id"] for node in elements["nodes"]}
+        assert elements["edges"]
+    elif fmt == "dot":
+        assert response.get_data(as_text=True).startswith("digraph")
+    else:
+        assert response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data
+
+
+def test_graph_of_a_chain_and_bad_selection(real_client):
+    chain = ",".join([OPEC, "oil-slides-to-60", "ruble-black-tuesday", SHARES])
+    elements = real_client.get(f"/api/graph?chain={chain}").get_json()["elements"]
+    assert len(elements["nodes"]) == 4 and len(elements["edges"]) == 3
+    assert_problem(real_client.get("/api/graph"), 400, "focus")
+    assert_problem(real_client.get(f"/api/graph?focus={HIKE}&depth=9"), 400, "depth")
+
+
+# -- OpenAPI ------------------------------------------------------------------------------------
+
+
+def test_openapi_spec_is_valid_and_complete(client):
+    spec = client.get("/openapi.json").get_json()
+    validate(spec)
+    paths = set(spec["paths"])
+    assert {
+        "/api/events",
+        "/api/events/{event_id}",
+        "/api/timeline",
+        "/api/chains",
+        "/api/causes/{event_id}",
+        "/api/what-if",
+        "/api/graph",
+    } <= paths
+    limit = next(
+        p for p in spec["paths"]["/api/events"]["get"]["parameters"] if p["name"] == "limit"
+    )
+    assert limit["schema"]["minimum"] == 1 and limit["schema"]["maximum"] == 1000
+    problem = spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
+    assert "application/problem+json" in problem
+
+
+def test_docs_page_is_served_from_vendored_files(client):
+    page = client.get("/docs").get_data(as_text=True)
+    assert "swagger-ui-bundle-5.35.0.js" in page and "/openapi.json" in page
+    assert "cdn" not in page.lower()
