@@ -13,17 +13,15 @@ any problem builds nothing: :func:`load_dataset` either returns a whole dataset 
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from graph import vocab
-from graph.dates import EventDate, parse_date, starts_certainly_after
-from graph.errors import DataError, DateError, Problem, ValidationError
+from graph.dates import starts_certainly_after
+from graph.errors import DataError, Problem, ValidationError
+from graph.fields import URL, FieldReader
 from graph.model import (
     Actor,
     Claim,
@@ -35,12 +33,8 @@ from graph.model import (
     Place,
     Publication,
     Quantity,
-    Source,
 )
-from graph.yamlfile import LocatedDict, LocatedList, parse_yaml
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+from graph.yamlfile import LocatedDict, parse_yaml
 
 _SECTIONS = (
     "dataset",
@@ -54,7 +48,6 @@ _SECTIONS = (
     "links",
     "claims",
 )
-_SOURCE_FIELDS = ({"url", "title", "publisher"}, {"via", "date", "note"})
 _CONCEPT_FIELDS = ({"id", "label"}, {"description"})
 
 
@@ -87,175 +80,8 @@ def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:
     return dataset
 
 
-class _Checker:
+class _Checker(FieldReader):
     """Turns located YAML values into model records, collecting problems instead of raising."""
-
-    def __init__(self, file_name: str, problems: list[Problem]) -> None:
-        self.file = file_name
-        self.problems = list(problems)
-        self.sources: dict[str, Source] = {}
-        self.source_lines: dict[str, int] = {}
-        self.refs: list[tuple[int, str, str, str]] = []  # (line, field, value, section)
-        self.id_lines: dict[tuple[str, str], int] = {}
-        self.declared: dict[str, set[str]] = {}
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
-
-    # -- generic field readers -------------------------------------------------------------
-
-    def fields(self, m: Any, line: int, what: str, spec: tuple[set[str], set[str]]) -> bool:
-        """Check ``m`` is a mapping with the required and only known fields."""
-        required, optional = spec
-        if not isinstance(m, LocatedDict):
-            self.error(line, f"{what} must be a mapping of fields")
-            return False
-        for key in m:
-            if key not in required and key not in optional:
-                known = ", ".join(sorted(required | optional))
-                self.error(m.line_of(key), f"{what}: unknown field {key!r} (known: {known})")
-        for key in sorted(required - m.keys()):
-            self.error(m.line, f"{what}: missing required field {key!r}")
-        return True
-
-    def text(self, m: LocatedDict, key: str) -> str | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(m.line_of(key), f"{key!r} must be non-empty text")
-            return None
-        return value.strip()
-
-    def slug(self, m: LocatedDict, key: str, section: str | None = None) -> str | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not SLUG.match(value):
-            self.error(m.line_of(key), f"{key!r} must be a kebab-case id, got {value!r}")
-            return None
-        if section:
-            self.refs.append((m.line_of(key), key, value, section))
-        return value
-
-    def slugs(self, m: LocatedDict, key: str, section: str | None = None) -> tuple[str, ...]:
-        value = m.get(key)
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.error(m.line_of(key), f"{key!r} must be a list")
-            return ()
-        items = []
-        for item in value:
-            if not isinstance(item, str) or not SLUG.match(item):
-                self.error(m.line_of(key), f"{key!r}: {item!r} is not a kebab-case id")
-            else:
-                items.append(item)
-                if section:
-                    self.refs.append((m.line_of(key), key, item, section))
-        return tuple(items)
-
-    def number(self, m: LocatedDict, key: str) -> Decimal | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.error(m.line_of(key), f"{key!r} must be a number, got {value!r}")
-            return None
-        try:
-            number = Decimal(str(value))
-        except InvalidOperation:
-            self.error(m.line_of(key), f"{key!r} must be a number, got {value!r}")
-            return None
-        if not number.is_finite():
-            self.error(m.line_of(key), f"{key!r} must be a finite number")
-            return None
-        return number
-
-    def date(self, m: LocatedDict, key: str) -> EventDate | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        try:
-            return parse_date(str(value) if isinstance(value, int) else value)
-        except DateError as exc:
-            self.error(m.line_of(key), f"{key!r}: {exc}")
-            return None
-
-    def choice(self, m: LocatedDict, key: str, allowed: Mapping[str, Any]) -> str | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if value not in allowed:
-            known = ", ".join(allowed)
-            self.error(m.line_of(key), f"unknown {key} {value!r} (expected one of: {known})")
-            return None
-        return value
-
-    def items(self, data: LocatedDict, key: str) -> list[tuple[int, Any]]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, LocatedList):
-            self.error(data.line_of(key), f"{key!r} must be a list")
-            return []
-        return list(zip(value.item_lines, value, strict=True))
-
-    # -- sources ---------------------------------------------------------------------------
-
-    def collect_sources(self, data: LocatedDict) -> None:
-        """First pass: every fully written source, so bare URLs may refer to later ones."""
-        for section in ("events", "links", "claims"):
-            records = data.get(section)
-            for record in records if isinstance(records, LocatedList) else ():
-                listed = record.get("sources") if isinstance(record, LocatedDict) else None
-                if not isinstance(listed, LocatedList):
-                    continue
-                for line, item in zip(listed.item_lines, listed, strict=True):
-                    if isinstance(item, LocatedDict):
-                        self.define_source(line, item)
-
-    def define_source(self, line: int, m: LocatedDict) -> None:
-        if not self.fields(m, line, "source", _SOURCE_FIELDS):
-            return
-        url, title, publisher = (
-            self.text(m, "url"),
-            self.text(m, "title"),
-            self.text(m, "publisher"),
-        )
-        if url is None or title is None or publisher is None:
-            return
-        if not _URL.match(url):
-            self.error(m.line_of("url"), f"source url {url!r} is not an http(s) URL")
-            return
-        source = Source(
-            url, title, publisher, self.text(m, "via"), self.text(m, "date"), self.text(m, "note")
-        )
-        known = self.sources.get(url)
-        if known is None:
-            self.sources[url] = source
-            self.source_lines[url] = line
-        elif (known.title, known.publisher) != (title, publisher):
-            first = self.source_lines[url]
-            self.error(line, f"source {url} has another title or publisher at line {first}")
-
-    def source_list(self, m: LocatedDict, what: str, required: bool = True) -> tuple[Source, ...]:
-        listed = m.get("sources")
-        if listed is None or listed == []:
-            if required:
-                self.error(m.line, f"{what}: at least one source is required")
-            return ()
-        if not isinstance(listed, LocatedList):
-            self.error(m.line_of("sources"), "'sources' must be a list")
-            return ()
-        result = []
-        for line, item in zip(listed.item_lines, listed, strict=True):
-            url = item.get("url") if isinstance(item, LocatedDict) else item
-            if isinstance(url, str) and url.strip() in self.sources:
-                result.append(self.sources[url.strip()])
-            elif isinstance(item, str):
-                self.error(line, f"source {item!r} is not given in full anywhere in the file")
-        return tuple(result)
 
     # -- sections --------------------------------------------------------------------------
 
@@ -309,7 +135,7 @@ class _Checker:
         if not self.fields(m, data.line_of("dataset"), "dataset", spec):
             return None
         base = self.text(m, "base")
-        if base is not None and (not _URL.match(base) or base[-1] not in "/#"):
+        if base is not None and (not URL.match(base) or base[-1] not in "/#"):
             self.error(m.line_of("base"), "'base' must be an http(s) IRI ending in '/' or '#'")
             base = None
         values = (self.slug(m, "id"), self.text(m, "title"), base)

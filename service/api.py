@@ -144,7 +144,8 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     them (for arrows). Month- and year-precision events span their period and say so."""
     page = find_page(args)
     data = built()
-    body = to_vis_items(page.events, data.dataset.links, lanes=data.dataset.lanes)
+    links = data.index.links_among(page.events)
+    body = to_vis_items(page.events, links, lanes=data.dataset.lanes)
     return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
 
 

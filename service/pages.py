@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from graph import vocab
+
 bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    """The timeline with causal arrows beside the causal graph, the chain explorer, filters."""
+    dataset = current_app.extensions["ekg"].dataset
+    config = {
+        "api": "/api",
+        "sparql": url_for("sparql.sparql"),
+        "docs": url_for("pages.docs"),
+        "lanes": [{"id": lane.id, "label": lane.label} for lane in dataset.lanes],
+        "statuses": list(vocab.LINK_STATUSES),
+        "kinds": list(vocab.LINK_PREDICATES),
+    }
+    return render_template("index.html", config=config, dataset_title=dataset.info.title)
 
 
 @bp.get("/docs")
