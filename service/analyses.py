@@ -12,23 +12,10 @@ from typing import Any
 from flask import Response
 from flask.typing import ResponseReturnValue
 
-from graph.causal import (
-    find_causal_chains,
-    find_longest_chain,
-    render_svg,
-    select_subgraph,
-    to_cytoscape,
-    to_dot,
-)
-from graph.influence import (
-    analyze_causes,
-    analyze_effects,
-    check_consistency,
-    compare_events,
-    describe_temporal_relation,
-    rank_drivers,
-    what_if,
-)
+from graph.chains import find_causal_chains, find_longest_chain
+from graph.comparison import check_consistency, compare_events, describe_temporal_relation
+from graph.export import render_svg, select_subgraph, to_cytoscape, to_dot
+from graph.influence import analyze_causes, analyze_effects, rank_drivers, what_if
 from graph.vocab import ASSERTED_STATUSES
 from service.api import built
 from service.openapi import ApiBlueprint

@@ -20,7 +20,8 @@ from waitress import serve as waitress_serve
 
 from graph import vocab
 from graph.backends.oxigraph import OxigraphStore
-from graph.causal import filtered_view, find_causal_chains
+from graph.causal import filtered_view
+from graph.chains import find_causal_chains
 from graph.errors import EkgError, ValidationError
 from graph.events import load_dataset
 from graph.influence import analyze_causes, analyze_effects, what_if

@@ -15,7 +15,7 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from graph.causal import GraphvizError, UnknownEventError
+from graph.causal import UnknownEventError
 from graph.errors import (
     DataError,
     EkgError,
@@ -26,6 +26,7 @@ from graph.errors import (
     QueryTimeoutError,
     StoreError,
 )
+from graph.export import GraphvizError
 from graph.guard import QueryRefusedError
 from graph.paging import PageTokenError
 from service.negotiation import choose

@@ -15,37 +15,33 @@ import pytest
 
 from graph.causal import (
     Chain,
-    GraphvizError,
     UnknownEventError,
     build_causal_graph,
     build_graph_from_links,
     filtered_view,
-    find_causal_chains,
-    find_longest_chain,
-    reach,
-    render_svg,
-    select_subgraph,
-    to_cytoscape,
-    to_dot,
 )
-from graph.dates import parse_date
-from graph.errors import DataError, EkgError
-from graph.influence import (
+from graph.chains import find_causal_chains, find_longest_chain, reach
+from graph.comparison import (
     CausalCycle,
     Consistency,
     ContradictedClaim,
     DateInfo,
-    Driver,
-    EffectAnalysis,
     LinkInfo,
-    Reach,
     TimeInversion,
-    WhatIf,
-    analyze_causes,
-    analyze_effects,
     check_consistency,
     compare_events,
     describe_temporal_relation,
+)
+from graph.dates import parse_date
+from graph.errors import DataError, EkgError
+from graph.export import GraphvizError, render_svg, select_subgraph, to_cytoscape, to_dot
+from graph.influence import (
+    Driver,
+    EffectAnalysis,
+    Reach,
+    WhatIf,
+    analyze_causes,
+    analyze_effects,
     rank_drivers,
     what_if,
 )
@@ -712,7 +708,7 @@ def test_results_serialise_with_asdict(real):
     ],
 )
 def test_temporal_phrase_of_each_possible_set(monkeypatch, crisis, possible, phrase):
-    monkeypatch.setattr("graph.influence.possible_allen_relations", lambda a, b: possible)
+    monkeypatch.setattr("graph.comparison.possible_allen_relations", lambda a, b: possible)
     for event in ("oil", "ruble"):
         crisis.nodes[event]["date"] = parse_date("2014-12")
     assert describe_temporal_relation(crisis, "oil", "ruble").phrase == phrase

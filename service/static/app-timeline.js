@@ -1,0 +1,400 @@
+/*
+ * The timeline of the home page: vis-timeline (global `vis`, the 8.5.4 "dist" build) in lanes,
+ * with causal arrows drawn in an SVG overlay (vis-timeline has none). The arrows are recomputed
+ * from the items' DOM positions after every redraw ('changed'), while dragging ('rangechange')
+ * and on resize, and only between two items that are both in the window.
+ *
+ * Dates are drawn at their precision: an instant is a dot with its Moscow time; a day is a dot,
+ * or the whole day as a span once the window is 4 days or less; a month, a year or an interval
+ * is a span (month and year spans hatched). Beyond 3 years the labels go and items no longer
+ * stack ("overview"), so that a century fits.
+ * Plain ES2017 script; exports EKG.TimelineView.
+ */
+(function () {
+  'use strict';
+
+  const EKG = window.EKG;
+  const { el, svg, DAY } = EKG;
+
+  const OVERVIEW_SPAN = 3 * 365 * DAY;
+  const HOURS_SPAN = 4 * DAY;
+  const MARKER_KINDS = ['causes', 'contributes_to', 'enables', 'prevents'];
+  const VARIANTS = {
+    base: null,
+    cause: EKG.HIGHLIGHT.cause,
+    effect: EKG.HIGHLIGHT.effect,
+    chain: EKG.HIGHLIGHT.chain,
+  };
+
+  function modeOf(span) {
+    if (span > OVERVIEW_SPAN) return 'overview';
+    if (span <= HOURS_SPAN) return 'hours';
+    return 'normal';
+  }
+
+  class TimelineView {
+    /**
+     * options: {container, wrap, overlay (SVG element), onSelect(id|null), onWindow(start, end, byUser),
+     *           onDraw(linkIds)}
+     */
+    constructor(options) {
+      this.container = options.container;
+      this.wrap = options.wrap;
+      this.overlay = options.overlay;
+      this.onSelect = options.onSelect || (() => {});
+      this.onWindow = options.onWindow || (() => {});
+      this.onDraw = options.onDraw || (() => {});
+      this.events = new Map();
+      this.links = [];
+      this.highlight = emptyHighlight();
+      this.drawn = [];
+      this.mode = null;
+      this.pending = false;
+      this.items = new vis.DataSet();
+      this.groups = new vis.DataSet();
+      this.timeline = new vis.Timeline(this.container, this.items, this.groups, {
+        moment: (date) => vis.moment(date).utcOffset(EKG.MSK),
+        orientation: { axis: 'top', item: 'top' },
+        groupOrder: 'order',
+        stack: true,
+        margin: { item: { horizontal: 6, vertical: 4 }, axis: 6 },
+        min: new Date('1915-01-01T00:00:00+03:00'),
+        max: new Date('2017-01-01T00:00:00+03:00'),
+        zoomMin: 2 * 3600 * 1000,
+        zoomMax: 102 * 365 * DAY,
+        zoomKey: 'ctrlKey',
+        showCurrentTime: false,
+        selectable: true,
+        multiselect: false,
+        tooltip: { followMouse: false, delay: 250, overflowMethod: 'cap' },
+        template: (item) => this.renderItem(item),
+        groupTemplate: (group) => group && group.element ? group.element : el('span', { text: (group && group.label) || '' }),
+      });
+      this.timeline.on('select', (props) => this.onSelect(props.items && props.items.length ? String(props.items[0]) : null));
+      this.timeline.on('changed', () => this.schedule());
+      this.timeline.on('rangechange', () => this.schedule());
+      this.timeline.on('rangechanged', (props) => {
+        this.updateMode();
+        this.onWindow(props.start, props.end, Boolean(props.byUser));
+      });
+      window.addEventListener('resize', () => this.schedule());
+      this.wrap.addEventListener('scroll', () => this.schedule(), true);
+      this.buildDefs();
+    }
+
+    /** Lanes ([{id, label, colour}]), events (Map id -> event), links ([{id, from, to, ...}]). */
+    setData(lanes, events, links) {
+      this.events = events;
+      this.links = links;
+      this.groups.clear();
+      this.groups.add(lanes.map((lane, order) => ({
+        id: lane.id,
+        order,
+        className: 'lane lane-' + lane.id,
+        label: lane.label,
+        element: el('span', { class: 'lane-label' }, el('span', { class: 'lane-swatch lane-bg-' + lane.id }), lane.label),
+      })));
+      this.mode = modeOf(this.span());
+      this.applyModeOptions();
+      this.items.clear();
+      this.items.add([...events.values()].map((event) => this.toItem(event)));
+    }
+
+    /** Only the arrows change (link filters). */
+    setLinks(links) {
+      this.links = links;
+      this.schedule();
+    }
+
+    /** {selected, causes: Set, effects: Set, chain: Set, linkRoles: Map(linkId -> 'cause'|'effect'|'chain')} */
+    setHighlight(highlight) {
+      this.highlight = Object.assign(emptyHighlight(), highlight || {});
+      this.items.update([...this.events.values()].map((event) => ({ id: event.id, className: this.classOf(event) })));
+      if (this.highlight.selected && this.events.has(this.highlight.selected)) this.timeline.setSelection([this.highlight.selected]);
+      else this.timeline.setSelection([]);
+      this.schedule();
+    }
+
+    span() {
+      const w = this.timeline.getWindow();
+      return w.end - w.start;
+    }
+
+    getWindow() {
+      return this.timeline.getWindow();
+    }
+
+    setWindow(start, end) {
+      this.timeline.setWindow(start, end, { animation: false });
+      this.updateMode();
+      this.schedule();
+    }
+
+    zoom(factor) {
+      if (factor < 1) this.timeline.zoomIn(1 - factor, { animation: false });
+      else this.timeline.zoomOut(1 - 1 / factor, { animation: false });
+      this.updateMode();
+    }
+
+    pan(fraction) {
+      const w = this.timeline.getWindow();
+      const shift = (w.end - w.start) * fraction;
+      this.setWindow(new Date(w.start.getTime() + shift), new Date(w.end.getTime() + shift));
+      this.onWindow(this.timeline.getWindow().start, this.timeline.getWindow().end, true);
+    }
+
+    fit() {
+      this.timeline.fit({ animation: false });
+      this.updateMode();
+      this.schedule();
+    }
+
+    /** Switch between overview / normal / hours when the window span crosses a threshold. */
+    updateMode() {
+      const mode = modeOf(this.span());
+      if (mode === this.mode) return;
+      const dayTypeChanges = (mode === 'hours') !== (this.mode === 'hours');
+      const labelChanges = (mode === 'overview') !== (this.mode === 'overview');
+      this.mode = mode;
+      this.applyModeOptions();
+      if (dayTypeChanges || labelChanges) {
+        // Re-adding (not updating) makes vis-timeline measure the items again.
+        this.items.clear();
+        this.items.add([...this.events.values()].map((event) => this.toItem(event)));
+      }
+    }
+
+    applyModeOptions() {
+      this.wrap.classList.toggle('tl-overview', this.mode === 'overview');
+      this.wrap.classList.toggle('tl-hours', this.mode === 'hours');
+      this.timeline.setOptions({ stack: this.mode !== 'overview' });
+    }
+
+    /** Ids of the items inside the window that are drawn. */
+    visibleIds() {
+      const rendered = this.renderedItems();
+      return this.timeline.getVisibleItems().map(String).filter((id) => rendered.has(id));
+    }
+
+    toItem(event) {
+      const item = { id: event.id, group: event.lane, className: this.classOf(event), title: tooltip(event) };
+      if (event.precision === 'day' && this.mode === 'hours') {
+        return Object.assign(item, { type: 'range', start: event.start, end: new Date(event.start.getTime() + DAY) });
+      }
+      if (event.end && event.precision !== 'day' && event.precision !== 'instant') {
+        return Object.assign(item, { type: 'range', start: event.start, end: event.end });
+      }
+      return Object.assign(item, { type: 'point', start: event.start });
+    }
+
+    classOf(event) {
+      const h = this.highlight;
+      const classes = ['ev', 'lane-' + event.lane, 'prec-' + event.precision];
+      if (event.approximate) classes.push('prec-approx');
+      if (event.uncertain) classes.push('prec-uncertain');
+      if (event.precision === 'day' && this.mode === 'hours') classes.push('prec-day-span');
+      const hasFocus = h.selected || h.chain.size;
+      if (h.selected === event.id) classes.push('is-selected');
+      if (h.causes.has(event.id)) classes.push('is-cause');
+      if (h.effects.has(event.id)) classes.push('is-effect');
+      if (h.chain.has(event.id)) classes.push('is-chain');
+      if (hasFocus && h.selected !== event.id && !h.causes.has(event.id) && !h.effects.has(event.id) && !h.chain.has(event.id)) {
+        classes.push('is-dimmed');
+      }
+      return classes.join(' ');
+    }
+
+    /** The content of one item: [time] label [precision tag] [article mark]. */
+    renderItem(item) {
+      const event = item && this.events.get(String(item.id));
+      if (!event) return el('span', { text: item ? String(item.content || '') : '' });
+      const parts = [];
+      if (event.precision === 'instant') parts.push(el('span', { class: 'ti-time', text: EKG.clockTime(event.start) }));
+      if (event.approximate || event.uncertain) parts.push(el('span', { class: 'ti-qual', text: event.uncertain ? '?' : '~', title: event.uncertain ? 'uncertain date' : 'approximate date' }));
+      parts.push(el('span', { class: 'ti-text', text: event.label }));
+      if (event.precision === 'month' || event.precision === 'year') {
+        parts.push(el('span', { class: 'ti-prec', text: event.precision === 'month' ? 'month' : 'year' }));
+      } else if (event.precision === 'day' && this.mode === 'hours') {
+        parts.push(el('span', { class: 'ti-prec', text: 'day' }));
+      }
+      if (event.articleOnly) parts.push(el('span', { class: 'article-mark', text: 'A', title: 'Some claims about this event are only in the article' }));
+      return el('span', { class: 'ti', dataset: { itemId: event.id } }, parts);
+    }
+
+    /** Map id -> the .vis-item element of every item vis-timeline has drawn. */
+    renderedItems() {
+      const found = new Map();
+      for (const node of this.container.querySelectorAll('.vis-item .ti[data-item-id]')) {
+        const item = node.closest('.vis-item');
+        if (item && item.isConnected) found.set(node.dataset.itemId, item);
+      }
+      return found;
+    }
+
+    schedule() {
+      if (this.pending) return;
+      this.pending = true;
+      requestAnimationFrame(() => {
+        this.pending = false;
+        this.drawArrows();
+      });
+    }
+
+    buildDefs() {
+      const defs = svg('defs');
+      for (const kind of MARKER_KINDS) {
+        for (const [variant, colour] of Object.entries(VARIANTS)) {
+          const c = colour || EKG.KIND_COLOURS[kind];
+          const marker = svg('marker', {
+            id: 'm-' + kind + '-' + variant, viewBox: '0 0 10 10', refX: kind === 'prevents' ? 8 : 9, refY: 5,
+            markerWidth: 10, markerHeight: 10, markerUnits: 'userSpaceOnUse', orient: 'auto',
+          });
+          if (kind === 'causes') marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 Z', fill: c }));
+          else if (kind === 'contributes_to') marker.appendChild(svg('path', { d: 'M1,1 L9,5 L1,9', fill: 'none', stroke: c, 'stroke-width': 1.8 }));
+          else if (kind === 'enables') marker.appendChild(svg('circle', { cx: 6, cy: 5, r: 3.5, fill: c }));
+          else marker.appendChild(svg('path', { d: 'M8,0 L8,10', stroke: c, 'stroke-width': 2.5 }));
+          defs.appendChild(marker);
+        }
+      }
+      const clip = svg('clipPath', { id: 'tl-clip' });
+      this.clipRect = svg('rect', { x: 0, y: 0, width: 0, height: 0 });
+      clip.appendChild(this.clipRect);
+      defs.appendChild(clip);
+      this.overlay.appendChild(defs);
+      this.layer = svg('g', { 'clip-path': 'url(#tl-clip)', class: 'tl-links' });
+      this.overlay.appendChild(this.layer);
+    }
+
+    /** Draw one arrow per link whose two events are both drawn inside the window. */
+    drawArrows() {
+      const wrapRect = this.wrap.getBoundingClientRect();
+      const center = this.container.querySelector('.vis-panel.vis-center');
+      this.overlay.setAttribute('width', String(wrapRect.width));
+      this.overlay.setAttribute('height', String(wrapRect.height));
+      this.overlay.setAttribute('viewBox', '0 0 ' + wrapRect.width + ' ' + wrapRect.height);
+      while (this.layer.firstChild) this.layer.removeChild(this.layer.firstChild);
+      this.drawn = [];
+      if (!center) return this.onDraw(this.drawn);
+      const c = center.getBoundingClientRect();
+      const clip = { x: c.left - wrapRect.left, y: c.top - wrapRect.top, w: c.width, h: c.height };
+      this.clipRect.setAttribute('x', clip.x);
+      this.clipRect.setAttribute('y', clip.y);
+      this.clipRect.setAttribute('width', clip.w);
+      this.clipRect.setAttribute('height', clip.h);
+      const rendered = this.renderedItems();
+      const visible = new Set(this.timeline.getVisibleItems().map(String));
+      const boxes = new Map();
+      const boxOf = (id) => {
+        if (!boxes.has(id)) boxes.set(id, anchorBox(rendered.get(id), wrapRect));
+        return boxes.get(id);
+      };
+      const roles = this.highlight.linkRoles;
+      const focus = this.highlight.selected || this.highlight.chain.size;
+      // Highlighted links last, so they are drawn on top.
+      const ordered = [...this.links].sort((a, b) => (roles.has(a.id) ? 1 : 0) - (roles.has(b.id) ? 1 : 0));
+      for (const link of ordered) {
+        if (!visible.has(link.from) || !visible.has(link.to) || !rendered.has(link.from) || !rendered.has(link.to)) continue;
+        const a = boxOf(link.from);
+        const b = boxOf(link.to);
+        if (!a || !b) continue;
+        const role = roles.get(link.id) || null;
+        this.layer.appendChild(this.arrow(link, a, b, role, focus && !role));
+        this.drawn.push(link.id);
+      }
+      this.onDraw(this.drawn);
+    }
+
+    arrow(link, a, b, role, dimmed) {
+      const directed = EKG.DIRECTED_KINDS.includes(link.kind);
+      const [p0, p3] = anchors(a, b, directed);
+      const dx = Math.max(26, Math.abs(p3.x - p0.x) * 0.45);
+      const p1 = { x: p0.x + dx, y: p0.y };
+      const p2 = { x: p3.x - dx, y: p3.y };
+      const d = 'M' + f(p0.x) + ',' + f(p0.y) + ' C' + f(p1.x) + ',' + f(p1.y) + ' ' + f(p2.x) + ',' + f(p2.y) + ' ' + f(p3.x) + ',' + f(p3.y);
+      const classes = ['tl-link', 'kind-' + link.kind, 'status-' + (link.status || 'unknown')];
+      if (role) classes.push('hl-' + role);
+      if (dimmed) classes.push('is-dimmed');
+      if (link.articleOnly) classes.push('article-only');
+      const group = svg('g', { class: classes.join(' '), 'data-link-id': link.id });
+      const title = svg('title');
+      title.textContent = linkTitle(link, this.events);
+      group.appendChild(title);
+      const path = svg('path', { d, class: 'tl-link-path' });
+      path.style.strokeWidth = String(EKG.linkWidth(link.confidence) * (role ? 1.25 : 1));
+      if (directed) path.setAttribute('marker-end', 'url(#m-' + link.kind + '-' + (role || 'base') + ')');
+      group.appendChild(path);
+      const mid = {
+        x: 0.125 * p0.x + 0.375 * p1.x + 0.375 * p2.x + 0.125 * p3.x,
+        y: 0.125 * p0.y + 0.375 * p1.y + 0.375 * p2.y + 0.125 * p3.y,
+      };
+      const badges = [];
+      if (link.status === 'contested' || link.status === 'unsupported') badges.push(['warn', '!']);
+      if (link.articleOnly) badges.push(['article', 'A']);
+      badges.forEach(([kind, text], i) => {
+        const x = mid.x + (i - (badges.length - 1) / 2) * 14;
+        group.appendChild(svg('circle', { cx: f(x), cy: f(mid.y), r: 6.5, class: 'tl-badge tl-badge-' + kind }));
+        const label = svg('text', { x: f(x), y: f(mid.y + 3.5), class: 'tl-badge-text', 'text-anchor': 'middle' });
+        label.textContent = text;
+        group.appendChild(label);
+      });
+      return group;
+    }
+  }
+
+  function emptyHighlight() {
+    return { selected: null, causes: new Set(), effects: new Set(), chain: new Set(), linkRoles: new Map() };
+  }
+
+  const f = (n) => (Math.round(n * 10) / 10).toString();
+
+  /** The box an arrow attaches to: the dot of a point item, the bar of a range item. */
+  function anchorBox(item, wrapRect) {
+    if (!item) return null;
+    const point = item.classList.contains('vis-point');
+    const target = point ? item.querySelector('.vis-dot') || item : item;
+    const r = target.getBoundingClientRect();
+    if (!r.width && !r.height) return null;
+    return {
+      point,
+      left: r.left - wrapRect.left,
+      right: r.right - wrapRect.left,
+      top: r.top - wrapRect.top,
+      bottom: r.bottom - wrapRect.top,
+      cx: (r.left + r.right) / 2 - wrapRect.left,
+      cy: (r.top + r.bottom) / 2 - wrapRect.top,
+    };
+  }
+
+  /** Start and end points: leave the cause towards the effect, arrive just before the effect. */
+  function anchors(a, b, directed) {
+    const start = { x: a.point ? a.cx : clamp(b.cx, a.left + 3, a.right - 3), y: a.cy };
+    if (!a.point && b.cx > a.right) start.x = a.right;
+    let end;
+    if (b.point) {
+      end = { x: b.cx - (directed ? 5 : 3), y: b.cy };
+    } else {
+      end = { x: clamp(start.x, b.left + 3, b.right - 3), y: b.cy };
+      if (start.x < b.left) end.x = b.left - (directed ? 1 : 0);
+    }
+    return [start, end];
+  }
+
+  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, hi < lo ? lo : v));
+
+  function tooltip(event) {
+    const lines = [EKG.escapeHtml(event.label), EKG.escapeHtml(event.display || '')];
+    if (event.precision === 'month' || event.precision === 'year') lines.push('(' + event.precision + ' precision)');
+    return lines.filter(Boolean).join('<br>');
+  }
+
+  function linkTitle(link, events) {
+    const from = events.get(link.from);
+    const to = events.get(link.to);
+    const parts = [(from ? from.label : link.from) + ' — ' + EKG.humanKind(link.kind) + ' → ' + (to ? to.label : link.to)];
+    parts.push('confidence ' + link.confidence + ', ' + link.status);
+    if (link.articleOnly) parts.push('asserted only by the article (' + link.articleVerdicts.join(', ') + ')');
+    return parts.join('\n');
+  }
+
+  EKG.TimelineView = TimelineView;
+})();
