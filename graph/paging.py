@@ -11,29 +11,31 @@ next page). Times are compared on the wall clock written in the data (an offset 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import heapq
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import accumulate, islice
+from itertools import islice
 from operator import attrgetter
 
 from graph.dates import EventDate
 from graph.errors import EkgError
+from graph.indexing import (
+    FACETS,
+    date_bounds,
+    link_index,
+    micros,
+    postings,
+    search_text,
+    span_classes,
+)
 from graph.model import Dataset, Event, Link
 
 SORTS = ("date", "-date", "label")
 MAX_LIMIT = 1000
-FACETS = ("types", "actors", "places", "tags", "lanes", "statuses")
 _TOKEN_VERSION = "v1"
-_DAY = 86_400 * 10**6
-# Upper bounds (µs) of the span classes the date window bisects into: day, month, year, decade;
-# longer events form one last class. A class is scanned from (window start - its longest span).
-_SPAN_LIMITS = (_DAY, 31 * _DAY, 366 * _DAY, 3660 * _DAY)
 _OPEN = 2**62  # beyond every representable instant, in µs
 
 Match = Callable[[int], bool]
@@ -103,28 +105,28 @@ class EventIndex:
         then permuted: at a million events that is several times faster than date order.
         """
         given, ids = dataset.events, [e.id for e in dataset.events]
-        firsts, lasts = _date_bounds(given)
+        firsts, lasts = date_bounds(given)
         by_id = sorted(range(len(given)), key=ids.__getitem__)
         order = sorted(by_id, key=firsts.__getitem__)  # stable: equal starts stay in id order
         rank = array("i", bytes(4 * len(order)))  # rank[i]: position of given[i]
         for p, i in enumerate(order):
             rank[i] = p
         labels = [e.label.casefold() for e in given]
-        text, offsets = _search_text(dataset, order)
+        text, offsets = search_text(dataset, order)
         starts = array("q", map(firsts.__getitem__, order))
         finishes = array("q", map(lasts.__getitem__, order))
         position = dict(zip(ids, rank, strict=True))
-        bits, masks, links, causes = _link_index(dataset.links, position)
+        bits, masks, links, causes = link_index(dataset.links, position)
         return cls(
             events=tuple(map(given.__getitem__, order)),
             starts=starts,
             finishes=finishes,
-            postings=_postings(given, rank, bits, masks),
+            postings=postings(given, rank, bits, masks),
             status_bits=bits,
             status_masks=masks,
             links=links,
             link_causes=causes,
-            spans=_span_classes(starts, finishes),
+            spans=span_classes(starts, finishes),
             by_id=array("i", map(rank.__getitem__, by_id)),
             by_label=array("i", map(rank.__getitem__, sorted(by_id, key=labels.__getitem__))),
             text=text,
@@ -210,8 +212,8 @@ def query_events(
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    low = _micros(start.start.earliest) if start is not None else -_OPEN
-    high = _micros(end.finish.latest) if end is not None else _OPEN
+    low = micros(start.start.earliest) if start is not None else -_OPEN
+    high = micros(end.finish.latest) if end is not None else _OPEN
     given = zip(FACETS, (types, actors, places, tags, lanes, statuses), strict=True)
     facets = {f: frozenset((v,) if isinstance(v, str) else v) for f, v in given if v}
     needle = text.casefold() if text else None
@@ -225,92 +227,6 @@ def query_events(
         count=len(page),
         total=sum(map(match, plan(None))) if count_total else None,
     )
-
-
-# -- building the index ----------------------------------------------------------------------
-
-
-def _micros(moment: dt.datetime) -> int:
-    """``moment`` (naive) as µs since 0001-01-01, so that bounds fit in flat int arrays."""
-    seconds = moment.toordinal() * 86_400 + moment.hour * 3600 + moment.minute * 60
-    return (seconds + moment.second) * 10**6 + moment.microsecond
-
-
-def _date_bounds(events: Iterable[Event]) -> tuple[list[int], list[int]]:
-    """Earliest starts and latest finishes, computed once per distinct EDTF string."""
-    seen: dict[str, tuple[int, int]] = {}
-    firsts, lasts = [], []
-    for event in events:
-        date = event.date
-        pair = seen.get(date.edtf)
-        if pair is None:
-            pair = seen[date.edtf] = (_micros(date.start.earliest), _micros(date.finish.latest))
-        firsts.append(pair[0])
-        lasts.append(pair[1])
-    return firsts, lasts
-
-
-def _link_index(
-    links: tuple[Link, ...], position: dict[str, int]
-) -> tuple[dict[str, int], array, tuple[Link, ...], array]:
-    """A bit per link status, the bits of each position, and the links by cause position
-    (links to events the dataset lacks are left out)."""
-    links = tuple(k for k in links if k.cause in position and k.effect in position)
-    bits = {status: 1 << i for i, status in enumerate(sorted({k.status for k in links}))}
-    masks = array("B" if len(bits) <= 8 else "Q", [0]) * len(position)
-    for link in links:
-        masks[position[link.cause]] |= bits[link.status]
-        masks[position[link.effect]] |= bits[link.status]
-    causes = [position[link.cause] for link in links]
-    order = sorted(range(len(links)), key=causes.__getitem__)
-    return bits, masks, tuple(map(links.__getitem__, order)), array("i", sorted(causes))
-
-
-def _postings(
-    given: tuple[Event, ...], rank: array, bits: dict[str, int], masks: array
-) -> dict[str, dict[str, array]]:
-    lists: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in FACETS}
-    types, actors, places, tags, lanes, statuses = lists.values()
-    for event, p in zip(given, rank, strict=True):
-        types[event.type].append(p)
-        lanes[event.lane].append(p)
-        if event.place is not None:
-            places[event.place].append(p)
-        for actor in event.actors:
-            actors[actor].append(p)
-        for tag in event.tags:
-            tags[tag].append(p)
-    for status, bit in bits.items():
-        statuses[status] = [p for p, mask in enumerate(masks) if mask & bit]
-    return {f: {v: array("i", sorted(ps)) for v, ps in by.items()} for f, by in lists.items()}
-
-
-def _span_classes(starts: array, finishes: array) -> tuple[tuple[int, array], ...]:
-    members: list[list[int]] = [[] for _ in range(len(_SPAN_LIMITS) + 1)]
-    longest = [0] * len(members)
-    for p, (first, last) in enumerate(zip(starts, finishes, strict=True)):
-        span = last - first
-        k = bisect_left(_SPAN_LIMITS, span)
-        members[k].append(p)
-        longest[k] = max(longest[k], span)
-    return tuple((w, array("i", ps)) for w, ps in zip(longest, members, strict=True) if ps)
-
-
-def _search_text(dataset: Dataset, order: list[int]) -> tuple[str, array]:
-    actors = {a.id: a.label for a in dataset.actors}
-    places = {p.id: p.label for p in dataset.places}
-    texts = [
-        f"{e.label} {e.description or ''} {' '.join(e.tags)} "
-        f"{' '.join([actors.get(a, a) for a in e.actors])} {places.get(e.place, e.place or '')}"
-        for e in dataset.events
-    ]
-    texts = list(map(texts.__getitem__, order))
-    joined = "\0".join(texts)
-    text = joined.casefold()  # in one pass; text by text only if folding changed a length
-    if len(text) != len(joined):
-        texts = [piece.casefold() for piece in texts]
-        text = "\0".join(texts)
-    return text, array("q", accumulate((len(piece) + 1 for piece in texts), initial=0))
 
 
 # -- answering a query -----------------------------------------------------------------------
