@@ -14,9 +14,10 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -28,6 +29,8 @@ from graph.events import load_dataset
 from graph.model import Dataset
 from graph.paging import EventIndex
 from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,20 @@ class BuiltGraph:
     def causal(self) -> nx.DiGraph:
         """The causal link graph (:mod:`graph.causal`)."""
         return build_causal_graph(self.dataset)
+
+    @functools.cached_property
+    def _results(self) -> dict[Hashable, Any]:
+        return {}
+
+    def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result of ``compute()``, computed once per data version and ``key``: for the
+        whole-graph analyses that take seconds at a million events (drivers, longest chain,
+        consistency). Two threads may compute it at once; both get an equal answer."""
+        try:
+            return self._results[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._results[key] = compute()
+            return value
 
     def counts(self) -> dict[str, int]:
         """Events, links, claims and triples, for status pages and the CLI."""

@@ -40,6 +40,15 @@ def links(args: dict[str, Any]) -> dict[str, Any]:
     return {"statuses": args["status"] or ASSERTED_STATUSES, "kinds": args["kind"] or None}
 
 
+def _key(options: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """A cache key for link filters (order-insensitive)."""
+    return tuple(tuple(sorted(options[name] or ())) for name in ("statuses", "kinds"))
+
+
+#: Drivers are ranked once per data version and filter; requests take a prefix of the ranking.
+MAX_DRIVERS = 100
+
+
 @bp.get("/chains")
 @bp.arguments(ChainArgs, location="query", as_kwargs=False)
 @bp.response(200, ObjectSchema)
@@ -96,7 +105,10 @@ def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     """The events that reach the most downstream effects, weighted by confidence (Katz
     centrality on the reversed link graph, alpha = 1: a confidence-weighted count of paths)."""
-    ranked = rank_drivers(built().causal, limit=args["limit"], **links(args))
+    data, options = built(), links(args)
+    key = ("drivers", *_key(options))
+    ranked = data.remember(key, lambda: rank_drivers(data.causal, limit=MAX_DRIVERS, **options))
+    ranked = ranked[: args["limit"]]
     return {"drivers": [asdict(d) for d in ranked], "count": len(ranked)}
 
 
@@ -121,7 +133,9 @@ def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.response(200, ObjectSchema)
 def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
     """The longest causal chain (most links; ties go to the strongest)."""
-    return asdict(find_longest_chain(built().causal, **links(args)))
+    data, options = built(), links(args)
+    key = ("longest-chain", *_key(options))
+    return asdict(data.remember(key, lambda: find_longest_chain(data.causal, **options)))
 
 
 @bp.get("/consistency")
@@ -130,7 +144,9 @@ def consistency() -> ResponseReturnValue:
     """Links whose cause starts after its effect (respecting precision), cycles, and claims
     whose asserted links the dates contradict."""
     data = built()
-    return asdict(check_consistency(data.dataset, data.causal))
+    return asdict(
+        data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
+    )
 
 
 @bp.get("/temporal")

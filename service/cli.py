@@ -20,7 +20,6 @@ from waitress import serve as waitress_serve
 
 from graph import vocab
 from graph.backends.oxigraph import OxigraphStore
-from graph.causal import filtered_view
 from graph.chains import find_causal_chains
 from graph.errors import EkgError, ValidationError
 from graph.events import load_dataset
@@ -195,10 +194,10 @@ LIMIT_OPTION = click.option(
 
 
 def _analysis_graph(data: Path) -> tuple[Any, Any]:
-    """The dataset and its causal graph restricted to the links stated as facts (supported and
-    qualified), as the HTTP API does by default."""
+    """The dataset and its causal graph; commands follow the links stated as facts
+    (supported and qualified, :data:`ASSERTED_STATUSES`), as the HTTP API does by default."""
     built = build_knowledge_graph(data, "rdflib")  # the analyses need no SPARQL store
-    return built, filtered_view(built.causal, statuses=ASSERTED_STATUSES)
+    return built, built.causal
 
 
 def _emit(result: Any, fmt: str, text: Callable[[Any], list[str]]) -> None:
@@ -223,7 +222,7 @@ def chain(
 ) -> None:
     """Causal chains from SOURCE to TARGET, shortest first, with their strength."""
     built, graph = _analysis_graph(data)
-    statuses = {"supported"} if supported_only else None
+    statuses = {"supported"} if supported_only else ASSERTED_STATUSES
     found = find_causal_chains(
         graph, source, target, max_depth=max_depth, limit=limit, statuses=statuses
     )
@@ -251,7 +250,9 @@ def chain(
 def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
     """Everything that directly or indirectly caused EVENT, and its root causes."""
     _, graph = _analysis_graph(data)
-    result = analyze_causes(graph, event, max_depth=max_depth, limit=limit)
+    result = analyze_causes(
+        graph, event, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES
+    )
     _emit(
         result,
         fmt,
@@ -272,7 +273,9 @@ def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) 
 def effects(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
     """Everything EVENT directly or indirectly led to."""
     _, graph = _analysis_graph(data)
-    result = analyze_effects(graph, event, max_depth=max_depth, limit=limit)
+    result = analyze_effects(
+        graph, event, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES
+    )
     _emit(result, fmt, lambda r: [f"{reach.depth}  {reach.event}" for reach in r.descendants])
 
 
@@ -288,7 +291,7 @@ def what_if_command(
 ) -> None:
     """Effects that lose every causal path from a root cause if EVENTS had not happened."""
     _, graph = _analysis_graph(data)
-    result = what_if(graph, events, max_depth=max_depth, limit=limit)
+    result = what_if(graph, events, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES)
     _emit(
         result,
         fmt,

@@ -122,3 +122,43 @@ def test_export_formats(runner, tiny_path, fmt, marker):
 def test_export_rejects_unknown_format(runner, tiny_path):
     result = runner.invoke(main, ["export", "--data", str(tiny_path), "--format", "xml"])
     assert result.exit_code == 2
+
+
+def test_chain_command_on_the_real_data(runner, events_path):
+    result = runner.invoke(
+        main,
+        [
+            "chain",
+            "opec-decides-no-cut",
+            "bank-and-energy-shares-fall-dec-16",
+            "--data",
+            str(events_path),
+            "--limit",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "1. strength 0.422, weakest link opec-no-cut-drives-oil-slide (0.75)",
+        "   opec-decides-no-cut: OPEC decides not to cut output",
+        "   oil-slides-to-60: Oil price near and below $60 a barrel",
+        '   ruble-black-tuesday: "Black Tuesday": the ruble falls to new lows despite the hike',
+        "   bank-and-energy-shares-fall-dec-16: Bank and energy shares fall on 16 December",
+    ]
+
+
+def test_causes_effects_what_if_commands(runner, events_path):
+    causes = runner.invoke(
+        main, ["causes", "cbr-hike-to-17", "--data", str(events_path), "--format", "json"]
+    )
+    body = json.loads(causes.output)
+    assert {"event": "ruble-black-monday", "depth": 1} in body["ancestors"]
+    assert "ufsa-passed-by-congress" not in {a["event"] for a in body["ancestors"]}
+    effects = runner.invoke(
+        main, ["effects", "opec-decides-no-cut", "--max-depth", "1", "--data", str(events_path)]
+    )
+    assert effects.output.splitlines() == ["1  oil-slides-to-60", "1  ruble-fall-dec-1"]
+    what_if = runner.invoke(main, ["what-if", "ruble-black-monday", "--data", str(events_path)])
+    assert "loses all support  cbr-hike-to-17" in what_if.output.splitlines()
+    unknown = runner.invoke(main, ["causes", "no-such-event", "--data", str(events_path)])
+    assert unknown.exit_code == 1 and unknown.stderr.startswith("Error: ")
