@@ -15,12 +15,48 @@
 
   const HEADS = { causes: 'triangle', contributes_to: 'vee', enables: 'circle', prevents: 'tee' };
 
+  const FONT_SIZE = 10;
+  const LINE_HEIGHT = 1.25;
+  const PAD = 6;
+  const MAX_TEXT = 130;
+  const GAP = 10;
+  const COLUMN_GAP = 44;
+  const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  let measurer = null;
+
+  function textWidth(text) {
+    if (!measurer) {
+      measurer = document.createElement('canvas').getContext('2d');
+      measurer.font = FONT_SIZE + 'px ' + FONT_FAMILY;
+    }
+    return measurer.measureText(text).width;
+  }
+
+  /** Words wrapped into lines of at most MAX_TEXT pixels. */
+  function wrap(text) {
+    const lines = [];
+    let line = '';
+    for (const word of text.split(/\s+/)) {
+      const next = line ? line + ' ' + word : word;
+      if (line && textWidth(next) > MAX_TEXT) {
+        lines.push(line);
+        line = word;
+      } else line = next;
+    }
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  /** The node's label (date, then the wrapped event label) and the box that fits it. */
   function nodeLabel(event) {
     const date = event.precision === 'instant'
-      ? EKG.shortDate(event.start) + ', ' + EKG.clockTime(event.start)
+      ? EKG.shortDate(event.start) + ', ' + EKG.clockTime(event.start) + ' MSK'
       : (event.display || EKG.shortDate(event.start));
-    const text = event.label.length > 70 ? event.label.slice(0, 67).trimEnd() + '…' : event.label;
-    return date + '\n' + text;
+    const text = event.label.length > 90 ? event.label.slice(0, 87).trimEnd() + '…' : event.label;
+    const lines = [date].concat(wrap(text));
+    const width = Math.ceil(Math.max(...lines.map(textWidth))) + 2 * PAD + 2;
+    const height = Math.ceil(lines.length * FONT_SIZE * LINE_HEIGHT) + 2 * PAD;
+    return { text: lines.join('\n'), width, height };
   }
 
   function style() {
@@ -44,28 +80,32 @@
           shape: 'round-rectangle',
           label: 'data(display)',
           'text-wrap': 'wrap',
-          'text-max-width': '150px',
+          'text-max-width': '1000px',
+          'line-height': LINE_HEIGHT,
           'text-valign': 'center',
           'text-halign': 'center',
-          'font-size': '10px',
-          'font-family': 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+          'font-size': FONT_SIZE + 'px',
+          'font-family': FONT_FAMILY,
           color: '#1f2328',
-          width: 'label',
-          height: 'label',
-          padding: '6px',
+          width: 'data(w)',
+          height: 'data(h)',
           'border-width': 1.5,
           'background-color': '#f6f8fa',
           'border-color': '#59636e',
+          'z-index-compare': 'manual',
+          'z-index': 3,
         },
       },
       ...laneRules,
       { selector: 'node[?coarse]', style: { 'border-style': 'dashed' } },
       {
-        selector: 'edge',
+        selector: 'edge.link',
         style: {
           width: 'mapData(confidence, 0, 1, 1.2, 4.2)',
           'curve-style': 'bezier',
           'arrow-scale': 0.9,
+          'z-index-compare': 'manual',
+          'z-index': 1,
           'line-color': '#7a7a7a',
           'target-arrow-shape': 'none',
           opacity: 0.9,
@@ -98,11 +138,30 @@
         selector: 'node.selected-event',
         style: { 'background-color': '#ffe58a', 'border-color': H.selected, 'border-width': 4, 'font-weight': 'bold' },
       },
-      { selector: 'edge.cause', style: { 'line-color': H.cause, 'target-arrow-color': H.cause, 'z-index': 10, opacity: 1 } },
-      { selector: 'edge.effect', style: { 'line-color': H.effect, 'target-arrow-color': H.effect, 'z-index': 10, opacity: 1 } },
-      { selector: 'edge.chain', style: { 'line-color': H.chain, 'target-arrow-color': H.chain, 'z-index': 10, opacity: 1, width: 5 } },
+      { selector: 'edge.cause', style: { 'line-color': H.cause, 'target-arrow-color': H.cause, 'z-index': 2, opacity: 1 } },
+      { selector: 'edge.effect', style: { 'line-color': H.effect, 'target-arrow-color': H.effect, 'z-index': 2, opacity: 1 } },
+      { selector: 'edge.chain', style: { 'line-color': H.chain, 'target-arrow-color': H.chain, 'z-index': 2, opacity: 1, width: 5 } },
       { selector: 'node:active', style: { 'overlay-opacity': 0.08 } },
+      {
+        selector: 'node.column-label',
+        style: {
+          label: 'data(header)', width: 1, height: 1, 'background-opacity': 0, 'border-width': 0, events: 'no',
+          'font-size': '11px', 'font-weight': 'bold', color: '#59636e', 'text-valign': 'top', 'text-margin-y': -2,
+          'text-wrap': 'none',
+        },
+      },
+      {
+        selector: 'node.band',
+        style: {
+          shape: 'rectangle', width: 'data(w)', height: 'data(h)', 'background-color': '#eef1f5', 'background-opacity': 0.7,
+          'border-width': 0, label: '', events: 'no', 'z-index-compare': 'manual', 'z-index': 0,
+        },
+      },
     ];
+  }
+
+  function sized(label) {
+    return { display: label.text, w: label.width, h: label.height };
   }
 
   /** A light tint of a #rrggbb colour, for node backgrounds. */
@@ -110,6 +169,75 @@
     const n = parseInt(hex.slice(1), 16);
     const mix = (c) => Math.round(c + (255 - c) * 0.88);
     return 'rgb(' + mix((n >> 16) & 255) + ',' + mix((n >> 8) & 255) + ',' + mix(n & 255) + ')';
+  }
+
+  /**
+   * Time columns for the layout: events in time order, grouped into columns of consecutive days
+   * (at most `maxPer` events, see `reach` below); inside a column a
+   * link pushes its effect one rank further right. Every event of a column stands right of every
+   * event of the column before, and every link points right.
+   * Returns {rank: Map id -> rank, periods: [{first, last (ranks), events}]}: a period is one
+   * group of days; its events fill ranks first..last.
+   */
+  function timeRanks(events, links) {
+    const maxPer = Math.max(6, Math.ceil(events.length / 5));
+    const days = [];
+    for (const event of events) {
+      const key = EKG.isoDay(event.start);
+      if (!days.length || days[days.length - 1].key !== key) days.push({ key, start: event.start.getTime(), events: [] });
+      days[days.length - 1].events.push(event);
+    }
+    // Columns are fine near the busiest time (the 80th percentile of the dates) and coarser
+    // further from it: a period spans at most 0.4 of its distance from there (and at least 18 hours).
+    const focus = events.length ? events[Math.floor((events.length - 1) * 0.8)].start.getTime() : 0;
+    const groups = [];
+    for (const day of days) {
+      const last = groups[groups.length - 1];
+      const reach = last ? Math.max(0.75 * EKG.DAY, Math.abs(focus - last.start) * 0.4) : 0;
+      if (last && last.events.length + day.events.length <= maxPer && day.start - last.start <= reach) {
+        last.events.push(...day.events);
+      } else groups.push({ start: day.start, events: day.events.slice() });
+    }
+    const preds = new Map();
+    for (const link of links) {
+      if (!preds.has(link.to)) preds.set(link.to, []);
+      preds.get(link.to).push(link.from);
+    }
+    const rank = new Map();
+    const periods = [];
+    let base = 0;
+    for (const group of groups) {
+      const inGroup = new Set(group.events.map((e) => e.id));
+      const local = new Map();
+      // Events are in time order; a link inside the group points forward in that order.
+      for (const event of group.events) {
+        let depth = 0;
+        for (const from of preds.get(event.id) || []) {
+          if (inGroup.has(from) && local.has(from)) depth = Math.max(depth, local.get(from) + 1);
+        }
+        local.set(event.id, depth);
+      }
+      let deepest = 0;
+      for (const event of group.events) {
+        rank.set(event.id, base + local.get(event.id));
+        deepest = Math.max(deepest, local.get(event.id));
+      }
+      periods.push({ first: base, last: base + deepest, events: group.events });
+      base += deepest + 1;
+    }
+    return { rank, periods };
+  }
+
+  /** "15 Dec 2014", "11–14 Dec 2014", "Mar – Jul 2014", "1991 – 1998" */
+  function columnLabel(events) {
+    const times = events.map((e) => e.start);
+    const lo = EKG.msk(new Date(Math.min(...times)));
+    const hi = EKG.msk(new Date(Math.max(...times)));
+    const M = EKG.MONTHS;
+    if (lo.year !== hi.year) return lo.year + ' – ' + hi.year;
+    if (lo.month !== hi.month) return M[lo.month] + ' – ' + M[hi.month] + ' ' + lo.year;
+    if (lo.day !== hi.day) return lo.day + '–' + hi.day + ' ' + M[lo.month] + ' ' + lo.year;
+    return lo.day + ' ' + M[lo.month] + ' ' + lo.year;
   }
 
   class GraphView {
@@ -126,17 +254,34 @@
         autoungrabify: true,
         selectionType: 'single',
       });
-      this.cy.on('tap', 'node', (e) => this.onSelect(e.target.id()));
+      this.cy.on('tap', 'node.event', (e) => this.onSelect(e.target.id()));
       this.cy.on('tap', (e) => {
         if (e.target === this.cy) this.onSelect(null);
       });
       this.nodeCount = 0;
-      this.isolated = 0;
+      this.lastFit = null;
+      // The container changes size when the page reflows (fonts, a scroll bar, the phone
+      // layout): keep the drawing fitted to what was last fitted.
+      if (window.ResizeObserver) {
+        let size = '';
+        new ResizeObserver(() => {
+          const now = this.container.clientWidth + 'x' + this.container.clientHeight;
+          if (now === size) return;
+          size = now;
+          this.cy.resize();
+          if (this.lastFit) this.fit(this.lastFit);
+        }).observe(this.container);
+      }
+    }
+
+    /** The event nodes and link edges (not the column labels). */
+    events() {
+      return this.cy.nodes('.event');
     }
 
     /**
      * Draw the events that have at least one of `links` (plus `always`, the selected event), with
-     * those links. events: Map id -> event, sorted by time.
+     * those links, in time columns. events: Map id -> event, in time order.
      */
     setData(events, links, always) {
       const linked = new Set();
@@ -145,18 +290,22 @@
         linked.add(link.to);
       }
       if (always && events.has(always)) linked.add(always);
-      const nodes = [...events.values()].filter((event) => linked.has(event.id)).map((event) => ({
+      const shown = [...events.values()].filter((event) => linked.has(event.id));
+      const { rank, periods } = timeRanks(shown, links);
+      const nodes = shown.map((event) => ({
         group: 'nodes',
-        data: {
+        classes: 'event',
+        data: Object.assign({
           id: event.id,
-          display: nodeLabel(event),
           lane: event.lane,
           coarse: event.precision !== 'day' && event.precision !== 'instant',
           time: event.start.getTime(),
-        },
+          col: rank.get(event.id),
+        }, sized(nodeLabel(event))),
       }));
       const edges = links.map((link) => ({
         group: 'edges',
+        classes: 'link',
         data: {
           id: 'link:' + link.id,
           linkId: link.id,
@@ -168,34 +317,109 @@
           articleOnly: Boolean(link.articleOnly),
         },
       }));
+      // Per period: a label above it and a shaded band behind every other one (placed after the
+      // layout; not events).
+      const headers = [];
+      periods.forEach((period, i) => {
+        const data = { first: period.first, last: period.last, w: 1, h: 1 };
+        headers.push({ group: 'nodes', classes: 'column-label', data: Object.assign({ id: 'period:' + i, header: columnLabel(period.events) }, data) });
+        if (i % 2) headers.push({ group: 'nodes', classes: 'band', data: Object.assign({ id: 'band:' + i }, data) });
+      });
       this.nodeCount = nodes.length;
-      this.isolated = events.size - nodes.filter((n) => events.has(n.data.id)).length;
       this.cy.batch(() => {
         this.cy.elements().remove();
         this.cy.add(nodes);
+        this.cy.add(headers);
         this.cy.add(edges);
       });
       this.layout();
     }
 
+    /**
+     * Dagre (left to right) gives each event a place that keeps link crossings few; the columns
+     * are then set by time (timeRanks): each column keeps dagre's top-to-bottom order, refined by
+     * a few barycentre sweeps, and is stacked compactly.
+     */
     layout() {
-      if (!this.cy.nodes().length) return;
-      this.cy.layout({
+      const events = this.events();
+      if (!events.length) return;
+      this.cy.elements('node.event, edge.link').layout({
         name: 'dagre',
         rankDir: 'LR',
-        nodeSep: 10,
-        rankSep: 46,
-        edgeSep: 8,
-        ranker: 'network-simplex',
+        nodeSep: 8,
+        rankSep: 40,
+        edgeSep: 6,
         sort: (a, b) => a.data('time') - b.data('time'),
-        fit: true,
-        padding: 12,
+        fit: false,
         animate: false,
       }).run();
+      const columns = [];
+      events.forEach((node) => {
+        (columns[node.data('col')] = columns[node.data('col')] || []).push(node);
+      });
+      const slot = new Map();
+      const reindex = (column) => column.forEach((node, i) => slot.set(node.id(), i - (column.length - 1) / 2));
+      for (const column of columns) {
+        if (!column) continue;
+        column.sort((a, b) => a.position('y') - b.position('y'));
+        reindex(column);
+      }
+      for (let pass = 0; pass < 4; pass += 1) {
+        const forward = pass % 2 === 0;
+        const order = columns.map((_, i) => i);
+        if (!forward) order.reverse();
+        for (const c of order) {
+          const column = columns[c];
+          if (!column) continue;
+          const key = new Map(column.map((node) => {
+            const others = (forward ? node.incomers('edge.link').sources() : node.outgoers('edge.link').targets())
+              .filter((other) => forward ? other.data('col') < c : other.data('col') > c);
+            const mean = others.length ? others.reduce((sum, other) => sum + slot.get(other.id()), 0) / others.length : slot.get(node.id());
+            return [node.id(), mean];
+          }));
+          column.sort((a, b) => key.get(a.id()) - key.get(b.id()));
+          reindex(column);
+        }
+      }
+      let left = 0;
+      const columnBox = [];
+      for (const column of columns) {
+        const width = column ? Math.max(...column.map((node) => node.data('w'))) : 0;
+        const x = left + width / 2;
+        columnBox.push({ x1: left, x2: left + width });
+        left += width + COLUMN_GAP;
+        if (!column) continue;
+        const total = column.reduce((sum, node) => sum + node.data('h'), 0) + GAP * (column.length - 1);
+        let y = -total / 2;
+        for (const node of column) {
+          node.position({ x, y: y + node.data('h') / 2 });
+          y += node.data('h') + GAP;
+        }
+      }
+      // Period labels above the tallest column, bands behind the periods.
+      const box = events.boundingBox();
+      const span = (node) => {
+        const lo = columnBox[node.data('first')];
+        const hi = columnBox[node.data('last')];
+        return lo && hi ? { x1: lo.x1 - COLUMN_GAP / 2 + 2, x2: hi.x2 + COLUMN_GAP / 2 - 2 } : { x1: 0, x2: 0 };
+      };
+      this.cy.nodes('.column-label').forEach((label) => {
+        const { x1, x2 } = span(label);
+        label.position({ x: (x1 + x2) / 2, y: box.y1 - 16 });
+      });
+      this.cy.nodes('.band').forEach((band) => {
+        const { x1, x2 } = span(band);
+        band.data({ w: x2 - x1, h: box.h + 44 });
+        band.position({ x: (x1 + x2) / 2, y: (box.y1 + box.y2) / 2 - 14 });
+      });
+      this.fit();
     }
 
     fit(ids) {
-      const target = ids && ids.length ? this.cy.collection(ids.map((id) => this.cy.getElementById(id)).filter((n) => n.length)) : this.cy.elements();
+      this.lastFit = ids || [];
+      let target = this.cy.collection();
+      for (const id of ids || []) target = target.union(this.cy.getElementById(id));
+      if (!target.length) target = this.cy.elements(':visible');
       if (target.length) this.cy.fit(target, 24);
     }
 
@@ -209,7 +433,7 @@
       this.cy.batch(() => {
         this.cy.elements().removeClass('dimmed cause effect chain selected-event');
         if (!focus) return;
-        this.cy.nodes().forEach((node) => {
+        this.events().forEach((node) => {
           const id = node.id();
           if (id === h.selected) node.addClass('selected-event');
           if (h.causes.has(id)) node.addClass('cause');
@@ -217,7 +441,7 @@
           if (h.chain.has(id)) node.addClass('chain');
           if (id !== h.selected && !h.causes.has(id) && !h.effects.has(id) && !h.chain.has(id)) node.addClass('dimmed');
         });
-        this.cy.edges().forEach((edge) => {
+        this.cy.edges('.link').forEach((edge) => {
           const role = h.linkRoles.get(edge.data('linkId'));
           if (role) edge.addClass(role);
           else edge.addClass('dimmed');
@@ -227,7 +451,7 @@
 
     classesOf(id) {
       const node = this.cy.getElementById(id);
-      return node.length ? node.classes() : null;
+      return node.length && node.hasClass('event') ? node.classes() : null;
     }
   }
 

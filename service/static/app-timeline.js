@@ -1,13 +1,13 @@
 /*
- * The timeline of the home page: vis-timeline (global `vis`, the 8.5.4 "dist" build) in lanes,
+ * The timeline of the home page: vis-timeline 8.5.4 (peer build: globals `vis` and `moment`) in lanes,
  * with causal arrows drawn in an SVG overlay (vis-timeline has none). The arrows are recomputed
  * from the items' DOM positions after every redraw ('changed'), while dragging ('rangechange')
  * and on resize, and only between two items that are both in the window.
  *
  * Dates are drawn at their precision: an instant is a dot with its Moscow time; a day is a dot,
  * or the whole day as a span once the window is 4 days or less; a month, a year or an interval
- * is a span (month and year spans hatched). Beyond 3 years the labels go and items no longer
- * stack ("overview"), so that a century fits.
+ * is a span (month and year spans hatched). Beyond 3 years, when the window holds many events,
+ * the labels go and items no longer stack ("overview"), so that a century fits.
  * Plain ES2017 script; exports EKG.TimelineView.
  */
 (function () {
@@ -26,8 +26,11 @@
     chain: EKG.HIGHLIGHT.chain,
   };
 
-  function modeOf(span) {
-    if (span > OVERVIEW_SPAN) return 'overview';
+  /** Beyond 3 years and with more than OVERVIEW_COUNT events in the window, labels would pile up. */
+  const OVERVIEW_COUNT = 24;
+
+  function modeOf(span, count) {
+    if (span > OVERVIEW_SPAN && count > OVERVIEW_COUNT) return 'overview';
     if (span <= HOURS_SPAN) return 'hours';
     return 'normal';
   }
@@ -53,7 +56,7 @@
       this.items = new vis.DataSet();
       this.groups = new vis.DataSet();
       this.timeline = new vis.Timeline(this.container, this.items, this.groups, {
-        moment: (date) => vis.moment(date).utcOffset(EKG.MSK),
+        moment: (date) => window.moment(date).utcOffset(EKG.MSK),
         orientation: { axis: 'top', item: 'top' },
         groupOrder: 'order',
         stack: true,
@@ -64,6 +67,11 @@
         zoomMax: 102 * 365 * DAY,
         zoomKey: 'ctrlKey',
         showCurrentTime: false,
+        // Day numbers every day or two when they fit, else weeks ("24 Nov"), before months.
+        maxMinorChars: 4,
+        showWeekScale: true,
+        // With the week scale on, vis-timeline marks every Monday as major on the day scale.
+        format: { minorLabels: { week: 'D MMM' }, majorLabels: { week: 'MMMM YYYY', day: 'ddd D MMM YYYY' } },
         selectable: true,
         multiselect: false,
         tooltip: { followMouse: false, delay: 250, overflowMethod: 'cap' },
@@ -94,7 +102,7 @@
         label: lane.label,
         element: el('span', { class: 'lane-label' }, el('span', { class: 'lane-swatch lane-bg-' + lane.id }), lane.label),
       })));
-      this.mode = modeOf(this.span());
+      this.mode = modeOf(this.span(), this.countInWindow());
       this.applyModeOptions();
       this.items.clear();
       this.items.add([...events.values()].map((event) => this.toItem(event)));
@@ -113,6 +121,16 @@
       if (this.highlight.selected && this.events.has(this.highlight.selected)) this.timeline.setSelection([this.highlight.selected]);
       else this.timeline.setSelection([]);
       this.schedule();
+    }
+
+    /** Events of the data whose date range meets the window. */
+    countInWindow() {
+      const w = this.timeline.getWindow();
+      let count = 0;
+      for (const event of this.events.values()) {
+        if ((event.end || event.start) >= w.start && event.start <= w.end) count += 1;
+      }
+      return count;
     }
 
     span() {
@@ -151,7 +169,7 @@
 
     /** Switch between overview / normal / hours when the window span crosses a threshold. */
     updateMode() {
-      const mode = modeOf(this.span());
+      const mode = modeOf(this.span(), this.countInWindow());
       if (mode === this.mode) return;
       const dayTypeChanges = (mode === 'hours') !== (this.mode === 'hours');
       const labelChanges = (mode === 'overview') !== (this.mode === 'overview');
@@ -282,6 +300,13 @@
       this.clipRect.setAttribute('width', clip.w);
       this.clipRect.setAttribute('height', clip.h);
       const rendered = this.renderedItems();
+      // A span too short for even a few letters of its label shows none (CSS .ti-hidden).
+      for (const item of rendered.values()) {
+        if (item.classList.contains('vis-range')) {
+          const label = item.querySelector('.ti');
+          if (label) label.classList.toggle('ti-hidden', item.offsetWidth < 40);
+        }
+      }
       const visible = new Set(this.timeline.getVisibleItems().map(String));
       const boxes = new Map();
       const boxOf = (id) => {
@@ -306,10 +331,7 @@
 
     arrow(link, a, b, role, dimmed) {
       const directed = EKG.DIRECTED_KINDS.includes(link.kind);
-      const [p0, p3] = anchors(a, b, directed);
-      const dx = Math.max(26, Math.abs(p3.x - p0.x) * 0.45);
-      const p1 = { x: p0.x + dx, y: p0.y };
-      const p2 = { x: p3.x - dx, y: p3.y };
+      const { p0, p1, p2, p3 } = route(a, b, directed);
       const d = 'M' + f(p0.x) + ',' + f(p0.y) + ' C' + f(p1.x) + ',' + f(p1.y) + ' ' + f(p2.x) + ',' + f(p2.y) + ' ' + f(p3.x) + ',' + f(p3.y);
       const classes = ['tl-link', 'kind-' + link.kind, 'status-' + (link.status || 'unknown')];
       if (role) classes.push('hl-' + role);
@@ -365,18 +387,32 @@
     };
   }
 
-  /** Start and end points: leave the cause towards the effect, arrive just before the effect. */
-  function anchors(a, b, directed) {
-    const start = { x: a.point ? a.cx : clamp(b.cx, a.left + 3, a.right - 3), y: a.cy };
-    if (!a.point && b.cx > a.right) start.x = a.right;
-    let end;
-    if (b.point) {
-      end = { x: b.cx - (directed ? 5 : 3), y: b.cy };
-    } else {
-      end = { x: clamp(start.x, b.left + 3, b.right - 3), y: b.cy };
-      if (start.x < b.left) end.x = b.left - (directed ? 1 : 0);
+  /**
+   * The Bezier control points of an arrow from box a to box b. When b lies to the right of a the
+   * arrow runs left to right (out of a's right side or dot, into b's left side or dot); when
+   * the two overlap in time (same day, or an event inside a span) it runs up or down, from a's
+   * edge facing b to b's edge facing a, so that it never loops back.
+   */
+  function route(a, b, directed) {
+    const head = directed ? 5 : 2;
+    const aRight = a.point ? a.cx : a.right;
+    const bLeft = b.point ? b.cx : b.left;
+    if (bLeft - aRight > 14) {
+      const p0 = { x: aRight, y: a.cy };
+      const p3 = { x: bLeft - (b.point ? head : 1), y: b.cy };
+      const dx = Math.max(20, (p3.x - p0.x) * 0.45);
+      return { p0, p1: { x: p0.x + dx, y: p0.y }, p2: { x: p3.x - dx, y: p3.y }, p3 };
     }
-    return [start, end];
+    const down = b.cy >= a.cy;
+    const x0 = a.point ? a.cx : clamp(b.cx, a.left + 4, a.right - 4);
+    const x3 = b.point ? b.cx : clamp(x0, b.left + 4, b.right - 4);
+    const p0 = { x: x0, y: a.point ? a.cy : (down ? a.bottom : a.top) };
+    const edge = b.point ? b.cy + (down ? -head : head) : (down ? b.top - 1 : b.bottom + 1);
+    const p3 = { x: x3, y: edge };
+    const dy = Math.max(12, Math.abs(p3.y - p0.y) * 0.5) * (down ? 1 : -1);
+    // Same x: bow the line sideways a little so that stacked arrows stay apart.
+    const bow = Math.abs(x3 - x0) < 6 ? 10 : 0;
+    return { p0, p1: { x: p0.x + bow, y: p0.y + dy }, p2: { x: p3.x + bow, y: p3.y - dy }, p3 };
   }
 
   const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, hi < lo ? lo : v));

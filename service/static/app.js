@@ -21,8 +21,8 @@
   const MSK = (text) => new Date(text + '+03:00');
   const PRESETS = {
     history: [MSK('1914-06-01T00:00:00'), MSK('2016-06-01T00:00:00')],
-    year: [MSK('2013-12-10T00:00:00'), MSK('2015-01-20T00:00:00')],
-    crisis: [MSK('2014-11-20T00:00:00'), MSK('2014-12-24T00:00:00')],
+    year: [MSK('2013-12-20T00:00:00'), MSK('2015-02-20T00:00:00')],
+    crisis: [MSK('2014-11-24T00:00:00'), MSK('2014-12-28T00:00:00')],
     hours: [MSK('2014-12-15T00:00:00'), MSK('2014-12-17T00:00:00')],
   };
   const COMPARE = { a: 'cbr-refinancing-rate-to-150', b: 'cbr-hike-to-17' };
@@ -37,20 +37,15 @@
   const STATUSES = EKG.choices(config.statuses, DEFAULT_STATUSES);
   const KINDS = EKG.choices(config.kinds, DEFAULT_KINDS);
 
-  const state = {
-    lanes: LANES.map((l) => l.id),
-    from: '',
-    to: '',
-    statuses: STATUSES.map((s) => s.id),
-    kinds: KINDS.map((k) => k.id),
-    conf: 0,
+  const CHOICES = { lanes: LANES, statuses: STATUSES, kinds: KINDS };
+  const state = Object.assign(EKG.urlState.defaults(CHOICES), {
     event: null,
     source: null,
     target: null,
     path: null,
     tab: 'details',
     window: null,
-  };
+  });
 
   const data = {
     all: new Map(), // every event, id -> event
@@ -217,7 +212,6 @@
     $('timeline-caption').textContent = data.selection.size + (data.selection.size === 1 ? ' event' : ' events') + ' in the selection, ' +
       inWindow + ' in the window (' + EKG.shortDate(w.start) + ' – ' + EKG.shortDate(w.end) + '), ' +
       data.drawnLinks.length + (data.drawnLinks.length === 1 ? ' arrow' : ' arrows') + ' between them. Moscow time (UTC+03:00).' + mode;
-    $('mode-note').textContent = '';
   }
 
   const renderEventListSoon = EKG.debounce(() => renderEventList(), 80);
@@ -320,6 +314,7 @@
       }
       applyHighlight(selectionHighlight(id, reach));
       data.reach = reach;
+      if (options.from !== 'graph') graph.fit([id, ...reach.causes, ...reach.effects]);
       details.replaceChildren(...EKG.panels.renderDetails(event, {
         onSelect: (other) => selectEvent(other, { from: 'details' }),
         onChainFrom: (from) => startChain(from, null),
@@ -328,6 +323,8 @@
         reach: { causes: reach.causes.size, effects: reach.effects.size, note: reach.note },
         eventUrl: API + '/events/' + encodeURIComponent(id),
       }));
+      details.dataset.empty = '0';
+      $('panel-details').scrollTop = 0;
       if (!data.selection.has(id)) {
         details.prepend(el('p', { class: 'notice', text: 'This event is hidden by the filters: it is not on the timeline or in the graph.' }));
       }
@@ -339,6 +336,7 @@
     } catch (err) {
       if (seq !== selectSeq) return;
       details.replaceChildren(el('p', { class: 'notice', text: 'Could not load the event: ' + err.message }));
+      details.dataset.empty = '0';
     } finally {
       if (seq === selectSeq) details.removeAttribute('aria-busy');
     }
@@ -471,6 +469,7 @@
     selectSeq += 1; // drop a pending event selection
     state.path = index;
     state.event = null;
+    if (state.tab !== 'chains') showTab('chains');
     const h = emptyHighlight();
     chain.events.forEach((id) => h.chain.add(id));
     chain.links.forEach((id) => h.linkRoles.set(id, 'chain'));
@@ -556,80 +555,22 @@
     });
   }
 
-  // -- filters -------------------------------------------------------------------------------
+  // -- filters and the URL ------------------------------------------------------------------
 
-  function buildFilters() {
-    const box = (name, item, extraClass) => el('label', { class: ['choice', extraClass] },
-      el('input', { type: 'checkbox', name, value: item.id }), el('span', { class: 'choice-swatch ' + name + '-sw-' + item.id, 'aria-hidden': 'true' }), item.label);
-    $('lane-choices').replaceChildren(...LANES.map((lane) => box('lane', lane)));
-    $('status-choices').replaceChildren(...STATUSES.map((s) => box('status', s)));
-    $('kind-choices').replaceChildren(...KINDS.map((k) => box('kind', k)));
-    const form = $('filter-form');
-    form.addEventListener('submit', (e) => e.preventDefault());
-    form.addEventListener('change', (e) => onFilterChange(e.target));
-    $('filter-conf').addEventListener('input', () => {
-      $('conf-output').value = Number($('filter-conf').value).toFixed(2);
-    });
-    $('filter-reset').addEventListener('click', () => {
-      Object.assign(state, { lanes: LANES.map((l) => l.id), from: '', to: '', statuses: STATUSES.map((s) => s.id), kinds: KINDS.map((k) => k.id), conf: 0 });
-      writeFilters();
-      refreshSelection();
-    });
-    $('copy-link').addEventListener('click', async () => {
-      const status = $('copy-status');
-      try {
-        await navigator.clipboard.writeText(location.href);
-        status.textContent = 'Link copied.';
-      } catch (err) {
-        status.textContent = 'Copy the address from the address bar: it holds this view.';
-      }
-      setTimeout(() => { status.textContent = ''; }, 4000);
-    });
+  let filterForm = null;
+
+  function onFilterChange(filters, change) {
+    Object.assign(state, filters);
+    return change.eventsChanged ? refreshSelection({ datesChanged: change.datesChanged }) : refreshLinks();
   }
 
-  function checked(name) {
-    return [...document.querySelectorAll('#filter-form input[name="' + name + '"]:checked')].map((i) => i.value);
+  function resetFilters() {
+    Object.assign(state, EKG.urlState.defaults(CHOICES));
+    filterForm.write(state);
+    return refreshSelection({ datesChanged: true });
   }
 
-  function writeFilters() {
-    for (const input of document.querySelectorAll('#filter-form input[type="checkbox"]')) {
-      const list = input.name === 'lane' ? state.lanes : input.name === 'status' ? state.statuses : state.kinds;
-      input.checked = list.includes(input.value);
-    }
-    $('filter-from').value = state.from;
-    $('filter-to').value = state.to;
-    $('filter-conf').value = String(state.conf);
-    $('conf-output').value = Number(state.conf).toFixed(2);
-    updateFilterSummary();
-  }
-
-  function updateFilterSummary() {
-    const parts = [];
-    parts.push(state.lanes.length === LANES.length ? 'all lanes' : state.lanes.length + ' of ' + LANES.length + ' lanes');
-    parts.push(state.from || state.to ? (state.from || '…') + ' to ' + (state.to || '…') : 'all dates');
-    parts.push(state.statuses.length === STATUSES.length ? 'every link status' : state.statuses.join(', ') || 'no link status');
-    parts.push(state.kinds.length === KINDS.length ? 'every link kind' : state.kinds.length + ' of ' + KINDS.length + ' link kinds');
-    if (state.conf > 0) parts.push('confidence ≥ ' + state.conf);
-    $('filter-summary').textContent = '(' + parts.join(' · ') + ')';
-  }
-
-  function onFilterChange(target) {
-    const before = { lanes: state.lanes.join(), from: state.from, to: state.to };
-    state.lanes = LANES.map((l) => l.id).filter((id) => checked('lane').includes(id));
-    state.statuses = STATUSES.map((s) => s.id).filter((id) => checked('status').includes(id));
-    state.kinds = KINDS.map((k) => k.id).filter((id) => checked('kind').includes(id));
-    const from = $('filter-from').value;
-    const to = $('filter-to').value;
-    state.from = /^\d{4}-\d{2}-\d{2}$/.test(from) ? from : '';
-    state.to = /^\d{4}-\d{2}-\d{2}$/.test(to) ? to : '';
-    state.conf = Math.max(0, Math.min(1, Number($('filter-conf').value) || 0));
-    updateFilterSummary();
-    const eventsChanged = before.lanes !== state.lanes.join() || before.from !== state.from || before.to !== state.to;
-    if (target && target.id === 'filter-conf' && !eventsChanged) return refreshLinks();
-    return eventsChanged ? refreshSelection() : refreshLinks();
-  }
-
-  async function refreshSelection() {
+  async function refreshSelection(opts) {
     const seq = ++selectionSeq;
     try {
       await loadSelection();
@@ -639,6 +580,8 @@
     }
     if (seq !== selectionSeq) return;
     renderViews();
+    // New dates with nothing of them in the window: show the whole selection.
+    if (opts && opts.datesChanged && data.selection.size && !eventsInWindow().length) timeline.fit();
     await refreshHighlight();
     writeUrl();
   }
@@ -656,56 +599,19 @@
     else applyHighlight(emptyHighlight());
   }
 
-  // -- URL state -----------------------------------------------------------------------------
-
-  function readUrl() {
-    const params = new URLSearchParams(location.search);
-    const list = (key, allowed) => {
-      if (!params.has(key)) return null;
-      const wanted = params.get(key).split(',').map((s) => s.trim()).filter(Boolean);
-      return allowed.filter((id) => wanted.includes(id));
-    };
-    state.lanes = list('lane', LANES.map((l) => l.id)) || state.lanes;
-    state.statuses = list('status', STATUSES.map((s) => s.id)) || state.statuses;
-    state.kinds = list('kind', KINDS.map((k) => k.id)) || state.kinds;
-    const day = (key) => (/^\d{4}-\d{2}-\d{2}$/.test(params.get(key) || '') ? params.get(key) : '');
-    state.from = day('from');
-    state.to = day('to');
-    const conf = Number(params.get('conf'));
-    state.conf = Number.isFinite(conf) ? Math.max(0, Math.min(1, conf)) : 0;
-    state.event = params.get('event') || null;
-    state.source = params.get('source') || null;
-    state.target = params.get('target') || null;
-    const path = params.get('path');
-    state.path = path !== null && /^\d+$/.test(path) ? Number(path) : null;
-    state.tab = TABS.includes(params.get('tab')) ? params.get('tab') : (state.source && state.target && !state.event ? 'chains' : 'details');
-    const w = (params.get('w') || '').split('..');
-    const start = w.length === 2 ? new Date(w[0]) : null;
-    const end = w.length === 2 ? new Date(w[1]) : null;
-    state.window = start && end && !isNaN(start) && !isNaN(end) && end > start ? [start, end] : null;
-  }
-
   function writeUrl() {
     if (!ready) return;
-    const params = {};
-    if (state.lanes.length !== LANES.length) params.lane = state.lanes.length ? state.lanes : 'none';
-    if (state.from) params.from = state.from;
-    if (state.to) params.to = state.to;
-    if (state.statuses.length !== STATUSES.length) params.status = state.statuses.length ? state.statuses : 'none';
-    if (state.kinds.length !== KINDS.length) params.kind = state.kinds.length ? state.kinds : 'none';
-    if (state.conf > 0) params.conf = String(Math.round(state.conf * 100) / 100);
-    const w = timeline.getWindow();
-    params.w = EKG.isoInstant(w.start) + '..' + EKG.isoInstant(w.end);
-    if (state.event) params.event = state.event;
-    if (state.source) params.source = state.source;
-    if (state.target) params.target = state.target;
-    if (state.path !== null && state.source && state.target) params.path = String(state.path);
-    if (state.tab !== 'details') params.tab = state.tab;
-    const url = location.pathname + query(params) + location.hash;
+    const url = location.pathname + EKG.urlState.format(state, CHOICES, timeline.getWindow(), TABS[0]) + location.hash;
     if (url !== location.pathname + location.search + location.hash) history.replaceState(null, '', url);
   }
 
   const writeUrlSoon = EKG.debounce(writeUrl, 150);
+
+  /** Ids of the selected events that start or end inside the timeline window. */
+  function eventsInWindow() {
+    const w = timeline.getWindow();
+    return [...data.selection.values()].filter((e) => (e.end || e.start) >= w.start && e.start <= w.end).map((e) => e.id);
+  }
 
   function onWindow() {
     updateTimelineCaption();
@@ -796,9 +702,9 @@
     emptyDetailsTemplate = $('details').firstElementChild.cloneNode(true);
     $('details').dataset.empty = '1';
     wireQuickPicks($('details'));
-    readUrl();
-    buildFilters();
-    writeFilters();
+    Object.assign(state, EKG.urlState.parse(location.search, CHOICES, TABS));
+    filterForm = new EKG.FilterForm({ choices: CHOICES, onChange: onFilterChange, onReset: resetFilters });
+    filterForm.write(state);
     timeline = new EKG.TimelineView({
       container: $('timeline'),
       wrap: $('timeline-wrap'),
@@ -832,6 +738,7 @@
     renderViews();
     const [start, end] = state.window || PRESETS.crisis;
     timeline.setWindow(start, end);
+    if (!state.window && data.selection.size && !eventsInWindow().length) timeline.fit();
     ready = true;
     if (state.source) setCombo('source', state.source);
     if (state.target) setCombo('target', state.target);
@@ -840,11 +747,11 @@
     else if (state.source && state.target) await findChains({ path: state.path });
     else applyHighlight(emptyHighlight());
     await nextFrame();
+    if (!state.event && state.path === null) graph.fit(eventsInWindow());
     timeline.drawArrows();
     updateTimelineCaption();
     renderEventList();
     writeUrl();
-    window.addEventListener('resize', EKG.debounce(() => graph.resize(), 150));
     document.body.dataset.ready = '1';
   }
 
