@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import functools
 import re
@@ -187,8 +188,7 @@ def _last_day(begin: dt.date | dt.datetime, precision: Precision) -> dt.date | d
         return begin
     if precision == "year":
         return dt.date(begin.year, 12, 31)
-    next_month = dt.date(begin.year + begin.month // 12, begin.month % 12 + 1, 1)
-    return next_month - dt.timedelta(days=1)
+    return dt.date(begin.year, begin.month, calendar.monthrange(begin.year, begin.month)[1])
 
 
 def _endpoint(value: dt.date | dt.datetime, precision: Precision) -> Endpoint:

@@ -81,11 +81,8 @@ def describe_service(built: BuiltGraph, endpoint: str, *, examples: int = 3) -> 
     graph.add((void_dataset, VOID.entities, Literal(len(built.dataset.events))))
     for prefix in _VOCABULARIES:
         graph.add((void_dataset, VOID.vocabulary, URIRef(str(vocab.PREFIXES[prefix]))))
-    for event in sorted(built.dataset.events, key=lambda e: -_degree(built, e.id))[:examples]:
+    degrees = built.causal.degree  # the best connected events make the best examples
+    ranked = sorted(built.dataset.events, key=lambda e: (-degrees[e.id], e.id))
+    for event in ranked[:examples]:
         graph.add((void_dataset, VOID.exampleResource, event_iri(info.base, event.id)))
     return graph
-
-
-def _degree(built: BuiltGraph, event_id: str) -> int:
-    """Number of links touching an event: the best connected make the best examples."""
-    return sum(event_id in (link.cause, link.effect) for link in built.dataset.links)

@@ -34,9 +34,6 @@ _REFUSED_KEYWORDS = {
     "SERVICE": "SERVICE (federated query) is disabled on this endpoint",
     "LOAD": "LOAD is an update operation; this endpoint is read-only",
 }
-_UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
-)
 
 
 class QueryRefusedError(QueryError):
@@ -76,20 +73,6 @@ def check_query(
             raise QueryRefusedError(_REFUSED_KEYWORDS[upper], word.line, word.column)
 
 
-def is_update(text: str) -> bool:
-    """True if ``text`` reads as a SPARQL Update (its first keyword after the prologue).
-
-    >>> is_update("PREFIX x: <http://x/> INSERT DATA { x:a x:b x:c }")
-    True
-    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
-    False
-    """
-    words = [w.text.upper() for w in scan(text, max_nesting=10**9)]
-    # Prefixed names and IRIs are not words, so the prologue is just PREFIX/BASE keywords.
-    keywords = [word for word in words if word not in ("PREFIX", "BASE")]
-    return bool(keywords) and keywords[0] in _UPDATE_KEYWORDS | {"LOAD"}
-
-
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 
 
@@ -122,6 +105,8 @@ def check_syntax(text: str) -> None:
         parseQuery(text)
     except ParseException as exc:
         raise QuerySyntaxError(f"SPARQL syntax error: {exc}", exc.lineno, exc.col) from exc
+    except RecursionError as exc:
+        raise QueryRefusedError("the query is nested too deeply to parse") from exc
 
 
 def has_dataset_clause(text: str) -> bool:
@@ -167,6 +152,8 @@ def scan(text: str, *, max_nesting: int) -> list[Token]:
         elif char in _CLOSE:
             depth = max(0, depth - 1)
             i += 1
+        elif char == "\\":  # an escape in a prefixed name (ex:a\#): the next char is literal
+            i += 2
         elif char in "?$":
             match = _WORD.match(text, i + 1)
             i = match.end() if match else i + 1

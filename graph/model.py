@@ -6,6 +6,7 @@ point back at the file. ``line`` takes no part in equality.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -157,9 +158,10 @@ class Dataset:
     links: tuple[Link, ...]
     claims: tuple[Claim, ...]
 
+    @functools.cached_property
+    def _events_by_id(self) -> dict[str, Event]:
+        return {event.id: event for event in self.events}
+
     def event(self, event_id: str) -> Event:
         """The event with ``event_id``; ``KeyError`` if there is none."""
-        for event in self.events:
-            if event.id == event_id:
-                return event
-        raise KeyError(event_id)
+        return self._events_by_id[event_id]

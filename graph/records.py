@@ -14,6 +14,7 @@ and the CLI agree.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -164,12 +165,26 @@ def claim_record(claim: Claim) -> dict[str, Any]:
     }
 
 
-def event_detail(dataset: Dataset, event: Event, labels: Labels) -> dict[str, Any]:
-    """Everything about one event: figures, sources, claims about it, links in and out."""
-    causes, effects, similar = [], [], []
+def links_by_event(dataset: Dataset) -> dict[str, list[Link]]:
+    """Each event's links (as cause or effect), in file order: one pass over the links."""
+    found: dict[str, list[Link]] = {}
     for link in dataset.links:
-        if event.id not in (link.cause, link.effect):
-            continue
+        found.setdefault(link.cause, []).append(link)
+        found.setdefault(link.effect, []).append(link)
+    return found
+
+
+def event_detail(
+    dataset: Dataset, event: Event, labels: Labels, links: Sequence[Link] | None = None
+) -> dict[str, Any]:
+    """Everything about one event: figures, sources, claims about it, links in and out.
+
+    ``links`` are the event's links (see :func:`links_by_event`); found by a scan if omitted.
+    """
+    causes, effects, similar = [], [], []
+    if links is None:
+        links = [x for x in dataset.links if event.id in (x.cause, x.effect)]
+    for link in links:
         other = link.effect if link.cause == event.id else link.cause
         record = link_record(link, other, labels)
         if link.kind == "similar_to":

@@ -13,6 +13,8 @@ answer cross the process boundary.
 
 from __future__ import annotations
 
+import io
+import logging
 import multiprocessing
 import queue
 import threading
@@ -36,6 +38,8 @@ from graph.errors import (
 )
 from graph.results import CSV, SPARQL_JSON, SPARQL_XML, TSV, cap_rendered, render
 from graph.store import Store
+
+log = logging.getLogger(__name__)
 
 #: Result media types pyoxigraph serializes natively.
 _NATIVE = {
@@ -94,14 +98,18 @@ def run_job(store: Store, job: QueryJob) -> QueryAnswer:
     }
     if isinstance(store, OxigraphStore) and job.media_type in _NATIVE:
         raw = store.query_native(job.sparql, **options)  # type: ignore[arg-type]
-        if not isinstance(raw, ox.QueryTriples):
-            try:
-                body = raw.serialize(format=_NATIVE[job.media_type])
-            except (OSError, RuntimeError, ValueError) as exc:  # evaluation is lazy
-                raise QueryError(f"query failed: {exc}") from exc
-            body, truncated = cap_rendered(body, job.media_type, job.max_rows, job.max_bytes)
-            kind = "ask" if isinstance(raw, ox.QueryBoolean) else "select"
-            return QueryAnswer(body, job.media_type, kind, truncated, time.perf_counter() - started)
+        if isinstance(raw, ox.QueryBoolean):
+            body = raw.serialize(format=_NATIVE[job.media_type])
+            return QueryAnswer(body, job.media_type, "ask", False, time.perf_counter() - started)
+        if isinstance(raw, ox.QuerySolutions):
+            body = _serialize_capped(raw, job)
+            if body is not None:
+                body, truncated = cap_rendered(body, job.media_type, job.max_rows, job.max_bytes)
+                return QueryAnswer(
+                    body, job.media_type, "select", truncated, time.perf_counter() - started
+                )
+            # Too big to render whole: evaluate again, stopping lazily at max_rows.
+            raw = store.query_native(job.sparql, **options)  # type: ignore[arg-type]
         result = convert_result(raw, job.max_rows)
     else:
         result = store.query(job.sparql, max_rows=job.max_rows, **options)  # type: ignore[arg-type]
@@ -112,6 +120,41 @@ def run_job(store: Store, job: QueryJob) -> QueryAnswer:
         result.rows, result.triples = result.rows[:keep], result.triples[:keep]
         body, truncated = render(result, job.media_type), True
     return QueryAnswer(body, job.media_type, result.kind, truncated, time.perf_counter() - started)
+
+
+class _Overflow(Exception):
+    """Raised inside a native serialization once the answer passes its byte cap."""
+
+
+class _CappedWriter(io.RawIOBase):
+    """A bytes sink that refuses to grow past ``limit``: keeps a huge answer from being built
+    in memory before it can be cut."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.buffer = limit, bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.buffer += data
+        if len(self.buffer) > self.limit:
+            raise _Overflow
+        return len(data)
+
+
+def _serialize_capped(raw: Any, job: QueryJob) -> bytes | None:
+    """Natively serialized answer, or ``None`` if it grows past twice the byte cap."""
+    writer = _CappedWriter(2 * job.max_bytes)
+    try:
+        raw.serialize(writer, format=_NATIVE[job.media_type])
+    except _Overflow:
+        return None
+    except (OSError, RuntimeError, ValueError) as exc:
+        if isinstance(exc.__context__, _Overflow) or isinstance(exc.__cause__, _Overflow):
+            return None
+        raise QueryError(f"query failed: {exc}") from exc
+    return bytes(writer.buffer)
 
 
 def _worker_main(connection: Connection, spec: StoreSpec) -> None:
@@ -188,8 +231,12 @@ class QueryPool:
         self._closed = False
         self._replacements: list[threading.Thread] = []
         self.size = workers
-        for _ in range(workers):
-            self._idle.put(_Worker(self._context, spec, start_timeout))
+        try:
+            for _ in range(workers):
+                self._idle.put(_Worker(self._context, spec, start_timeout))
+        except BaseException:
+            self.close()
+            raise
 
     def run(self, job: QueryJob, *, timeout: float | None = None) -> QueryAnswer:
         """Evaluate ``job`` in an idle worker, within ``timeout`` (default: the pool's)."""
@@ -211,7 +258,7 @@ class QueryPool:
             raise EngineCrashError(
                 "the query engine stopped while evaluating this query; it has been restarted"
             ) from None
-        self._idle.put(worker)
+        self._give_back(worker)
         if message[0] == "ok":
             return message[1]  # type: ignore[no-any-return]
         _, name, text, line, column = message
@@ -220,22 +267,29 @@ class QueryPool:
         raise _ERRORS.get(name, QueryError)(text)
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` now; start its successor in the background."""
+        """Kill ``worker`` now; start its successor in the background, retrying until it
+        starts (or the pool closes), so the pool never shrinks for good."""
         worker.kill()
 
         def start() -> None:
-            if self._closed:
-                return
-            try:
-                self._idle.put(_Worker(self._context, self.spec, self.start_timeout))
-            except StoreError:
-                time.sleep(1)
-                if not self._closed:
-                    start()
+            while not self._closed:
+                try:
+                    self._give_back(_Worker(self._context, self.spec, self.start_timeout))
+                    return
+                except Exception:  # any failure to start: log it, wait, try again
+                    log.exception("a query worker failed to start; retrying in 1 s")
+                    time.sleep(1)
 
         thread = threading.Thread(target=start, name="query-worker-restart", daemon=True)
         thread.start()
-        self._replacements.append(thread)
+        self._replacements = [t for t in self._replacements if t.is_alive()] + [thread]
+
+    def _give_back(self, worker: _Worker) -> None:
+        """Return ``worker`` to the idle queue, or stop it if the pool has closed."""
+        if self._closed:
+            worker.kill()
+        else:
+            self._idle.put(worker)
 
     def close(self) -> None:
         """Stop every worker."""

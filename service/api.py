@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.causal import UnknownEventError
@@ -21,6 +21,7 @@ from graph.records import (
     event_detail,
     event_graph,
     event_summary,
+    links_by_event,
     page_context,
 )
 from graph.timeline import to_timelinejs, to_vis_items
@@ -46,8 +47,9 @@ def built() -> BuiltGraph:
 
 
 def labels() -> Labels:
+    """Labels of the dataset's lists, built once per data version."""
     data = built()
-    return current_app.extensions.setdefault(("labels", data.version), Labels.of(data.dataset))
+    return data.remember("labels", lambda: Labels.of(data.dataset))
 
 
 def find_page(args: dict[str, Any]) -> EventPage:
@@ -122,7 +124,8 @@ def get_event(event_id: str) -> ResponseReturnValue:
         graph = event_graph(data.store, data.dataset, event.id)
         body = graph.serialize(format=_RDF_TYPES[chosen], encoding="utf-8")
         return _vary(Response(body, content_type=f"{chosen}; charset=utf-8"))
-    detail = event_detail(data.dataset, event, labels())
+    links = data.remember("links-by-event", lambda: links_by_event(data.dataset))
+    detail = event_detail(data.dataset, event, labels(), links.get(event.id, []))
     if chosen == "text/html":
         page = render_template(
             "event.html", event=page_context(detail), dataset_title=data.dataset.info.title
@@ -172,7 +175,3 @@ def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
         if (not verdicts or claim.verdict in verdicts) and (not about or about & set(claim.about))
     ]
     return {"claims": claims, "count": len(claims)}
-
-
-def event_url(event_id: str) -> str:
-    return url_for("api.get_event", event_id=event_id)

@@ -36,9 +36,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             continue
         if isinstance(default, int | float):
             try:
-                config[name] = type(default)(value)
+                number = type(default)(value)
             except ValueError:
                 raise ValueError(f"EKG_{name} must be a number, got {value!r}") from None
+            if not number > 0:
+                raise ValueError(f"EKG_{name} must be greater than 0, got {value!r}")
+            config[name] = number
         else:
             config[name] = value or None
     return config

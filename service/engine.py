@@ -38,8 +38,10 @@ class QueryEngine:
     def pool(self) -> QueryPool:
         with self._lock:
             if self._pool is None:
+                if self._spec is None:
+                    self._spec = self._store_spec()  # once: a failed start reuses the copy
                 self._pool = QueryPool(
-                    self._spec or self._store_spec(),
+                    self._spec,
                     workers=self.config["SPARQL_WORKERS"],
                     timeout=self.config["SPARQL_TIMEOUT"],
                     wait=self.config["SPARQL_WAIT"],

@@ -134,8 +134,10 @@ def _domain_error(exc: EkgError) -> Response:
 
 
 def _unexpected(exc: Exception) -> Response:
-    if isinstance(exc, HTTPException):
-        return _http_error(exc)
+    if isinstance(exc, UnicodeDecodeError):  # werkzeug decoding a raw non-UTF-8 query string
+        return problem(
+            400, "Invalid encoding", "the request is not valid UTF-8", "invalid-encoding"
+        )
     log.exception("unhandled error on %s %s", request.method, request.path)
     return problem(
         500, "Internal server error", "The server failed; the error was logged.", "internal-error"

@@ -323,3 +323,9 @@ def test_docs_page_is_served_from_vendored_files(client):
     page = client.get("/docs").get_data(as_text=True)
     assert "swagger-ui-bundle-5.35.0.js" in page and "/openapi.json" in page
     assert "cdn" not in page.lower()
+
+
+def test_far_future_and_raw_bytes_are_client_errors(client):
+    assert client.get("/api/events?from=9999-12").status_code == 200
+    raw = client.get("/api/events", environ_overrides={"QUERY_STRING": "q=\xff"})
+    assert raw.status_code == 400 and raw.mimetype == "application/problem+json"

@@ -154,3 +154,7 @@ def test_fast_path_leaves_invalid_dates_to_the_edtf_package(text):
         parse_date(text)
     with pytest.raises(DateError):
         parse_with_edtf(text)
+
+
+def test_last_month_of_year_9999():
+    assert parse_date("9999-12").end == dt.date(9999, 12, 31)

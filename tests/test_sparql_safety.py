@@ -273,3 +273,25 @@ def test_sparqlwrapper_sees_errors_as_errors(server):
     client.setQuery("SELECT * WHERE { ?s ?p }")
     with pytest.raises(QueryBadFormed):
         client.query()
+
+
+@pytest.mark.parametrize("escape", ["\\#", "\\'", '\\"', "\\{"])
+def test_escaped_characters_in_prefixed_names_do_not_hide_service(client, listener, escape):
+    url, hits = listener
+    query = (
+        f"PREFIX ex: <http://x/> SELECT * {{ BIND(ex:a{escape} AS ?z) "
+        f"SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}"
+    )
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    time.sleep(0.3)
+    assert hits == []
+
+
+def test_escapes_do_not_hide_nesting(client):
+    query = "PREFIX ex: <http://x/> SELECT * { BIND(ex:a\\# AS ?z) " + "{" * 3000 + "}" * 3000 + "}"
+    for accept in ("application/sparql-results+json", "image/png"):
+        response = client.post("/sparql", data={"query": query}, headers={"Accept": accept})
+        assert response.status_code == 400, accept
+        assert response.get_json()["type"] == "/problems/query-refused"
+    assert_still_serves(client)
