@@ -24,6 +24,7 @@ from graph.records import (
     links_by_event,
     page_context,
 )
+from graph.results import GRAPH_MEDIA_TYPES
 from graph.timeline import to_timelinejs, to_vis_items
 from service.errors import ProblemError
 from service.negotiation import choose
@@ -32,13 +33,7 @@ from service.schemas import ClaimArgs, EventFilterArgs, EventPageSchema, ObjectS
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
 
-_RDF_TYPES = {
-    "text/turtle": "turtle",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "xml",
-}
-_EVENT_TYPES = ["application/json", *_RDF_TYPES, "text/html"]
+_EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
 
 
 def built() -> BuiltGraph:
@@ -120,9 +115,9 @@ def get_event(event_id: str) -> ResponseReturnValue:
             "the event is available as " + ", ".join(_EVENT_TYPES),
         )
     data = built()
-    if chosen in _RDF_TYPES:
+    if chosen in GRAPH_MEDIA_TYPES:
         graph = event_graph(data.store, data.dataset, event.id)
-        body = graph.serialize(format=_RDF_TYPES[chosen], encoding="utf-8")
+        body = graph.serialize(format=GRAPH_MEDIA_TYPES[chosen], encoding="utf-8")
         return _vary(Response(body, content_type=f"{chosen}; charset=utf-8"))
     links = data.remember("links-by-event", lambda: links_by_event(data.dataset))
     detail = event_detail(data.dataset, event, labels(), links.get(event.id, []))

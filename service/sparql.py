@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from graph.description import describe_service
 from graph.guard import check_query
 from graph.queries import load_query, query_names
+from graph.results import GRAPH_MEDIA_TYPES
 from graph.sandbox import QueryJob
 from graph.store import DEFAULT_PREFIXES
 from service.errors import ProblemError
@@ -19,13 +20,6 @@ from service.negotiation import choose
 from service.protocol import choose_media_type, parse_request
 
 bp = Blueprint("sparql", __name__)
-
-_DESCRIPTION_TYPES = {
-    "text/turtle": "turtle",
-    "application/rdf+xml": "xml",
-    "application/ld+json": "json-ld",
-    "application/n-triples": "nt",
-}
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -79,7 +73,7 @@ def _content_type(media_type: str) -> str:
 
 
 def _describe() -> ResponseReturnValue:
-    offers = [*_DESCRIPTION_TYPES, "text/html"]
+    offers = [*GRAPH_MEDIA_TYPES, "text/html"]
     chosen = choose(request.headers.get("Accept"), offers)
     if chosen is None:
         raise ProblemError(
@@ -94,7 +88,7 @@ def _describe() -> ResponseReturnValue:
             "sparql.html", config=_page_config(), dataset_title=built.dataset.info.title
         )
     graph = describe_service(built, request.base_url)
-    body = graph.serialize(format=_DESCRIPTION_TYPES[chosen], encoding="utf-8")
+    body = graph.serialize(format=GRAPH_MEDIA_TYPES[chosen], encoding="utf-8")
     return Response(body, content_type=_content_type(chosen))
 
 
