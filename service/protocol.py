@@ -119,7 +119,9 @@ def _body_text(request: Request) -> str:
 
 
 def parse_request(request: Request) -> ProtocolRequest:
-    """Read a protocol request; :class:`ProblemError` (400/415) when it breaks the rules."""
+    """Read a protocol request; :class:`ProblemError` when it breaks the rules (400, 415) or
+    asks for an update (403: the endpoint is read-only). A GET without a query is valid: it
+    asks for the service description."""
     fields = _fields(request.query_string, "query string")
     query = update = None
     if request.method == "POST":
@@ -149,6 +151,20 @@ def parse_request(request: Request) -> ProtocolRequest:
             "query-and-update",
             "Query and update",
             "a request carries either a query or an update, not both",
+        )
+    if update is not None:
+        raise ProblemError(
+            403,
+            "read-only",
+            "Read-only endpoint",
+            "this endpoint answers queries only; updates are not accepted",
+        )
+    if query is None and request.method == "POST":
+        raise ProblemError(
+            400,
+            "missing-query",
+            "Missing query",
+            "POST a 'query' parameter or an application/sparql-query body",
         )
     defaults = tuple(value for key, value in fields if key == "default-graph-uri")
     named = tuple(value for key, value in fields if key == "named-graph-uri")

@@ -17,7 +17,7 @@ from graph.sandbox import QueryJob
 from graph.store import DEFAULT_PREFIXES
 from service.errors import ProblemError
 from service.negotiation import choose
-from service.protocol import choose_media_type, parse_request
+from service.protocol import ProtocolRequest, choose_media_type, parse_request
 
 bp = Blueprint("sparql", __name__)
 
@@ -26,45 +26,35 @@ bp = Blueprint("sparql", __name__)
 def sparql() -> ResponseReturnValue:
     """Answer a SPARQL query; with no query, describe the service (or show YASGUI)."""
     protocol = parse_request(request)
-    if protocol.update is not None:
-        raise ProblemError(
-            403,
-            "read-only",
-            "Read-only endpoint",
-            "this endpoint answers queries only; updates are not accepted",
-        )
     if protocol.query is None:
-        if request.method == "POST":
-            raise ProblemError(
-                400,
-                "missing-query",
-                "Missing query",
-                "POST a 'query' parameter or an application/sparql-query body",
-            )
         return _describe()
+    job = _job(protocol.query, protocol)
+    answer = current_app.extensions["ekg_engine"].run(job)
+    response = Response(answer.body, content_type=_content_type(job.media_type))
+    if answer.truncated:
+        response.headers["X-SPARQL-Truncated"] = "true"
+        response.headers["X-SPARQL-Max-Rows"] = str(job.max_rows)
+    return response
+
+
+def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
+    """The checked query, its answer's media type and the configured limits."""
     config = current_app.config
     check_query(
-        protocol.query,
+        query,
         max_length=config["SPARQL_MAX_QUERY_LENGTH"],
         max_nesting=config["SPARQL_MAX_NESTING"],
     )
-    media_type = choose_media_type(protocol.query, request.headers.get("Accept"), protocol.format)
-    answer = current_app.extensions["ekg_engine"].run(
-        QueryJob(
-            protocol.query,
-            media_type,
-            protocol.default_graphs,
-            protocol.named_graphs,
-            config["SPARQL_MAX_ROWS"],
-            config["SPARQL_MAX_BYTES"],
-            request.base_url,
-        )
+    media_type = choose_media_type(query, request.headers.get("Accept"), protocol.format)
+    return QueryJob(
+        query,
+        media_type,
+        protocol.default_graphs,
+        protocol.named_graphs,
+        config["SPARQL_MAX_ROWS"],
+        config["SPARQL_MAX_BYTES"],
+        request.base_url,
     )
-    response = Response(answer.body, content_type=_content_type(media_type))
-    if answer.truncated:
-        response.headers["X-SPARQL-Truncated"] = "true"
-        response.headers["X-SPARQL-Max-Rows"] = str(config["SPARQL_MAX_ROWS"])
-    return response
 
 
 def _content_type(media_type: str) -> str:
