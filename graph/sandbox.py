@@ -230,10 +230,11 @@ class QueryPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._replacements: list[threading.Thread] = []
+        self._workers: set[_Worker] = set()
         self.size = workers
         try:
             for _ in range(workers):
-                self._idle.put(_Worker(self._context, spec, start_timeout))
+                self._idle.put(self._track(_Worker(self._context, spec, start_timeout)))
         except BaseException:
             self.close()
             raise
@@ -274,7 +275,9 @@ class QueryPool:
         def start() -> None:
             while not self._closed:
                 try:
-                    self._give_back(_Worker(self._context, self.spec, self.start_timeout))
+                    self._give_back(
+                        self._track(_Worker(self._context, self.spec, self.start_timeout))
+                    )
                     return
                 except Exception:  # any failure to start: log it, wait, try again
                     log.exception("a query worker failed to start; retrying in 1 s")
@@ -283,6 +286,14 @@ class QueryPool:
         thread = threading.Thread(target=start, name="query-worker-restart", daemon=True)
         thread.start()
         self._replacements = [t for t in self._replacements if t.is_alive()] + [thread]
+
+    def _track(self, worker: _Worker) -> _Worker:
+        self._workers = {w for w in self._workers if w.process.is_alive()} | {worker}
+        return worker
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for monitoring and tests)."""
+        return sorted(w.process.pid for w in self._workers if w.process.is_alive())
 
     def _give_back(self, worker: _Worker) -> None:
         """Return ``worker`` to the idle queue, or stop it if the pool has closed."""
