@@ -12,7 +12,10 @@ from typing import Any, ClassVar
 import marshmallow as ma
 from flask_smorest import Api, Blueprint
 from flask_smorest.utils import prepare_response
+from webargs.fields import DelimitedList
 from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import MultiDict
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -76,9 +79,27 @@ OPENAPI_CONFIG = {
 
 class StrictParser(FlaskParser):
     """webargs' Flask parser, leaving unknown parameters to the schema (which refuses them):
-    a mistyped parameter name is reported, not silently ignored."""
+    a mistyped parameter name is reported, not silently ignored. A single-valued parameter
+    given twice is refused too, as /sparql does, instead of silently taking the first."""
 
     DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {}
+
+    def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
+        fields = {field.data_key or name: field for name, field in schema.fields.items()}
+        args = MultiDict()
+        repeated = {}
+        for name, values in req.args.lists():
+            field = fields.get(name)
+            if isinstance(field, DelimitedList):  # lane=a&lane=b means lane=a,b
+                args.add(name, ",".join(values))
+            elif len(values) > 1 and not isinstance(field, ma.fields.List):
+                repeated[name] = ["give this parameter once (or a comma-separated list)"]
+            else:
+                for value in values:
+                    args.add(name, value)
+        if repeated:
+            raise ma.ValidationError(repeated)
+        return MultiDictProxy(args, schema)
 
 
 class ApiBlueprint(Blueprint):

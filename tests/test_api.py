@@ -78,6 +78,7 @@ def _ids(response) -> list[str]:
     [
         ("lane=oil", ["opec-no-cut", "oil-below-60"]),
         ("lane=oil,markets", ["opec-no-cut", "oil-below-60", "ruble-falls"]),
+        ("lane=oil&lane=markets", ["opec-no-cut", "oil-below-60", "ruble-falls"]),
         ("type=key-rate-decision", ["rate-hike"]),
         ("actor=opec", ["opec-no-cut"]),
         ("place=moscow", ["ruble-falls", "rate-hike"]),
@@ -124,6 +125,7 @@ def test_keyset_paging_with_link_header(client):
         ("status=maybe", "status"),
         ("colour=red", "colour"),
         ("q=" + "x" * 201, "q"),
+        ("limit=2&limit=3", "limit"),
     ],
 )
 def test_invalid_parameters_are_named(client, query, parameter):
