@@ -63,7 +63,7 @@ from graph.causal import build_causal_graph, filtered_view  # noqa: E402
 from graph.dates import parse_date  # noqa: E402
 from graph.paging import EventIndex, query_events  # noqa: E402
 from graph.pipeline import BuiltGraph  # noqa: E402
-from graph.records import Labels, event_summary  # noqa: E402
+from graph.records import event_summary  # noqa: E402
 from graph.timeline import to_vis_items  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES  # noqa: E402
 from service import analyses as views  # noqa: E402  (the graph/ functions its views call)
@@ -217,7 +217,6 @@ def pick_inputs(built: BuiltGraph, count: int, rng: random.Random) -> dict[str, 
 
 def make_cases(built: BuiltGraph, base: str, inputs: dict[str, list[Any]]) -> list[Case]:
     index, graph, dataset = built.index, built.causal, built.dataset
-    labels = Labels.of(dataset)
     analysis = {"statuses": ASSERTED_STATUSES, "kinds": None}
 
     def url(path: str, **query: Any) -> str:
@@ -231,7 +230,7 @@ def make_cases(built: BuiltGraph, base: str, inputs: dict[str, list[Any]]) -> li
         return to_vis_items(page.events, index.links_among(page.events), lanes=dataset.lanes)
 
     def events(text: str) -> list[dict[str, Any]]:
-        return [event_summary(e, labels) for e in query_events(index, text=text).events]
+        return [event_summary(e) for e in query_events(index, text=text).events]
 
     def chains(pair: tuple[str, str]) -> list[Any]:
         return views.find_causal_chains(graph, *pair, max_depth=6, limit=10, **analysis)

@@ -7,7 +7,7 @@ and the CLI agree.
 >>> from graph.events import load_dataset
 >>> ds = load_dataset(Path(__file__).parent.parent / "tests" / "data" / "tiny.yaml")
 >>> labels = Labels.of(ds)
->>> event_summary(ds.event("rate-hike"), labels)["date"]["precision"]
+>>> event_summary(ds.event("rate-hike"))["date"]["precision"]
 'second'
 """
 
@@ -123,7 +123,7 @@ def source_record(source: Source) -> dict[str, Any]:
     }
 
 
-def event_summary(event: Event, labels: Labels) -> dict[str, Any]:
+def event_summary(event: Event) -> dict[str, Any]:
     """The fields of an event listed in collections (``/api/events``)."""
     return {
         "id": event.id,
@@ -192,7 +192,7 @@ def event_detail(
         else:
             (causes if link.effect == event.id else effects).append(record)
     return {
-        **event_summary(event, labels),
+        **event_summary(event),
         "iri": str(event_iri(dataset.info.base, event.id)),
         "type_label": labels.types.get(event.type, event.type),
         "lane_label": labels.lanes.get(event.lane, event.lane),

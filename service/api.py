@@ -26,7 +26,7 @@ from graph.records import (
 )
 from graph.results import GRAPH_MEDIA_TYPES
 from graph.timeline import to_timelinejs, to_vis_items
-from service.errors import ProblemError
+from service.errors import not_acceptable
 from service.negotiation import choose
 from service.openapi import ApiBlueprint
 from service.schemas import ClaimArgs, EventFilterArgs, EventPageSchema, ObjectSchema
@@ -80,9 +80,8 @@ def _next_link(page: EventPage) -> dict[str, str]:
 def list_events(args: dict[str, Any]) -> ResponseReturnValue:
     """Events matching the filters, in pages (keyset paging: follow `next` or the Link header)."""
     page = find_page(args)
-    names = labels()
     body = {
-        "events": [event_summary(e, names) for e in page.events],
+        "events": [event_summary(e) for e in page.events],
         "count": page.count,
         "next": page.next,
     }
@@ -108,12 +107,7 @@ def get_event(event_id: str) -> ResponseReturnValue:
     event = find_event(event_id)
     chosen = choose(request.headers.get("Accept"), _EVENT_TYPES)
     if chosen is None:
-        raise ProblemError(
-            406,
-            "not-acceptable",
-            "Not acceptable",
-            "the event is available as " + ", ".join(_EVENT_TYPES),
-        )
+        raise not_acceptable("the event is available as " + ", ".join(_EVENT_TYPES))
     data = built()
     if chosen in GRAPH_MEDIA_TYPES:
         graph = event_graph(data.store, data.dataset, event.id)

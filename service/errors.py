@@ -62,6 +62,11 @@ class ProblemError(HTTPException):
         self.extensions = extensions
 
 
+def not_acceptable(detail: str) -> ProblemError:
+    """406: none of the media types the client accepts is available; ``detail`` lists them."""
+    return ProblemError(406, "not-acceptable", "Not acceptable", detail)
+
+
 def problem(status: int, title: str, detail: str, slug: str, **extensions: Any) -> Response:
     """A problem response: ``application/problem+json`` unless the client prefers text."""
     body = {

@@ -15,7 +15,7 @@ from flask import Request
 
 from graph.guard import check_syntax, query_form
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML
-from service.errors import ProblemError
+from service.errors import ProblemError, not_acceptable
 from service.negotiation import choose
 
 FORM = "application/x-www-form-urlencoded"
@@ -193,20 +193,14 @@ def choose_media_type(query: str, accept: str | None, fmt: str | None) -> str:
         if wanted in offers:
             return wanted
         check_syntax(query)
-        raise ProblemError(
-            406,
-            "not-acceptable",
-            "Not acceptable",
-            f"format {fmt!r} is not available for this query; use one of: " + ", ".join(offers),
+        raise not_acceptable(
+            f"format {fmt!r} is not available for this query; use one of: " + ", ".join(offers)
         )
     aliased = [*offers, *(alias for alias, target in _ALIASES.items() if target in offers)]
     chosen = choose(accept, aliased)
     if chosen is None:
         check_syntax(query)  # a broken query is a 400 whatever the client accepts
-        raise ProblemError(
-            406,
-            "not-acceptable",
-            "Not acceptable",
-            "none of the accepted media types fits this query; available: " + ", ".join(offers),
+        raise not_acceptable(
+            "none of the accepted media types fits this query; available: " + ", ".join(offers)
         )
     return _ALIASES.get(chosen, chosen)

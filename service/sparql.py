@@ -15,7 +15,7 @@ from graph.queries import load_query, query_names
 from graph.results import GRAPH_MEDIA_TYPES
 from graph.sandbox import QueryJob
 from graph.store import DEFAULT_PREFIXES
-from service.errors import ProblemError
+from service.errors import not_acceptable
 from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
 
@@ -66,12 +66,7 @@ def _describe() -> ResponseReturnValue:
     offers = [*GRAPH_MEDIA_TYPES, "text/html"]
     chosen = choose(request.headers.get("Accept"), offers)
     if chosen is None:
-        raise ProblemError(
-            406,
-            "not-acceptable",
-            "Not acceptable",
-            "the service description is available as " + ", ".join(offers),
-        )
+        raise not_acceptable("the service description is available as " + ", ".join(offers))
     built = current_app.extensions["ekg"]
     if chosen == "text/html":
         return render_template(
