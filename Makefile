@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# Debian packages the browser tests need (run as root, or through sudo when available).
+# Debian packages the tests need (run as root, or through sudo when available): Chromium for
+# the browser tests, Graphviz for SVG exports, Virtuoso as one of the real remote stores.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := chromium graphviz
+SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource
 
 .PHONY: serve test lint check system-packages clean
 
@@ -14,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
-system-packages:  ## Debian's chromium for the browser tests (no `playwright install`)
+system-packages:  ## Debian packages the tests use (no `playwright install`)
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \

@@ -85,26 +85,46 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     >>> g.nodes["ruble-falls"]["start"], g.edges["oil-below-60", "ruble-falls"]["links"]
     ('2014-12-15', ['oil-to-ruble'])
     """
-    graph = nx.DiGraph(dataset=dataset.info.id)
-    for event in dataset.events:
-        start = event.date.begin.isoformat()
-        graph.add_node(
-            event.id, label=event.label, lane=event.lane, type=event.type, date=event.date,
-            start=start,
-        )  # fmt: skip
-    for link in dataset.links:
-        attrs = {
-            "id": link.id,
-            "kind": link.kind,
-            "confidence": float(link.confidence),
-            "status": link.status,
-        }
-        old = graph.get_edge_data(link.cause, link.effect)
+    nodes = (
+        (e.id, {"label": e.label, "lane": e.lane, "type": e.type, "date": e.date})
+        for e in dataset.events
+    )
+    links = (
+        (link.cause, link.effect, link.id, link.kind, float(link.confidence), link.status)
+        for link in dataset.links
+    )
+    return assemble_causal_graph(dataset.info.id, nodes, links)
+
+
+def assemble_causal_graph(
+    name: str,
+    events: Iterable[tuple[str, dict[str, Any]]],
+    links: Iterable[tuple[str, str, str, str, float, str]],
+) -> nx.DiGraph:
+    """The graph :func:`build_causal_graph` describes, from plain records: ``events`` as
+    ``(id, {label, lane, type, date})`` and ``links`` as ``(cause, effect, id, kind,
+    confidence, status)`` -- whether they come from a dataset or from a store
+    (:func:`graph.causal_store.read_causal_graph`). Ties of precedence go to the smaller link
+    id, so the result does not depend on the order of ``links``.
+
+    >>> g = assemble_causal_graph("toy", [("a", {"date": None}), ("b", {"date": None})],
+    ...                           [("a", "b", "l2", "causes", 0.5, "supported"),
+    ...                            ("a", "b", "l1", "enables", 0.5, "supported")])
+    >>> g.edges["a", "b"]["id"], sorted(g.edges["a", "b"]["links"])
+    ('l1', ['l1', 'l2'])
+    """
+    graph = nx.DiGraph(dataset=name)
+    for event_id, attrs in events:
+        date = attrs["date"]
+        graph.add_node(event_id, **attrs, start=date.begin.isoformat() if date else None)
+    for cause, effect, link_id, kind, confidence, status in links:
+        attrs = {"id": link_id, "kind": kind, "confidence": confidence, "status": status}
+        old = graph.get_edge_data(cause, effect)
         if old is None:
-            graph.add_edge(link.cause, link.effect, **attrs, links=[link.id])
+            graph.add_edge(cause, effect, **attrs, links=[link_id])
             continue
-        old["links"].append(link.id)
-        if _precedence(attrs) > _precedence(old):
+        old["links"].append(link_id)
+        if (_precedence(attrs), old["id"]) > (_precedence(old), link_id):
             old.update(attrs)
     return graph
 

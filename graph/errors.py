@@ -10,6 +10,7 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
     │   └── ValidationError     one or more problems, each with file:line
     ├── DateError               a string is not a usable EDTF date
     ├── StoreError              the triple store cannot be opened, loaded or read
+    │   ├── StoreUnavailableError  a remote SPARQL store cannot be reached
     │   ├── EngineBusyError     every query worker stayed busy too long
     │   └── EngineCrashError    a query worker died on a query (and was replaced)
     └── QueryError              a SPARQL query is rejected
@@ -89,7 +90,12 @@ class QuerySyntaxError(QueryError):
 
 
 class QueryTimeoutError(QueryError):
-    """A query ran longer than its time limit; its worker was stopped."""
+    """A query ran longer than its time limit; its worker was stopped (or, on a remote
+    store, the request was abandoned)."""
+
+
+class StoreUnavailableError(StoreError):
+    """A remote SPARQL store cannot be reached (after retries)."""
 
 
 class EngineBusyError(StoreError):

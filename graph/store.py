@@ -3,7 +3,8 @@
 Backends (in :mod:`graph.backends`):
 
 - ``oxigraph`` -- pyoxigraph, the embedded default, in memory or on disk;
-- ``rdflib`` -- rdflib's in-memory dataset, the reference implementation.
+- ``rdflib`` -- rdflib's in-memory dataset, the reference implementation;
+- ``sparql`` -- any SPARQL 1.1 server, over the SPARQL Protocol and the Graph Store Protocol.
 
 A store holds each dataset in a named graph (so a new version can be loaded beside the old
 one) and queries see the union of its graphs as their default graph, as Fuseki's and
@@ -28,6 +29,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib import Graph
@@ -144,11 +146,21 @@ def syntax_error(message: str) -> QuerySyntaxError:
     return QuerySyntaxError(f"SPARQL syntax error: {message}", line, column)
 
 
+#: Backends :func:`open_store` opens by name alone (``sparql`` also needs an endpoint).
 BACKENDS = ("oxigraph", "rdflib")
 
 
-def open_store(backend: str = "oxigraph", path: str | Path | None = None) -> Store:
-    """Open a store: ``oxigraph`` (in memory, or on disk at ``path``) or ``rdflib``."""
+def open_store(
+    backend: str = "oxigraph",
+    path: str | Path | None = None,
+    *,
+    endpoint: str | None = None,
+    **options: Any,
+) -> Store:
+    """Open a store: ``oxigraph`` (in memory, or on disk at ``path``), ``rdflib``, or
+    ``sparql`` at query ``endpoint`` (``options`` go to
+    :class:`~graph.backends.remote.RemoteStore`: ``update_endpoint``, ``store_endpoint``,
+    ``timeout``, ...)."""
     # The backends import this module for the base class, so they are imported here.
     if backend == "oxigraph":
         from graph.backends.oxigraph import OxigraphStore
@@ -160,4 +172,12 @@ def open_store(backend: str = "oxigraph", path: str | Path | None = None) -> Sto
         if path is not None:
             raise StoreError("the rdflib backend keeps its graph in memory; it takes no path")
         return RdflibStore()
-    raise StoreError(f"unknown store backend {backend!r}; use one of {', '.join(BACKENDS)}")
+    if backend == "sparql":
+        from graph.backends.remote import RemoteStore
+
+        if endpoint is None:
+            raise StoreError("the sparql backend needs the URL of a SPARQL query endpoint")
+        return RemoteStore(endpoint, **options)
+    raise StoreError(
+        f"unknown store backend {backend!r}; use one of {', '.join(BACKENDS)} or sparql"
+    )

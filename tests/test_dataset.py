@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from graph.errors import QueryError
 from graph.queries import load_query, query_names
 
 ID = "http://example.org/ekg/id/"
@@ -111,8 +112,27 @@ def test_which_claims_are_opinion(real_store, real):
     assert {"A16", "A23", "A24"} <= refs
 
 
-def test_chain_from_opec_to_bank_shares(real_store):
-    result = real_store.query(load_query("chain-opec-to-sberbank"))
+#: Shipped queries that meet a documented server quirk (tests/conftest.py QUIRKS).
+MEETS_QUIRK = {
+    "chain-opec-to-sberbank": "no-multi-variable-values",
+    "crisis-days-with-times": "no-bind-over-unbound-optional",
+}
+
+
+def run_shipped(store, name, quirks):
+    """The answer to shipped query ``name``, or None where the server has a documented quirk
+    that stops it -- after checking that the server refuses it with a clear QueryError."""
+    if MEETS_QUIRK.get(name) in quirks:
+        with pytest.raises(QueryError, match="SPARQL server"):
+            store.query(load_query(name))
+        return None
+    return store.query(load_query(name))
+
+
+def test_chain_from_opec_to_bank_shares(real_store, quirks):
+    result = run_shipped(real_store, "chain-opec-to-sberbank", quirks)
+    if result is None:
+        return
     firsts = {str(row[0]) for row in result.rows}
     assert "Oil price near and below $60 a barrel" in firsts
 
@@ -125,8 +145,10 @@ def test_1998_precedent_is_linked(real_store):
     assert str(precedent[0][6]) == ID + "event/cbr-hike-to-17"
 
 
-def test_crisis_days_keep_time_zones(real_store):
-    result = real_store.query(load_query("crisis-days-with-times"))
+def test_crisis_days_keep_time_zones(real_store, quirks):
+    result = run_shipped(real_store, "crisis-days-with-times", quirks)
+    if result is None:
+        return
     timed = {str(row[0]).rsplit("/", 1)[1]: str(row[4]) for row in result.rows if row[3]}
     assert timed["cbr-hike-to-17"] == "+03:00"
 
@@ -153,7 +175,7 @@ def test_disagreeing_sources_are_kept_with_attribution(real_store):
 
 
 @pytest.mark.parametrize("name", query_names())
-def test_every_shipped_query_runs_and_answers(real_store, name):
-    result = real_store.query(load_query(name))
-    assert result.rows, f"{name} returned nothing"
+def test_every_shipped_query_runs_and_answers(real_store, name, quirks):
+    result = run_shipped(real_store, name, quirks)
+    assert result is None or result.rows, f"{name} returned nothing"
     assert not re.search(r"\bSERVICE\b", load_query(name))

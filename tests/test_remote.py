@@ -1,0 +1,138 @@
+"""The remote backend's own promises: nothing half-loaded, clear errors when the server is
+down, slow or refuses data, both upload paths, and the causal graph read back from a store.
+The shared store suite (test_store.py, test_dataset.py) runs on the same real servers."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+import networkx as nx
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.backends.remote import RemoteStore
+from graph.build import iter_triples
+from graph.causal import build_causal_graph
+from graph.causal_store import read_causal_graph
+from graph.errors import QueryTimeoutError, StoreError, StoreUnavailableError
+from graph.store import DEFAULT_DATA_GRAPH
+
+from .conftest import LAUNCHERS, remote_store
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+@pytest.fixture(params=list(LAUNCHERS))
+def server(request, sparql_servers):
+    return sparql_servers[request.param]
+
+
+def count(store, **options):
+    return store.query(COUNT, **options).rows[0][0].toPython()
+
+
+def server_graphs(server):
+    """Every named graph on the server, asked without the store's catalog."""
+    body = urllib.parse.urlencode(
+        {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}
+    ).encode()
+    request = urllib.request.Request(
+        server.query_url, body, {"Accept": "application/sparql-results+json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        rows = json.load(response)["results"]["bindings"]
+    return {row["g"]["value"] for row in rows}
+
+
+def test_a_failed_load_leaves_the_served_graph_and_no_staging_graph(server, tiny):
+    store = remote_store(server, chunk_size=20)
+    store.load(iter_triples(tiny))
+    before = count(store)
+
+    def dies_midway():
+        for number, triple in enumerate(iter_triples(tiny)):
+            if number == 50:  # two chunks are on the server by now
+                raise RuntimeError("killed midway")
+            yield triple
+
+    with pytest.raises(RuntimeError):
+        store.load(dies_midway())
+    assert count(store) == before
+    assert not [g for g in server_graphs(server) if g.startswith("urn:x-ekg:staging")]
+
+
+def test_rejected_data_is_a_clear_error_and_changes_nothing(server, tiny):
+    store = remote_store(server)
+    store.load(iter_triples(tiny))
+    before = count(store)
+    bad = [(URIRef("http://example.org/a\x01b"), URIRef("http://example.org/p"), Literal("x"))]
+    with pytest.raises(StoreError, match="refused"):
+        store.load(bad)
+    assert count(store) == before
+    assert not [g for g in server_graphs(server) if g.startswith("urn:x-ekg:staging")]
+
+
+def test_insert_data_is_the_fallback_without_a_graph_store_endpoint(server, tiny):
+    remote_store(server)  # empty
+    store = RemoteStore(server.query_url, update_endpoint=server.update_url, chunk_size=40)
+    store.load(iter_triples(tiny), "http://example.org/ekg/graph/inserted")
+    assert store.graphs() == ["http://example.org/ekg/graph/inserted"]
+    assert count(store) == len(set(iter_triples(tiny)))
+
+
+def test_a_term_no_syntax_can_carry_is_refused_before_sending(server):
+    store = remote_store(server)
+    with pytest.raises(StoreError, match="cannot store"):
+        store.load([(URIRef("http://example.org/a b"), URIRef("http://example.org/p"), Literal(1))])
+    assert store.graphs() == []
+
+
+def test_another_store_on_the_same_server_sees_the_loaded_graphs(server, tiny):
+    store = remote_store(server)
+    store.load(iter_triples(tiny))
+    other = RemoteStore(server.query_url)
+    assert other.graphs() == [DEFAULT_DATA_GRAPH]
+    assert len(other) == len(store)
+
+
+def test_a_server_that_is_down_is_retried_then_reported():
+    with socket.socket() as sock:  # a port that refuses connections
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    store = RemoteStore(f"http://127.0.0.1:{port}/query", retries=2, backoff=0.05)
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailableError, match=f"127.0.0.1:{port}"):
+        store.query("ASK {}", default_graphs=[], named_graphs=[])
+    assert time.monotonic() - started >= 0.05 + 0.1  # two waits: 0.05 s, then 0.1 s
+
+
+def test_a_server_that_does_not_answer_times_out():
+    listener = socket.create_server(("127.0.0.1", 0))  # accepts, never answers
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    store = RemoteStore(f"http://127.0.0.1:{listener.getsockname()[1]}/query", timeout=1)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="within 1 s"):
+        store.query("ASK {}", default_graphs=[], named_graphs=[])
+    assert time.monotonic() - started < 5  # not retried
+    for connection, _ in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_causal_graph_read_from_a_remote_store_equals_the_datasets(server, real):
+    store = remote_store(server)
+    store.load(iter_triples(real))
+    pulled = read_causal_graph(store, real.info.base, page_size=25)  # several pages
+    expected = build_causal_graph(real)
+    assert nx.utils.nodes_equal(pulled.nodes(data=True), expected.nodes(data=True))
+    for graph in (pulled, expected):
+        for _, _, data in graph.edges(data=True):
+            data["links"] = sorted(data["links"])
+    assert nx.utils.edges_equal(pulled.edges(data=True), expected.edges(data=True))
+    assert pulled.graph == expected.graph
