@@ -24,6 +24,7 @@ import networkx as nx
 from graph.backends.oxigraph import OxigraphStore
 from graph.build import dataset_graph_iri, iter_triples
 from graph.causal import build_causal_graph
+from graph.causal_store import read_causal_graph
 from graph.errors import StoreError
 from graph.events import load_dataset
 from graph.model import Dataset
@@ -54,7 +55,11 @@ class BuiltGraph:
 
     @functools.cached_property
     def causal(self) -> nx.DiGraph:
-        """The causal link graph (:mod:`graph.causal`)."""
+        """The causal link graph (:mod:`graph.causal`): read back from the store when that
+        is a remote SPARQL server (the graph the server holds is the one analysed), derived
+        from the dataset otherwise."""
+        if self.store.backend == "sparql":
+            return read_causal_graph(self.store, self.dataset.info.base)
         return build_causal_graph(self.dataset)
 
     @functools.cached_property
@@ -82,9 +87,14 @@ class BuiltGraph:
 
 
 def build_knowledge_graph(
-    data_path: str | Path, backend: str = "oxigraph", store_dir: str | Path | None = None
+    data_path: str | Path,
+    backend: str = "oxigraph",
+    store_dir: str | Path | None = None,
+    *,
+    store: Store | None = None,
 ) -> BuiltGraph:
-    """Validate ``data_path`` and load its triples into a new store.
+    """Validate ``data_path`` and load its triples into a new store (or into ``store``, e.g.
+    a :class:`~graph.backends.remote.RemoteStore`, replacing the dataset's graph there).
 
     With ``store_dir`` the oxigraph store is written on disk there, replacing any previous
     store only once the new one is complete (see :func:`write_store_dir`).
@@ -92,12 +102,12 @@ def build_knowledge_graph(
     started = time.perf_counter()
     dataset = load_dataset(data_path)
     version = hashlib.sha256(Path(data_path).read_bytes()).hexdigest()[:16]
-    if store_dir is not None:
+    if store is not None:
+        store.load(iter_triples(dataset), dataset_graph_iri(dataset))
+    elif store_dir is not None:
         if backend != "oxigraph":
             raise StoreError("only the oxigraph backend writes a store directory")
-        store: Store = write_store_dir(
-            iter_triples(dataset), Path(store_dir), dataset_graph_iri(dataset)
-        )
+        store = write_store_dir(iter_triples(dataset), Path(store_dir), dataset_graph_iri(dataset))
     else:
         store = open_store(backend)
         store.load(iter_triples(dataset), dataset_graph_iri(dataset))
