@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from graph.pipeline import build_knowledge_graph
+from graph.store import Store, open_store
 from service import analyses, api, errors, meta, pages, security, sparql
 from service.config import load_config
 from service.engine import QueryEngine
@@ -27,7 +28,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(overrides or {})
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep prefix order
-    built = build_knowledge_graph(app.config["DATA"], app.config["BACKEND"], app.config["STORE"])
+    config = app.config
+    store = remote_store(config) if config["BACKEND"] == "sparql" else None
+    built = build_knowledge_graph(config["DATA"], config["BACKEND"], config["STORE"], store=store)
     engine = QueryEngine(built, app.config)
     atexit.register(engine.close)
     app.extensions["ekg"] = built
@@ -42,3 +45,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(analyses.bp)
     pages.resolve_event_iris(app, built.dataset.info.base)
     return app
+
+
+def remote_store(config: Mapping[str, Any]) -> Store:
+    """The remote SPARQL store the configuration names (backend ``sparql``)."""
+    return open_store(
+        "sparql",
+        endpoint=config["SPARQL_ENDPOINT"],
+        update_endpoint=config["SPARQL_UPDATE_ENDPOINT"],
+        store_endpoint=config["SPARQL_STORE_ENDPOINT"],
+        timeout=config["SPARQL_TIMEOUT"],
+    )

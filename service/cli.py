@@ -16,7 +16,6 @@ from typing import Any
 
 import click
 from rdflib import Graph
-from waitress import serve as waitress_serve
 
 from graph import vocab
 from graph.backends.oxigraph import OxigraphStore
@@ -29,6 +28,7 @@ from graph.results import to_csv, to_json_text, to_table, to_tsv
 from graph.store import BACKENDS, EXPORT_FORMATS, Store
 from graph.vocab import ASSERTED_STATUSES
 from service import create_app
+from service.wsgi import SERVERS, run_server
 
 DATA_OPTION = click.option(
     "--data",
@@ -165,19 +165,64 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 @click.option(
     "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), envvar="EKG_PORT"
 )
+@click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default="waitress",
+    show_default=True,
+    envvar="EKG_SERVER",
+    help="WSGI server: waitress (threads) or gunicorn (worker processes).",
+)
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    envvar="EKG_WORKERS",
+    help="gunicorn worker processes (each has its own SPARQL query pool).",
+)
+@click.option(
+    "--sparql-endpoint",
+    envvar="EKG_SPARQL_ENDPOINT",
+    help="Keep the data in this SPARQL server (query endpoint URL) instead of the embedded store.",
+)
+@click.option(
+    "--sparql-update-endpoint",
+    envvar="EKG_SPARQL_UPDATE_ENDPOINT",
+    help="Its SPARQL Update endpoint (default: the query endpoint).",
+)
+@click.option(
+    "--sparql-store-endpoint",
+    envvar="EKG_SPARQL_STORE_ENDPOINT",
+    help="Its Graph Store Protocol endpoint, for bulk loads (default: INSERT DATA).",
+)
 @domain_errors
 def serve(
-    data: Path, backend: str, store_dir: Path | None, host: str, port: int, threads: int
+    data: Path,
+    backend: str,
+    store_dir: Path | None,
+    host: str,
+    port: int,
+    server: str,
+    threads: int,
+    workers: int,
+    **remote: str | None,
 ) -> None:
-    """Build the graph and serve it over HTTP with waitress (loopback by default)."""
-    app = create_app({"DATA": str(data), "BACKEND": backend, "STORE": store_dir})
+    """Build the graph and serve it over HTTP (loopback by default)."""
+    overrides = {"DATA": str(data), "BACKEND": backend, "STORE": store_dir}
+    if remote["sparql_endpoint"]:
+        overrides["BACKEND"] = "sparql"
+        overrides.update({name.upper(): value for name, value in remote.items()})
+    app = create_app(overrides)
     counts = app.extensions["ekg"].counts()
+    where = f"{server}, {workers if server == 'gunicorn' else 1} process(es), {threads} threads"
     click.echo(
-        f"serving {counts['events']} events, {counts['triples']} triples on http://{host}:{port}/",
+        f"serving {counts['events']} events, {counts['triples']} triples on "
+        f"http://{host}:{port}/ ({where})",
         err=True,
     )
-    waitress_serve(app, host=host, port=port, threads=threads)
+    run_server(app, server=server, host=host, port=port, threads=threads, workers=workers)
 
 
 # -- causal analyses ------------------------------------------------------------------------------
@@ -300,3 +345,7 @@ def what_if_command(
             *(f"still supported    {reach.event}" for reach in r.still_supported),
         ],
     )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,7 +1,9 @@
 """Service settings: defaults, overridden by ``EKG_``-prefixed environment variables.
 
-``EKG_DATA`` (events file), ``EKG_BACKEND`` (``oxigraph`` or ``rdflib``), ``EKG_STORE`` (an
-on-disk oxigraph store directory; empty for in memory), and the SPARQL limits below, e.g.
+``EKG_DATA`` (events file), ``EKG_BACKEND`` (``oxigraph``, ``rdflib`` or ``sparql``),
+``EKG_STORE`` (an on-disk oxigraph store directory; empty for in memory), for the ``sparql``
+backend ``EKG_SPARQL_ENDPOINT`` (query URL), ``EKG_SPARQL_UPDATE_ENDPOINT`` and
+``EKG_SPARQL_STORE_ENDPOINT`` (Graph Store Protocol), and the SPARQL limits below, e.g.
 ``EKG_SPARQL_TIMEOUT=30``.
 """
 
@@ -15,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "DATA": "events.yaml",
     "BACKEND": "oxigraph",
     "STORE": None,
+    "SPARQL_ENDPOINT": None,  # a remote SPARQL server's query endpoint (backend "sparql")
+    "SPARQL_UPDATE_ENDPOINT": None,
+    "SPARQL_STORE_ENDPOINT": None,
     "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before its worker is killed
     "SPARQL_WORKERS": 2,  # query worker processes
     "SPARQL_WAIT": 5.0,  # seconds a request waits for an idle worker before a 503

@@ -3,6 +3,10 @@
 Workers open the store read-only: the on-disk store when the service has one, otherwise a
 copy written to a temporary directory at first use. The pool starts lazily, so apps that
 never answer a SPARQL query start no processes.
+
+A remote store (backend ``sparql``) needs no workers: the server does the work, the request
+carries the time limit, and at most ``SPARQL_WORKERS`` queries are sent at once -- a client
+waits ``SPARQL_WAIT`` seconds for its turn, as it would for an idle worker.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from graph.backends.oxigraph import OxigraphStore
+from graph.errors import EngineBusyError
 from graph.pipeline import BuiltGraph
-from graph.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec
+from graph.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
 
 
 class QueryEngine:
@@ -30,10 +35,24 @@ class QueryEngine:
         self._pool: QueryPool | None = None
         self._lock = threading.Lock()
         self._scratch: Path | None = None
+        self._remote_slots = threading.BoundedSemaphore(config["SPARQL_WORKERS"])
 
     def run(self, job: QueryJob) -> QueryAnswer:
-        """Evaluate ``job`` in a worker (starting the pool on first use)."""
+        """Evaluate ``job`` in a worker (starting the pool on first use), or on the remote
+        store."""
+        if self.built.store.backend == "sparql":
+            return self._run_remote(job)
         return self.pool().run(job)
+
+    def _run_remote(self, job: QueryJob) -> QueryAnswer:
+        wait = self.config["SPARQL_WAIT"]
+        if not self._remote_slots.acquire(timeout=wait):
+            limit = self.config["SPARQL_WORKERS"]
+            raise EngineBusyError(f"all {limit} query slots stayed busy for {wait:.0f} s")
+        try:
+            return run_job(self.built.store, job)
+        finally:
+            self._remote_slots.release()
 
     def pool(self) -> QueryPool:
         with self._lock:

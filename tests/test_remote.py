@@ -106,7 +106,7 @@ def test_a_server_that_is_down_is_retried_then_reported():
         port = sock.getsockname()[1]
     store = RemoteStore(f"http://127.0.0.1:{port}/query", retries=2, backoff=0.05)
     started = time.monotonic()
-    with pytest.raises(StoreUnavailableError, match=f"127.0.0.1:{port}"):
+    with pytest.raises(StoreUnavailableError, match=r"cannot reach the SPARQL server: .*refused"):
         store.query("ASK {}", default_graphs=[], named_graphs=[])
     assert time.monotonic() - started >= 0.05 + 0.1  # two waits: 0.05 s, then 0.1 s
 
@@ -136,3 +136,53 @@ def test_causal_graph_read_from_a_remote_store_equals_the_datasets(server, real)
             data["links"] = sorted(data["links"])
     assert nx.utils.edges_equal(pulled.edges(data=True), expected.edges(data=True))
     assert pulled.graph == expected.graph
+
+
+# -- the service in front of a remote store ------------------------------------------------------
+
+
+@pytest.fixture
+def remote_app(server, events_path):
+    from service import create_app
+
+    remote_store(server)  # empty the server first
+    app = create_app(
+        {
+            "DATA": str(events_path),
+            "BACKEND": "sparql",
+            "SPARQL_ENDPOINT": server.query_url,
+            "SPARQL_UPDATE_ENDPOINT": server.update_url,
+            "SPARQL_STORE_ENDPOINT": server.store_url,
+            "TESTING": True,
+        }
+    )
+    yield app
+    app.extensions["ekg_engine"].close()
+
+
+def test_service_answers_from_a_remote_store(remote_app, real):
+    client = remote_app.test_client()
+    status = client.get("/-/status").get_json()
+    assert status["backend"] == "sparql"
+    assert status["counts"]["triples"] == len(set(iter_triples(real)))
+    answer = client.post(
+        "/sparql",
+        data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert answer.status_code == 200
+    rows = answer.get_json()["results"]["bindings"]
+    assert int(rows[0]["n"]["value"]) == len(real.events)
+    chains = client.get(
+        "/api/chains?source=opec-decides-no-cut&target=bank-and-energy-shares-fall-dec-16"
+    ).get_json()
+    assert chains["chains"][0]["events"][1] == "oil-slides-to-60"
+
+
+def test_a_remote_store_that_goes_away_is_a_503_problem(remote_app):
+    remote_app.extensions["ekg"].store.endpoint = "http://127.0.0.1:9/query"
+    remote_app.extensions["ekg"].store.retries = 0
+    answer = remote_app.test_client().get("/sparql?query=ASK%20%7B%7D")
+    assert answer.status_code == 503
+    assert answer.mimetype == "application/problem+json"
+    assert "cannot reach the SPARQL server" in answer.get_json()["detail"]

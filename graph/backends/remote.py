@@ -274,9 +274,10 @@ class RemoteStore(Store):
                     raise QueryTimeoutError(
                         f"the SPARQL server did not answer within {self.timeout:g} s"
                     ) from exc
-                if attempt == self.retries:
+                if attempt == self.retries:  # the URL goes to the log, not to clients
+                    log.error("cannot reach the SPARQL server at %s: %s", self.endpoint, exc)
                     raise StoreUnavailableError(
-                        f"cannot reach the SPARQL server at {self.endpoint}: {_reason(exc)}"
+                        f"cannot reach the SPARQL server: {_reason(exc)}"
                     ) from exc
                 time.sleep(self.backoff * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,67 @@
+"""``ekg serve`` as users run it: a real WSGI server in a subprocess, on a loopback port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .servers import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def serve(*args: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # gunicorn's workers go with it
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.communicate()[1].decode())
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=2):
+                return process, base
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    process.communicate()
+    raise AssertionError("the server did not come up")
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+@pytest.mark.parametrize(
+    "server", [["--server", "waitress"], ["--server", "gunicorn", "--workers", "2"]]
+)
+def test_serve_runs_a_production_server_on_loopback(tiny_path, server):
+    process, base = serve("--data", str(tiny_path), "--threads", "2", *server)
+    try:
+        assert get_json(f"{base}/api/timeline")["count"] == 4
+        sparql = f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+        request = urllib.request.Request(
+            sparql, headers={"Accept": "application/sparql-results+json"}
+        )
+        with urllib.request.urlopen(request, timeout=20) as response:
+            assert json.load(response)["boolean"] is True
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        banner = process.communicate(timeout=30)[1].decode()
+    assert f"on {base}/ ({server[1]}" in banner
+    assert process.returncode in (0, -signal.SIGTERM)
