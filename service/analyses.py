@@ -17,7 +17,6 @@ from graph.comparison import check_consistency, compare_events, describe_tempora
 from graph.export import render_svg, select_subgraph, to_cytoscape, to_dot
 from graph.influence import analyze_causes, analyze_effects, rank_drivers, what_if
 from graph.vocab import ASSERTED_STATUSES
-from service.api import built
 from service.openapi import ApiBlueprint
 from service.schemas import (
     ChainArgs,
@@ -29,6 +28,7 @@ from service.schemas import (
     ReachArgs,
     WhatIfArgs,
 )
+from service.state import built
 
 bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
 

@@ -14,7 +14,6 @@ from flask.typing import ResponseReturnValue
 from graph.causal import UnknownEventError
 from graph.model import Event
 from graph.paging import EventPage, query_events
-from graph.pipeline import BuiltGraph
 from graph.records import (
     Labels,
     claim_record,
@@ -30,15 +29,11 @@ from service.errors import not_acceptable
 from service.negotiation import choose
 from service.openapi import ApiBlueprint
 from service.schemas import ClaimArgs, EventFilterArgs, EventPageSchema, ObjectSchema
+from service.state import built
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
 
 _EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
-
-
-def built() -> BuiltGraph:
-    """The data version this request is answered from."""
-    return current_app.extensions["ekg"]  # type: ignore[no-any-return]
 
 
 def labels() -> Labels:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
+
+from service import state
 
 bp = Blueprint("meta", __name__)
 
@@ -17,7 +19,7 @@ def health() -> ResponseReturnValue:
 @bp.get("/-/status")
 def status() -> ResponseReturnValue:
     """What is being served: dataset, backend, counts and the build time."""
-    built = current_app.extensions["ekg"]
+    built = state.built()
     return jsonify(
         dataset=built.dataset.info.id,
         backend=built.store.backend,

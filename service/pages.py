@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from graph import vocab
+from service import state
 
 bp = Blueprint("pages", __name__)
 
@@ -15,7 +16,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The timeline with causal arrows beside the causal graph, the chain explorer, filters."""
-    dataset = current_app.extensions["ekg"].dataset
+    dataset = state.built().dataset
     config = {
         "api": "/api",
         "sparql": url_for("sparql.sparql"),

@@ -15,6 +15,7 @@ from graph.queries import load_query, query_names
 from graph.results import GRAPH_MEDIA_TYPES
 from graph.sandbox import QueryJob
 from graph.store import DEFAULT_PREFIXES
+from service import state
 from service.errors import not_acceptable
 from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
@@ -29,7 +30,7 @@ def sparql() -> ResponseReturnValue:
     if protocol.query is None:
         return _describe()
     job = _job(protocol.query, protocol)
-    answer = current_app.extensions["ekg_engine"].run(job)
+    answer = state.engine().run(job)
     response = Response(answer.body, content_type=_content_type(job.media_type))
     if answer.truncated:
         response.headers["X-SPARQL-Truncated"] = "true"
@@ -67,7 +68,7 @@ def _describe() -> ResponseReturnValue:
     chosen = choose(request.headers.get("Accept"), offers)
     if chosen is None:
         raise not_acceptable("the service description is available as " + ", ".join(offers))
-    built = current_app.extensions["ekg"]
+    built = state.built()
     if chosen == "text/html":
         return render_template(
             "sparql.html", config=_page_config(), dataset_title=built.dataset.info.title
