@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import atexit
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from graph.pipeline import build_knowledge_graph
+from graph.pipeline import BuiltGraph, build_knowledge_graph
 from graph.store import Store, open_store
-from service import analyses, api, errors, meta, pages, security, sparql
+from service import analyses, api, errors, meta, pages, security, sparql, state
 from service.config import load_config
 from service.engine import QueryEngine
 from service.openapi import OPENAPI_CONFIG, ProblemApi
+from service.reload import Generations, Watcher
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -29,12 +31,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep prefix order
     config = app.config
-    store = remote_store(config) if config["BACKEND"] == "sparql" else None
-    built = build_knowledge_graph(config["DATA"], config["BACKEND"], config["STORE"], store=store)
-    engine = QueryEngine(built, app.config)
-    atexit.register(engine.close)
-    app.extensions["ekg"] = built
-    app.extensions["ekg_engine"] = engine
+    generations = Generations(
+        lambda: build_data(config), lambda built: QueryEngine(built, config), app.extensions
+    )
+    atexit.register(generations.close)
+    app.extensions["ekg_generations"] = generations
+    app.teardown_request(state.release)
+    if config["WATCH_INTERVAL"]:
+        watcher = Watcher(generations, lambda: [Path(config["DATA"])], config["WATCH_INTERVAL"])
+        app.extensions["ekg_watcher"] = watcher
+        app.before_request(watcher.ensure_running)
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     app.register_blueprint(meta.bp)
@@ -43,8 +49,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest = ProblemApi(app)
     rest.register_blueprint(api.bp)
     rest.register_blueprint(analyses.bp)
-    pages.resolve_event_iris(app, built.dataset.info.base)
+    pages.resolve_event_iris(app, generations.current.built.dataset.info.base)
     return app
+
+
+def build_data(config: Mapping[str, Any]) -> BuiltGraph:
+    """Validate the configured data files and load them into the configured store."""
+    store = remote_store(config) if config["BACKEND"] == "sparql" else None
+    return build_knowledge_graph(config["DATA"], config["BACKEND"], config["STORE"], store=store)
 
 
 def remote_store(config: Mapping[str, Any]) -> Store:

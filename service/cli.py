@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -183,6 +185,14 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
     help="gunicorn worker processes (each has its own SPARQL query pool).",
 )
 @click.option(
+    "--watch-interval",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    envvar="EKG_WATCH_INTERVAL",
+    help="Seconds between checks of the data files for changes; 0 turns watching off.",
+)
+@click.option(
     "--sparql-endpoint",
     envvar="EKG_SPARQL_ENDPOINT",
     help="Keep the data in this SPARQL server (query endpoint URL) instead of the embedded store.",
@@ -207,10 +217,17 @@ def serve(
     server: str,
     threads: int,
     workers: int,
+    watch_interval: float,
     **remote: str | None,
 ) -> None:
-    """Build the graph and serve it over HTTP (loopback by default)."""
-    overrides = {"DATA": str(data), "BACKEND": backend, "STORE": store_dir}
+    """Build the graph and serve it over HTTP (loopback by default); reload it when the data
+    files change (or on `ekg reload`)."""
+    overrides = {
+        "DATA": str(data),
+        "BACKEND": backend,
+        "STORE": store_dir,
+        "WATCH_INTERVAL": watch_interval,
+    }
     if remote["sparql_endpoint"]:
         overrides["BACKEND"] = "sparql"
         overrides.update({name.upper(): value for name, value in remote.items()})
@@ -223,6 +240,38 @@ def serve(
         err=True,
     )
     run_server(app, server=server, host=host, port=port, threads=threads, workers=workers)
+
+
+@main.command(name="reload")
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8080",
+    show_default=True,
+    envvar="EKG_URL",
+    help="The running service.",
+)
+@click.option("--token", envvar="EKG_RELOAD_TOKEN", help="Bearer token, beyond loopback.")
+def reload_command(url: str, token: str | None) -> None:
+    """Ask a running service to validate the data files again and serve the new version."""
+    request = urllib.request.Request(f"{url.rstrip('/')}/-/reload", data=b"", method="POST")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            result = json.load(response)
+    except urllib.error.HTTPError as exc:
+        body = json.loads(exc.read() or b"{}")
+        for problem in body.get("errors", []):
+            click.echo(f"{problem['file']}:{problem['line']}: {problem['message']}", err=True)
+        click.echo(f"Error: {body.get('detail', exc.reason)}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"Error: cannot reach {url}: {getattr(exc, 'reason', exc)}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{result['outcome']}: version {result['version']}, generation "
+        f"{result['generation']} ({result['seconds']} s)"
+    )
 
 
 # -- causal analyses ------------------------------------------------------------------------------

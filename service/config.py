@@ -28,7 +28,13 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_MAX_QUERY_LENGTH": 100_000,  # characters in one query
     "SPARQL_MAX_NESTING": 64,  # bracket depth in one query
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes in a request body (Flask answers 413 beyond)
+    "WATCH_INTERVAL": 0.0,  # seconds between checks of the data files for changes (0: off)
+    "RELOAD_TOKEN": None,  # a bearer token that may POST /-/reload from beyond loopback
 }
+
+
+#: Settings for which 0 turns a feature off.
+_ZERO_MEANS_OFF = frozenset({"WATCH_INTERVAL"})
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -44,7 +50,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
                 number = type(default)(value)
             except ValueError:
                 raise ValueError(f"EKG_{name} must be a number, got {value!r}") from None
-            if not number > 0:
+            if not (number > 0 or (number == 0 and name in _ZERO_MEANS_OFF)):
                 raise ValueError(f"EKG_{name} must be greater than 0, got {value!r}")
             config[name] = number
         else:

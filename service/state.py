@@ -12,17 +12,28 @@ from flask import current_app, g
 
 from graph.pipeline import BuiltGraph
 from service.engine import QueryEngine
+from service.reload import Generation
+
+
+def generation() -> Generation:
+    """The generation this request is answered from (pinned at the first call)."""
+    if "ekg_generation" not in g:
+        g.ekg_generation = current_app.extensions["ekg_generations"].acquire()
+    return g.ekg_generation  # type: ignore[no-any-return]
 
 
 def built() -> BuiltGraph:
     """The data version this request is answered from."""
-    if "ekg_built" not in g:
-        g.ekg_built = current_app.extensions["ekg"]
-        g.ekg_engine = current_app.extensions["ekg_engine"]
-    return g.ekg_built  # type: ignore[no-any-return]
+    return generation().built
 
 
 def engine() -> QueryEngine:
     """The query engine of the same generation as :func:`built`."""
-    built()
-    return g.ekg_engine  # type: ignore[no-any-return]
+    return generation().engine
+
+
+def release(_error: BaseException | None = None) -> None:
+    """At the end of a request: give back the generation it pinned, if any."""
+    pinned = g.pop("ekg_generation", None)
+    if pinned is not None:
+        current_app.extensions["ekg_generations"].release(pinned)

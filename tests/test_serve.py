@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -12,6 +13,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from service.cli import main
 
 from .servers import free_port
 
@@ -65,3 +69,30 @@ def test_serve_runs_a_production_server_on_loopback(tiny_path, server):
         banner = process.communicate(timeout=30)[1].decode()
     assert f"on {base}/ ({server[1]}" in banner
     assert process.returncode in (0, -signal.SIGTERM)
+
+
+def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
+    data = tmp_path / "events.yaml"
+    shutil.copy(tiny_path, data)
+    process, base = serve("--data", str(data), "--watch-interval", "0")
+    runner = CliRunner()
+    try:
+        data.write_text(data.read_text().replace("Brent falls below", "Brent falls under"))
+        loaded = runner.invoke(main, ["reload", "--url", base])
+        assert loaded.exit_code == 0, loaded.output
+        assert loaded.output.startswith("loaded: version ")
+        data.write_text(data.read_text().replace("date: 2014-11-27", "date: 2014-11-31"))
+        rejected = runner.invoke(main, ["reload", "--url", base])
+        assert rejected.exit_code == 1
+        assert "events.yaml:30: " in rejected.output
+        status = get_json(f"{base}/-/status")
+        assert (status["generation"], status["last_reload"]["outcome"]) == (2, "rejected")
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_ekg_reload_says_when_nothing_answers():
+    result = CliRunner().invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
+    assert result.exit_code == 1
+    assert "cannot reach" in result.output

@@ -1,0 +1,179 @@
+"""Live data updates: a new generation is swapped in without downtime, a bad version is
+rejected with every problem and the old one keeps serving, in-flight requests finish on the
+generation they started with, and the service never writes the data files."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import stat
+import threading
+import time
+
+import pytest
+
+from service import create_app, state
+
+OLD_LABEL, NEW_LABEL = "Brent falls below $60", "Brent falls under $60"
+
+
+@pytest.fixture
+def data(tmp_path, tiny_path):
+    path = tmp_path / "events.yaml"
+    shutil.copy(tiny_path, path)
+    return path
+
+
+@pytest.fixture
+def app(data):
+    app = create_app({"DATA": str(data), "TESTING": True})
+    yield app
+    app.extensions["ekg_generations"].close()
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def label(client, event="oil-below-60"):
+    return client.get(f"/api/events/{event}").get_json()["label"]
+
+
+def test_reload_swaps_in_the_new_version(app, data):
+    client = app.test_client()
+    before = client.get("/-/status").get_json()
+    edit(data, OLD_LABEL, NEW_LABEL)
+    answer = client.post("/-/reload")
+    assert answer.status_code == 200
+    result = answer.get_json()
+    assert (result["outcome"], result["generation"]) == ("loaded", 2)
+    assert label(client) == NEW_LABEL
+    status = client.get("/-/status").get_json()
+    assert status["generation"] == 2 and status["version"] != before["version"]
+    assert status["last_reload"]["outcome"] == "loaded"
+    assert client.post("/-/reload").get_json()["outcome"] == "unchanged"
+
+
+def test_a_bad_version_is_rejected_with_every_problem_and_the_old_one_serves(app, data, caplog):
+    client = app.test_client()
+    edit(data, "date: 2014-11-27", "date: 2014-13-27")
+    edit(data, "lane: oil\n    place: vienna", "lane: nowhere\n    place: vienna")
+    with caplog.at_level(logging.ERROR, logger="service.reload"):
+        answer = client.post("/-/reload")
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
+    problems = answer.get_json()["errors"]
+    assert {(p["file"], p["line"]) for p in problems} == {("events.yaml", 30), ("events.yaml", 31)}
+    assert label(client) == OLD_LABEL  # still generation 1
+    status = client.get("/-/status").get_json()
+    assert status["generation"] == 1
+    assert status["last_reload"]["outcome"] == "rejected"
+    assert status["last_reload"]["problems"] == problems
+    assert "events.yaml:30:" in caplog.text and "events.yaml:31:" in caplog.text
+
+
+def test_in_flight_requests_finish_on_their_generation(app, data):
+    generations = app.extensions["ekg_generations"]
+    with app.test_request_context("/api/timeline"):
+        pinned = state.generation()
+        edit(data, OLD_LABEL, NEW_LABEL)
+        assert generations.reload("test").outcome == "loaded"
+        assert state.built() is pinned.built  # this request still sees generation 1
+        assert state.built().dataset.event("oil-below-60").label == OLD_LABEL
+        assert pinned.retired and pinned.users == 1
+    assert pinned.users == 0  # released when the request ended
+    assert generations.current.built.dataset.event("oil-below-60").label == NEW_LABEL
+
+
+def test_the_old_generations_query_workers_stop_once_it_is_unused(app, data):
+    client = app.test_client()
+    ask = {"query": "ASK { ?s ?p ?o }"}
+    assert client.get("/sparql", query_string=ask).status_code == 200
+    old_engine = app.extensions["ekg_engine"]
+    old_pids = old_engine.pool().worker_pids()
+    edit(data, OLD_LABEL, NEW_LABEL)
+    client.post("/-/reload")
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in old_pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in old_pids)
+    assert client.get("/sparql", query_string=ask).status_code == 200  # the new engine
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_reload_is_refused_from_beyond_loopback_without_the_token(data):
+    app = create_app({"DATA": str(data), "TESTING": True, "RELOAD_TOKEN": "s3cret"})
+    client = app.test_client()
+    remote = {"REMOTE_ADDR": "192.0.2.7"}
+    answer = client.post("/-/reload", environ_base=remote)
+    assert answer.status_code == 403
+    assert answer.get_json()["type"] == "/problems/reload-forbidden"
+    wrong = client.post("/-/reload", environ_base=remote, headers={"Authorization": "Bearer x"})
+    assert wrong.status_code == 403
+    right = {"Authorization": "Bearer s3cret"}
+    assert client.post("/-/reload", environ_base=remote, headers=right).status_code == 200
+    app.extensions["ekg_generations"].close()
+
+
+def test_the_watcher_reloads_when_the_file_changes(data):
+    app = create_app({"DATA": str(data), "TESTING": True, "WATCH_INTERVAL": 0.1})
+    client = app.test_client()
+    edit(data, OLD_LABEL, NEW_LABEL)
+    deadline = time.monotonic() + 15
+    while label(client) != NEW_LABEL and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert label(client) == NEW_LABEL
+    assert client.get("/-/status").get_json()["last_reload"]["trigger"] == "watch"
+    app.extensions["ekg_watcher"].stop()
+    app.extensions["ekg_generations"].close()
+
+
+def test_requests_during_reloads_all_succeed(app, data):
+    """Clients keep asking while the data flips between two versions six times: every
+    answer is a 200 from one whole version or the other."""
+    stop, seen, failures = threading.Event(), set(), []
+
+    def ask() -> None:
+        client = app.test_client()
+        while not stop.is_set():
+            answer = client.get("/api/events/oil-below-60")
+            if answer.status_code != 200:
+                failures.append(answer.status_code)
+            seen.add(answer.get_json()["label"])
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    labels = [OLD_LABEL, NEW_LABEL]
+    for number in range(6):
+        edit(data, labels[number % 2], labels[(number + 1) % 2])
+        assert app.extensions["ekg_generations"].reload("test").outcome == "loaded"
+        time.sleep(0.05)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert seen == {OLD_LABEL, NEW_LABEL}
+
+
+def test_the_service_never_writes_the_data_files(app, data):
+    before = (data.read_bytes(), data.stat().st_mtime_ns)
+    data.chmod(stat.S_IRUSR)  # read-only: any attempt to write would fail loudly
+    try:
+        client = app.test_client()
+        for url in ("/api/timeline", "/-/status", "/api/events/opec-no-cut"):
+            assert client.get(url).status_code == 200
+        assert client.post("/-/reload").status_code == 200
+    finally:
+        data.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert (data.read_bytes(), data.stat().st_mtime_ns) == before
