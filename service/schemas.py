@@ -20,6 +20,12 @@ KINDS = list(vocab.LINK_PREDICATES)
 VERDICTS = list(vocab.CLAIM_VERDICTS)
 
 
+_TIME = r"T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"
+_SIDE = rf"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}}({_TIME})?)?)?[~?%]?"
+#: The shape of the dates the API reads (a calendar check -- no 2014-02-30 -- comes after).
+DATE_PATTERN = f"^{_SIDE}(/{_SIDE})?$"
+
+
 class DateParameter(ma.fields.Field):
     """An EDTF (or plain ISO 8601) date, parsed into an :class:`EventDate`."""
 
@@ -32,7 +38,7 @@ class DateParameter(ma.fields.Field):
             ) from exc
 
     def _jsonschema_type_mapping(self) -> dict[str, Any]:
-        return {"type": "string"}
+        return {"type": "string", "pattern": DATE_PATTERN, "maxLength": 64}
 
 
 def _ids(description: str) -> DelimitedList:
@@ -205,6 +211,9 @@ class EventPageSchema(ma.Schema):
 
 class ObjectSchema(ma.Schema):
     """A JSON object whose fields are described in the operation's text (dumped unchanged)."""
+
+    class Meta:
+        unknown = ma.INCLUDE  # the document then allows any property, as the text describes
 
     @ma.post_dump(pass_original=True)
     def _unchanged(self, data: dict[str, Any], original: Any, **kwargs: Any) -> Any:
