@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""Throughput with 8 and 32 concurrent loopback clients (wrk), errors counted.
+
+Our service and the minimal Flask + pyoxigraph endpoint (``benchmarks/apps.py``: the floor of
+this stack) are served in turn -- never both at once -- by the same WSGI server with the same
+settings (gunicorn, 2 workers, 8 threads each by default) over the same data
+(``benchmarks.harness.prepare_data``, 10 k events by default). wrk (Debian) then runs for a
+fixed duration per case, with 2 threads, against:
+
+* **timeline page** -- ``/api/timeline`` for one year and one lane, limit 100: the same URL
+  again and again, so after the first request it is a cached page;
+* **SPARQL, ours** -- a small query (the causes of one event, with their labels) on our
+  ``/sparql`` (GET, ``Accept: application/sparql-results+json``);
+* **SPARQL, minimal** -- the same query on the minimal endpoint: the baseline;
+* optionally peers (``--peers oxigraph-server``) for scale.
+
+Reported per case: requests/s, wrk's p50 / p99 latency, non-2xx responses and socket errors.
+Goals (issue 7): the cached timeline page >= 2,000 req/s; the small SPARQL query >= 0.8x the
+minimal endpoint's throughput at the same concurrency; no errors at all. Note that wrk shares
+the 2 cores with the server it measures (and anything else running on the machine: the load
+average is printed with each figure).
+
+Usage: python benchmarks/throughput.py [--events 10000] [--duration 10] [--quick]
+Writes benchmarks/results/throughput.json. Loopback only; never part of the test run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import (  # noqa: E402
+    SPARQL_JSON,
+    Prepared,
+    WsgiConfig,
+    machine,
+    prepare_data,
+    serve_app,
+    write_result,
+)
+from benchmarks.stores import queries_for  # noqa: E402
+from tests.servers import oxigraph_server  # noqa: E402
+
+CONNECTIONS = (8, 32)
+TIMELINE = "/api/timeline?from=2005-01-01&to=2005-12-31&lane=markets&limit=100"
+GOAL_TIMELINE_RPS = 2000.0
+GOAL_SPARQL_RATIO = 0.8
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def run_wrk(url: str, connections: int, duration: float, headers: dict[str, str]) -> dict[str, Any]:
+    """One wrk run: requests/s, p50/p99 ms, non-2xx responses and socket errors."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration:g}s", "--latency", "--timeout=10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    completed = subprocess.run(
+        [*command, url], capture_output=True, text=True, timeout=duration + 60, check=True
+    )
+    return parse_wrk(completed.stdout)
+
+
+def parse_wrk(text: str) -> dict[str, Any]:
+    """The figures of wrk's text report."""
+
+    def latency(percent: str) -> float | None:
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+        return round(float(found[1]) * _UNITS[found[2]], 3) if found else None
+
+    requests = re.search(r"(\d+) requests in ([\d.]+)(\w+)", text)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    return {
+        "requests": int(requests[1]) if requests else 0,
+        "rps": float(rps[1]) if rps else 0.0,
+        "p50_ms": latency("50"),
+        "p99_ms": latency("99"),
+        "non_2xx": int(non_2xx[1]) if non_2xx else 0,
+        "socket_errors": sum(int(n) for n in sockets.groups()) if sockets else 0,
+    }
+
+
+def sparql_url(base: str, path: str, query: str) -> str:
+    return f"{base}{path}?{urllib.parse.urlencode({'query': query})}"
+
+
+@contextmanager
+def peer(name: str, data: Prepared) -> Iterator[str]:
+    """A peer server's query URL (for scale), loaded with the same triples."""
+    if name != "oxigraph-server":
+        raise ValueError(f"unknown peer {name!r}")
+    location = Path(tempfile.mkdtemp(prefix="ekg-bench-oxigraph-"))
+    try:
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        subprocess.run(
+            [binary, "load", "--location", str(location), "--file", str(data.ntriples)],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        with oxigraph_server(location) as server:
+            yield server.query_url
+    finally:
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def measure(
+    case: str, url: str, headers: dict[str, str], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    rows = []
+    for connections in CONNECTIONS:
+        load = machine()["load_1min"]
+        figures = run_wrk(url, connections, args.duration, headers)
+        rows.append({"case": case, "connections": connections, **figures, "load_1min": load})
+        print_row(rows[-1])
+        time.sleep(1)  # let the server settle between runs
+    return rows
+
+
+def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    data = prepare_data(args.events, work, args.seed)
+    small = queries_for(data)["one-hop lookup"]
+    accept = {"Accept": SPARQL_JSON}
+    rows: list[dict[str, Any]] = []
+    print(
+        f"\nthroughput, N = {args.events:,} events, {args.wsgi.label()}, wrk -t2 "
+        f"-d{args.duration:g}s; load: 1-min load average before each run"
+    )
+    print_header()
+    with serve_app("ours", data, args.wsgi) as base:
+        rows += measure("timeline page (ours)", base + TIMELINE, {}, args)
+        rows += measure("SPARQL, ours", sparql_url(base, "/sparql", small), accept, args)
+    with serve_app("minimal", data, args.wsgi) as base:
+        rows += measure("SPARQL, minimal", sparql_url(base, "/sparql", small), accept, args)
+    for name in args.peers:
+        with peer(name, data) as url:
+            rows += measure(f"SPARQL, {name}", sparql_url(url, "", small), accept, args)
+    goals = check_goals(rows)
+    print_goals(goals)
+    return {
+        "events": args.events,
+        "wsgi": args.wsgi.label(),
+        "duration_s": args.duration,
+        "timeline_url": TIMELINE,
+        "sparql_query": small,
+        "machine": machine(),
+        "rows": rows,
+        "goals": goals,
+    }
+
+
+def check_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """PASS/FAIL per goal and concurrency."""
+    by = {(r["case"], r["connections"]): r for r in rows}
+    goals = []
+    for c in CONNECTIONS:
+        page = by[("timeline page (ours)", c)]["rps"]
+        goals.append(_goal(f"cached timeline page >= 2,000 req/s, c={c}", page, page >= 2000))
+        ours, floor = by[("SPARQL, ours", c)]["rps"], by[("SPARQL, minimal", c)]["rps"]
+        share = ours / floor if floor else 0.0
+        goals.append(_goal(f"SPARQL >= 0.8x minimal, c={c}", round(share, 2), share >= 0.8))
+    errors = sum(r["non_2xx"] + r["socket_errors"] for r in rows)
+    goals.append(_goal("no errors (non-2xx + socket)", errors, errors == 0))
+    return goals
+
+
+def _goal(name: str, value: float, passed: bool) -> dict[str, Any]:
+    return {"goal": name, "value": value, "verdict": "PASS" if passed else "FAIL"}
+
+
+def print_header() -> None:
+    print(
+        f"  {'case':<26} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'non-2xx':>8} {'sock err':>8} {'load':>5}"
+    )
+
+
+def print_row(row: dict[str, Any]) -> None:
+    p50 = "-" if row["p50_ms"] is None else f"{row['p50_ms']:.2f}"
+    p99 = "-" if row["p99_ms"] is None else f"{row['p99_ms']:.2f}"
+    print(
+        f"  {row['case']:<26} {row['connections']:>5} {row['rps']:>9,.0f} {p50:>8} {p99:>8} "
+        f"{row['non_2xx']:>8} {row['socket_errors']:>8} {row['load_1min']:>5}"
+    )
+
+
+def print_goals(goals: list[dict[str, Any]]) -> None:
+    for goal in goals:
+        print(f"  {goal['verdict']}  {goal['goal']}: {goal['value']}")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--duration", type=float, default=10, help="seconds per wrk run")
+    parser.add_argument("--peers", default="", help="also measure: oxigraph-server")
+
+
+def finish_arguments(args: argparse.Namespace) -> argparse.Namespace:
+    if isinstance(args.peers, str):
+        args.peers = [p for p in args.peers.split(",") if p]
+    args.wsgi = WsgiConfig()
+    return args
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--work", type=Path, help="keep prepared data here (default: temp)")
+    parser.add_argument("--quick", action="store_true", help="3 s per wrk run")
+    add_arguments(parser)
+    args = finish_arguments(parser.parse_args(argv))
+    if args.quick:
+        args.duration = min(args.duration, 3)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk")
+    with tempfile.TemporaryDirectory(prefix="ekg-bench-") as tmp:
+        result = run(args, args.work or Path(tmp))
+    print(f"wrote {write_result('throughput', result).relative_to(ROOT)}")
+    return result
+
+
+if __name__ == "__main__":
+    main()
