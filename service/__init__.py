@@ -67,4 +67,5 @@ def remote_store(config: Mapping[str, Any]) -> Store:
         update_endpoint=config["SPARQL_UPDATE_ENDPOINT"],
         store_endpoint=config["SPARQL_STORE_ENDPOINT"],
         timeout=config["SPARQL_TIMEOUT"],
+        headers={"Authorization": auth} if (auth := config["SPARQL_AUTHORIZATION"]) else None,
     )

@@ -3,7 +3,8 @@
 ``EKG_DATA`` (events file), ``EKG_BACKEND`` (``oxigraph``, ``rdflib`` or ``sparql``),
 ``EKG_STORE`` (an on-disk oxigraph store directory; empty for in memory), for the ``sparql``
 backend ``EKG_SPARQL_ENDPOINT`` (query URL), ``EKG_SPARQL_UPDATE_ENDPOINT`` and
-``EKG_SPARQL_STORE_ENDPOINT`` (Graph Store Protocol), and the SPARQL limits below, e.g.
+``EKG_SPARQL_STORE_ENDPOINT`` (Graph Store Protocol) and ``EKG_SPARQL_AUTHORIZATION`` (an
+``Authorization`` header value, kept out of command lines), and the SPARQL limits below, e.g.
 ``EKG_SPARQL_TIMEOUT=30``.
 """
 
@@ -20,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_ENDPOINT": None,  # a remote SPARQL server's query endpoint (backend "sparql")
     "SPARQL_UPDATE_ENDPOINT": None,
     "SPARQL_STORE_ENDPOINT": None,
+    "SPARQL_AUTHORIZATION": None,  # an Authorization header value for it (Basic ..., Bearer ...)
     "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before its worker is killed
     "SPARQL_WORKERS": 2,  # query worker processes
     "SPARQL_WAIT": 5.0,  # seconds a request waits for an idle worker before a 503

@@ -186,3 +186,43 @@ def test_a_remote_store_that_goes_away_is_a_503_problem(remote_app):
     assert answer.status_code == 503
     assert answer.mimetype == "application/problem+json"
     assert "cannot reach the SPARQL server" in answer.get_json()["detail"]
+
+
+def test_configured_headers_reach_every_request(tiny):
+    """A login the server requires (Fuseki, GraphDB: Basic; QLever: Bearer) is sent with
+    queries, updates and uploads alike."""
+    import http.server
+
+    seen = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append((self.path.split("?")[0], self.headers.get("Authorization")))
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    store = RemoteStore(
+        f"{base}/query",
+        update_endpoint=f"{base}/update",
+        store_endpoint=f"{base}/store",
+        headers={"Authorization": "Basic ZWtnOnNlY3JldA=="},
+    )
+    try:
+        store.load(list(iter_triples(tiny))[:5])
+        store.query("ASK {}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert {path for path, _ in seen} == {"/query", "/update", "/store"}
+    assert {auth for _, auth in seen} == {"Basic ZWtnOnNlY3JldA=="}

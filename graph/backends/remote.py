@@ -32,7 +32,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -89,6 +89,9 @@ class RemoteStore(Store):
         Extra attempts after a connection failure or a 502/503/504 answer.
     chunk_size : int
         Triples per upload request.
+    headers : mapping, optional
+        Extra HTTP headers for every request, e.g. ``{"Authorization": "Basic ..."}`` for a
+        Fuseki or GraphDB that requires a login, or a bearer token.
     """
 
     backend = "sparql"
@@ -103,6 +106,7 @@ class RemoteStore(Store):
         retries: int = 3,
         backoff: float = 0.25,
         chunk_size: int = 50_000,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
@@ -111,6 +115,7 @@ class RemoteStore(Store):
         self.retries = retries
         self.backoff = backoff
         self.chunk_size = chunk_size
+        self.headers = dict(headers or {})
         self._graphs: list[str] | None = None
 
     # -- reading -------------------------------------------------------------------------
@@ -219,9 +224,8 @@ class RemoteStore(Store):
             return
         separator = "&" if "?" in self.store_endpoint else "?"
         url = f"{self.store_endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
-        request = urllib.request.Request(
-            url, text.encode("utf-8"), {"Content-Type": "text/turtle; charset=utf-8"}, method="POST"
-        )
+        headers = {**self.headers, "Content-Type": "text/turtle; charset=utf-8"}
+        request = urllib.request.Request(url, text.encode("utf-8"), headers, method="POST")
         self._retrying(lambda: self._send(request))
 
     def _drop_quietly(self, graph: str) -> None:
@@ -237,6 +241,8 @@ class RemoteStore(Store):
         client.setMethod(POST)
         client.setRequestMethod(URLENCODED)
         client.setTimeout(max(1, round(self.timeout)))
+        for name, value in self.headers.items():
+            client.addCustomHttpHeader(name, value)
         return client
 
     def _send_query(self, client: SPARQLWrapper, sparql: str, *, update: bool = False) -> bytes:
