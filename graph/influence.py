@@ -1,22 +1,22 @@
-"""How events bear on each other: causes, effects, drivers, counterfactuals.
+"""How events bear on each other: causes, effects and the drivers of a whole graph.
 
 The analyses take a causal graph from :func:`graph.causal.build_causal_graph` and look only at
 its :func:`~graph.causal.filtered_view` (directed kinds by default). Searches are bounded by
 ``max_depth`` and ``limit``; :func:`rank_drivers` is a single linear pass over the whole graph
-(seconds at a million events: cache its result). Time order, consistency and comparison are in
-:mod:`graph.comparison`.
+(seconds at a million events: cache its result). Counterfactuals are in :mod:`graph.whatif`;
+time order, consistency and comparison in :mod:`graph.comparison`.
 
 >>> from graph.causal import build_graph_from_links
 >>> g = build_graph_from_links([("opec", "oil", 0.9), ("oil", "ruble", 0.8)])
->>> what_if(g, ["oil"]).orphaned
-(Reach(event='ruble', depth=1),)
+>>> [r.event for r in analyze_effects(g, "opec").descendants]
+['oil', 'ruble']
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -185,10 +185,11 @@ def _positive_cost(cause: str, effect: str, data: Mapping[str, Any]) -> float | 
 
 
 def _sorted_reach(depths: Mapping[str, int]) -> tuple[Reach, ...]:
-    return tuple(Reach(node, depth) for node, depth in sorted(depths.items(), key=_by_depth))
+    return tuple(Reach(node, depth) for node, depth in sorted(depths.items(), key=by_depth))
 
 
-def _by_depth(item: tuple[str, int]) -> tuple[int, str]:
+def by_depth(item: tuple[str, int]) -> tuple[int, str]:
+    """Sort key of an ``(event, depth)`` pair: nearest first, then by id."""
     return item[1], item[0]
 
 
@@ -305,110 +306,3 @@ def _chain_weights(graph: nx.DiGraph, index: LinkIndex, **link_filter: Any) -> l
             if group[effect] != key
         )
     return [totals[key] for key in group]
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """The counterfactual of :func:`what_if`: the effects ``orphaned`` by taking the ``removed``
-    events away, and those ``still_supported`` by another chain (both nearest first, depth
-    counted from the nearest removed event). ``truncated``: ``limit`` cut the search short."""
-
-    removed: tuple[str, ...]
-    orphaned: tuple[Reach, ...]
-    still_supported: tuple[Reach, ...]
-    truncated: bool
-
-
-def what_if(
-    graph: nx.DiGraph,
-    removed: Iterable[str],
-    *,
-    max_depth: int | None = None,
-    limit: int = 1000,
-    statuses: Collection[str] | None = None,
-    kinds: Collection[str] | None = None,
-) -> WhatIf:
-    """Which effects lose every causal chain from a root if ``removed`` had not happened.
-
-    A root is an event without a causal parent in the filtered graph (removed events are
-    not roots). An event is orphaned when some root reached it before, and no root reaches it
-    once the removed events are taken out. Only descendants of the removed events can be
-    affected: they are found by a breadth-first search bounded by ``max_depth`` and ``limit``,
-    and each is checked by a depth-first search upstream around the removed events, which stops
-    at the first root and remembers what it learnt for the next ones.
-
-    Parameters
-    ----------
-    graph : nx.DiGraph
-        A causal graph (:func:`~graph.causal.build_causal_graph`).
-    removed : iterable of str
-        Event ids to take away; they are not listed among the results.
-    max_depth : int, optional
-        Most links between a removed event and a descendant examined; None for no bound.
-    limit : int, default 1000
-        Most descendants examined.
-    statuses, kinds : collection of str, optional
-        Link filter, as in :func:`~graph.causal.filtered_view`.
-
-    Returns
-    -------
-    WhatIf
-
-    Raises
-    ------
-    UnknownEventError
-        If a removed id is not an event of ``graph``.
-
-    Examples
-    --------
-    >>> from graph.causal import build_graph_from_links
-    >>> g = build_graph_from_links([("opec", "oil", 0.9), ("oil", "ruble", 0.8),
-    ...                             ("ruble", "hike", 0.9), ("sanctions", "ruble", 0.6)])
-    >>> result = what_if(g, ["opec"])
-    >>> result.orphaned, result.still_supported
-    ((Reach(event='oil', depth=1),), (Reach(event='ruble', depth=2), Reach(event='hike', depth=3)))
-    """
-    gone = sorted(set(removed))
-    require_events(graph, *gone)
-    view = filtered_view(graph, statuses=statuses, kinds=kinds)
-    depths, truncated = reach(
-        view.successors, gone, max_depth=max_depth, limit=max(limit, 0), skip=gone
-    )
-    blocked = frozenset(gone)
-    after: dict[str, bool] = {}
-    before: dict[str, bool] = {}
-    orphaned, supported = [], []
-    for node, depth in sorted(depths.items(), key=_by_depth):
-        if _has_root_above(view, node, blocked, after):
-            supported.append(Reach(node, depth))
-        elif _has_root_above(view, node, frozenset(), before):
-            orphaned.append(Reach(node, depth))
-    return WhatIf(tuple(gone), tuple(orphaned), tuple(supported), truncated)
-
-
-def _has_root_above(
-    view: nx.DiGraph, event: str, blocked: frozenset[str], known: dict[str, bool]
-) -> bool:
-    """True if a root is an ancestor of ``event`` without crossing ``blocked``.
-
-    Depth-first upstream, stopping at the first root. On success every event on the current
-    path reaches that root; on failure every event visited reaches none: both go to ``known``.
-    """
-    if event in known:
-        return known[event]
-    path = [(event, iter(view.pred[event]))]
-    seen = {event}
-    while path:
-        for parent in path[-1][1]:
-            if parent in blocked or parent in seen or known.get(parent) is False:
-                continue
-            if known.get(parent) or not has_parent(view, parent):
-                known.update((node, True) for node, _ in path)
-                return True
-            seen.add(parent)
-            path.append((parent, iter(view.pred[parent])))
-            break
-        else:
-            path.pop()
-    known.update((node, False) for node in seen)
-    return False

@@ -15,8 +15,9 @@ from flask.typing import ResponseReturnValue
 from graph.chains import find_causal_chains, find_longest_chain
 from graph.comparison import check_consistency, compare_events, describe_temporal_relation
 from graph.export import render_svg, select_subgraph, to_cytoscape, to_dot
-from graph.influence import analyze_causes, analyze_effects, rank_drivers, what_if
+from graph.influence import analyze_causes, analyze_effects, rank_drivers
 from graph.vocab import ASSERTED_STATUSES
+from graph.whatif import what_if
 from service.openapi import ApiBlueprint
 from service.schemas import (
     ChainArgs,

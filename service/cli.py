@@ -24,11 +24,12 @@ from graph.backends.oxigraph import OxigraphStore
 from graph.chains import find_causal_chains
 from graph.errors import EkgError, ValidationError
 from graph.events import load_dataset
-from graph.influence import analyze_causes, analyze_effects, what_if
+from graph.influence import analyze_causes, analyze_effects
 from graph.pipeline import build_knowledge_graph
 from graph.results import to_csv, to_json_text, to_table, to_tsv
 from graph.store import BACKENDS, EXPORT_FORMATS, Store
 from graph.vocab import ASSERTED_STATUSES
+from graph.whatif import what_if
 from service import create_app
 from service.wsgi import SERVERS, run_server
 

@@ -39,12 +39,11 @@ from graph.influence import (
     Driver,
     EffectAnalysis,
     Reach,
-    WhatIf,
     analyze_causes,
     analyze_effects,
     rank_drivers,
-    what_if,
 )
+from graph.whatif import WhatIf, what_if
 
 
 def chain(*events: str, strength: float, weakest: str, confidence: float) -> Chain:
