@@ -24,7 +24,7 @@ Shape (deterministic for a given ``n`` and ``seed``):
   ``contributes_to``, confidence 0.30 .. 1.00, status mostly supported or qualified with a few
   contested.
 
-Usage: python benchmarks/synthetic.py N OUT.yaml [--seed S]
+Usage: python benchmarks/synthetic.py N OUT.yaml [--seed S] [--story-size K]
 """
 
 from __future__ import annotations
@@ -469,20 +469,44 @@ def _yaml_link(plan: _Plan, i: int) -> str:
     )
 
 
-def write_events_yaml(n: int, path: str | Path, seed: int = 42) -> dict[str, int]:
+def write_events_yaml(
+    n: int, path: str | Path, seed: int = 42, story_size: int | None = None
+) -> dict[str, int]:
     """Write the dataset of :func:`generate_dataset` (same ``n``, ``seed``) as events.yaml.
 
-    The text is streamed in chunks; only the compact draw is held in memory. Returns counts
-    (events, links, bytes).
+    With ``story_size``, the events and links go to story files of ``story_size`` events
+    each (``stories/part-0000.yaml``, ... beside ``path``; each with the links whose effect
+    it holds), which the main file names under ``include``. The text is streamed in chunks;
+    only the compact draw is held in memory. Returns counts (events, links, files, bytes).
     """
     plan = _plan(n, seed)
     cited = bytearray(len(plan.source_publisher))
+    path = Path(path)
+    parts = range(0, n, story_size) if story_size else range(0)
+    names = [f"stories/part-{k // story_size:04d}.yaml" for k in parts]  # type: ignore[operator]
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         out.writelines(_yaml_head(plan))
-        _write_chunked(out, "events", (_yaml_event(plan, p, cited) for p in range(n)))
-        _write_chunked(out, "links", (_yaml_link(plan, i) for i in range(len(plan.links))))
-        size = out.tell()
-    return {"events": n, "links": len(plan.links), "bytes": size}
+        if names:
+            out.write("include:\n" + "".join(f"  - {name}\n" for name in names))
+            size = out.tell()
+        else:
+            _write_records(out, plan, range(n), range(len(plan.links)), cited)
+            size = out.tell()
+    effects = [link[1] for link in plan.links]
+    for name, first in zip(names, parts, strict=True):
+        last = min(n, first + story_size)  # type: ignore[operator]
+        links = range(bisect_left(effects, first), bisect_left(effects, last))
+        (path.parent / name).parent.mkdir(parents=True, exist_ok=True)
+        with open(path.parent / name, "w", encoding="utf-8", newline="\n") as out:
+            out.write(f"# Events {first} .. {last - 1} of {_info(plan).title}\n")
+            _write_records(out, plan, range(first, last), links, cited)
+            size += out.tell()
+    return {"events": n, "links": len(plan.links), "files": 1 + len(names), "bytes": size}
+
+
+def _write_records(out: TextIO, plan: _Plan, events: range, links: range, cited: bytearray) -> None:
+    _write_chunked(out, "events", (_yaml_event(plan, p, cited) for p in events))
+    _write_chunked(out, "links", (_yaml_link(plan, i) for i in links))
 
 
 def _write_chunked(out: TextIO, section: str, records: Iterator[str], chunk: int = 5000) -> None:
@@ -520,9 +544,12 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of events")
     parser.add_argument("out", type=Path, help="events.yaml to write")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--story-size", type=int, default=None, help="events per included story file"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    counts = write_events_yaml(args.n, args.out, args.seed)
+    counts = write_events_yaml(args.n, args.out, args.seed, args.story_size)
     counts["seconds"] = round(time.perf_counter() - started, 2)  # type: ignore[assignment]
     print(json.dumps(counts), file=sys.stderr)
 

@@ -13,15 +13,17 @@ any problem builds nothing: :func:`load_dataset` either returns a whole dataset 
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
 from graph import vocab
+from graph.cycle import find_cycles
 from graph.dates import starts_certainly_after
-from graph.errors import DataError, Problem, ValidationError
-from graph.fields import URL, FieldReader
+from graph.errors import Problem, ValidationError
+from graph.fields import URL, FieldReader, line_of
 from graph.model import (
     Actor,
     Claim,
@@ -34,10 +36,12 @@ from graph.model import (
     Publication,
     Quantity,
 )
-from graph.yamlfile import LocatedDict, parse_yaml
+from graph.sources import INCLUDE_KEY, IncludeTree
+from graph.yamlfile import parse_yaml, parse_yaml_fast
 
 _SECTIONS = (
     "dataset",
+    INCLUDE_KEY,
     "lanes",
     "event_types",
     "quantity_kinds",
@@ -48,119 +52,228 @@ _SECTIONS = (
     "links",
     "claims",
 )
+_RECORD_SECTIONS = _SECTIONS[2:]
 _CONCEPT_FIELDS = ({"id", "label"}, {"description"})
+#: Once this much data has been read (this file included), files are read with the fast
+#: parser first (lines only on a problem); smaller datasets keep every record's line.
+FAST_PARSE_BYTES = 1_000_000
 
 
-def load_dataset(path: str | Path) -> Dataset:
-    """Read, parse and validate an events file.
+@dataclass(frozen=True)
+class LoadedData:
+    """A valid dataset, the files it was read from, and ``version``: a hash of them all."""
+
+    dataset: Dataset
+    files: tuple[str, ...]
+    version: str
+    streamed: bool = False  # every record of ``dataset`` went through the ``sink`` given
+
+
+def load_dataset(path: str | Path, *, fast: bool | None = None) -> Dataset:
+    """Read, parse and validate an events file and the files it includes.
 
     Raises :class:`DataError` if the file cannot be read and :class:`ValidationError` (with
-    every problem) if it is not a valid dataset.
+    every problem) if it is not a valid dataset. See :func:`read_dataset` for ``fast``.
     """
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ValidationError([Problem(path.name, line, "not valid UTF-8 text")]) from exc
-    return parse_dataset(text, path.name)
+    return read_dataset(path, fast=fast).dataset
+
+
+def read_dataset(
+    path: str | Path,
+    *,
+    fast: bool | None = None,
+    progress: Callable[[int], object] | None = None,
+    sink: Callable[[str, Any], object] | None = None,
+) -> LoadedData:
+    """:func:`load_dataset`, also giving the files read and their hash.
+
+    ``fast`` chooses the parser: ``None`` reads with the located loader until
+    :data:`FAST_PARSE_BYTES` have been read and tries the fast parser from the file that
+    reaches it on, ``True`` always tries the fast parser, ``False`` never does. A file the
+    fast parser read is read again with the located loader as soon as any problem is found
+    in it or a message quotes one of its lines, so every problem has its line either way.
+    ``progress`` is called with each file's size.
+
+    ``sink`` is called with each valid record as it is read, ``(section, record)``, and
+    ``("dataset", info)`` first, so that a build can start before the last file is read;
+    only records of the first reading go there (see ``streamed``).
+    """
+    located: set[str] = set()
+    while True:
+        tree = IncludeTree(path)
+        checker = _Checker(tree.top.name, [])
+        checker.sink = None if located else sink
+        dataset = checker.read_tree(tree, located, fast, progress)
+        if dataset is not None and not checker.problems:
+            streamed = sink is not None and not located
+            return LoadedData(dataset, tuple(tree.names), tree.digest, streamed)
+        quoted = {p.file for p in checker.problems} | checker.mentioned
+        unlocated = quoted & checker.fast_files
+        if not unlocated:
+            raise ValidationError(checker.problems)
+        located |= unlocated
 
 
 def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:
-    """Validate YAML text as a dataset; ``file_name`` prefixes every problem."""
+    """Validate YAML text as a dataset; ``file_name`` prefixes every problem.
+
+    The text is a single file: an ``include`` in it is a problem.
+    """
     data, problems = parse_yaml(text, file_name)
     checker = _Checker(file_name, problems)
-    dataset = checker.read(data)
+    includes = checker.read_file(data, top=True)
+    if includes:
+        checker.error(line_of(data, INCLUDE_KEY), "'include' needs a file on disk to start from")
+    dataset = checker.finish()
     if checker.problems or dataset is None:
         raise ValidationError(checker.problems)
     return dataset
 
 
 class _Checker(FieldReader):
-    """Turns located YAML values into model records, collecting problems instead of raising."""
+    """Turns parsed YAML values into model records, collecting problems instead of raising.
 
-    # -- sections --------------------------------------------------------------------------
+    Files are read one after another (:meth:`read_file`); :meth:`finish` then resolves
+    references across them and checks the links.
+    """
 
-    def read(self, data: Any) -> Dataset | None:
-        if data is None and self.problems:
-            return None
-        if not isinstance(data, LocatedDict):
-            self.error(getattr(data, "line", 1), "the file must be a mapping of sections")
-            return None
+    def __init__(self, file_name: str, problems: list[Problem]) -> None:
+        super().__init__(file_name, problems)
+        self.info: DatasetInfo | None = None
+        self.records: dict[str, list[Any]] = {s: [] for s in _RECORD_SECTIONS}
+        self.files = [file_name]  # by index
+        self.first_file: dict[str, dict[str, int]] = {s: {} for s in _RECORD_SECTIONS}
+        self.id_lines: dict[tuple[str, str], int] = {}  # only for lines known
+        self.link_files = array("H")  # file index of each link
+        self.fast_files: set[str] = set()
+        self.sink: Callable[[str, Any], object] | None = None
+        self.bytes_read = 0
+
+    # -- files -------------------------------------------------------------------------------
+
+    def read_tree(
+        self,
+        tree: IncludeTree,
+        located: set[str],
+        fast: bool | None,
+        progress: Callable[[int], object] | None,
+    ) -> Dataset | None:
+        for file in tree:
+            self.start_file(file.name)
+            text, problems = tree.read(file)
+            self.problems += problems
+            if text is None:
+                continue
+            if progress is not None:
+                progress(len(text))
+            self.bytes_read += len(text)
+            data = None
+            if file.name not in located and (
+                fast or (fast is None and self.bytes_read >= FAST_PARSE_BYTES)
+            ):
+                data = parse_yaml_fast(text)
+            if data is None:
+                data, problems = parse_yaml(text, file.name)
+                self.problems += problems
+            else:
+                self.fast_files.add(file.name)
+            includes = self.read_file(data, top=file is tree.top)
+            self.problems += tree.include(file, includes)
+            self.several_files = True  # for any file read after the first
+        return self.finish()
+
+    def start_file(self, name: str) -> None:
+        if name != self.file:
+            self.file = name
+            self.files.append(name)
+
+    def read_file(self, data: Any, top: bool) -> list[tuple[int, Any]]:
+        """Read one file's sections into records; return its ``include`` entries."""
+        if data is None and self.problems and self.problems[-1].file == self.file:
+            return []
+        if not isinstance(data, dict):
+            self.error(line_of(data) or 1, "the file must be a mapping of sections")
+            return []
         for key in data:
             if key not in _SECTIONS:
-                self.error(data.line_of(key), f"unknown section {key!r}")
+                self.error(line_of(data, key), f"unknown section {key!r}")
         self.collect_sources(data)
-        info = self.read_info(data)
-        concepts = {
-            s: self.read_concepts(data, s) for s in ("lanes", "event_types", "quantity_kinds")
-        }
-        actors = self.read_all(data, "actors", self.read_actor)
-        places = self.read_all(data, "places", self.read_place)
-        publications = self.read_all(data, "publications", self.read_publication)
-        events = self.read_all(data, "events", self.read_event)
-        links = self.read_all(data, "links", self.read_link)
-        claims = self.read_all(data, "claims", self.read_claim)
-        ids = {section: self.declared.get(section, set()) for section in _SECTIONS}
-        ids["agents"] = ids["actors"] | ids["publications"]
-        for both in sorted(ids["actors"] & ids["publications"]):
-            line = self.id_lines[("publications", both)]
-            self.error(line, f"id {both!r} names both an actor and a publication")
-        for line, key, value, section in self.refs:
-            if value not in ids[section]:
-                self.error(line, f"{key!r}: unknown {section.rstrip('s')} {value!r}")
-        self.check_links(events, links)
-        if info is None:
-            return None
-        return Dataset(
-            info,
-            concepts["lanes"],
-            concepts["event_types"],
-            concepts["quantity_kinds"],
-            actors,
-            places,
-            publications,
-            events,
-            links,
-            claims,
-        )
+        if top:
+            self.info = self.read_info(data)
+            if self.info is not None and self.sink is not None:
+                self.sink("dataset", self.info)
+        elif "dataset" in data:
+            self.error(line_of(data, "dataset"), "'dataset' belongs in the top-level file only")
+        for section in ("lanes", "event_types", "quantity_kinds"):
+            self.read_all(data, section, self.concept_reader(section))
+        self.read_all(data, "actors", self.read_actor)
+        self.read_all(data, "places", self.read_place)
+        self.read_all(data, "publications", self.read_publication)
+        self.read_all(data, "events", self.read_event)
+        self.read_all(data, "links", self.read_link)
+        self.read_all(data, "claims", self.read_claim)
+        return list(self.items(data, INCLUDE_KEY))
 
-    def read_info(self, data: LocatedDict) -> DatasetInfo | None:
+    def finish(self) -> Dataset | None:
+        """Resolve references across files, check the links, and assemble the dataset."""
+        declared = self.declared
+        actors = declared.get("actors", {}).keys()
+        agents = actors | declared.get("publications", {}).keys()
+        for both in sorted(actors & self.first_file["publications"].keys()):
+            self.file = self.files[self.first_file["publications"][both]]
+            line = self.id_lines.get(("publications", both), 0)
+            self.error(line, f"id {both!r} names both an actor and a publication")
+        for file, line, key, value, section in self.refs:
+            known = agents if section == "agents" else declared.get(section, {})
+            if value not in known:
+                self.file = file
+                self.error(line, f"{key!r}: unknown {section.rstrip('s')} {value!r}")
+        records = {s: tuple(r) for s, r in self.records.items()}
+        self.check_links(records["events"], records["links"])
+        if self.info is None:
+            return None
+        return Dataset(self.info, *(records[s] for s in _RECORD_SECTIONS))
+
+    def read_info(self, data: dict) -> DatasetInfo | None:
         m = data.get("dataset")
         spec = ({"id", "title", "base"}, {"description", "license"})
-        if not self.fields(m, data.line_of("dataset"), "dataset", spec):
+        if not self.fields(m, line_of(data, "dataset"), "dataset", spec):
             return None
         base = self.text(m, "base")
         if base is not None and (not URL.match(base) or base[-1] not in "/#"):
-            self.error(m.line_of("base"), "'base' must be an http(s) IRI ending in '/' or '#'")
+            self.error(line_of(m, "base"), "'base' must be an http(s) IRI ending in '/' or '#'")
             base = None
         values = (self.slug(m, "id"), self.text(m, "title"), base)
         if None in values:
             return None
         return DatasetInfo(*values, self.text(m, "description"), self.text(m, "license"))  # type: ignore[arg-type]
 
-    def read_all(self, data: LocatedDict, section: str, reader: Any) -> tuple[Any, ...]:
-        records, seen = [], {}
+    def read_all(self, data: dict, section: str, reader: Any) -> None:
+        records, first = self.records[section], self.first_file[section]
+        declared = self.declared.setdefault(section, {})
+        here = len(self.files) - 1
         for line, m in self.items(data, section):
-            if isinstance(m, LocatedDict) and isinstance(m.get("id"), str):
+            if isinstance(m, dict) and isinstance(m.get("id"), str):
                 # Known even if the record is invalid: references to it are not problems too.
-                self.declared.setdefault(section, set()).add(m["id"])
+                declared.setdefault(m["id"], m["id"])
             record = reader(line, m)
             if record is None:
                 continue
-            if record.id in seen:
-                self.error(line, f"duplicate id {record.id!r} (first at line {seen[record.id]})")
+            if record.id in first:
+                known = self.id_lines.get((section, record.id), 0)
+                where = self.place(self.files[first[record.id]], known)
+                self.error(line, f"duplicate id {record.id!r} (first at {where})")
                 continue
-            seen[record.id] = line
-            self.id_lines[(section, record.id)] = line
+            first[record.id] = here
+            if line:
+                self.id_lines[(section, record.id)] = line
             records.append(record)
-        return tuple(records)
+            if self.sink is not None:
+                self.sink(section, record)
+            if section == "links":
+                self.link_files.append(here)
 
-    def read_concepts(self, data: LocatedDict, section: str) -> tuple[Concept, ...]:
+    def concept_reader(self, section: str) -> Callable[[int, Any], Concept | None]:
         def reader(line: int, m: Any) -> Concept | None:
             if not self.fields(m, line, section, _CONCEPT_FIELDS):
                 return None
@@ -169,7 +282,7 @@ class _Checker(FieldReader):
                 return None
             return Concept(ident, label, self.text(m, "description"))
 
-        return self.read_all(data, section, reader)
+        return reader
 
     def read_actor(self, line: int, m: Any) -> Actor | None:
         if not self.fields(m, line, "actor", ({"id", "label", "kind"}, {"description"})):
@@ -216,7 +329,7 @@ class _Checker(FieldReader):
         value, unit = self.number(m, "value"), self.choice(m, "unit", vocab.UNITS)
         low, high = self.number(m, "low"), self.number(m, "high")
         if low is not None and high is not None and low > high:
-            self.error(m.line_of("low"), f"quantity range is inverted: low {low} > high {high}")
+            self.error(line_of(m, "low"), f"quantity range is inverted: low {low} > high {high}")
         if kind is None or value is None or unit is None:
             return None
         return Quantity(
@@ -245,7 +358,7 @@ class _Checker(FieldReader):
             if (quantity := self.read_quantity(q_line, q))
         )
         if ident is not None and m.get("part_of") == ident:
-            self.error(m.line_of("part_of"), f"event {ident!r} cannot be part of itself")
+            self.error(line_of(m, "part_of"), f"event {ident!r} cannot be part of itself")
         values = (
             ident,
             self.text(m, "label"),
@@ -270,7 +383,7 @@ class _Checker(FieldReader):
             return None
         confidence = self.number(m, "confidence")
         if confidence is not None and not 0 <= confidence <= 1:
-            self.error(m.line_of("confidence"), f"confidence {confidence} is outside 0..1")
+            self.error(line_of(m, "confidence"), f"confidence {confidence} is outside 0..1")
             confidence = None
         values = (
             self.slug(m, "id"),
@@ -284,7 +397,7 @@ class _Checker(FieldReader):
         asserted_by = self.slugs(m, "asserted_by", "agents")
         ref, note = self.text(m, "ref"), self.text(m, "note")
         if values[1] is not None and values[1] == values[2]:
-            self.error(m.line_of("effect"), "a link cannot join an event to itself")
+            self.error(line_of(m, "effect"), "a link cannot join an event to itself")
             return None
         if None in values or not values[-1]:
             return None
@@ -315,28 +428,31 @@ class _Checker(FieldReader):
 
     def check_links(self, events: tuple[Event, ...], links: tuple[Link, ...]) -> None:
         dates = {e.id: e.date for e in events}
-        directed = nx.DiGraph()
-        for link in links:
-            if link.kind not in vocab.DIRECTED_KINDS:
-                continue
-            if link.cause in dates and link.effect in dates:
-                directed.add_edge(link.cause, link.effect, line=link.line, id=link.id)
+        for position, link in enumerate(links):
             if (
                 link.status in vocab.CHECKED_STATUSES
+                and link.kind in vocab.DIRECTED_KINDS
                 and link.cause in dates
                 and link.effect in dates
                 and starts_certainly_after(dates[link.cause], dates[link.effect])
             ):
                 cause, effect = dates[link.cause].edtf, dates[link.effect].edtf
-                self.error(
-                    link.line,
+                self.link_error(
+                    links,
+                    position,
                     f"link {link.id!r}: cause {link.cause!r} ({cause}) starts "
                     f"after its effect {link.effect!r} ({effect})",
                 )
-        for component in nx.strongly_connected_components(directed):
-            if len(component) < 2:
-                continue
-            cycle = nx.find_cycle(directed.subgraph(component))
-            names = " -> ".join([*(u for u, _ in cycle), cycle[0][0]])
-            line = min(directed.edges[u, v]["line"] for u, v in cycle)
-            self.error(line, f"causal links form a cycle: {names}")
+        directed = [
+            i
+            for i, link in enumerate(links)
+            if link.kind in vocab.DIRECTED_KINDS and link.cause in dates and link.effect in dates
+        ]
+        edges = ((links[i].cause, links[i].effect) for i in directed)
+        for cycle, first in find_cycles(edges):
+            names = " -> ".join(cycle)
+            self.link_error(links, directed[first], f"causal links form a cycle: {names}")
+
+    def link_error(self, links: tuple[Link, ...], position: int, message: str) -> None:
+        self.file = self.files[self.link_files[position]]
+        self.error(links[position].line, message)

@@ -1,15 +1,19 @@
-"""Field readers for located YAML values: every problem collected with its line.
+"""Field readers for parsed YAML values: every problem collected with its line.
 
 :class:`FieldReader` checks one field at a time (text, kebab ids, numbers, EDTF dates,
-choices, source lists) and records what is wrong instead of raising, so a file's problems are
-all reported at once. References to other records are remembered and resolved at the end.
+choices, source lists) and records what is wrong instead of raising, so a dataset's problems
+are all reported at once. Values come either from the located loader (lines known) or from the
+fast parser (plain dicts and lists: line 0, and the file is re-read with lines when it has a
+problem). References to records not seen yet are remembered and resolved at the end.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from itertools import repeat
 from typing import Any
 
 from graph.dates import EventDate, parse_date
@@ -22,6 +26,17 @@ URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 SOURCE_FIELDS = ({"url", "title", "publisher"}, {"via", "date", "note"})
 
 
+def line_of(m: Any, key: str | None = None) -> int:
+    """Line of ``key`` in mapping ``m`` (of ``m`` itself without a key); 0 when unknown.
+
+    >>> line_of({"id": "x"}, "id")
+    0
+    """
+    if type(m) is LocatedDict:
+        return m.key_lines.get(key, m.line) if key is not None else m.line
+    return getattr(m, "line", 0)
+
+
 class FieldReader:
     """Reads fields of located YAML mappings into values, collecting problems instead of
     raising; :mod:`graph.events` builds the dataset's records with it."""
@@ -30,28 +45,54 @@ class FieldReader:
         self.file = file_name
         self.problems = list(problems)
         self.sources: dict[str, Source] = {}
-        self.source_lines: dict[str, int] = {}
-        self.refs: list[tuple[int, str, str, str]] = []  # (line, field, value, section)
-        self.id_lines: dict[tuple[str, str], int] = {}
-        self.declared: dict[str, set[str]] = {}
+        self.source_places: dict[str, tuple[str, int]] = {}  # url -> (file, line)
+        # References not resolvable when read (forward ones): (file, line, field, value, section)
+        self.refs: list[tuple[str, int, str, str, str]] = []
+        # Ids declared per section, each mapping to itself: references share that one string
+        # (at a million events, copies of referenced ids would take hundreds of MB).
+        self.declared: dict[str, dict[str, str]] = {}
+        self.numbers: dict[str, Decimal] = {}  # also shared: the same figures recur
+        self.dates: dict[str, EventDate] = {}
+        self.single_sources: dict[str, tuple[Source]] = {}
+        self.choices: dict[int, dict[str, str]] = {}
+        self.mentioned: set[str] = set()  # files whose lines a message quotes
+        self.several_files = False
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
+
+    def place(self, file: str, line: int) -> str:
+        """How a message names a line that may be in another file (``line 3``,
+        ``stories/a.yaml:3``); remembers the file so its lines get known."""
+        self.mentioned.add(file)
+        return f"line {line}" if file == self.file else f"{file}:{line}"
+
+    def refer(self, line: int, key: str, value: str, section: str) -> str:
+        """Check a reference now if its target is known, else once every file is read;
+        return the target's own id string when known."""
+        declared = self.declared
+        for name in ("actors", "publications") if section == "agents" else (section,):
+            known = declared.get(name, {}).get(value)
+            if known is not None:
+                return known
+        self.refs.append((self.file, line, key, value, section))
+        return value
 
     # -- generic field readers -------------------------------------------------------------
 
     def fields(self, m: Any, line: int, what: str, spec: tuple[set[str], set[str]]) -> bool:
         """Check ``m`` is a mapping with the required and only known fields."""
         required, optional = spec
-        if not isinstance(m, LocatedDict):
+        if not isinstance(m, dict):
             self.error(line, f"{what} must be a mapping of fields")
             return False
         for key in m:
             if key not in required and key not in optional:
                 known = ", ".join(sorted(required | optional))
-                self.error(m.line_of(key), f"{what}: unknown field {key!r} (known: {known})")
-        for key in sorted(required - m.keys()):
-            self.error(m.line, f"{what}: missing required field {key!r}")
+                self.error(line_of(m, key), f"{what}: unknown field {key!r} (known: {known})")
+        if not required <= m.keys():
+            for key in sorted(required - m.keys()):
+                self.error(line_of(m), f"{what}: missing required field {key!r}")
         return True
 
     def text(self, m: LocatedDict, key: str) -> str | None:
@@ -59,7 +100,7 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.error(m.line_of(key), f"{key!r} must be non-empty text")
+            self.error(line_of(m, key), f"{key!r} must be non-empty text")
             return None
         return value.strip()
 
@@ -68,10 +109,10 @@ class FieldReader:
         if value is None:
             return None
         if not isinstance(value, str) or not SLUG.match(value):
-            self.error(m.line_of(key), f"{key!r} must be a kebab-case id, got {value!r}")
+            self.error(line_of(m, key), f"{key!r} must be a kebab-case id, got {value!r}")
             return None
         if section:
-            self.refs.append((m.line_of(key), key, value, section))
+            return self.refer(line_of(m, key), key, value, section)
         return value
 
     def slugs(self, m: LocatedDict, key: str, section: str | None = None) -> tuple[str, ...]:
@@ -79,16 +120,16 @@ class FieldReader:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.error(m.line_of(key), f"{key!r} must be a list")
+            self.error(line_of(m, key), f"{key!r} must be a list")
             return ()
         items = []
         for item in value:
             if not isinstance(item, str) or not SLUG.match(item):
-                self.error(m.line_of(key), f"{key!r}: {item!r} is not a kebab-case id")
+                self.error(line_of(m, key), f"{key!r}: {item!r} is not a kebab-case id")
+            elif section:
+                items.append(self.refer(line_of(m, key), key, item, section))
             else:
-                items.append(item)
-                if section:
-                    self.refs.append((m.line_of(key), key, item, section))
+                items.append(sys.intern(item))  # tags: few distinct values, many uses
         return tuple(items)
 
     def number(self, m: LocatedDict, key: str) -> Decimal | None:
@@ -96,62 +137,76 @@ class FieldReader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self.error(m.line_of(key), f"{key!r} must be a number, got {value!r}")
+            self.error(line_of(m, key), f"{key!r} must be a number, got {value!r}")
             return None
+        text = value if isinstance(value, str) else str(value)
+        number = self.numbers.get(text)
+        if number is not None:
+            return number
         try:
-            number = Decimal(str(value))
+            number = Decimal(text)
         except InvalidOperation:
-            self.error(m.line_of(key), f"{key!r} must be a number, got {value!r}")
+            self.error(line_of(m, key), f"{key!r} must be a number, got {value!r}")
             return None
         if not number.is_finite():
-            self.error(m.line_of(key), f"{key!r} must be a finite number")
+            self.error(line_of(m, key), f"{key!r} must be a finite number")
             return None
+        if len(self.numbers) < 100_000:
+            self.numbers[text] = number
         return number
 
     def date(self, m: LocatedDict, key: str) -> EventDate | None:
         value = m.get(key)
         if value is None:
             return None
+        text = str(value) if isinstance(value, int) else value
+        known = self.dates.get(text) if isinstance(text, str) else None
+        if known is not None:
+            return known
         try:
-            return parse_date(str(value) if isinstance(value, int) else value)
+            date = self.dates[text] = parse_date(text)
+            return date
         except DateError as exc:
-            self.error(m.line_of(key), f"{key!r}: {exc}")
+            self.error(line_of(m, key), f"{key!r}: {exc}")
             return None
 
     def choice(self, m: LocatedDict, key: str, allowed: Mapping[str, Any]) -> str | None:
         value = m.get(key)
         if value is None:
             return None
-        if value not in allowed:
+        canonical = self.choices.get(id(allowed))
+        if canonical is None:
+            canonical = self.choices[id(allowed)] = {name: name for name in allowed}
+        if not isinstance(value, str) or value not in canonical:
             known = ", ".join(allowed)
-            self.error(m.line_of(key), f"unknown {key} {value!r} (expected one of: {known})")
+            self.error(line_of(m, key), f"unknown {key} {value!r} (expected one of: {known})")
             return None
-        return value
+        return canonical[value]
 
-    def items(self, data: LocatedDict, key: str) -> list[tuple[int, Any]]:
+    def items(self, data: dict, key: str) -> list[tuple[int, Any]] | zip[tuple[int, Any]]:
         value = data.get(key)
         if value is None:
             return []
-        if not isinstance(value, LocatedList):
-            self.error(data.line_of(key), f"{key!r} must be a list")
+        if not isinstance(value, list):
+            self.error(line_of(data, key), f"{key!r} must be a list")
             return []
-        return list(zip(value.item_lines, value, strict=True))
+        return _numbered(value)
 
     # -- sources ---------------------------------------------------------------------------
 
-    def collect_sources(self, data: LocatedDict) -> None:
+    def collect_sources(self, data: dict) -> None:
         """First pass: every fully written source, so bare URLs may refer to later ones."""
         for section in ("events", "links", "claims"):
             records = data.get(section)
-            for record in records if isinstance(records, LocatedList) else ():
-                listed = record.get("sources") if isinstance(record, LocatedDict) else None
-                if not isinstance(listed, LocatedList):
+            for record in records if isinstance(records, list) else ():
+                listed = record.get("sources") if isinstance(record, dict) else None
+                if not isinstance(listed, list):
                     continue
-                for line, item in zip(listed.item_lines, listed, strict=True):
-                    if isinstance(item, LocatedDict):
+                for line, item in _numbered(listed):
+                    if isinstance(item, dict):
                         self.define_source(line, item)
 
-    def define_source(self, line: int, m: LocatedDict) -> None:
+    def define_source(self, line: int, m: dict) -> None:
         if not self.fields(m, line, "source", SOURCE_FIELDS):
             return
         url, title, publisher = (
@@ -162,33 +217,45 @@ class FieldReader:
         if url is None or title is None or publisher is None:
             return
         if not URL.match(url):
-            self.error(m.line_of("url"), f"source url {url!r} is not an http(s) URL")
+            self.error(line_of(m, "url"), f"source url {url!r} is not an http(s) URL")
             return
-        source = Source(
-            url, title, publisher, self.text(m, "via"), self.text(m, "date"), self.text(m, "note")
-        )
         known = self.sources.get(url)
         if known is None:
-            self.sources[url] = source
-            self.source_lines[url] = line
+            self.sources[url] = Source(
+                url, title, publisher, self.text(m, "via"), self.text(m, "date"),
+                self.text(m, "note"),
+            )  # fmt: skip
+            self.source_places[url] = (self.file, line)
         elif (known.title, known.publisher) != (title, publisher):
-            first = self.source_lines[url]
-            self.error(line, f"source {url} has another title or publisher at line {first}")
+            first = self.place(*self.source_places[url])
+            self.error(line, f"source {url} has another title or publisher at {first}")
 
-    def source_list(self, m: LocatedDict, what: str, required: bool = True) -> tuple[Source, ...]:
+    def source_list(self, m: dict, what: str, required: bool = True) -> tuple[Source, ...]:
         listed = m.get("sources")
         if listed is None or listed == []:
             if required:
-                self.error(m.line, f"{what}: at least one source is required")
+                self.error(line_of(m), f"{what}: at least one source is required")
             return ()
-        if not isinstance(listed, LocatedList):
-            self.error(m.line_of("sources"), "'sources' must be a list")
+        if not isinstance(listed, list):
+            self.error(line_of(m, "sources"), "'sources' must be a list")
             return ()
         result = []
-        for line, item in zip(listed.item_lines, listed, strict=True):
-            url = item.get("url") if isinstance(item, LocatedDict) else item
+        for line, item in _numbered(listed):
+            url = item.get("url") if isinstance(item, dict) else item
             if isinstance(url, str) and url.strip() in self.sources:
                 result.append(self.sources[url.strip()])
             elif isinstance(item, str):
-                self.error(line, f"source {item!r} is not given in full anywhere in the file")
+                where = "this file or an earlier one" if self.several_files else "the file"
+                self.error(line, f"source {item!r} is not given in full anywhere in {where}")
+        if len(result) == 1:  # most records cite one source: share that tuple
+            single = self.single_sources.get(result[0].url)
+            if single is None:
+                single = self.single_sources[result[0].url] = (result[0],)
+            return single
         return tuple(result)
+
+
+def _numbered(items: list) -> zip[tuple[int, Any]]:
+    """(line, item) pairs of a list; line 0 for the fast parser's plain lists."""
+    lines = items.item_lines if type(items) is LocatedList else repeat(0)
+    return zip(lines, items, strict=False)  # repeat(0) never ends

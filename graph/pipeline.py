@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import hashlib
 import os
 import shutil
 import time
@@ -20,13 +19,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import networkx as nx
+from tqdm import tqdm
 
 from graph.backends.oxigraph import OxigraphStore
 from graph.build import dataset_graph_iri, iter_triples
+from graph.bulk import build_store_dir, swap_into_place
 from graph.causal import build_causal_graph
 from graph.causal_store import read_causal_graph
 from graph.errors import StoreError
-from graph.events import load_dataset
+from graph.events import read_dataset
 from graph.model import Dataset
 from graph.paging import EventIndex
 from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
@@ -38,15 +39,16 @@ T = TypeVar("T")
 class BuiltGraph:
     """A dataset, the store holding its triples, and how long loading and building took.
 
-    ``version`` identifies the data (a hash of the events file); the event index and the
-    causal graph are derived from the dataset once, on first use, and cached with it, so no
-    answer ever mixes two versions.
+    ``version`` identifies the data (a hash of the events file and the files it includes);
+    the event index and the causal graph are derived from the dataset once, on first use,
+    and cached with it, so no answer ever mixes two versions.
     """
 
     dataset: Dataset
     store: Store
     seconds: float
     version: str = ""
+    files: tuple[str, ...] = ()  # the data files read, as problems name them
 
     @functools.cached_property
     def index(self) -> EventIndex:
@@ -92,26 +94,41 @@ def build_knowledge_graph(
     store_dir: str | Path | None = None,
     *,
     store: Store | None = None,
+    reuse: bool = True,
+    progress: bool | None = False,
 ) -> BuiltGraph:
     """Validate ``data_path`` and load its triples into a new store (or into ``store``, e.g.
     a :class:`~graph.backends.remote.RemoteStore`, replacing the dataset's graph there).
 
-    With ``store_dir`` the oxigraph store is written on disk there, replacing any previous
-    store only once the new one is complete (see :func:`write_store_dir`).
+    With ``store_dir`` the oxigraph store is written on disk there by a streaming bulk load
+    (:func:`graph.bulk.build_store_dir`), replacing any previous store only once the new one
+    is complete; with ``reuse`` an existing store of the same data is opened instead (the
+    data is still validated). ``progress`` shows a progress bar on stderr: ``None`` when
+    stderr is a terminal.
     """
     started = time.perf_counter()
-    dataset = load_dataset(data_path)
-    version = hashlib.sha256(Path(data_path).read_bytes()).hexdigest()[:16]
-    if store is not None:
-        store.load(iter_triples(dataset), dataset_graph_iri(dataset))
-    elif store_dir is not None:
-        if backend != "oxigraph":
-            raise StoreError("only the oxigraph backend writes a store directory")
-        store = write_store_dir(iter_triples(dataset), Path(store_dir), dataset_graph_iri(dataset))
-    else:
-        store = open_store(backend)
-        store.load(iter_triples(dataset), dataset_graph_iri(dataset))
-    return BuiltGraph(dataset, store, time.perf_counter() - started, version)
+    with _progress_bar(progress) as bar:
+        if store is None and store_dir is not None:
+            if backend != "oxigraph":
+                raise StoreError("only the oxigraph backend writes a store directory")
+            loaded, store = build_store_dir(
+                data_path, Path(store_dir), reuse=reuse, progress=bar.update
+            )
+            bar.set_description("done")
+        else:
+            loaded = read_dataset(data_path, progress=bar.update)
+            bar.set_description("loading the store")
+            if store is None:
+                store = open_store(backend)
+            store.load(iter_triples(loaded.dataset), dataset_graph_iri(loaded.dataset))
+    seconds = time.perf_counter() - started
+    return BuiltGraph(loaded.dataset, store, seconds, loaded.version[:16], loaded.files)
+
+
+def _progress_bar(progress: bool | None) -> tqdm:
+    """Bytes of data read; shown after two seconds (never in tests: ``progress=False``)."""
+    disable = None if progress is None else not progress  # None: only on a terminal
+    return tqdm(desc="reading data", unit="B", unit_scale=True, delay=2, disable=disable)
 
 
 def write_store_dir(
@@ -125,7 +142,6 @@ def write_store_dir(
     path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
-    retired = path.with_name(f".{path.name}.old-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         store = OxigraphStore(fresh)
@@ -133,11 +149,7 @@ def write_store_dir(
         store.close()
         del store
         gc.collect()  # pyoxigraph releases the directory when the Store object is freed
-        if path.exists():
-            path.rename(retired)
-        fresh.rename(path)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return OxigraphStore(path)
+    return swap_into_place(fresh, path)

@@ -96,10 +96,16 @@ def validate(file: Path | None, data: Path) -> None:
 @DATA_OPTION
 @BACKEND_OPTION
 @STORE_OPTION
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr [default: when stderr is a terminal].",
+)
 @domain_errors
-def build(data: Path, backend: str, store_dir: Path | None) -> None:
-    """Validate the events file and build the store; print counts and the time taken."""
-    built = build_knowledge_graph(data, backend, store_dir)
+def build(data: Path, backend: str, store_dir: Path | None, progress: bool | None) -> None:
+    """Validate the events file (and the files it includes) and build the store, always
+    anew; print counts and the time taken."""
+    built = build_knowledge_graph(data, backend, store_dir, reuse=False, progress=progress)
     counts = ", ".join(f"{value} {name}" for name, value in built.counts().items())
     where = f" in {store_dir}" if store_dir else " in memory"
     click.echo(f"built {counts} with {backend}{where} in {built.seconds:.2f} s")
