@@ -10,7 +10,6 @@ next page). Times are compared on the wall clock written in the data (an offset 
 
 from __future__ import annotations
 
-import base64
 import heapq
 from array import array
 from bisect import bisect_left, bisect_right
@@ -18,10 +17,8 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from operator import attrgetter
 
 from graph.dates import EventDate
-from graph.errors import EkgError
 from graph.indexing import (
     FACETS,
     date_bounds,
@@ -32,18 +29,14 @@ from graph.indexing import (
     span_classes,
 )
 from graph.model import Dataset, Event, Link
+from graph.pagetoken import decode_token, encode_token
 
 SORTS = ("date", "-date", "label")
 MAX_LIMIT = 1000
-_TOKEN_VERSION = "v1"
 _OPEN = 2**62  # beyond every representable instant, in µs
 
 Match = Callable[[int], bool]
 Plan = Callable[[int | None], Iterator[int]]
-
-
-class PageTokenError(EkgError, ValueError):
-    """An ``after`` token is not one this module made for the requested sort order."""
 
 
 @dataclass(frozen=True)
@@ -219,11 +212,11 @@ def query_events(
     needle = text.casefold() if text else None
     match = _predicate(index, low, high, facets, needle)
     plan = _plan(index, low, high, facets, needle, sort)
-    found = list(islice(filter(match, plan(_decode(index, after, sort))), limit + 1))
+    found = list(islice(filter(match, plan(decode_token(index, after, sort))), limit + 1))
     page = tuple(index.events[p] for p in found[:limit])
     return EventPage(
         events=page,
-        next=_encode(index, found[limit - 1], sort) if len(found) > limit else None,
+        next=encode_token(index, found[limit - 1], sort) if len(found) > limit else None,
         count=len(page),
         total=sum(map(match, plan(None))) if count_total else None,
     )
@@ -269,7 +262,7 @@ def _plan(
     needle: str | None,
     sort: str,
 ) -> Plan:
-    """Candidate positions in sort order, from an optional cut (see :func:`_decode`).
+    """Candidate positions in sort order, from an optional cut (a decoded page token).
 
     For the date sorts, each *source* (every position, one facet's posting lists, the text
     search) is scanned from the first position that can reach ``low`` at the span of some
@@ -361,55 +354,3 @@ def _text_hits(
         p = bisect_right(offsets, at) - 1
         yield p
         begin, end = (begin, offsets[p]) if reverse else (offsets[p + 1], end)
-
-
-# -- page tokens -----------------------------------------------------------------------------
-
-
-def _encode(index: EventIndex, p: int, sort: str) -> str:
-    """``v1.`` + base64url of sort, id and sort key of the event at ``p`` (last on the page)."""
-    event = index.events[p]
-    key = _label_key(event)[0] if sort == "label" else str(index.starts[p])
-    payload = "\n".join((sort, event.id, key)).encode()
-    return f"{_TOKEN_VERSION}.{base64.urlsafe_b64encode(payload).decode().rstrip('=')}"
-
-
-def _decode(index: EventIndex, token: str | None, sort: str) -> int | None:
-    """The cut a token stands for: the first position after its event (``date``, ``label``),
-    or the first one not before it (``-date``, which walks down from there)."""
-    if token is None:
-        return None
-    token_sort, event_id, key = _read(token)
-    if token_sort != sort:
-        raise PageTokenError(
-            f"the page token belongs to sort={token_sort}, not sort={sort}; start again without it"
-        )
-    events = index.events
-    if sort == "label":
-        probe = (key, event_id)
-        return bisect_right(index.by_label, probe, key=lambda p: _label_key(events[p]))
-    if not (key.isascii() and key.isdigit()):
-        raise PageTokenError(f"{token[:40]!r} is not a valid page token: bad date key")
-    first = bisect_left(index.starts, int(key))
-    stop = bisect_right(index.starts, int(key), first)  # equal starts are in id order
-    side = bisect_left if sort == "-date" else bisect_right
-    return side(events, event_id, first, stop, key=attrgetter("id"))
-
-
-def _read(token: str) -> tuple[str, str, str]:
-    version, _, body = token.partition(".")
-    try:
-        if version != _TOKEN_VERSION:
-            raise ValueError(version)
-        payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
-        sort, event_id, key = payload.split("\n", 2)
-    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
-        raise PageTokenError(
-            f"{token[:40]!r} is not a valid page token; use the `next` value of a previous "
-            "page, or start again without it"
-        ) from exc
-    return sort, event_id, key
-
-
-def _label_key(event: Event) -> tuple[str, str]:
-    return event.label.casefold(), event.id

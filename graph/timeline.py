@@ -22,7 +22,8 @@ from typing import Any
 
 from graph.dates import EventDate, Precision
 from graph.model import Concept, Event, Link
-from graph.paging import EventIndex, EventPage, PageTokenError, query_events
+from graph.pagetoken import PageTokenError
+from graph.paging import EventIndex, EventPage, query_events
 
 __all__ = [
     "ERAS",

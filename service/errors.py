@@ -28,7 +28,7 @@ from graph.errors import (
 )
 from graph.export import GraphvizError
 from graph.guard import QueryRefusedError
-from graph.paging import PageTokenError
+from graph.pagetoken import PageTokenError
 from service.negotiation import choose
 
 PROBLEM_JSON = "application/problem+json"
