@@ -5,6 +5,11 @@ Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call,
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -34,6 +39,72 @@ from service.state import built
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
 
 _EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
+
+#: Pages kept per data version by :func:`cached_page`.
+PAGE_CACHE_SIZE = 256
+
+
+class PageCache:
+    """The last ``size`` pages served (body, headers, ETag), least recently used dropped first.
+
+    One cache belongs to one data version (it lives in :meth:`BuiltGraph.remember`), so a
+    reload starts from an empty one and no page outlives its data.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple[Any, ...], tuple[bytes, list[tuple[str, str]], str]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[bytes, list[tuple[str, str]], str] | None:
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(
+        self, key: tuple[Any, ...], response: Response
+    ) -> tuple[bytes, list[tuple[str, str]], str]:
+        body = response.get_data()
+        headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Link")]
+        page = (body, headers, hashlib.blake2b(body, digest_size=16).hexdigest())
+        with self._lock:
+            self._pages[key] = page
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+        return page
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Serve a GET view from the data version's :class:`PageCache`, with a strong ETag and
+    ``304 Not Modified`` when ``If-None-Match`` matches.
+
+    The key is the path, the host (the ``Link`` header holds absolute URLs) and the query
+    arguments grouped by name (values of one name keep their order); the lookup comes before
+    argument parsing, so a hit costs no parsing and no graph call. Only 200 answers are kept.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        cache = built().remember("page-cache", lambda: PageCache(PAGE_CACHE_SIZE))
+        query = sorted(request.args.items(multi=True), key=lambda item: item[0])
+        key = (request.path, request.host_url, tuple(query))
+        page = cache.get(key)
+        if page is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            page = cache.put(key, response)
+        body, headers, etag = page
+        response = Response(body, headers=headers)
+        response.set_etag(etag)
+        response.cache_control.no_cache = True  # reuse it, but ask first: data may reload
+        return response.make_conditional(request)
+
+    return wrapper
 
 
 def labels() -> Labels:
@@ -70,6 +141,7 @@ def _next_link(page: EventPage) -> dict[str, str]:
 
 
 @bp.get("/events")
+@cached_page
 @bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
 @bp.response(200, EventPageSchema)
 def list_events(args: dict[str, Any]) -> ResponseReturnValue:
@@ -124,6 +196,7 @@ def _vary(response: Response) -> Response:
 
 
 @bp.get("/timeline")
+@cached_page
 @bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
 @bp.response(200, ObjectSchema)
 def timeline(args: dict[str, Any]) -> ResponseReturnValue:
@@ -137,6 +210,7 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
 
 
 @bp.get("/timeline/timelinejs")
+@cached_page
 @bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
 @bp.response(200, ObjectSchema)
 def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:

@@ -14,6 +14,7 @@ from openapi_spec_validator import validate
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
+from graph.pipeline import build_knowledge_graph
 from graph.vocab import SEM
 from service import create_app
 
@@ -331,3 +332,31 @@ def test_far_future_and_raw_bytes_are_client_errors(client):
     assert client.get("/api/events?from=9999-12").status_code == 200
     raw = client.get("/api/events", environ_overrides={"QUERY_STRING": "q=\xff"})
     assert raw.status_code == 400 and raw.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/api/timeline", "/api/timeline/timelinejs", "/api/events"])
+def test_pages_carry_an_etag_and_answer_304(client, path):
+    first = client.get(f"{path}?lane=oil&limit=1")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    etag = first.headers["ETag"]
+    again = client.get(f"{path}?limit=1&lane=oil")  # same arguments in another order
+    assert again.headers["ETag"] == etag and again.data == first.data
+    assert again.headers.get("Link") == first.headers.get("Link")
+    unchanged = client.get(f"{path}?lane=oil&limit=1", headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    other = client.get(f"{path}?lane=markets&limit=1", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.headers["ETag"] != etag
+
+
+def test_cached_pages_belong_to_one_data_version(tiny_path, events_path):
+    app = create_app({"DATA": str(tiny_path)})
+    client = app.test_client()
+    before = client.get("/api/timeline?limit=50")
+    assert_problem(client.get("/api/timeline?limit=0"), 400, "limit")  # errors are not kept
+    generations = app.extensions["ekg_generations"]
+    generations.serve(build_knowledge_graph(events_path))
+    after = client.get("/api/timeline?limit=50", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    assert after.get_json()["count"] > before.get_json()["count"]
+    assert_problem(client.get("/api/timeline?limit=0"), 400, "limit")
+    generations.close()
