@@ -57,6 +57,7 @@ class FieldReader:
         self.choices: dict[int, dict[str, str]] = {}
         self.mentioned: set[str] = set()  # files whose lines a message quotes
         self.several_files = False
+        self.unread = False  # a file could not be read: what it defines is unknown
 
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.file, line, message))
@@ -90,9 +91,11 @@ class FieldReader:
             if key not in required and key not in optional:
                 known = ", ".join(sorted(required | optional))
                 self.error(line_of(m, key), f"{what}: unknown field {key!r} (known: {known})")
-        if not required <= m.keys():
-            for key in sorted(required - m.keys()):
+        for key in sorted(required):
+            if key not in m:
                 self.error(line_of(m), f"{what}: missing required field {key!r}")
+            elif m[key] is None:  # `base:` with nothing after it is as good as missing
+                self.error(line_of(m, key), f"{what}: required field {key!r} is empty")
         return True
 
     def text(self, m: LocatedDict, key: str) -> str | None:
@@ -244,7 +247,7 @@ class FieldReader:
             url = item.get("url") if isinstance(item, dict) else item
             if isinstance(url, str) and url.strip() in self.sources:
                 result.append(self.sources[url.strip()])
-            elif isinstance(item, str):
+            elif isinstance(item, str) and not self.unread:
                 where = "this file or an earlier one" if self.several_files else "the file"
                 self.error(line, f"source {item!r} is not given in full anywhere in {where}")
         if len(result) == 1:  # most records cite one source: share that tuple

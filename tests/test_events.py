@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from graph.errors import DataError, ValidationError
-from graph.events import load_dataset, parse_dataset
+from graph.events import load_dataset, parse_dataset, read_dataset
+from graph.yamlfile import parse_yaml, parse_yaml_fast
 
 VALID = textwrap.dedent(
     """\
@@ -55,9 +58,17 @@ VALID = textwrap.dedent(
 
 
 def problems(text: str) -> list[str]:
+    """The problems of ``text``, checked to be the same through the fast parser."""
     with pytest.raises(ValidationError) as info:
         parse_dataset(text, "events.yaml")
-    return [str(p) for p in info.value.problems]
+    found = [str(p) for p in info.value.problems]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "events.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(ValidationError) as fast:
+            load_dataset(path, fast=True)
+    assert [str(p) for p in fast.value.problems] == found
+    return found
 
 
 def edit(old: str, new: str) -> str:
@@ -260,3 +271,48 @@ def test_models_are_frozen():
     dataset = parse_dataset(VALID)
     with pytest.raises(AttributeError):
         dataset.events[0].label = "changed"  # type: ignore[misc]
+
+
+def test_a_required_field_left_empty_is_a_problem_at_its_line():
+    """Found by the property tests: `base:` with no value used to build nothing and say
+    nothing ("0 problems")."""
+    text = edit('base: "http://example.org/ekg/id/"', "base: ").replace("label: Second", "label:")
+    assert problems(text) == [
+        "events.yaml:1: dataset: required field 'base' is empty",
+        "events.yaml:19: event: required field 'label' is empty",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "n: 017\n",  # octal in YAML 1.1, seventeen in 1.2
+        "n: 0o17\n",
+        "t: 1:30\n",  # base 60 in YAML 1.1
+        "v: _1\n",
+        "v: =\n",
+        "a: !!binary aGk=\n",
+        "a: !custom x\n",
+        "a: 1\na: 2\n",
+        "b: {<<: {k: 1}, j: 2}\n",
+        "a: 1\n---\nb: 2\n",
+        "a: [1\n",
+    ],
+)
+def test_fast_parser_declines_what_it_could_read_differently(text):
+    assert parse_yaml_fast(text) is None
+
+
+@pytest.mark.parametrize("name", ["events_path", "tiny_path"])
+def test_fast_parser_reads_real_data_as_the_located_loader(request, name):
+    text = request.getfixturevalue(name).read_text(encoding="utf-8")
+    fast = parse_yaml_fast(text)
+    assert fast is not None
+    assert fast == parse_yaml(text, "events.yaml")[0]
+
+
+def test_fast_reading_gives_the_same_dataset_without_lines(events_path, real):
+    loaded = read_dataset(events_path, fast=True)
+    assert loaded.dataset == real
+    assert {e.line for e in loaded.dataset.events} == {0}  # lines only when asked for
+    assert real.events[0].line > 0
