@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
-import os
 import queue
 import shutil
 import tempfile
@@ -38,6 +37,7 @@ from graph.errors import StoreError
 from graph.events import LoadedData, read_dataset
 from graph.model import Dataset
 from graph.ntriples import NTriplesWriter, iter_ntriples
+from graph.storedir import chunks_prefix, fresh_dir, swap_into_place
 
 #: The file in a store directory that says which data the store holds (JSON).
 MANIFEST = "ekg-manifest.json"
@@ -180,9 +180,9 @@ def build_store_dir(
         if manifest == _manifest_of(loaded):
             with contextlib.suppress(StoreError):  # e.g. open in this process: build anew
                 return loaded, OxigraphStore(path)
-    fresh = _fresh_dir(path)
+    fresh = fresh_dir(path)
     try:
-        with tempfile.TemporaryDirectory(prefix=f".{path.name}.chunks-", dir=path.parent) as work:
+        with tempfile.TemporaryDirectory(prefix=chunks_prefix(path), dir=path.parent) as work:
             if loaded is None:
                 loaded = _stream_into(fresh, data_path, progress, work)
             if not loaded.streamed:  # (a problem that was not one after all, or no reuse)
@@ -223,30 +223,6 @@ def _seal(store: ox.Store, fresh: Path, loaded: LoadedData) -> None:
     store.flush()
     manifest = json.dumps(_manifest_of(loaded), indent=2)
     (fresh / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
-
-
-def _fresh_dir(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
-    return fresh
-
-
-def swap_into_place(fresh: Path, path: Path) -> OxigraphStore:
-    """Replace the store at ``path`` with the complete, closed store at ``fresh``.
-
-    Two renames: a kill at any moment leaves either the old or the new store at ``path``.
-    """
-    retired = path.with_name(f".{path.name}.old-{os.getpid()}")
-    try:
-        if path.exists():
-            path.rename(retired)
-        fresh.rename(path)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-    return OxigraphStore(path)
 
 
 def _manifest_of(loaded: LoadedData) -> dict[str, Any]:

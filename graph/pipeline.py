@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import os
 import shutil
 import time
 from collections.abc import Callable, Hashable, Iterable
@@ -23,7 +22,7 @@ from tqdm import tqdm
 
 from graph.backends.oxigraph import OxigraphStore
 from graph.build import dataset_graph_iri, iter_triples
-from graph.bulk import build_store_dir, swap_into_place
+from graph.bulk import build_store_dir
 from graph.causal import build_causal_graph
 from graph.causal_store import read_causal_graph
 from graph.errors import StoreError
@@ -31,6 +30,7 @@ from graph.events import read_dataset
 from graph.model import Dataset
 from graph.paging import EventIndex
 from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
+from graph.storedir import fresh_dir, swap_into_place
 
 T = TypeVar("T")
 
@@ -137,12 +137,11 @@ def write_store_dir(
     """Bulk-load ``triples`` into a fresh directory beside ``path``, then swap it into place.
 
     A failure or a kill at any moment leaves the previous store at ``path`` intact: the new
-    store only replaces it with two renames once it is complete and flushed.
+    store replaces it in one atomic exchange once it is complete and flushed
+    (:mod:`graph.storedir`).
     """
     path = path.resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
-    shutil.rmtree(fresh, ignore_errors=True)
+    fresh = fresh_dir(path)
     try:
         store = OxigraphStore(fresh)
         store.load(triples, graph)
