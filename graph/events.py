@@ -163,6 +163,7 @@ class _Checker(FieldReader):
             text, problems = tree.read(file)
             self.problems += problems
             if text is None:
+                self.unread = True
                 continue
             if progress is not None:
                 progress(len(text))
@@ -175,6 +176,7 @@ class _Checker(FieldReader):
             if data is None:
                 data, problems = parse_yaml(text, file.name)
                 self.problems += problems
+                self.unread = self.unread or data is None
             else:
                 self.fast_files.add(file.name)
             includes = self.read_file(data, top=file is tree.top)
@@ -197,6 +199,7 @@ class _Checker(FieldReader):
         for key in data:
             if key not in _SECTIONS:
                 self.error(line_of(data, key), f"unknown section {key!r}")
+        self.several_files = self.several_files or bool(data.get(INCLUDE_KEY))
         self.collect_sources(data)
         if top:
             self.info = self.read_info(data)
@@ -223,7 +226,8 @@ class _Checker(FieldReader):
             self.file = self.files[self.first_file["publications"][both]]
             line = self.id_lines.get(("publications", both), 0)
             self.error(line, f"id {both!r} names both an actor and a publication")
-        for file, line, key, value, section in self.refs:
+        # A file that could not be read may hold what others refer to: no guessing then.
+        for file, line, key, value, section in () if self.unread else self.refs:
             known = agents if section == "agents" else declared.get(section, {})
             if value not in known:
                 self.file = file

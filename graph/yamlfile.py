@@ -141,7 +141,7 @@ def parse_yaml(text: str | bytes, file_name: str) -> tuple[Any, list[Problem]]:
 # and records. The pattern starts with a literal ":" so the scan is quick (0.2 s per 60 MB);
 # a false alarm only costs a slower, exact parse.
 _RISKY_VALUE = re.compile(
-    r":\s*(?:[-+]?(?:0[0-7_o]|_|[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?[ \t]*(?:$|[,}#]))"
+    r":\s+(?:[-+]?(?:0[0-7_o]|_|[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?[ \t]*(?:$|[,}#]))"
     r"|=[ \t]*(?:$|[,}#]))",
     re.MULTILINE,
 )

@@ -1,0 +1,175 @@
+"""The fast store build: N-Triples text equal to build.py's graph, streamed bulk loads into an
+on-disk store, its manifest, and reuse of a store whose data has not changed."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+from graph import bulk
+from graph.build import build_graph, dataset_graph_iri
+from graph.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
+from graph.dates import parse_date, possible_allen_relations
+from graph.errors import StoreError, ValidationError
+from graph.events import load_dataset
+from graph.model import Dataset
+from graph.ntriples import NTriplesWriter, iter_ntriples
+from graph.pipeline import build_knowledge_graph
+
+from .conftest import DATA, ROOT
+
+
+def _synthetic() -> Any:
+    """benchmarks/synthetic.py, imported by path: benchmarks/ is not a package on sys.path
+    when pytest is started as a script."""
+    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules[spec.name] = module  # type: ignore[union-attr]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+synthetic = _synthetic()
+
+
+def assert_same_graph(built: Graph, expected: Graph) -> None:
+    if not isomorphic(built, expected):
+        _, missing, extra = graph_diff(to_isomorphic(expected), to_isomorphic(built))
+        raise AssertionError(
+            f"missing:\n{missing.serialize(format='nt')}\nextra:\n{extra.serialize(format='nt')}"
+        )
+
+
+def ntriples_graph(dataset: Dataset) -> Graph:
+    return Graph().parse(data="".join(iter_ntriples(dataset, chunk=7)), format="nt")
+
+
+@pytest.mark.parametrize("name", ["tiny.yaml", "features.yaml", "multi/events.yaml"])
+def test_ntriples_equal_build_graph_on_fixtures(name):
+    dataset = load_dataset(DATA / name)
+    assert_same_graph(ntriples_graph(dataset), build_graph(dataset))
+
+
+def test_ntriples_equal_build_graph_on_real_data(real):
+    assert_same_graph(ntriples_graph(real), build_graph(real))
+    assert len(ntriples_graph(real)) == 4080
+
+
+def test_ntriples_equal_build_graph_on_synthetic_data():
+    dataset = synthetic.generate_dataset(800, seed=3)
+    assert_same_graph(ntriples_graph(dataset), build_graph(dataset))
+
+
+def test_allen_relations_on_day_numbers_match_the_reference():
+    texts = [
+        "2014", "2015", "2014-12", "2014-11", "2014-12-01", "2014-12-16", "2014-12-31",
+        "2014-12-12/2014-12-16", "2014-12-16/2014-12-20", "2014-11/2014-12", "2014/2015",
+        "2014-12-16~", "2013-06?", "2014-12-15/2014-12-16", "2014-12-17",
+    ]  # fmt: skip
+    dates = [parse_date(text) for text in texts]
+    writer = NTriplesWriter(lambda text: None)
+    for a, b in itertools.product(dates, repeat=2):
+        assert writer.relations(a, b) == possible_allen_relations(a, b), (a.edtf, b.edtf)
+
+
+def store_graph(path: Path, name: str) -> Graph:
+    store = ox.Store.read_only(str(path))
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)).decode()
+    return Graph().parse(data=text, format="nt")
+
+
+def test_store_dir_holds_the_graph_and_a_manifest(tmp_path, tiny):
+    target = tmp_path / "store"
+    loaded, store = build_store_dir(DATA / "multi" / "events.yaml", target)
+    assert loaded.streamed and loaded.dataset == tiny
+    assert store.graphs() == [dataset_graph_iri(tiny)]
+    assert len(store) == len(build_graph(tiny))
+    del store
+    assert_same_graph(store_graph(target, dataset_graph_iri(tiny)), build_graph(tiny))
+    assert read_manifest(target) == {
+        "format": 1,
+        "version": loaded.version,
+        "files": ["events.yaml", "stories/oil.yaml", "stories/crisis-week.yaml"],
+        "graph": dataset_graph_iri(tiny),
+    }
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # nothing left beside
+
+
+def test_many_chunks_load_everything(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "CHUNK_BYTES", 1 << 16)
+    data = tmp_path / "data" / "events.yaml"
+    data.parent.mkdir()
+    synthetic.write_events_yaml(600, data, story_size=200)
+    dataset = load_dataset(data)
+    assert sum(map(len, iter_ntriples(dataset))) > 4 * bulk.CHUNK_BYTES  # several chunks
+    _, store = build_store_dir(data, tmp_path / "store")
+    assert len(store) == len(build_graph(dataset))
+
+
+def test_reuse_opens_the_same_store_and_rebuilds_on_change(tmp_path):
+    shutil.copytree(DATA / "multi", tmp_path / "data")
+    data, target = tmp_path / "data" / "events.yaml", tmp_path / "store"
+    first = build_knowledge_graph(data, store_dir=target)
+    inode = os.stat(target).st_ino
+    first.store.close()
+    del first
+    again = build_knowledge_graph(data, store_dir=target)
+    assert os.stat(target).st_ino == inode  # the very directory: nothing was loaded
+    assert again.counts()["triples"] == 166
+    again.store.close()
+    del again
+    story = tmp_path / "data" / "stories" / "oil.yaml"
+    story.write_text(story.read_text().replace("Platts report", "Platts note"), "utf-8")
+    changed = build_knowledge_graph(data, store_dir=target)
+    assert os.stat(target).st_ino != inode
+    assert read_manifest(target)["version"].startswith(changed.version)
+    titles = changed.store.query("SELECT ?t WHERE { ?d dct:publisher 'Platts' ; dct:title ?t }")
+    assert [str(row[0]) for row in titles.rows] == ["Platts note"]
+
+
+def test_no_reuse_always_rebuilds(tmp_path, tiny_path):
+    target = tmp_path / "store"
+    build_knowledge_graph(tiny_path, store_dir=target).store.close()
+    inode = os.stat(target).st_ino
+    build_knowledge_graph(tiny_path, store_dir=target, reuse=False).store.close()
+    assert os.stat(target).st_ino != inode
+
+
+def test_invalid_data_keeps_the_old_store(tmp_path, tiny_path):
+    target = tmp_path / "store"
+    build_store_dir(tiny_path, target)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(tiny_path.read_text().replace("lane: markets", "lane: nowhere"), "utf-8")
+    with pytest.raises(ValidationError):
+        build_store_dir(bad, target, reuse=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml", "store"]
+    assert read_manifest(target) is not None
+    assert len(ox.Store.read_only(str(target))) == 166
+
+
+def test_store_rejecting_a_term_is_a_store_error(tmp_path, tiny_path):
+    bad = tmp_path / "events.yaml"
+    text = tiny_path.read_text().replace("https://creativecommons.org/licenses/by/4.0/", "CC BY")
+    bad.write_text(text, "utf-8")
+    with pytest.raises(StoreError, match="cannot load the triples"):
+        build_store_dir(bad, tmp_path / "store")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["events.yaml"]
+
+
+def test_chunk_loader_stops_on_the_callers_error(tmp_path):
+    store = ox.Store(str(tmp_path / "store"))
+    with pytest.raises(KeyError), ChunkLoader(store, "http://example.org/g", tmp_path) as loader:
+        loader.write('<http://example.org/a> <http://example.org/p> "1" .\n')
+        raise KeyError("stop")
+    assert not list(tmp_path.glob("chunk-*"))
+    assert MANIFEST not in os.listdir(tmp_path / "store")
