@@ -37,7 +37,7 @@ from graph.errors import StoreError
 from graph.events import LoadedData, read_dataset
 from graph.model import Dataset
 from graph.ntriples import NTriplesWriter, iter_ntriples
-from graph.storedir import chunks_prefix, fresh_dir, swap_into_place
+from graph.storedir import chunks_prefix, fresh_dir, swap_into_place, sweep
 
 #: The file in a store directory that says which data the store holds (JSON).
 MANIFEST = "ekg-manifest.json"
@@ -173,6 +173,7 @@ def build_store_dir(
     triples are bulk-loaded into a fresh directory while the files are read, and swapped in.
     """
     path = path.resolve()
+    sweep(path)  # what killed builds or services left beside it
     manifest = read_manifest(path) if reuse else None
     loaded = None
     if manifest is not None:

@@ -8,8 +8,9 @@ is at every instant either the whole old store or the whole new one -- a kill ca
 between two renames. (Where the kernel or file system cannot exchange, two renames are used,
 and :func:`sweep` puts the old store back if a kill fell between them.)
 
-A build that is killed leaves its ``.new-``/``.chunks-`` directories behind; :func:`sweep`,
-called before every build, removes those whose process is gone.
+A build that is killed leaves its ``.new-``/``.chunks-`` directories behind, and a service
+that is killed leaves the ``.gen-`` directories of its live reloads; :func:`sweep`, called
+before every build, removes those whose process is gone.
 
 >>> import tempfile
 >>> root = Path(tempfile.mkdtemp())
@@ -24,6 +25,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import gc
 import os
 import re
 import shutil
@@ -44,6 +46,24 @@ def fresh_dir(path: Path) -> Path:
     fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     return fresh
+
+
+def generation_dir(path: Path, number: int) -> Path:
+    """Where a live reload of the service at ``path`` builds generation ``number``:
+    ``.NAME.gen-PID-NUMBER`` beside it (removed when the generation is retired, swept after
+    a crash)."""
+    return path.resolve().with_name(f".{path.name}.gen-{os.getpid()}-{number}")
+
+
+def is_generation_dir(path: Path) -> bool:
+    """True for a directory :func:`generation_dir` names."""
+    return re.fullmatch(r"\..+\.gen-\d+-\d+", path.name) is not None
+
+
+def remove_store_dir(path: Path) -> None:
+    """Remove a store directory once no ``Store`` object holds it open any more."""
+    gc.collect()  # pyoxigraph releases the directory when the Store object is freed
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def chunks_prefix(path: Path) -> str:
@@ -72,7 +92,7 @@ def swap_into_place(fresh: Path, path: Path) -> OxigraphStore:
 def sweep(path: Path) -> None:
     """Remove what killed builds of ``path`` left behind; restore ``path`` from ``.old-``
     if a kill fell between the two renames of the fallback swap."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(new|old|chunks)-(\d+)(-.*)?$")
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(new|old|chunks|gen)-(\d+)(-.*)?$")
     if not path.parent.is_dir():
         return
     for entry in sorted(path.parent.iterdir()):

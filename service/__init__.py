@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from flask import Flask
 
 from graph.pipeline import BuiltGraph, build_knowledge_graph
 from graph.store import Store, open_store
+from graph.storedir import generation_dir, is_generation_dir, remove_store_dir
 from service import analyses, api, errors, meta, pages, security, sparql, state
 from service.config import load_config
 from service.engine import QueryEngine
@@ -32,13 +34,18 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep prefix order
     config = app.config
     generations = Generations(
-        lambda: build_data(config), lambda built: QueryEngine(built, config), app.extensions
+        partial(build_data, config),
+        lambda built: QueryEngine(built, config),
+        app.extensions,
+        discard=discard_built,
     )
     atexit.register(generations.close)
     app.extensions["ekg_generations"] = generations
     app.teardown_request(state.release)
     if config["WATCH_INTERVAL"]:
-        watcher = Watcher(generations, lambda: [Path(config["DATA"])], config["WATCH_INTERVAL"])
+        watcher = Watcher(
+            generations, partial(data_files, config, generations), config["WATCH_INTERVAL"]
+        )
         app.extensions["ekg_watcher"] = watcher
         app.before_request(watcher.ensure_running)
     errors.register_error_handlers(app)
@@ -53,10 +60,35 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def build_data(config: Mapping[str, Any]) -> BuiltGraph:
-    """Validate the configured data files and load them into the configured store."""
-    store = remote_store(config) if config["BACKEND"] == "sparql" else None
-    return build_knowledge_graph(config["DATA"], config["BACKEND"], config["STORE"], store=store)
+def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
+    """Validate the configured data files and load them into the configured store.
+
+    The first generation uses the on-disk store directory as it is (reusing it when it holds
+    the same data); later ones -- live reloads -- are built in a directory of their own
+    beside it, as the one being served must not change under its readers.
+    """
+    if config["BACKEND"] == "sparql":
+        return build_knowledge_graph(config["DATA"], store=remote_store(config))
+    store_dir = config["STORE"]
+    if store_dir is not None and generation > 1:
+        return build_knowledge_graph(
+            config["DATA"], store_dir=generation_dir(Path(store_dir), generation), reuse=False
+        )
+    return build_knowledge_graph(config["DATA"], config["BACKEND"], store_dir)
+
+
+def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path]:
+    """The files the serving generation was read from: the events file and its includes."""
+    top = Path(config["DATA"])
+    return [top, *(top.parent / name for name in generations.current.built.files[1:])]
+
+
+def discard_built(built: BuiltGraph) -> None:
+    """Release a generation no longer served; remove its directory if it was a reload's."""
+    path = getattr(built.store, "path", None)
+    built.store.close()
+    if path is not None and is_generation_dir(path):
+        remove_store_dir(path)
 
 
 def remote_store(config: Mapping[str, Any]) -> Store:

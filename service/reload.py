@@ -77,8 +77,9 @@ class ReloadResult:
 class Generations:
     """The served generation, the retired ones still in use, and how to make the next one.
 
-    ``build`` turns the data files into a new :class:`BuiltGraph` (raising
-    :class:`ValidationError` for bad data); ``engine_for`` makes its query engine. The
+    ``build(number)`` turns the data files into generation ``number`` (raising
+    :class:`ValidationError` for bad data); ``engine_for`` makes its query engine;
+    ``discard`` releases a built graph no longer served (e.g. its on-disk store). The
     serving generation's graph and engine are mirrored into ``mirror["ekg"]`` and
     ``mirror["ekg_engine"]`` (the app's extensions) for scripts and tests; views use
     :mod:`service.state`, which pins both together.
@@ -86,17 +87,19 @@ class Generations:
 
     def __init__(
         self,
-        build: Callable[[], BuiltGraph],
+        build: Callable[[int], BuiltGraph],
         engine_for: Callable[[BuiltGraph], QueryEngine],
         mirror: dict[str, Any] | None = None,
+        discard: Callable[[BuiltGraph], None] | None = None,
     ) -> None:
         self._build = build
         self._engine_for = engine_for
+        self._discard = discard or (lambda built: None)
         self._mirror = {} if mirror is None else mirror
         self._lock = threading.Lock()  # guards current/users
         self._reloading = threading.Lock()  # one reload at a time
         self.last_reload: ReloadResult | None = None
-        built = build()
+        built = build(1)
         self._current = self._publish(Generation(built, engine_for(built), 1))
 
     def _publish(self, generation: Generation) -> Generation:
@@ -119,7 +122,11 @@ class Generations:
             generation.users -= 1
             done = generation.retired and generation.users == 0
         if done:
-            generation.engine.close()
+            self._retire(generation)
+
+    def _retire(self, generation: Generation) -> None:
+        generation.engine.close()
+        self._discard(generation.built)
 
     def reload(self, trigger: str) -> ReloadResult:
         """Build the data files into a new generation and swap it in (see module docs)."""
@@ -127,14 +134,14 @@ class Generations:
             started = time.perf_counter()
             old = self._current
             try:
-                built = self._build()
+                built = self._build(self._current.number + 1)
             except ValidationError as exc:
                 result = self._result("rejected", trigger, started, old, exc.detail, exc.problems)
             except EkgError as exc:
                 result = self._result("failed", trigger, started, old, exc.detail)
             else:
                 if built.version == old.built.version:
-                    built.store.close()
+                    self._discard(built)
                     result = self._result("unchanged", trigger, started, old)
                 else:
                     result = self._swap(built, trigger, started)
@@ -154,7 +161,7 @@ class Generations:
             old.retired = True
             unused = old.users == 0
         if unused:
-            old.engine.close()
+            self._retire(old)
         return fresh
 
     def close(self) -> None:

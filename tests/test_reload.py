@@ -15,6 +15,8 @@ import pytest
 
 from service import create_app, state
 
+from .conftest import DATA
+
 OLD_LABEL, NEW_LABEL = "Brent falls below $60", "Brent falls under $60"
 
 
@@ -177,3 +179,41 @@ def test_the_service_never_writes_the_data_files(app, data):
     finally:
         data.chmod(stat.S_IRUSR | stat.S_IWUSR)
     assert (data.read_bytes(), data.stat().st_mtime_ns) == before
+
+
+def test_reloads_of_an_on_disk_store_build_beside_it_and_clean_up(tmp_path, data):
+    store_dir = tmp_path / "store"
+    app = create_app({"DATA": str(data), "STORE": store_dir, "TESTING": True})
+    generations = app.extensions["ekg_generations"]
+    client = app.test_client()
+    try:
+        first = generations.current
+        assert first.built.store.path == store_dir.resolve()
+        labels = [OLD_LABEL, NEW_LABEL, OLD_LABEL]
+        for number in (2, 3):
+            edit(data, labels[number - 2], labels[number - 1])
+            assert client.post("/-/reload").get_json()["generation"] == number
+            assert label(client) == labels[number - 1]
+        served = generations.current.built.store.path
+        assert served.name.startswith(".store.gen-") and served.exists()
+        # generation 1 (the configured store) is kept; generation 2's directory is gone
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+            ["store", served.name, "events.yaml"]
+        )
+    finally:
+        generations.close()
+
+
+def test_the_watcher_sees_a_change_in_an_included_file(tmp_path):
+    shutil.copytree(DATA / "multi", tmp_path / "multi")
+    top = tmp_path / "multi" / "events.yaml"
+    app = create_app({"DATA": str(top), "TESTING": True, "WATCH_INTERVAL": 0.1})
+    client = app.test_client()
+    assert len(app.extensions["ekg"].files) == 3
+    edit(tmp_path / "multi" / "stories" / "oil.yaml", OLD_LABEL, NEW_LABEL)
+    deadline = time.monotonic() + 15
+    while label(client) != NEW_LABEL and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert label(client) == NEW_LABEL
+    app.extensions["ekg_watcher"].stop()
+    app.extensions["ekg_generations"].close()
