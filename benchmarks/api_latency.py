@@ -360,9 +360,10 @@ def serve(app: Any) -> tuple[str, Any]:
 
 def run_size(app: Any, base: str, n: int, repeat: int, seed: int) -> dict[str, Any]:
     reset_peak_rss()
-    tiny = app.extensions["ekg"]
+    generations = app.extensions["ekg_generations"]
+    tiny = generations.current.built
     built, costs = build_graph(n, seed, tiny.store)
-    app.extensions["ekg"] = built
+    generations.serve(built)  # as a reload swaps a new data version in
     inputs = pick_inputs(built, repeat, random.Random(seed + n))
     rows = [measure(case) for case in make_cases(built, base, inputs)]
     result = {
@@ -375,8 +376,7 @@ def run_size(app: Any, base: str, n: int, repeat: int, seed: int) -> dict[str, A
         "load_average_1min": round(os.getloadavg()[0], 2),  # other work on the machine
         "rows": rows,
     }
-    app.extensions["ekg"] = tiny
-    app.extensions.pop(("labels", built.version), None)  # the service's label cache
+    generations.serve(tiny)  # the synthetic version and its caches are released
     del built, inputs, rows
     gc.collect()
     return result
@@ -448,14 +448,14 @@ def print_summary(results: list[dict[str, Any]]) -> None:
     print(f"peak RSS of the run: {max(r['peak_rss_mb'] for r in results):,} MB")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--sizes", default="10000,100000,1000000", help="comma-separated event counts"
     )
     parser.add_argument("--repeat", type=int, default=200, help="requests (inputs) per endpoint")
     parser.add_argument("--seed", type=int, default=42)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     sizes = [int(size.replace("_", "")) for size in args.sizes.split(",")]
     app = create_app({"DATA": str(ROOT / "tests" / "data" / "tiny.yaml")})
     base, server = serve(app)
@@ -464,11 +464,13 @@ def main() -> None:
         results.append(run_size(app, base, n, args.repeat, args.seed))
         print_size(results[-1])
     server.close()
-    app.extensions["ekg_engine"].close()
+    app.extensions["ekg_generations"].close()
     print_summary(results)
     out = ROOT / "benchmarks" / "results" / "api-latency.json"
-    out.write_text(json.dumps(report(args, results), indent=2) + "\n")
+    result = report(args, results)
+    out.write_text(json.dumps(result, indent=2) + "\n")
     print(f"wrote {out.relative_to(ROOT)}")
+    return result
 
 
 def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> dict[str, Any]:
