@@ -113,10 +113,7 @@ def test_which_claims_are_opinion(real_store, real):
 
 
 #: Shipped queries that meet a documented server quirk (tests/conftest.py QUIRKS).
-MEETS_QUIRK = {
-    "chain-opec-to-sberbank": "no-multi-variable-values",
-    "crisis-days-with-times": "no-bind-over-unbound-optional",
-}
+MEETS_QUIRK = {"crisis-days-with-times": "no-bind-over-unbound-optional"}
 
 
 def run_shipped(store, name, quirks):
