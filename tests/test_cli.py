@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from service.cli import main
+
+from .conftest import DATA
 
 
 @pytest.fixture
@@ -162,3 +165,60 @@ def test_causes_effects_what_if_commands(runner, events_path):
     assert "loses all support  cbr-hike-to-17" in what_if.output.splitlines()
     unknown = runner.invoke(main, ["causes", "no-such-event", "--data", str(events_path)])
     assert unknown.exit_code == 1 and unknown.stderr.startswith("Error: ")
+
+
+# -- big datasets: included files, the on-disk store and its reuse ------------------------------
+
+
+def test_validate_split_dataset(runner):
+    result = runner.invoke(main, ["validate", str(DATA / "multi" / "events.yaml")])
+    assert result.exit_code == 0
+    assert result.output == "events.yaml: OK (4 events, 3 links, 2 claims)\n"
+
+
+def test_build_split_dataset_on_disk_always_anew(runner, tmp_path):
+    store = tmp_path / "store"
+    command = ["build", "--data", str(DATA / "multi" / "events.yaml"), "--store", str(store)]
+    first = runner.invoke(main, command)
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith(
+        f"built 4 events, 3 links, 2 claims, 166 triples with oxigraph in {store} in "
+    )
+    assert first.stderr == ""  # no progress bar where stderr is not a terminal
+    assert json.loads((store / "ekg-manifest.json").read_text())["files"] == [
+        "events.yaml",
+        "stories/oil.yaml",
+        "stories/crisis-week.yaml",
+    ]
+    inode = store.stat().st_ino
+    assert runner.invoke(main, command).exit_code == 0
+    assert store.stat().st_ino != inode  # `build` never reuses
+
+
+def test_serve_reuses_a_store_of_the_same_data(runner, tmp_path, tiny_path):
+    from service import create_app
+
+    store = tmp_path / "store"
+    assert (
+        runner.invoke(main, ["build", "--data", str(tiny_path), "--store", str(store)]).exit_code
+        == 0
+    )
+    inode = store.stat().st_ino
+    app = create_app({"DATA": str(tiny_path), "STORE": store, "WATCH_INTERVAL": 0})
+    try:
+        assert store.stat().st_ino == inode  # opened as it was: no triples built or loaded
+        assert app.extensions["ekg"].counts()["triples"] == 166
+    finally:
+        app.extensions["ekg_generations"].close()
+
+
+def test_build_problem_in_included_file(runner, tmp_path):
+    shutil.copytree(DATA / "multi", tmp_path / "multi")
+    story = tmp_path / "multi" / "stories" / "oil.yaml"
+    story.write_text(story.read_text().replace("lane: oil", "lane: oli", 1), encoding="utf-8")
+    result = runner.invoke(main, ["build", "--data", str(tmp_path / "multi" / "events.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "stories/oil.yaml:7: 'lane': unknown lane 'oli'",
+        "Error: 1 problem in the events data; nothing was built",
+    ]
