@@ -171,6 +171,12 @@ def build_store_dir(
     With ``reuse``, a store at ``path`` whose manifest names the same data (hash of every
     file) and graph is opened as it is; the data is still read and validated. Otherwise the
     triples are bulk-loaded into a fresh directory while the files are read, and swapped in.
+
+    >>> data = Path(__file__).parent.parent / "tests" / "data" / "tiny.yaml"
+    >>> target = Path(tempfile.mkdtemp()) / "store"
+    >>> loaded, store = build_store_dir(data, target)
+    >>> len(store), read_manifest(target)["files"]
+    (166, ['tiny.yaml'])
     """
     path = path.resolve()
     sweep(path)  # what killed builds or services left beside it

@@ -23,19 +23,14 @@ from graph import vocab
 from graph.cycle import find_cycles
 from graph.dates import starts_certainly_after
 from graph.errors import Problem, ValidationError
-from graph.fields import URL, FieldReader, line_of
+from graph.fields import line_of
 from graph.model import (
-    Actor,
-    Claim,
-    Concept,
     Dataset,
     DatasetInfo,
     Event,
     Link,
-    Place,
-    Publication,
-    Quantity,
 )
+from graph.readers import RecordReader
 from graph.sources import INCLUDE_KEY, IncludeTree
 from graph.yamlfile import parse_yaml, parse_yaml_fast
 
@@ -53,7 +48,6 @@ _SECTIONS = (
     "claims",
 )
 _RECORD_SECTIONS = _SECTIONS[2:]
-_CONCEPT_FIELDS = ({"id", "label"}, {"description"})
 #: Once this much data has been read (this file included), files are read with the fast
 #: parser first (lines only on a problem); smaller datasets keep every record's line.
 FAST_PARSE_BYTES = 1_000_000
@@ -97,6 +91,13 @@ def read_dataset(
     ``sink`` is called with each valid record as it is read, ``(section, record)``, and
     ``("dataset", info)`` first, so that a build can start before the last file is read;
     only records of the first reading go there (see ``streamed``).
+
+    >>> top = Path(__file__).parent.parent / "tests" / "data" / "multi" / "events.yaml"
+    >>> loaded = read_dataset(top)
+    >>> loaded.files
+    ('events.yaml', 'stories/oil.yaml', 'stories/crisis-week.yaml')
+    >>> len(loaded.dataset.events), len(loaded.version)
+    (4, 64)
     """
     located: set[str] = set()
     while True:
@@ -130,7 +131,7 @@ def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:
     return dataset
 
 
-class _Checker(FieldReader):
+class _Checker(RecordReader):
     """Turns parsed YAML values into model records, collecting problems instead of raising.
 
     Files are read one after another (:meth:`read_file`); :meth:`finish` then resolves
@@ -238,20 +239,6 @@ class _Checker(FieldReader):
             return None
         return Dataset(self.info, *(records[s] for s in _RECORD_SECTIONS))
 
-    def read_info(self, data: dict) -> DatasetInfo | None:
-        m = data.get("dataset")
-        spec = ({"id", "title", "base"}, {"description", "license"})
-        if not self.fields(m, line_of(data, "dataset"), "dataset", spec):
-            return None
-        base = self.text(m, "base")
-        if base is not None and (not URL.match(base) or base[-1] not in "/#"):
-            self.error(line_of(m, "base"), "'base' must be an http(s) IRI ending in '/' or '#'")
-            base = None
-        values = (self.slug(m, "id"), self.text(m, "title"), base)
-        if None in values:
-            return None
-        return DatasetInfo(*values, self.text(m, "description"), self.text(m, "license"))  # type: ignore[arg-type]
-
     def read_all(self, data: dict, section: str, reader: Any) -> None:
         records, first = self.records[section], self.first_file[section]
         declared = self.declared.setdefault(section, {})
@@ -276,159 +263,6 @@ class _Checker(FieldReader):
                 self.sink(section, record)
             if section == "links":
                 self.link_files.append(here)
-
-    def concept_reader(self, section: str) -> Callable[[int, Any], Concept | None]:
-        def reader(line: int, m: Any) -> Concept | None:
-            if not self.fields(m, line, section, _CONCEPT_FIELDS):
-                return None
-            ident, label = self.slug(m, "id"), self.text(m, "label")
-            if ident is None or label is None:
-                return None
-            return Concept(ident, label, self.text(m, "description"))
-
-        return reader
-
-    def read_actor(self, line: int, m: Any) -> Actor | None:
-        if not self.fields(m, line, "actor", ({"id", "label", "kind"}, {"description"})):
-            return None
-        values = (
-            self.slug(m, "id"),
-            self.text(m, "label"),
-            self.choice(m, "kind", vocab.ACTOR_KINDS),
-        )
-        if None in values:
-            return None
-        return Actor(*values, self.text(m, "description"))  # type: ignore[arg-type]
-
-    def read_place(self, line: int, m: Any) -> Place | None:
-        if not self.fields(m, line, "place", ({"id", "label"}, {"country"})):
-            return None
-        ident, label = self.slug(m, "id"), self.text(m, "label")
-        if ident is None or label is None:
-            return None
-        return Place(ident, label, self.slug(m, "country", "places"))
-
-    def read_publication(self, line: int, m: Any) -> Publication | None:
-        spec = ({"id", "title", "date"}, {"author", "description", "url"})
-        if not self.fields(m, line, "publication", spec):
-            return None
-        values = (self.slug(m, "id"), self.text(m, "title"), self.date(m, "date"))
-        if None in values:
-            return None
-        return Publication(
-            *values,
-            self.text(m, "author"),
-            self.text(m, "description"),  # type: ignore[arg-type]
-            self.text(m, "url"),
-        )
-
-    def read_quantity(self, line: int, m: Any) -> Quantity | None:
-        spec = (
-            {"kind", "value", "unit"},
-            {"previous", "low", "high", "according_to", "observed", "note"},
-        )
-        if not self.fields(m, line, "quantity", spec):
-            return None
-        kind = self.slug(m, "kind", "quantity_kinds")
-        value, unit = self.number(m, "value"), self.choice(m, "unit", vocab.UNITS)
-        low, high = self.number(m, "low"), self.number(m, "high")
-        if low is not None and high is not None and low > high:
-            self.error(line_of(m, "low"), f"quantity range is inverted: low {low} > high {high}")
-        if kind is None or value is None or unit is None:
-            return None
-        return Quantity(
-            kind,
-            value,
-            unit,
-            self.number(m, "previous"),
-            low,
-            high,
-            self.text(m, "according_to"),
-            self.date(m, "observed"),
-            self.text(m, "note"),
-        )
-
-    def read_event(self, line: int, m: Any) -> Event | None:
-        spec = (
-            {"id", "label", "type", "date", "lane"},
-            {"sources", "description", "tags", "place", "actors", "part_of", "quantities"},
-        )
-        if not self.fields(m, line, "event", spec):
-            return None
-        ident = self.slug(m, "id")
-        quantities = tuple(
-            quantity
-            for q_line, q in self.items(m, "quantities")
-            if (quantity := self.read_quantity(q_line, q))
-        )
-        if ident is not None and m.get("part_of") == ident:
-            self.error(line_of(m, "part_of"), f"event {ident!r} cannot be part of itself")
-        values = (
-            ident,
-            self.text(m, "label"),
-            self.slug(m, "type", "event_types"),
-            self.date(m, "date"),
-            self.slug(m, "lane", "lanes"),
-            self.source_list(m, "event"),
-        )
-        description, tags = self.text(m, "description"), self.slugs(m, "tags")
-        place, actors = self.slug(m, "place", "places"), self.slugs(m, "actors", "actors")
-        part_of = self.slug(m, "part_of", "events")
-        if None in values or not values[-1]:
-            return None
-        return Event(*values, description, tags, place, actors, part_of, quantities, line)  # type: ignore[arg-type]
-
-    def read_link(self, line: int, m: Any) -> Link | None:
-        spec = (
-            {"id", "cause", "effect", "kind", "confidence", "status"},
-            {"sources", "asserted_by", "ref", "note"},
-        )
-        if not self.fields(m, line, "link", spec):
-            return None
-        confidence = self.number(m, "confidence")
-        if confidence is not None and not 0 <= confidence <= 1:
-            self.error(line_of(m, "confidence"), f"confidence {confidence} is outside 0..1")
-            confidence = None
-        values = (
-            self.slug(m, "id"),
-            self.slug(m, "cause", "events"),
-            self.slug(m, "effect", "events"),
-            self.choice(m, "kind", vocab.LINK_PREDICATES),
-            confidence,
-            self.choice(m, "status", vocab.LINK_STATUSES),
-            self.source_list(m, "link"),
-        )
-        asserted_by = self.slugs(m, "asserted_by", "agents")
-        ref, note = self.text(m, "ref"), self.text(m, "note")
-        if values[1] is not None and values[1] == values[2]:
-            self.error(line_of(m, "effect"), "a link cannot join an event to itself")
-            return None
-        if None in values or not values[-1]:
-            return None
-        return Link(*values, asserted_by, ref, note, line)  # type: ignore[arg-type]
-
-    def read_claim(self, line: int, m: Any) -> Claim | None:
-        spec = (
-            {"id", "text", "verdict", "stated_in"},
-            {"about", "asserts_links", "evidence", "sources", "ref"},
-        )
-        if not self.fields(m, line, "claim", spec):
-            return None
-        verdict = self.choice(m, "verdict", vocab.CLAIM_VERDICTS)
-        sources = self.source_list(m, "claim", required=verdict not in (None, "opinion"))
-        values = (
-            self.slug(m, "id"),
-            self.text(m, "text"),
-            verdict,
-            self.slug(m, "stated_in", "publications"),
-        )
-        about, asserts = self.slugs(m, "about", "events"), self.slugs(m, "asserts_links", "links")
-        evidence, ref = self.text(m, "evidence"), self.text(m, "ref")
-        if None in values:
-            return None
-        return Claim(*values, sources, about, asserts, evidence, ref, line)  # type: ignore[arg-type]
-
-    # -- cross-record checks -----------------------------------------------------------------
 
     def check_links(self, events: tuple[Event, ...], links: tuple[Link, ...]) -> None:
         dates = {e.id: e.date for e in events}

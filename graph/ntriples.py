@@ -32,8 +32,9 @@ from typing import Any
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
 
 from graph import vocab
+from graph.allen import AllenRelations
 from graph.build import decimal_literal
-from graph.dates import EventDate, possible_allen_relations
+from graph.dates import EventDate
 from graph.model import Claim, Concept, Dataset, DatasetInfo, Event, Link, Quantity, Source
 from graph.vocab import EKG, FARO, FOAF, QUDT, SEM
 
@@ -119,7 +120,7 @@ class NTriplesWriter:
         self.base = ""
         self.cited: set[str] = set()
         self.publications: set[str] = set()
-        self.spans: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.relations = AllenRelations()  # possible_allen_relations, fast
         self.writers: dict[str, Callable[[Any], None]] = {
             "actors": self.actor,
             "places": self.place,
@@ -159,15 +160,6 @@ class NTriplesWriter:
             if len(self.lines) >= self.chunk:
                 self.flush()
         self.flush()
-
-    def relations(self, a: EventDate, b: EventDate) -> frozenset[str]:
-        """:func:`~graph.dates.possible_allen_relations`, on day numbers when both are dates."""
-        spans = self.spans
-        first = spans.get(a.edtf) or spans.setdefault(a.edtf, _days(a))
-        second = spans.get(b.edtf) or spans.setdefault(b.edtf, _days(b))
-        if not first or not second:  # an instant: the reference handles UTC offsets
-            return possible_allen_relations(a, b)
-        return _day_relations(first, second)
 
     def node(self, section: str, ident: str) -> str:
         return f"<{self.base}{section}/{ident}>"
@@ -353,60 +345,6 @@ class NTriplesWriter:
 
 _CONCEPT_SECTIONS = {"lanes": "lane", "event_types": "type", "quantity_kinds": "kind"}
 _BEGIN, _END = _SEM.hasBeginTimeStamp, _SEM.hasEndTimeStamp
-
-
-def _days(date: EventDate) -> tuple[tuple[int, int], ...]:
-    """(first, last) possible day of the start and of the end; empty for instants."""
-    if isinstance(date.begin, dt.datetime) or isinstance(date.end, dt.datetime):
-        return ()
-    start, finish = date.start, date.finish
-    return (
-        (start.earliest.toordinal(), start.latest.toordinal()),
-        (finish.earliest.toordinal(), finish.latest.toordinal()),
-    )
-
-
-# graph.dates' conditions on endpoints, for whole days: an endpoint x can be before y when
-# x's first day <= y's last day (a day runs 00:00 .. 23:59:59.999999), and the same instant
-# when the two day ranges intersect. A test checks this against possible_allen_relations.
-_CONDITIONS = {
-    "before": (("ae", "<", "bs"),),
-    "meets": (("as", "<", "ae"), ("ae", "=", "bs"), ("bs", "<", "be")),
-    "overlaps": (("as", "<", "bs"), ("bs", "<", "ae"), ("ae", "<", "be")),
-    "starts": (("as", "=", "bs"), ("ae", "<", "be")),
-    "during": (("bs", "<", "as"), ("ae", "<", "be")),
-    "finishes": (("bs", "<", "as"), ("ae", "=", "be")),
-    "equals": (("as", "=", "bs"), ("ae", "=", "be")),
-    "after": (("be", "<", "as"),),
-    "met_by": (("bs", "<", "be"), ("be", "=", "as"), ("as", "<", "ae")),
-    "overlapped_by": (("bs", "<", "as"), ("as", "<", "be"), ("be", "<", "ae")),
-    "started_by": (("as", "=", "bs"), ("be", "<", "ae")),
-    "contains": (("as", "<", "bs"), ("be", "<", "ae")),
-    "finished_by": (("as", "<", "bs"), ("ae", "=", "be")),
-}
-
-
-def _day_relations(
-    a: tuple[tuple[int, int], ...], b: tuple[tuple[int, int], ...]
-) -> frozenset[str]:
-    # Only the order of the eight day numbers matters: rank them, so that the few distinct
-    # orders share a cache entry.
-    days = (*a[0], *a[1], *b[0], *b[1])
-    rank = {day: position for position, day in enumerate(sorted(set(days)))}
-    return _ranked_relations(tuple(rank[day] for day in days))
-
-
-@functools.cache
-def _ranked_relations(days: tuple[int, ...]) -> frozenset[str]:
-    ends = {"as": days[0:2], "ae": days[2:4], "bs": days[4:6], "be": days[6:8]}
-    return frozenset(
-        name
-        for name, conditions in _CONDITIONS.items()
-        if all(
-            ends[x][0] <= ends[y][1] and (op == "<" or ends[y][0] <= ends[x][1])
-            for x, op, y in conditions
-        )
-    )
 
 
 def iter_ntriples(dataset: Dataset, chunk: int = 20_000) -> Iterator[str]:
