@@ -38,11 +38,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             "threads": threads,
             "worker_class": "gthread" if threads > 1 else "sync",
             "preload_app": True,
-            # One listening socket per worker (SO_REUSEPORT), so the kernel spreads new
-            # connections over the workers; with one shared socket the first worker to wake
-            # takes a whole burst of keep-alive connections and the others idle (measured
-            # with wrk: 8 connections all on one of 2 workers in about 1 run of 3).
-            "reuse_port": True,
             "accesslog": None,
             "timeout": 120,
         }
