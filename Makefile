@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource
 
-.PHONY: serve test lint check system-packages clean
+.PHONY: serve test lint check system-packages clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ lint: $(STAMP)  ## ruff check + format check
 	$(BIN)/ruff format --check .
 
 check: lint test
+
+bench: $(STAMP) system-packages  ## every benchmark (benchmarks/run.py; BENCH_ARGS="--quick" for a short run)
+	@command -v wrk >/dev/null || { echo "wrk is missing: $(SUDO) apt-get install -y wrk"; exit 1; }
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts
