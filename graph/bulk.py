@@ -154,7 +154,9 @@ class _Stream:
         self.loader.close()
 
     def stop(self) -> None:
+        """Give up: skip what is not loaded yet (the store is thrown away)."""
         if self.loader is not None:
+            self.loader.error = self.loader.error or StoreError("stopped")
             with contextlib.suppress(StoreError):
                 self.loader.close()
 
@@ -210,11 +212,14 @@ def _stream_into(fresh: Path, data_path: str | Path, progress: Any, work: str) -
     stream = _Stream(ox.Store(str(fresh)), work)
     try:
         loaded = read_dataset(data_path, progress=progress, sink=stream)
-        if loaded.streamed:
-            stream.finish(loaded.dataset)
-            _seal(stream.store, fresh, loaded)
-    finally:
-        stream.stop()  # (nothing left to do after finish)
+    except BaseException:
+        stream.stop()
+        raise
+    if not loaded.streamed:
+        stream.stop()
+        return loaded
+    stream.finish(loaded.dataset)
+    _seal(stream.store, fresh, loaded)
     return loaded
 
 

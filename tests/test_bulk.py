@@ -16,7 +16,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from graph import bulk
+from graph import bulk, events
 from graph.build import build_graph, dataset_graph_iri
 from graph.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
 from graph.dates import parse_date, possible_allen_relations
@@ -173,3 +173,15 @@ def test_chunk_loader_stops_on_the_callers_error(tmp_path):
         raise KeyError("stop")
     assert not list(tmp_path.glob("chunk-*"))
     assert MANIFEST not in os.listdir(tmp_path / "store")
+
+
+def test_false_alarm_of_the_fast_parser_still_builds(tmp_path, tiny_path, monkeypatch):
+    # YAML 1.2 (the fast parser) reads 1e3 as a number, YAML 1.1 (the located loader) as
+    # text: the fast reading sees a problem, the exact one none, and the store is built anyway.
+    monkeypatch.setattr(events, "FAST_PARSE_BYTES", 0)
+    data = tmp_path / "events.yaml"
+    data.write_text(tiny_path.read_text().replace("label: Brent falls below $60", "label: 1e3"))
+    loaded, store = build_store_dir(data, tmp_path / "store")
+    assert not loaded.streamed
+    assert loaded.dataset.events[1].label == "1e3"
+    assert len(store) == 166
