@@ -111,8 +111,9 @@ def serve(spec: StoreSpec) -> tuple[str, object]:
             "SPARQL_MAX_BYTES": 500_000_000,
         }
     )
-    engine = QueryEngine(app.extensions["ekg"], app.config, spec)
-    app.extensions["ekg_engine"] = engine
+    generation = app.extensions["ekg_generations"].current  # what views answer from
+    generation.engine.close()
+    generation.engine = engine = QueryEngine(generation.built, app.config, spec)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
     return f"http://127.0.0.1:{server.effective_port}/sparql", (server, engine)
