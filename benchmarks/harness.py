@@ -15,10 +15,12 @@ import gc
 import http.client
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -36,7 +38,7 @@ if str(ROOT) not in sys.path:
 from benchmarks.synthetic import generate_dataset  # noqa: E402
 from graph.backends.oxigraph import OxigraphStore  # noqa: E402
 from graph.build import dataset_graph_iri, iter_triples  # noqa: E402
-from tests.servers import free_port, stop, wait_until_answering  # noqa: E402
+from tests.servers import free_port, oxigraph_server, stop, wait_until_answering  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SPARQL_JSON = "application/sparql-results+json"
@@ -150,6 +152,25 @@ def spawn(command: list[str], **options: Any) -> Iterator[subprocess.Popen[bytes
         stop(process, grace=10)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # leftovers of this group only
+
+
+@contextmanager
+def oxigraph_with(data: Prepared, *, timeout: float = 600) -> Iterator[str]:
+    """Oxigraph's own server over a fresh store bulk-loaded with ``data``'s N-Triples (in the
+    default graph); yield its query URL, then stop it and remove the store."""
+    location = Path(tempfile.mkdtemp(prefix="ekg-bench-oxigraph-"))
+    try:
+        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+        subprocess.run(
+            [binary, "load", "--location", str(location), "--file", str(data.ntriples)],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+        with oxigraph_server(location) as server:
+            yield server.query_url
+    finally:
+        shutil.rmtree(location, ignore_errors=True)
 
 
 # -- measuring -----------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -53,6 +52,7 @@ from benchmarks.harness import (  # noqa: E402
     Prepared,
     WsgiConfig,
     machine,
+    oxigraph_with,
     percentile,
     prepare_data,
     ratio,
@@ -64,7 +64,6 @@ from benchmarks.harness import (  # noqa: E402
 )
 from tests.servers import (  # noqa: E402
     free_port,
-    oxigraph_server,
     virtuoso_server,
     wait_until_answering,
 )
@@ -159,19 +158,8 @@ def app_contender(kind: str, data: Prepared, args: argparse.Namespace) -> Iterat
 
 @contextmanager
 def oxigraph_contender(data: Prepared, args: argparse.Namespace) -> Iterator[Ask]:
-    location = Path(tempfile.mkdtemp(prefix="ekg-bench-oxigraph-"))
-    try:
-        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-        subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(data.ntriples)],
-            check=True,
-            capture_output=True,
-            timeout=args.load_limit,
-        )
-        with oxigraph_server(location) as server:
-            yield http_asker(server.query_url, args.timeout)
-    finally:
-        shutil.rmtree(location, ignore_errors=True)
+    with oxigraph_with(data, timeout=args.load_limit) as url:
+        yield http_asker(url, args.timeout)
 
 
 @contextmanager

@@ -53,12 +53,12 @@ from benchmarks.harness import (  # noqa: E402
     Prepared,
     WsgiConfig,
     machine,
+    oxigraph_with,
     prepare_data,
     serve_app,
     write_result,
 )
 from benchmarks.stores import queries_for  # noqa: E402
-from tests.servers import oxigraph_server  # noqa: E402
 
 CONNECTIONS = (8, 32)
 TIMELINE = "/api/timeline?from=2005-01-01&to=2005-12-31&lane=markets&limit=100"
@@ -110,19 +110,8 @@ def peer(name: str, data: Prepared) -> Iterator[str]:
     """A peer server's query URL (for scale), loaded with the same triples."""
     if name != "oxigraph-server":
         raise ValueError(f"unknown peer {name!r}")
-    location = Path(tempfile.mkdtemp(prefix="ekg-bench-oxigraph-"))
-    try:
-        binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-        subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(data.ntriples)],
-            check=True,
-            capture_output=True,
-            timeout=600,
-        )
-        with oxigraph_server(location) as server:
-            yield server.query_url
-    finally:
-        shutil.rmtree(location, ignore_errors=True)
+    with oxigraph_with(data) as url:
+        yield url
 
 
 def measure(
