@@ -27,6 +27,7 @@ From another script: ``build.main(["--sizes", "10000"])`` prints the table and w
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import machine, write_result  # noqa: E402
+from benchmarks.harness import RESULTS, machine, write_result  # noqa: E402
 from benchmarks.synthetic import write_events_yaml  # noqa: E402
 from graph.bulk import read_manifest  # noqa: E402
 
@@ -104,7 +105,7 @@ def measure_size(n: int, work: Path, story_size: int, repeat: int) -> dict[str, 
         "bulk_load": base,
         "ratio": round(best["seconds"] / base["seconds"], 2),
         "runs": {"build": ours, "bulk_load": theirs},
-        "load": [loads[0]["load_1min"], max(m["load_1min"] for m in loads)],
+        "load": [min(m["load_1min"] for m in loads), max(m["load_1min"] for m in loads)],
     }
 
 
@@ -145,9 +146,22 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     sizes = [int(size) for size in args.sizes.split(",")]
     rows = run(sizes, story_size=args.story_size, repeat=args.repeat, work=args.work)
     print_table(rows)
-    out = write_result("build", {"machine": machine(), "rows": rows})
-    print(f"written to {out.relative_to(ROOT)}")
+    kept = merge_rows(RESULTS / "build.json", rows)
+    out = write_result("build", {"machine": machine(), "rows": kept})
+    print(f"written to {out.relative_to(ROOT)} (with earlier rows of other sizes)")
     return rows
+
+
+def merge_rows(path: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` with the rows of other sizes already in ``path``: a 1 M run (minutes) and a
+    10 k / 100 k run then make one table."""
+    try:
+        earlier = json.loads(path.read_text())["rows"]
+    except (OSError, ValueError, KeyError):
+        earlier = []
+    measured = {row["events"] for row in rows}
+    kept = [row for row in earlier if row.get("events") not in measured] + rows
+    return sorted(kept, key=lambda row: row["events"])
 
 
 if __name__ == "__main__":
