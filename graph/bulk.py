@@ -187,8 +187,11 @@ def build_store_dir(
     if manifest is not None:
         loaded = read_dataset(data_path, progress=progress)
         if manifest == _manifest_of(loaded):
-            with contextlib.suppress(StoreError):  # e.g. open in this process: build anew
+            with contextlib.suppress(StoreError):
                 return loaded, OxigraphStore(path)
+            # Held open for writing (a reload of unchanged data in this process): read it.
+            with contextlib.suppress(StoreError):
+                return loaded, OxigraphStore(path, read_only=True)
     fresh = fresh_dir(path)
     try:
         with tempfile.TemporaryDirectory(prefix=chunks_prefix(path), dir=path.parent) as work:

@@ -185,3 +185,12 @@ def test_false_alarm_of_the_fast_parser_still_builds(tmp_path, tiny_path, monkey
     assert not loaded.streamed
     assert loaded.dataset.events[1].label == "1e3"
     assert len(store) == 166
+
+
+def test_reuse_of_a_store_held_open_reads_it(tmp_path, tiny_path):
+    target = tmp_path / "store"
+    _, serving = build_store_dir(tiny_path, target)  # e.g. the generation being served
+    inode = os.stat(target).st_ino
+    _, again = build_store_dir(tiny_path, target)
+    assert os.stat(target).st_ino == inode
+    assert len(again) == len(serving) == 166
