@@ -114,10 +114,10 @@ def build_knowledge_graph(
             loaded, store = build_store_dir(
                 data_path, Path(store_dir), reuse=reuse, progress=bar.update
             )
-            bar.set_description("done")
+            bar.set_description_str("data read and stored")
         else:
             loaded = read_dataset(data_path, progress=bar.update)
-            bar.set_description("loading the store")
+            bar.set_description_str("data read; loading the store")
             if store is None:
                 store = open_store(backend)
             store.load(iter_triples(loaded.dataset), dataset_graph_iri(loaded.dataset))
