@@ -109,6 +109,21 @@ def check_syntax(text: str) -> None:
         raise QueryRefusedError("the query is nested too deeply to parse") from exc
 
 
+_NONDETERMINISTIC = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
+
+
+def is_deterministic(text: str) -> bool:
+    """False if the query may call a function whose value changes from one run to the next
+    (RAND, NOW, UUID, STRUUID, BNODE) -- erring towards False, since the text is not parsed.
+
+    >>> is_deterministic("SELECT ?e WHERE { ?e a sem:Event }")
+    True
+    >>> is_deterministic("SELECT (NOW() AS ?t) {}")
+    False
+    """
+    return _NONDETERMINISTIC.search(text) is None
+
+
 def has_dataset_clause(text: str) -> bool:
     """True if the query names its own dataset with ``FROM`` / ``FROM NAMED``.
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +28,7 @@ from graph.records import (
 )
 from graph.results import GRAPH_MEDIA_TYPES
 from graph.timeline import to_timelinejs, to_vis_items
+from service.caching import LruCache
 from service.errors import not_acceptable
 from service.negotiation import choose
 from service.openapi import ApiBlueprint
@@ -40,46 +39,26 @@ bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timel
 
 _EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
 
-#: Pages kept per data version by :func:`cached_page`.
+#: Pages (and their bytes, at most) kept per data version by :func:`cached_page`.
 PAGE_CACHE_SIZE = 256
+PAGE_CACHE_BYTES = 64_000_000
 
 
-class PageCache:
-    """The last ``size`` pages served (body, headers, ETag), least recently used dropped first.
+Page = tuple[bytes, list[tuple[str, str]], str]  # body, headers to keep, ETag
 
-    One cache belongs to one data version (it lives in :meth:`BuiltGraph.remember`), so a
-    reload starts from an empty one and no page outlives its data.
-    """
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._pages: OrderedDict[tuple[Any, ...], tuple[bytes, list[tuple[str, str]], str]] = (
-            OrderedDict()
-        )
-        self._lock = threading.Lock()
+def _page_of(response: Response) -> Page:
+    body = response.get_data()
+    headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Link")]
+    return body, headers, hashlib.blake2b(body, digest_size=16).hexdigest()
 
-    def get(self, key: tuple[Any, ...]) -> tuple[bytes, list[tuple[str, str]], str] | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
 
-    def put(
-        self, key: tuple[Any, ...], response: Response
-    ) -> tuple[bytes, list[tuple[str, str]], str]:
-        body = response.get_data()
-        headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Link")]
-        page = (body, headers, hashlib.blake2b(body, digest_size=16).hexdigest())
-        with self._lock:
-            self._pages[key] = page
-            while len(self._pages) > self.size:
-                self._pages.popitem(last=False)
-        return page
+def _new_page_cache() -> LruCache[Page]:
+    return LruCache(PAGE_CACHE_SIZE, max_bytes=PAGE_CACHE_BYTES, size=lambda page: len(page[0]))
 
 
 def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Serve a GET view from the data version's :class:`PageCache`, with a strong ETag and
+    """Serve a GET view from the data version's cache of pages, with a strong ETag and
     ``304 Not Modified`` when ``If-None-Match`` matches.
 
     The key is the path, the host (the ``Link`` header holds absolute URLs) and the query
@@ -89,7 +68,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
-        cache = built().remember("page-cache", lambda: PageCache(PAGE_CACHE_SIZE))
+        cache: LruCache[Page] = built().remember("page-cache", _new_page_cache)
         query = sorted(request.args.items(multi=True), key=lambda item: item[0])
         key = (request.path, request.host_url, tuple(query))
         page = cache.get(key)
@@ -97,7 +76,7 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code != 200:
                 return response
-            page = cache.put(key, response)
+            page = cache.put(key, _page_of(response))
         body, headers, etag = page
         response = Response(body, headers=headers)
         response.set_etag(etag)

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_MAX_BYTES": 10_000_000,  # bytes in one answer
     "SPARQL_MAX_QUERY_LENGTH": 100_000,  # characters in one query
     "SPARQL_MAX_NESTING": 64,  # bracket depth in one query
+    "SPARQL_CACHE_BYTES": 32_000_000,  # answers kept per data version (0: no answer cache)
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes in a request body (Flask answers 413 beyond)
     "WATCH_INTERVAL": 0.0,  # seconds between checks of the data files for changes (0: off)
     "RELOAD_TOKEN": None,  # a bearer token that may POST /-/reload from beyond loopback
@@ -36,7 +37,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 #: Settings for which 0 turns a feature off.
-_ZERO_MEANS_OFF = frozenset({"WATCH_INTERVAL"})
+_ZERO_MEANS_OFF = frozenset({"WATCH_INTERVAL", "SPARQL_CACHE_BYTES"})
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:

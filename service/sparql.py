@@ -10,17 +10,21 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.description import describe_service
-from graph.guard import check_query
+from graph.guard import check_query, is_deterministic
 from graph.queries import load_query, query_names
 from graph.results import GRAPH_MEDIA_TYPES
-from graph.sandbox import QueryJob
+from graph.sandbox import QueryAnswer, QueryJob
 from graph.store import DEFAULT_PREFIXES
 from service import state
+from service.caching import LruCache
 from service.errors import not_acceptable
 from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
 
 bp = Blueprint("sparql", __name__)
+
+#: Answers kept per data version (and ``SPARQL_CACHE_BYTES`` bytes at most).
+ANSWER_CACHE_SIZE = 1024
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -30,12 +34,32 @@ def sparql() -> ResponseReturnValue:
     if protocol.query is None:
         return _describe()
     job = _job(protocol.query, protocol)
-    answer = state.engine().run(job)
+    answer, cached = _answer(job)
     response = Response(answer.body, content_type=_content_type(job.media_type))
+    response.headers["X-SPARQL-Cache"] = "hit" if cached else "miss"
     if answer.truncated:
         response.headers["X-SPARQL-Truncated"] = "true"
         response.headers["X-SPARQL-Max-Rows"] = str(job.max_rows)
     return response
+
+
+def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
+    """The answer to ``job`` and whether it came from the data version's answer cache.
+
+    Answers do not change while the data does not, so deterministic queries (no RAND, NOW,
+    UUID, BNODE) are answered once per data version and then from memory, up to
+    ``SPARQL_CACHE_BYTES``; a reload starts from an empty cache."""
+    budget = current_app.config["SPARQL_CACHE_BYTES"]
+    if not budget or not is_deterministic(job.sparql):
+        return state.engine().run(job), False
+    cache: LruCache[QueryAnswer] = state.built().remember(
+        "sparql-answers",
+        lambda: LruCache(ANSWER_CACHE_SIZE, max_bytes=budget, size=lambda a: len(a.body)),
+    )
+    answer = cache.get(job)
+    if answer is not None:
+        return answer, True
+    return cache.put(job, state.engine().run(job)), False
 
 
 def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
