@@ -173,9 +173,15 @@ def run_load(port: int, data: Path, args: argparse.Namespace) -> dict:
 
     def slow_client() -> None:
         path = "/sparql?" + urllib.parse.urlencode({"query": TOO_SLOW})
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while not stop.wait(args.timeout_every):
-            status, _ = request(connection, "GET", path)
+            # A fresh connection each time: an idle keep-alive one may have been closed.
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                status, _ = request(connection, "GET", path)
+            except (OSError, http.client.HTTPException) as exc:
+                status = type(exc).__name__
+            finally:
+                connection.close()
             with lock:
                 statuses["too-slow"][status] += 1
 

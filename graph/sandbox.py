@@ -216,6 +216,18 @@ class _Worker:
         self.connection.close()
 
 
+def _worker_context() -> Any:
+    """Workers come from a fork server: a small single-threaded process that has already
+    imported this module (pyoxigraph, rdflib), so a worker that replaces a killed one starts
+    in milliseconds instead of re-importing everything -- and the threaded server itself is
+    never forked. ("spawn" where a fork server is unavailable.)"""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
+
+
 class QueryPool:
     """A fixed number of query worker processes with per-query time limits.
 
@@ -234,7 +246,7 @@ class QueryPool:
         start_timeout: float = 60.0,
     ) -> None:
         self.spec, self.timeout, self.wait, self.start_timeout = spec, timeout, wait, start_timeout
-        self._context = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._context = _worker_context()
         # Last in, first out: under light load one worker takes every query and its caches
         # stay warm; under heavy load all are busy anyway.
         self._idle: queue.Queue[_Worker] = queue.LifoQueue()
