@@ -117,6 +117,8 @@ def run(
     sizes: list[int], *, story_size: int = 10_000, repeat: int = 2, work: Path | None = None
 ) -> list[dict[str, Any]]:
     """Measure every size; the rows of the table (see :func:`measure_size`)."""
+    if work is not None:
+        work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ekg-build-bench-", dir=work) as folder:
         return [measure_size(n, Path(folder), story_size, repeat) for n in sizes]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from graph.dates import _ALLEN as CONDITIONS  # the reference's own table of conditions
+from graph.dates import ALLEN_CONDITIONS as CONDITIONS  # the reference's own table
 from graph.dates import EventDate, possible_allen_relations
 
 Days = tuple[tuple[int, int], ...]

@@ -356,7 +356,7 @@ def compare_events(dataset: Dataset, graph: nx.DiGraph, a: str, b: str) -> Compa
     """
     sides = [_side(dataset, graph, event) for event in (a, b)]
     similar = tuple(
-        _link_info(link.cause, link.effect, vars(link))
+        LinkInfo(link.id, link.cause, link.effect, link.kind, float(link.confidence), link.status)
         for link in dataset.links
         if link.kind == "similar_to" and {link.cause, link.effect} == {a, b}
     )

@@ -244,10 +244,10 @@ def starts_certainly_after(a: EventDate, b: EventDate) -> bool:
     return not can_be_less(a.start, b.start) and not can_be_equal(a.start, b.start)
 
 
-# Allen's 13 relations as conditions on endpoints: (x, op, y) with x, y in
-# as/ae (A's start/end) and bs/be (B's), op "<" or "=". Interval properness (as < ae) is part of
-# the relations that need it, so that instants get the relation points really have.
-_ALLEN: dict[str, tuple[tuple[str, str, str], ...]] = {
+#: Allen's 13 relations as conditions on endpoints: (x, op, y) with x, y in as/ae (A's
+#: start/end) and bs/be (B's), op "<" or "=". Interval properness (as < ae) is part of the
+#: relations that need it, so that instants get the relation points really have.
+ALLEN_CONDITIONS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "before": (("ae", "<", "bs"),),
     "meets": (("as", "<", "ae"), ("ae", "=", "bs"), ("bs", "<", "be")),
     "overlaps": (("as", "<", "bs"), ("bs", "<", "ae"), ("ae", "<", "be")),
@@ -263,7 +263,7 @@ _ALLEN: dict[str, tuple[tuple[str, str, str], ...]] = {
     "finished_by": (("as", "<", "bs"), ("ae", "=", "be")),
 }
 
-ALLEN_RELATIONS: tuple[str, ...] = tuple(_ALLEN)
+ALLEN_RELATIONS: tuple[str, ...] = tuple(ALLEN_CONDITIONS)
 
 
 def possible_allen_relations(a: EventDate, b: EventDate) -> frozenset[str]:
@@ -280,7 +280,7 @@ def possible_allen_relations(a: EventDate, b: EventDate) -> frozenset[str]:
     """
     ends = {"as": a.start, "ae": a.finish, "bs": b.start, "be": b.finish}
     result = set()
-    for name, conditions in _ALLEN.items():
+    for name, conditions in ALLEN_CONDITIONS.items():
         if all(
             can_be_less(ends[x], ends[y]) if op == "<" else can_be_equal(ends[x], ends[y])
             for x, op, y in conditions
