@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import statistics
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> dict:
         server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
     report["idle_p50_ms"] = idle
+    report["client_cpu_s"] = round(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]), 1)
     report["config"] = vars(args) | {"cpus": os.cpu_count(), "load_before": os.getloadavg()[0]}
     print_report(report)
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -129,19 +131,20 @@ def request(connection: http.client.HTTPConnection, method: str, path: str) -> t
     return response.status, response.read()
 
 
-def measure_idle(port: int, rounds: int = 40) -> dict[str, float]:
-    """p50 of each kind of request with the service otherwise idle (after a warm-up)."""
+def measure_idle(port: int, rounds: int = 150) -> dict[str, float]:
+    """p50 of each kind of request with the service otherwise idle: after a warm-up, the
+    kinds take turns, so a passing disturbance does not land on one kind alone."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    idle = {}
-    for kind, method, path, _ in MIX:
-        request(connection, method, path)  # warm caches and the query pool
-        samples = []
-        for _ in range(rounds):
+    for _, method, path, _ in MIX:
+        for _ in range(5):
+            request(connection, method, path)  # warm caches and the query pool
+    samples: dict[str, list[float]] = defaultdict(list)
+    for _ in range(rounds):
+        for kind, method, path, _ in MIX:
             started = time.perf_counter()
             request(connection, method, path)
-            samples.append(time.perf_counter() - started)
-        idle[kind] = round(statistics.median(samples) * 1000, 2)
-    return idle
+            samples[kind].append(time.perf_counter() - started)
+    return {kind: round(statistics.median(times) * 1000, 2) for kind, times in samples.items()}
 
 
 def run_load(port: int, data: Path, args: argparse.Namespace) -> dict:
@@ -266,6 +269,7 @@ def print_report(report: dict) -> None:
         f"connection failures {report['connection_failures'] or 0}"
     )
     print(f"timeout client: {report['too_slow_statuses']} (504 is the designed answer)")
+    print(f"the load clients themselves used {report['client_cpu_s']} s of CPU")
     print(f"reload midway: {report['reload']}")
     report["worst_p50_ratio"] = round(worst, 2)
     goals = {
