@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
@@ -41,6 +43,24 @@ def tiny(tiny_path: Path) -> Dataset:
 @pytest.fixture(scope="session")
 def real(events_path: Path) -> Dataset:
     return load_dataset(events_path)
+
+
+@pytest.fixture
+def data(tmp_path: Path, tiny_path: Path) -> Path:
+    """A copy of tiny.yaml that a test may edit (to reload it, for instance)."""
+    path = tmp_path / "events.yaml"
+    shutil.copy(tiny_path, path)
+    return path
+
+
+@pytest.fixture
+def app(data: Path) -> Iterator[Flask]:
+    """The service on :func:`data`; its query workers stop afterwards."""
+    from service import create_app
+
+    app = create_app({"DATA": str(data), "TESTING": True})
+    yield app
+    app.extensions["ekg_generations"].close()
 
 
 #: Every backend the store-facing suite runs on: the embedded ones, and the remote backend

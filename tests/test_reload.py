@@ -11,27 +11,11 @@ import stat
 import threading
 import time
 
-import pytest
-
 from service import create_app, state
 
 from .conftest import DATA
 
 OLD_LABEL, NEW_LABEL = "Brent falls below $60", "Brent falls under $60"
-
-
-@pytest.fixture
-def data(tmp_path, tiny_path):
-    path = tmp_path / "events.yaml"
-    shutil.copy(tiny_path, path)
-    return path
-
-
-@pytest.fixture
-def app(data):
-    app = create_app({"DATA": str(data), "TESTING": True})
-    yield app
-    app.extensions["ekg_generations"].close()
 
 
 def edit(path, old, new):

@@ -4,28 +4,12 @@ are never served from it."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from service import create_app
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"
-
-
-@pytest.fixture
-def data(tmp_path, tiny_path):
-    path = tmp_path / "events.yaml"
-    shutil.copy(tiny_path, path)
-    return path
-
-
-@pytest.fixture
-def app(data):
-    app = create_app({"DATA": str(data), "TESTING": True})
-    yield app
-    app.extensions["ekg_generations"].close()
 
 
 def ask(client, query, **params):
