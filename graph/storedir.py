@@ -10,7 +10,8 @@ and :func:`sweep` puts the old store back if a kill fell between them.)
 
 A build that is killed leaves its ``.new-``/``.chunks-`` directories behind, and a service
 that is killed leaves the ``.gen-`` directories of its live reloads; :func:`sweep`, called
-before every build, removes those whose process is gone.
+before every build, removes those whose process is gone. (Processes are told apart by PID,
+so builds and services that share a store directory must share a PID namespace too.)
 
 >>> import tempfile
 >>> root = Path(tempfile.mkdtemp())
@@ -32,6 +33,7 @@ import shutil
 from pathlib import Path
 
 from graph.backends.oxigraph import OxigraphStore
+from graph.errors import StoreError
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
@@ -40,12 +42,36 @@ _renameat2 = getattr(_LIBC, "renameat2", None)
 
 
 def fresh_dir(path: Path) -> Path:
-    """An empty ``.NAME.new-PID`` directory path beside ``path`` (after sweeping)."""
+    """An empty ``.NAME.new-PID`` directory path beside ``path`` (after sweeping); a
+    :class:`StoreError` if another process has the store at ``path`` open (see
+    :func:`ensure_not_in_use`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_not_in_use(path)
     sweep(path)
     fresh = path.with_name(f".{path.name}.new-{os.getpid()}")
     shutil.rmtree(fresh, ignore_errors=True)
     return fresh
+
+
+def ensure_not_in_use(path: Path) -> None:
+    """Refuse to replace a store another process has open: RocksDB keeps its lock file
+    inside the directory, so swapping directories would slip the new store in under a live
+    database (which then writes into it). Read from ``/proc/locks``, touching no lock."""
+    lock = path / "LOCK"
+    try:
+        info = lock.stat()
+        table = Path("/proc/locks").read_text()
+    except OSError:  # no store there, or no /proc: nothing to check
+        return
+    device = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+    for line in table.splitlines():
+        fields = line.split()
+        holder = fields[4] if len(fields) > 5 and fields[5] == device else ""
+        if holder.isdigit() and int(holder) != os.getpid():
+            raise StoreError(
+                f"the store at {path} is open in process {holder} (a running `ekg serve`?); "
+                "build into another directory, or use `ekg reload`"
+            )
 
 
 def generation_dir(path: Path, number: int) -> Path:
@@ -92,10 +118,16 @@ def swap_into_place(fresh: Path, path: Path) -> OxigraphStore:
 def sweep(path: Path) -> None:
     """Remove what killed builds of ``path`` left behind; restore ``path`` from ``.old-``
     if a kill fell between the two renames of the fallback swap."""
-    pattern = re.compile(rf"^\.{re.escape(path.name)}\.(new|old|chunks|gen)-(\d+)(-.*)?$")
+    name = re.escape(path.name)
+    pattern = re.compile(rf"^\.{name}\.(new|old|chunks|gen)-(\d+)(-.*)?$")
+    # what a killed reload build left beside its generation directory: ..NAME.gen-PID-N.new-PID
+    nested = re.compile(rf"^\.\.{name}\.gen-(\d+)-\d+\.(?:new|old|chunks)-\d+(-.*)?$")
     if not path.parent.is_dir():
         return
     for entry in sorted(path.parent.iterdir()):
+        if (inner := nested.match(entry.name)) and not _alive(int(inner.group(1))):
+            shutil.rmtree(entry, ignore_errors=True)
+            continue
         match = pattern.match(entry.name)
         if match is None or _alive(int(match.group(2))):
             continue

@@ -78,9 +78,14 @@ def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
 
 
 def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path]:
-    """The files the serving generation was read from: the events file and its includes."""
+    """The files to watch: those the serving generation was read from (the events file and
+    its includes) -- and, after a rejected version, every YAML file beside or below the
+    events file, since the fix may be a file that did not exist yet (a new include)."""
     top = Path(config["DATA"])
-    return [top, *(top.parent / name for name in generations.current.built.files[1:])]
+    files = [top, *(top.parent / name for name in generations.current.built.files[1:])]
+    if (last := generations.last_reload) is not None and last.outcome == "rejected":
+        files += sorted({*top.parent.rglob("*.yaml"), *top.parent.rglob("*.yml")} - {top})
+    return files
 
 
 def discard_built(built: BuiltGraph) -> None:

@@ -58,18 +58,31 @@ def _generations() -> Generations:
 
 
 def _check_reload_allowed() -> None:
+    """With a token configured, the token alone opens the door. Without one, only a direct
+    loopback client: not one relayed by a proxy on this host (which would make every client
+    look local), and not a web page of another origin (browsers send ``Origin`` on
+    cross-origin POSTs, which need no preflight)."""
     token = current_app.config["RELOAD_TOKEN"]
-    given = request.headers.get("Authorization", "")
-    if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+    if token:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+            raise _forbidden("send the configured token: Authorization: Bearer <token>")
         return
+    if any(name in request.headers for name in _PROXY_HEADERS):
+        raise _forbidden("a proxied request needs the configured token (EKG_RELOAD_TOKEN)")
+    origin = request.headers.get("Origin")
+    if origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"):
+        raise _forbidden("reloads are not accepted from web pages of other origins")
     try:
         loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
     except ValueError:
         loopback = False
     if not loopback:
-        raise ProblemError(
-            403,
-            "reload-forbidden",
-            "Reload forbidden",
-            "reloads are accepted from loopback, or with the configured bearer token",
-        )
+        raise _forbidden("reloads are accepted from loopback, or with the configured token")
+
+
+_PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
+
+
+def _forbidden(detail: str) -> ProblemError:
+    return ProblemError(403, "reload-forbidden", "Reload forbidden", detail)

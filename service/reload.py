@@ -44,6 +44,7 @@ class Generation:
     number: int
     users: int = 0
     retired: bool = False
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,10 @@ class Generations:
             self._retire(generation)
 
     def _retire(self, generation: Generation) -> None:
+        with self._lock:
+            if generation.closed:
+                return
+            generation.closed = True
         generation.engine.close()
         self._discard(generation.built)
 
@@ -139,6 +144,10 @@ class Generations:
                 result = self._result("rejected", trigger, started, old, exc.detail, exc.problems)
             except EkgError as exc:
                 result = self._result("failed", trigger, started, old, exc.detail)
+            except OSError as exc:  # a full disk, a directory that cannot be written, ...
+                log.exception("reload (%s) could not build the new generation", trigger)
+                detail = f"the new generation could not be built: {exc.strerror or exc}"
+                result = self._result("failed", trigger, started, old, detail)
             else:
                 if built.version == old.built.version:
                     self._discard(built)
@@ -155,8 +164,9 @@ class Generations:
     def serve(self, built: BuiltGraph) -> Generation:
         """Swap ``built`` in as the serving generation (what a successful reload does; also
         for scripts that built a graph themselves)."""
-        fresh = Generation(built, self._engine_for(built), self._current.number + 1)
+        engine = self._engine_for(built)
         with self._lock:
+            fresh = Generation(built, engine, self._current.number + 1)
             old, self._current = self._current, self._publish(fresh)
             old.retired = True
             unused = old.users == 0
@@ -165,8 +175,9 @@ class Generations:
         return fresh
 
     def close(self) -> None:
-        """Stop the serving generation's engine (at shutdown)."""
-        self._current.engine.close()
+        """At shutdown: stop the serving generation's engine and release its data (a live
+        reload's store directory is removed; the configured one stays)."""
+        self._retire(self._current)
 
     @staticmethod
     def _result(
@@ -245,10 +256,13 @@ class Watcher:
         pid = os.getpid()
         while self._pid == pid:
             time.sleep(self.interval)
-            seen = self._fingerprint()
-            if seen != self._seen:
-                self._seen = seen
-                self.generations.reload("watch")
+            try:
+                seen = self._fingerprint()
+                if seen != self._seen:
+                    self._seen = seen
+                    self.generations.reload("watch")
+            except Exception:  # the watcher must outlive any one failure; say what it was
+                log.exception("the data file watcher failed; it keeps watching")
 
     def _fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         marks = []

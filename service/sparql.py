@@ -50,16 +50,20 @@ def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
     UUID, BNODE) are answered once per data version and then from memory, up to
     ``SPARQL_CACHE_BYTES``; a reload starts from an empty cache."""
     budget = current_app.config["SPARQL_CACHE_BYTES"]
-    if not budget or not is_deterministic(job.sparql):
+    built = state.built()
+    # (A remote store may be changed by other instances: its answers are not ours to keep.)
+    if not budget or built.store.backend == "sparql" or not is_deterministic(job.sparql):
         return state.engine().run(job), False
-    cache: LruCache[QueryAnswer] = state.built().remember(
+    cache: LruCache[tuple[QueryAnswer, int]] = built.remember(
         "sparql-answers",
-        lambda: LruCache(ANSWER_CACHE_SIZE, max_bytes=budget, size=lambda a: len(a.body)),
+        lambda: LruCache(ANSWER_CACHE_SIZE, max_bytes=budget, size=lambda kept: kept[1]),
     )
-    answer = cache.get(job)
-    if answer is not None:
-        return answer, True
-    return cache.put(job, state.engine().run(job)), False
+    kept = cache.get(job)
+    if kept is not None:
+        return kept[0], True
+    answer = state.engine().run(job)
+    cache.put(job, (answer, len(answer.body) + len(job.sparql)))  # the key's size counts too
+    return answer, False
 
 
 def _job(query: str, protocol: ProtocolRequest) -> QueryJob:

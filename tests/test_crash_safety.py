@@ -99,3 +99,31 @@ def test_the_swap_is_one_exchange_of_directories(tmp_path):
     del swapped
     assert not (old / "marker").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]
+
+
+def test_a_store_open_in_another_process_is_not_replaced(tmp_path, tiny_path):
+    """RocksDB's lock file lives inside the store directory, so swapping directories would
+    slip a new store in under the live database; the build refuses instead."""
+    store_dir = tmp_path / "store"
+    first = ekg("build", "--data", str(tiny_path), "--store", str(store_dir))
+    assert first.wait(120) == 0
+    first.communicate()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import pyoxigraph, time; s = pyoxigraph.Store({str(store_dir)!r});"
+            " print('open', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+    )
+    try:
+        assert holder.stdout.readline().strip() == b"open"
+        build = ekg("build", "--data", str(tiny_path), "--store", str(store_dir))
+        _, err = build.communicate(timeout=120)
+        assert build.returncode == 1
+        assert f"is open in process {holder.pid}" in err.decode()
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]

@@ -11,6 +11,8 @@ import stat
 import threading
 import time
 
+import pytest
+
 from service import create_app, state
 
 from .conftest import DATA
@@ -97,31 +99,64 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_reload_is_refused_from_beyond_loopback_without_the_token(data):
+def test_a_configured_token_is_required_even_from_loopback(data):
     app = create_app({"DATA": str(data), "TESTING": True, "RELOAD_TOKEN": "s3cret"})
     client = app.test_client()
-    remote = {"REMOTE_ADDR": "192.0.2.7"}
-    answer = client.post("/-/reload", environ_base=remote)
-    assert answer.status_code == 403
-    assert answer.get_json()["type"] == "/problems/reload-forbidden"
-    wrong = client.post("/-/reload", environ_base=remote, headers={"Authorization": "Bearer x"})
-    assert wrong.status_code == 403
-    right = {"Authorization": "Bearer s3cret"}
-    assert client.post("/-/reload", environ_base=remote, headers=right).status_code == 200
-    app.extensions["ekg_generations"].close()
+    try:
+        for environ in ({"REMOTE_ADDR": "192.0.2.7"}, {"REMOTE_ADDR": "127.0.0.1"}):
+            answer = client.post("/-/reload", environ_base=environ)
+            assert answer.status_code == 403
+            assert answer.get_json()["type"] == "/problems/reload-forbidden"
+            wrong = {"Authorization": "Bearer x"}
+            assert client.post("/-/reload", environ_base=environ, headers=wrong).status_code == 403
+            right = {"Authorization": "Bearer s3cret"}
+            assert client.post("/-/reload", environ_base=environ, headers=right).status_code == 200
+    finally:
+        app.extensions["ekg_generations"].close()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Forwarded-For": "203.0.113.9"}, {"Forwarded": "for=203.0.113.9"}, {"X-Real-IP": "x"}],
+)
+def test_without_a_token_a_proxied_request_is_refused(app, headers):
+    """A proxy on the same host makes every client look like loopback."""
+    assert app.test_client().post("/-/reload", headers=headers).status_code == 403
+
+
+def test_without_a_token_a_page_of_another_origin_cannot_reload(app):
+    client = app.test_client()
+    other = client.post("/-/reload", headers={"Origin": "http://evil.example"})
+    assert other.status_code == 403
+    same = client.post("/-/reload", headers={"Origin": "http://localhost"})
+    assert same.status_code == 200
+
+
+def test_a_build_that_fails_on_the_disk_is_a_failed_reload_not_a_crash(app, data, monkeypatch):
+    def full_disk(config, generation=1):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(app.extensions["ekg_generations"], "_build", full_disk)
+    answer = app.test_client().post("/-/reload")
+    assert answer.status_code == 503
+    assert "No space left on device" in answer.get_json()["detail"]
+    status = app.test_client().get("/-/status").get_json()
+    assert status["last_reload"]["outcome"] == "failed" and status["generation"] == 1
 
 
 def test_the_watcher_reloads_when_the_file_changes(data):
     app = create_app({"DATA": str(data), "TESTING": True, "WATCH_INTERVAL": 0.1})
     client = app.test_client()
-    edit(data, OLD_LABEL, NEW_LABEL)
-    deadline = time.monotonic() + 15
-    while label(client) != NEW_LABEL and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert label(client) == NEW_LABEL
-    assert client.get("/-/status").get_json()["last_reload"]["trigger"] == "watch"
-    app.extensions["ekg_watcher"].stop()
-    app.extensions["ekg_generations"].close()
+    try:
+        edit(data, OLD_LABEL, NEW_LABEL)
+        deadline = time.monotonic() + 15
+        while label(client) != NEW_LABEL and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert label(client) == NEW_LABEL
+        assert client.get("/-/status").get_json()["last_reload"]["trigger"] == "watch"
+    finally:
+        app.extensions["ekg_watcher"].stop()
+        app.extensions["ekg_generations"].close()
 
 
 def test_requests_during_reloads_all_succeed(app, data):
@@ -193,11 +228,27 @@ def test_the_watcher_sees_a_change_in_an_included_file(tmp_path):
     top = tmp_path / "multi" / "events.yaml"
     app = create_app({"DATA": str(top), "TESTING": True, "WATCH_INTERVAL": 0.1})
     client = app.test_client()
-    assert len(app.extensions["ekg"].files) == 3
-    edit(tmp_path / "multi" / "stories" / "oil.yaml", OLD_LABEL, NEW_LABEL)
-    deadline = time.monotonic() + 15
-    while label(client) != NEW_LABEL and time.monotonic() < deadline:
+    try:
+        assert len(app.extensions["ekg"].files) == 3
+        edit(tmp_path / "multi" / "stories" / "oil.yaml", OLD_LABEL, NEW_LABEL)
+        wait_for(lambda: label(client) == NEW_LABEL)
+        # A new include that does not exist yet is rejected; creating it is noticed too.
+        edit(top, "  - stories/oil.yaml", "  - stories/oil.yaml\n  - stories/later.yaml")
+        wait_for(lambda: status(client)["last_reload"]["outcome"] == "rejected")
+        (tmp_path / "multi" / "stories" / "later.yaml").write_text("events: []\n")
+        wait_for(lambda: status(client)["last_reload"]["outcome"] == "loaded")
+        assert len(app.extensions["ekg"].files) == 4
+    finally:
+        app.extensions["ekg_watcher"].stop()
+        app.extensions["ekg_generations"].close()
+
+
+def status(client):
+    return client.get("/-/status").get_json()
+
+
+def wait_for(condition, seconds=15.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert label(client) == NEW_LABEL
-    app.extensions["ekg_watcher"].stop()
-    app.extensions["ekg_generations"].close()
+    assert condition()

@@ -42,11 +42,20 @@ def test_queries_that_change_between_runs_are_never_cached(app, call):
     assert [ask(client, query).headers["X-SPARQL-Cache"] for _ in range(2)] == ["miss", "miss"]
 
 
+def test_a_comment_cannot_hide_a_changing_function(app):
+    client = app.test_client()
+    query = "SELECT (NOW #a comment\n() AS ?t) WHERE {}"
+    assert ask(client, query).status_code == 200  # the engine accepts it
+    assert ask(client, query).headers["X-SPARQL-Cache"] == "miss"
+
+
 def test_errors_are_not_cached(app):
     client = app.test_client()
+    broken = "SELECT ?x WHERE { ?x ?y }"  # passes the guard, fails in the engine
     for _ in range(2):
-        answer = ask(client, "SELECT ?x WHERE {")
+        answer = ask(client, broken)
         assert answer.status_code == 400 and "X-SPARQL-Cache" not in answer.headers
+        assert answer.get_json()["type"] == "/problems/query-syntax"
 
 
 def test_a_new_data_version_starts_with_an_empty_cache(app, data):

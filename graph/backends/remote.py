@@ -27,6 +27,7 @@ import contextlib
 import http.client
 import json
 import logging
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -179,6 +180,7 @@ class RemoteStore(Store):
     # -- writing -------------------------------------------------------------------------
 
     def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
+        _check_iri(graph)
         staging = f"urn:x-ekg:staging:{uuid.uuid4()}"
         try:
             for chunk in _chunks(triples, self.chunk_size):
@@ -195,6 +197,7 @@ class RemoteStore(Store):
 
     def drop(self, graph: str) -> None:
         """Remove named graph ``graph`` and its catalog entry."""
+        _check_iri(graph)
         self.update(
             f"DROP SILENT GRAPH <{graph}> ;\n"
             f"DELETE DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a <{_DATA_GRAPH}> }} }}"
@@ -310,6 +313,15 @@ def _message(exc: SPARQLWrapperException) -> str:
             text = ast.literal_eval(text.split("Response:\n", 1)[1]).decode("utf-8", "replace")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[0][:300] if lines else "no reason given"
+
+
+_IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+:[^\x00-\x20<>"{}|^`\\]*$')
+
+
+def _check_iri(iri: str) -> None:
+    """Refuse a graph name that is not an absolute IRI: it goes into update requests."""
+    if not _IRI.match(iri):
+        raise StoreError(f"not an absolute IRI for a graph: {iri!r}")
 
 
 def _or_empty(graphs: Sequence[str]) -> Sequence[str]:
