@@ -17,7 +17,7 @@ from service import analyses, api, errors, meta, pages, security, sparql, state
 from service.config import load_config
 from service.engine import QueryEngine
 from service.openapi import OPENAPI_CONFIG, ProblemApi
-from service.reload import Generations, Watcher
+from service.reload import Generations, Watcher, yaml_files_below
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -84,7 +84,7 @@ def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path
     top = Path(config["DATA"])
     files = [top, *(top.parent / name for name in generations.current.built.files[1:])]
     if (last := generations.last_reload) is not None and last.outcome == "rejected":
-        files += sorted({*top.parent.rglob("*.yaml"), *top.parent.rglob("*.yml")} - {top})
+        files += [path for path in yaml_files_below(top.parent) if path != top]
     return files
 
 

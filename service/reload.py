@@ -274,3 +274,20 @@ class Watcher:
                 continue
             marks.append((str(path), stat.st_mtime_ns, stat.st_size))
         return tuple(marks)
+
+
+_SKIP = frozenset({"node_modules", "__pycache__"})
+
+
+def yaml_files_below(root: Path, most: int = 10_000) -> list[Path]:
+    """The ``.yaml``/``.yml`` files in and below ``root``, skipping hidden directories (a
+    virtualenv, ``.git``) and ``node_modules``; at most ``most``, so a poll stays cheap."""
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root):
+        subfolders[:] = sorted(
+            d for d in subfolders if not d.startswith(".") and d != "node_modules"
+        )
+        found += [Path(folder, n) for n in sorted(names) if n.endswith((".yaml", ".yml"))]
+        if len(found) >= most:
+            return found[:most]
+    return found
