@@ -94,7 +94,19 @@ def _parse_cached(text: str) -> EventDate:
     sides = [_fast_side(part) for part in text.split("/")] if text.count("/") <= 1 else [None]
     if all(side is not None for side in sides):
         return _combine(text, *sides[0], *sides[-1])  # type: ignore[misc]
-    return parse_with_edtf(text)
+    return _in_range(parse_with_edtf(text))
+
+
+def _in_range(date: EventDate) -> EventDate:
+    """``date``, if its instants can be compared on UTC: an offset must not carry them past
+    year 1 or 9999 (found by the property tests: ``0001-01-01T00:00:00+03:00``)."""
+    for value in (date.begin, date.end):
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            try:
+                value.astimezone(dt.UTC)
+            except OverflowError:
+                raise DateError(f"{date.edtf!r} is outside the years 1 to 9999 in UTC") from None
+    return date
 
 
 # The common forms (year, month or day, an optional trailing qualifier) are read with a regular

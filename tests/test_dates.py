@@ -158,3 +158,10 @@ def test_fast_path_leaves_invalid_dates_to_the_edtf_package(text):
 
 def test_last_month_of_year_9999():
     assert parse_date("9999-12").end == dt.date(9999, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["0001-01-01T00:00:00+03:00", "9999-12-31T23:00:00-05:00"])
+def test_an_instant_whose_offset_leaves_the_calendar_is_refused(text):
+    """Found by the property tests: comparing such an instant on UTC overflowed."""
+    with pytest.raises(DateError, match="outside the years 1 to 9999"):
+        parse_date(text)

@@ -49,6 +49,7 @@ def test_every_operation_conforms_to_the_openapi_document(api_schema):
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
+            derandomize=True,  # the same examples on every run: CI is red only for a real change
         )
         def conforms(case):
             check_problem(case.call_and_validate(excluded_checks=[NOT_CALENDAR_CHECKED]))
