@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 from collections.abc import Iterator
 from decimal import Decimal
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, settings
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
@@ -20,6 +22,13 @@ from graph.model import Dataset
 from graph.store import BACKENDS, Store, open_store
 
 from .servers import SparqlServer, oxigraph_server, virtuoso_server
+
+# Hypothesis: `ci` (the default) draws the same examples on every run, so CI turns red only
+# for a change; `HYPOTHESIS_PROFILE=fuzz make test` draws new ones, many more of them.
+_HYPOTHESIS = {"deadline": None, "database": None, "suppress_health_check": list(HealthCheck)}
+settings.register_profile("ci", max_examples=150, derandomize=True, **_HYPOTHESIS)
+settings.register_profile("fuzz", max_examples=3000, **_HYPOTHESIS)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -9,20 +9,12 @@ import string
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from graph.dates import parse_date, possible_allen_relations, starts_certainly_after
 from graph.errors import DataError, DateError, ValidationError
 from graph.events import load_dataset, parse_dataset
-
-SETTINGS = settings(
-    max_examples=150,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-    database=None,
-    derandomize=True,  # the same examples on every run: CI is red only for a real change
-)
 
 # -- dates -------------------------------------------------------------------------------------
 
@@ -48,7 +40,6 @@ DATE_TEXT = st.one_of(
 )
 
 
-@SETTINGS
 @given(DATE_TEXT)
 def test_a_date_is_parsed_whole_or_refused_with_a_date_error(text):
     try:
@@ -78,7 +69,6 @@ VALID_DATE = st.one_of(
 )
 
 
-@SETTINGS
 @given(VALID_DATE, VALID_DATE)
 def test_allen_relations_between_any_two_dates_are_consistent(a_text, b_text):
     a, b = parse_date(a_text), parse_date(b_text)
@@ -102,7 +92,6 @@ def _naive(value: dt.date | dt.datetime) -> dt.datetime:
 # -- the events loader ---------------------------------------------------------------------------
 
 
-@SETTINGS
 @given(st.text(max_size=400))
 def test_any_text_is_a_dataset_or_located_problems(text):
     _check_outcome(lambda: parse_dataset(text, "events.yaml"), text)
@@ -133,7 +122,6 @@ VALUES = st.recursive(
 )
 
 
-@SETTINGS
 @given(data=st.data())
 def test_a_mutated_dataset_loads_the_same_way_on_both_parsers(
     tiny_document, tmp_path_factory, data

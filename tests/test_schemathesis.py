@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from service import create_app
 
@@ -44,13 +44,7 @@ def test_every_operation_conforms_to_the_openapi_document(api_schema):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            suppress_health_check=list(HealthCheck),
-            database=None,
-            derandomize=True,  # the same examples on every run: CI is red only for a real change
-        )
+        @settings(max_examples=EXAMPLES)  # per operation; the rest from the profile
         def conforms(case):
             check_problem(case.call_and_validate(excluded_checks=[NOT_CALENDAR_CHECKED]))
 
