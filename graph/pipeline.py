@@ -29,6 +29,7 @@ from graph.errors import StoreError
 from graph.events import read_dataset
 from graph.model import Dataset
 from graph.paging import EventIndex
+from graph.sources import data_version
 from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
 from graph.storedir import fresh_dir, swap_into_place
 
@@ -77,6 +78,12 @@ class BuiltGraph:
         except KeyError:
             value = self._results[key] = compute()
             return value
+
+    def is_current(self, data_path: str | Path) -> bool:
+        """True if the data files at ``data_path`` still hold exactly this version: their
+        bytes are read and hashed again, nothing is parsed or built."""
+        now = data_version(data_path, self.files)
+        return bool(self.version) and now is not None and now.startswith(self.version)
 
     def counts(self) -> dict[str, int]:
         """Events, links, claims and triples, for status pages and the CLI."""

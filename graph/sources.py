@@ -24,7 +24,7 @@ the top-level file's directory (``stories/1990s.yaml:12: ...``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,7 +78,7 @@ class IncludeTree:
                 raise DataError(f"cannot read {file.path}: {exc.strerror or exc}") from exc
             return None, [Problem(file.name, 1, f"cannot read the file: {exc.strerror or exc}")]
         self.names.append(file.name)
-        self._hash.update(file.name.encode() + b"\0" + raw + b"\0")
+        self._hash.update(_hashed(file.name, raw))
         try:
             return raw.decode("utf-8"), []
         except UnicodeDecodeError as exc:
@@ -122,3 +122,24 @@ class IncludeTree:
         if not path.is_file():
             return None, f"included file {value!r} not found"
         return DataFile(path.relative_to(self.root).as_posix(), path, chain), None
+
+
+def _hashed(name: str, raw: bytes) -> bytes:
+    """What one file adds to a dataset's digest: its name and its bytes."""
+    return name.encode() + b"\0" + raw + b"\0"
+
+
+def data_version(top: str | Path, names: Sequence[str]) -> str | None:
+    """The digest :class:`IncludeTree` gives for the files ``names`` (as problems name them,
+    the top file first), read again now -- without parsing anything. Equal to the digest of a
+    load means the data is unchanged: the includes are written in those very files. ``None``
+    if one of them cannot be read.
+    """
+    root = Path(top).resolve().parent
+    digest = hashlib.sha256()
+    for name in names:
+        try:
+            digest.update(_hashed(name, (root / name).read_bytes()))
+        except OSError:
+            return None
+    return digest.hexdigest()

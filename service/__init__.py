@@ -38,6 +38,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         lambda built: QueryEngine(built, config),
         app.extensions,
         discard=discard_built,
+        is_current=lambda built: built.is_current(config["DATA"]),
     )
     atexit.register(generations.close)
     app.extensions["ekg_generations"] = generations

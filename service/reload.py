@@ -80,7 +80,8 @@ class Generations:
 
     ``build(number)`` turns the data files into generation ``number`` (raising
     :class:`ValidationError` for bad data); ``engine_for`` makes its query engine;
-    ``discard`` releases a built graph no longer served (e.g. its on-disk store). The
+    ``discard`` releases a built graph no longer served (e.g. its on-disk store);
+    ``is_current`` says, without building, that a graph's data files have not changed. The
     serving generation's graph and engine are mirrored into ``mirror["ekg"]`` and
     ``mirror["ekg_engine"]`` (the app's extensions) for scripts and tests; views use
     :mod:`service.state`, which pins both together.
@@ -92,10 +93,12 @@ class Generations:
         engine_for: Callable[[BuiltGraph], QueryEngine],
         mirror: dict[str, Any] | None = None,
         discard: Callable[[BuiltGraph], None] | None = None,
+        is_current: Callable[[BuiltGraph], bool] | None = None,
     ) -> None:
         self._build = build
         self._engine_for = engine_for
         self._discard = discard or (lambda built: None)
+        self._is_current = is_current or (lambda built: False)
         self._mirror = {} if mirror is None else mirror
         self._lock = threading.Lock()  # guards current/users
         self._reloading = threading.Lock()  # one reload at a time
@@ -136,27 +139,29 @@ class Generations:
     def reload(self, trigger: str) -> ReloadResult:
         """Build the data files into a new generation and swap it in (see module docs)."""
         with self._reloading:
-            started = time.perf_counter()
-            old = self._current
-            try:
-                built = self._build(self._current.number + 1)
-            except ValidationError as exc:
-                result = self._result("rejected", trigger, started, old, exc.detail, exc.problems)
-            except EkgError as exc:
-                result = self._result("failed", trigger, started, old, exc.detail)
-            except OSError as exc:  # a full disk, a directory that cannot be written, ...
-                log.exception("reload (%s) could not build the new generation", trigger)
-                detail = f"the new generation could not be built: {exc.strerror or exc}"
-                result = self._result("failed", trigger, started, old, detail)
-            else:
-                if built.version == old.built.version:
-                    self._discard(built)
-                    result = self._result("unchanged", trigger, started, old)
-                else:
-                    result = self._swap(built, trigger, started)
+            result = self._attempt(trigger, time.perf_counter())
             self.last_reload = result
             _log(result)
             return result
+
+    def _attempt(self, trigger: str, started: float) -> ReloadResult:
+        old = self._current
+        if self._is_current(old.built):  # a touched file, or a reload asked twice: no build
+            return self._result("unchanged", trigger, started, old)
+        try:
+            built = self._build(old.number + 1)
+        except ValidationError as exc:
+            return self._result("rejected", trigger, started, old, exc.detail, exc.problems)
+        except EkgError as exc:
+            return self._result("failed", trigger, started, old, exc.detail)
+        except OSError as exc:  # a full disk, a directory that cannot be written, ...
+            log.exception("reload (%s) could not build the new generation", trigger)
+            detail = f"the new generation could not be built: {exc.strerror or exc}"
+            return self._result("failed", trigger, started, old, detail)
+        if built.version == old.built.version:  # (changed and changed back meanwhile)
+            self._discard(built)
+            return self._result("unchanged", trigger, started, old)
+        return self._swap(built, trigger, started)
 
     def _swap(self, built: BuiltGraph, trigger: str, started: float) -> ReloadResult:
         return self._result("loaded", trigger, started, self.serve(built))

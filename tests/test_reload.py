@@ -132,11 +132,23 @@ def test_without_a_token_a_page_of_another_origin_cannot_reload(app):
     assert same.status_code == 200
 
 
+def test_unchanged_files_are_not_built_again(app, data, monkeypatch):
+    """A touched file or a second reload: the bytes are hashed, nothing is built."""
+
+    def build(generation):
+        raise AssertionError("built although the data did not change")
+
+    monkeypatch.setattr(app.extensions["ekg_generations"], "_build", build)
+    data.touch()
+    assert app.test_client().post("/-/reload").get_json()["outcome"] == "unchanged"
+
+
 def test_a_build_that_fails_on_the_disk_is_a_failed_reload_not_a_crash(app, data, monkeypatch):
     def full_disk(config, generation=1):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(app.extensions["ekg_generations"], "_build", full_disk)
+    edit(data, OLD_LABEL, NEW_LABEL)
     answer = app.test_client().post("/-/reload")
     assert answer.status_code == 503
     assert "No space left on device" in answer.get_json()["detail"]
