@@ -8,6 +8,7 @@ strings, IRIs and comments, so no parser recursion is involved. (``FROM`` is mad
 rdflib backend itself, which resolves it against the store instead of fetching.)
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }")
+QueryFacts(form='select', names_dataset=False)
 >>> check_query("SELECT * WHERE {\\n SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
@@ -28,8 +30,7 @@ from graph.errors import QueryError, QuerySyntaxError
 MAX_QUERY_LENGTH = 100_000
 MAX_NESTING = 64
 
-_OPEN, _CLOSE = "{([", "})]"
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 _REFUSED_KEYWORDS = {
     "SERVICE": "SERVICE (federated query) is disabled on this endpoint",
     "LOAD": "LOAD is an update operation; this endpoint is read-only",
@@ -46,34 +47,47 @@ class QueryRefusedError(QueryError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Token:
-    """A bare word outside strings, IRIs and comments, with its 1-based position."""
+class Token(NamedTuple):
+    """A bare word outside strings, IRIs and comments, and where it starts in the text."""
 
     text: str
-    line: int
-    column: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class QueryFacts:
+    """What one scan of a query's text tells: its form (``select``, ``ask``, ``construct``,
+    ``describe``, or ``None`` if it has none -- the parser will say why) and whether it names
+    its own dataset with ``FROM`` / ``FROM NAMED``."""
+
+    form: str | None
+    names_dataset: bool
 
 
 def check_query(
     text: str, *, max_length: int = MAX_QUERY_LENGTH, max_nesting: int = MAX_NESTING
-) -> None:
-    """Raise :class:`QueryRefusedError` if ``text`` is too long, too deep or reaches outside.
+) -> QueryFacts:
+    """Raise :class:`QueryRefusedError` if ``text`` is too long, too deep or reaches outside;
+    otherwise return the :class:`QueryFacts` the same scan found.
 
     Refused: more than ``max_length`` characters, brackets nested deeper than
     ``max_nesting``, ``SERVICE`` and ``LOAD``.
+
+    >>> check_query("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT FROM <g> WHERE { ?s ?p ?o }")
+    QueryFacts(form='construct', names_dataset=True)
     """
     if len(text) > max_length:
         raise QueryRefusedError(
             f"the query is {len(text)} characters long; the limit is {max_length}"
         )
-    for word in scan(text, max_nesting=max_nesting):
+    words = scan(text, max_nesting=max_nesting)
+    form = None
+    for word in words:
         upper = word.text.upper()
         if upper in _REFUSED_KEYWORDS:
-            raise QueryRefusedError(_REFUSED_KEYWORDS[upper], word.line, word.column)
-
-
-_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
+            raise QueryRefusedError(_REFUSED_KEYWORDS[upper], *_position(text, word.offset))
+        form = form or _FORMS.get(upper)
+    return QueryFacts(form, any(word.text.upper() == "FROM" for word in words))
 
 
 def query_form(text: str) -> str | None:
@@ -83,11 +97,8 @@ def query_form(text: str) -> str | None:
     >>> query_form("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT WHERE { ?s ?p ?o }")
     'construct'
     """
-    for word in scan(text, max_nesting=10**9):
-        form = _FORMS.get(word.text.upper())
-        if form is not None:
-            return form
-    return None
+    forms = (_FORMS.get(word.text.upper()) for word in scan(text, max_nesting=10**9))
+    return next((form for form in forms if form is not None), None)
 
 
 def check_syntax(text: str) -> None:
@@ -140,76 +151,62 @@ def has_dataset_clause(text: str) -> bool:
 def scan(text: str, *, max_nesting: int) -> list[Token]:
     """Bare words of ``text`` outside strings, IRIs and comments; checks bracket depth.
 
-    Prefixed names (``ex:LOAD``) and variables (``?service``) are not bare words.
+    Prefixed names (``ex:LOAD``) and variables (``?service``) are not bare words. It is one
+    pass of :data:`_LEXEME` over the text: each match is a whole comment, string, IRI,
+    variable, escape, bracket or word, so the regular expression engine walks the text.
+
+    >>> [w.text for w in scan("SELECT ?where { <a> ex:LOAD 'SERVICE' } # FROM", max_nesting=9)]
+    ['SELECT']
     """
     words: list[Token] = []
-    depth, i, line, line_start, n = 0, 0, 1, 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "\n":
-            line, line_start = line + 1, i + 1
-            i += 1
-        elif char == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif char in "\"'":
-            i, line, line_start = _skip_string(text, i, line, line_start)
-        elif char == "<" and _looks_like_iri(text, i):
-            end = text.find(">", i)
-            i = n if end < 0 else end + 1
-        elif char in _OPEN:
+    depth = 0
+    for match in _LEXEME.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
             depth += 1
             if depth > max_nesting:
                 raise QueryRefusedError(
                     f"brackets are nested more than {max_nesting} deep",
-                    line,
-                    i - line_start + 1,
+                    *_position(text, match.start()),
                 )
-            i += 1
-        elif char in _CLOSE:
+        elif kind == "close":
             depth = max(0, depth - 1)
-            i += 1
-        elif char == "\\":  # an escape in a prefixed name (ex:a\#): the next char is literal
-            i += 2
-        elif char in "?$":
-            match = _WORD.match(text, i + 1)
-            i = match.end() if match else i + 1
-        elif (match := _WORD.match(text, i)) is not None:
-            end = match.end()
-            if (end < n and text[end] == ":") or (i > 0 and text[i - 1] == ":"):
-                i = end  # part of a prefixed name
-                continue
-            words.append(Token(match.group(), line, i - line_start + 1))
-            i = end
-        else:
-            i += 1
+        elif kind == "word":
+            words.append(Token(match.group(), match.start()))
     return words
 
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+#: The lexemes the guard tells apart: brackets, bare words, and -- as one match, whatever
+#: their number -- everything in between. Strings follow the SPARQL grammar closely enough
+#: for the purpose: a backslash escapes the next character; a short string that meets a line
+#: end is unterminated (the parser reports it) and ends there; a long one may span lines.
+#: ``<`` opens an IRI only if a ``>`` follows before any whitespace (else it is "less
+#: than"). A word before a colon is a prefix; after it comes a local name, which may hold
+#: dots, colons and escapes (``ex:a\#SERVICE`` is one name). Any other backslash outside a
+#: string is a syntax error: it and the next character are skipped.
+_LEXEME = re.compile(
+    r"""
+      (?:
+          \#[^\n]*
+        | \"\"\"(?:[^"\\]|\\[\s\S]?|"(?!""))*(?:\"\"\"|\Z)
+        | '''(?:[^'\\]|\\[\s\S]?|'(?!''))*(?:'''|\Z)
+        | "(?:[^"\\\n]|\\[\s\S]?)*"?
+        | '(?:[^'\\\n]|\\[\s\S]?)*'?
+        | <[^<>"{}|^`\\\s]*> | <
+        | [?$](?:[A-Za-z_][A-Za-z0-9_-]*)?
+        | [A-Za-z_][A-Za-z0-9_-]*(?=:)
+        | (?<=:)(?:[A-Za-z0-9_.:-]|\\[_~.!$&'()*+,;=/?\#@%-])+
+        | \\[\s\S]?
+        | [^{}()\[\]A-Za-z_\#"'<?$\\]+
+      )+
+    | (?P<open>[{(\[])
+    | (?P<close>[})\]])
+    | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+    """,
+    re.VERBOSE,
+)
 
 
-def _looks_like_iri(text: str, i: int) -> bool:
-    """``<`` opens an IRI if a ``>`` follows before any whitespace (else it is "less than")."""
-    return _IRI.match(text, i) is not None
-
-
-def _skip_string(text: str, i: int, line: int, line_start: int) -> tuple[int, int, int]:
-    """Index after the string literal starting at ``i``, with the line count kept."""
-    quote = text[i]
-    long_quote = text.startswith(quote * 3, i)
-    delimiter = quote * 3 if long_quote else quote
-    j = i + len(delimiter)
-    n = len(text)
-    while j < n:
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text[j] == "\n":
-            if not long_quote:
-                return j, line, line_start  # unterminated: the parser will report it
-            line, line_start = line + 1, j + 1
-        if text.startswith(delimiter, j):
-            return j + len(delimiter), line, line_start
-        j += 1
-    return n, line, line_start
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)

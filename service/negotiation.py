@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ def parse_accept(header: str | None) -> list[MediaRange]:
 
 def choose(header: str | None, offers: Sequence[str]) -> str | None:
     """The offer the client prefers, or ``None`` if it accepts none of them."""
+    return _choose(header, tuple(offers))
+
+
+@lru_cache(maxsize=512)
+def _choose(header: str | None, offers: tuple[str, ...]) -> str | None:
+    """:func:`choose`, remembered: clients send the same few Accept headers again and again."""
     ranges = parse_accept(header)
     best: tuple[float, int, int] | None = None
     chosen = None

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
-from graph.guard import check_syntax, query_form
+from graph.guard import check_syntax
 from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML
 from service.errors import ProblemError, not_acceptable
 from service.negotiation import choose
@@ -184,10 +184,11 @@ def offers_for(form: str | None) -> list[str]:
     return list(RESULT_MEDIA_TYPES)
 
 
-def choose_media_type(query: str, accept: str | None, fmt: str | None) -> str:
-    """The media type to answer ``query`` in: ``format=`` wins over ``Accept``; 406 if none
-    fits (400 instead if the query does not even parse)."""
-    offers = offers_for(query_form(query))
+def choose_media_type(query: str, form: str | None, accept: str | None, fmt: str | None) -> str:
+    """The media type to answer ``query`` (of ``form``, see :func:`graph.guard.query_form`)
+    in: ``format=`` wins over ``Accept``; 406 if none fits (400 instead if the query does not
+    even parse)."""
+    offers = offers_for(form)
     if fmt is not None:
         wanted = FORMAT_NAMES.get(fmt.lower(), _ALIASES.get(fmt.lower(), fmt.lower()))
         if wanted in offers:

@@ -69,12 +69,13 @@ def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
 def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
     """The checked query, its answer's media type and the configured limits."""
     config = current_app.config
-    check_query(
+    facts = check_query(
         query,
         max_length=config["SPARQL_MAX_QUERY_LENGTH"],
         max_nesting=config["SPARQL_MAX_NESTING"],
     )
-    media_type = choose_media_type(query, request.headers.get("Accept"), protocol.format)
+    accept = request.headers.get("Accept")
+    media_type = choose_media_type(query, facts.form, accept, protocol.format)
     return QueryJob(
         query,
         media_type,
@@ -83,6 +84,7 @@ def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
         config["SPARQL_MAX_ROWS"],
         config["SPARQL_MAX_BYTES"],
         request.base_url,
+        facts.names_dataset,
     )
 
 

@@ -121,13 +121,18 @@ class OxigraphStore(Store):
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
         base_iri: str | None = None,
+        names_dataset: bool | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """:meth:`query` without the conversion: pyoxigraph's own (lazy) result, which it can
-        serialize natively -- much faster than any Python rendering of many rows."""
+        serialize natively -- much faster than any Python rendering of many rows.
+        ``names_dataset`` says whether the query has FROM / FROM NAMED, if the caller knows
+        (:func:`graph.guard.check_query` found out); otherwise the text is scanned for it."""
         options: dict[str, object] = {"prefixes": DEFAULT_PREFIXES, "base_iri": base_iri}
+        if names_dataset is None:
+            names_dataset = has_dataset_clause(sparql)
         if default_graphs is not None:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif not has_dataset_clause(sparql):
+        elif not names_dataset:
             options["use_default_graph_as_union"] = True  # (it would override FROM)
         if named_graphs is not None:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
