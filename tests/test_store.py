@@ -129,6 +129,7 @@ def test_on_disk_store_is_swapped_atomically(tmp_path, tiny_path):
     del built
     reopened = OxigraphStore(target, read_only=True)
     assert len(reopened) == count
+    reopened.close()  # a read-only store closes without flushing (which it cannot do)
     del reopened
 
     def failing():

@@ -79,6 +79,7 @@ class OxigraphStore(Store):
         except OSError as exc:
             raise StoreError(f"cannot open the oxigraph store at {path}: {exc}") from exc
         self.path = Path(path) if path is not None else None
+        self.read_only = read_only
 
     def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
         name = ox.NamedNode(graph)
@@ -174,7 +175,7 @@ class OxigraphStore(Store):
         return len(self._store)
 
     def close(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:  # (a read-only store cannot flush)
             self._store.flush()
 
 
