@@ -1,4 +1,5 @@
-"""The ``ekg`` command line: validate, build, export, query, serve.
+"""The ``ekg`` command line: validate, build, export, query, serve, reload, and the causal
+analyses of :mod:`service.cli_analyses`.
 
 Domain errors print ``Error: <detail>`` on stderr and exit with status 1; ``validate`` first
 prints every problem as ``events.yaml:<line>: <message>``.
@@ -6,13 +7,10 @@ prints every problem as ``events.yaml:<line>: <message>``.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -21,56 +19,14 @@ from rdflib import Graph
 
 from graph import vocab
 from graph.backends.oxigraph import OxigraphStore
-from graph.chains import find_causal_chains
-from graph.errors import EkgError, ValidationError
 from graph.events import load_dataset
-from graph.influence import analyze_causes, analyze_effects
 from graph.pipeline import build_knowledge_graph
 from graph.results import to_csv, to_json_text, to_table, to_tsv
-from graph.store import BACKENDS, EXPORT_FORMATS, Store
-from graph.vocab import ASSERTED_STATUSES
-from graph.whatif import what_if
+from graph.store import EXPORT_FORMATS, Store
 from service import create_app
+from service.cli_analyses import COMMANDS as ANALYSIS_COMMANDS
+from service.cli_options import BACKEND_OPTION, DATA_OPTION, STORE_OPTION, domain_errors
 from service.wsgi import SERVERS, run_server
-
-DATA_OPTION = click.option(
-    "--data",
-    "data",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="events.yaml",
-    envvar="EKG_DATA",
-    show_default=True,
-    help="The events file.",
-)
-STORE_OPTION = click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="EKG_STORE",
-    help="Keep the oxigraph store on disk in this directory (written atomically).",
-)
-BACKEND_OPTION = click.option(
-    "--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True
-)
-
-
-def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn domain errors into ``Error: ...`` on stderr and exit status 1."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except ValidationError as exc:
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
-            click.echo(f"Error: {exc.detail}", err=True)
-            sys.exit(1)
-        except EkgError as exc:
-            click.echo(f"Error: {exc.detail}", err=True)
-            sys.exit(1)
-
-    return wrapper
 
 
 @click.group()
@@ -281,126 +237,8 @@ def reload_command(url: str, token: str | None) -> None:
     )
 
 
-# -- causal analyses ------------------------------------------------------------------------------
-
-FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-MAX_DEPTH_OPTION = click.option(
-    "--max-depth", type=click.IntRange(1, 100), default=None, help="Follow at most this many links."
-)
-LIMIT_OPTION = click.option(
-    "--limit", type=click.IntRange(1, 10_000), default=1000, show_default=True
-)
-
-
-def _analysis_graph(data: Path) -> tuple[Any, Any]:
-    """The dataset and its causal graph; commands follow the links stated as facts
-    (supported and qualified, :data:`ASSERTED_STATUSES`), as the HTTP API does by default."""
-    built = build_knowledge_graph(data, "rdflib")  # the analyses need no SPARQL store
-    return built, built.causal
-
-
-def _emit(result: Any, fmt: str, text: Callable[[Any], list[str]]) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
-    else:
-        for line in text(result):
-            click.echo(line)
-
-
-@main.command()
-@click.argument("source")
-@click.argument("target")
-@DATA_OPTION
-@click.option("--max-depth", type=click.IntRange(1, 12), default=6, show_default=True)
-@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
-@click.option("--supported-only", is_flag=True, help="Follow only supported links.")
-@FORMAT_OPTION
-@domain_errors
-def chain(
-    source: str, target: str, data: Path, max_depth: int, limit: int, supported_only: bool, fmt: str
-) -> None:
-    """Causal chains from SOURCE to TARGET, shortest first, with their strength."""
-    built, graph = _analysis_graph(data)
-    statuses = {"supported"} if supported_only else ASSERTED_STATUSES
-    found = find_causal_chains(
-        graph, source, target, max_depth=max_depth, limit=limit, statuses=statuses
-    )
-    if fmt == "json":
-        click.echo(json.dumps([dataclasses.asdict(c) for c in found], indent=2))
-        return
-    if not found:
-        click.echo(f"no causal chain from {source} to {target} within {max_depth} links")
-    for number, found_chain in enumerate(found, start=1):
-        click.echo(
-            f"{number}. strength {found_chain.strength:.3f}, weakest link "
-            f"{found_chain.weakest_link} ({found_chain.weakest_confidence})"
-        )
-        for event in found_chain.events:
-            click.echo(f"   {event}: {built.dataset.event(event).label}")
-
-
-@main.command()
-@click.argument("event")
-@DATA_OPTION
-@MAX_DEPTH_OPTION
-@LIMIT_OPTION
-@FORMAT_OPTION
-@domain_errors
-def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
-    """Everything that directly or indirectly caused EVENT, and its root causes."""
-    _, graph = _analysis_graph(data)
-    result = analyze_causes(
-        graph, event, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES
-    )
-    _emit(
-        result,
-        fmt,
-        lambda r: [
-            *(f"{reach.depth}  {reach.event}" for reach in r.ancestors),
-            f"root causes: {', '.join(r.roots) or 'none'}",
-        ],
-    )
-
-
-@main.command()
-@click.argument("event")
-@DATA_OPTION
-@MAX_DEPTH_OPTION
-@LIMIT_OPTION
-@FORMAT_OPTION
-@domain_errors
-def effects(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
-    """Everything EVENT directly or indirectly led to."""
-    _, graph = _analysis_graph(data)
-    result = analyze_effects(
-        graph, event, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES
-    )
-    _emit(result, fmt, lambda r: [f"{reach.depth}  {reach.event}" for reach in r.descendants])
-
-
-@main.command(name="what-if")
-@click.argument("events", nargs=-1, required=True)
-@DATA_OPTION
-@MAX_DEPTH_OPTION
-@LIMIT_OPTION
-@FORMAT_OPTION
-@domain_errors
-def what_if_command(
-    events: tuple[str, ...], data: Path, max_depth: int | None, limit: int, fmt: str
-) -> None:
-    """Effects that lose every causal path from a root cause if EVENTS had not happened."""
-    _, graph = _analysis_graph(data)
-    result = what_if(graph, events, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES)
-    _emit(
-        result,
-        fmt,
-        lambda r: [
-            *(f"loses all support  {reach.event}" for reach in r.orphaned),
-            *(f"still supported    {reach.event}" for reach in r.still_supported),
-        ],
-    )
+for _command in ANALYSIS_COMMANDS:
+    main.add_command(_command)
 
 
 if __name__ == "__main__":
