@@ -94,10 +94,12 @@ class WsgiConfig:
     server: str = "gunicorn"
     workers: int = 2
     threads: int = 8
+    cpu_affinity: bool = False
 
     def label(self) -> str:
         if self.server == "gunicorn":
-            return f"gunicorn -w {self.workers} --threads {self.threads}"
+            pinned = " (CPU affinity)" if self.cpu_affinity else ""
+            return f"gunicorn -w {self.workers} --threads {self.threads}{pinned}"
         return f"waitress --threads {self.threads}"
 
 
@@ -127,6 +129,7 @@ def serve_app(
         str(config.workers),
         "--threads",
         str(config.threads),
+        *(["--cpu-affinity"] if config.cpu_affinity else []),
     ]
     with spawn(command) as process:
         base = f"http://127.0.0.1:{port}"

@@ -96,3 +96,49 @@ def test_ekg_reload_says_when_nothing_answers():
     result = CliRunner().invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
     assert result.exit_code == 1
     assert "cannot reach" in result.output
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _descendants(pid: int) -> list[int]:
+    below = _children(pid)
+    return below + [d for child in below for d in _descendants(child)]
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs two CPUs to spread over")
+def test_cpu_affinity_pins_each_worker_and_its_query_workers(tiny_path):
+    process, base = serve(
+        "--data", str(tiny_path), "--server", "gunicorn", "--workers", "2", "--cpu-affinity"
+    )
+    try:
+        for _ in range(8):  # start the query pools (each worker forks its own)
+            query = f"{base}/sparql?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+            with urllib.request.urlopen(query, timeout=20) as response:
+                assert json.load(response)["boolean"] is True
+        workers = _children(process.pid)
+        pins = [os.sched_getaffinity(worker) for worker in workers]
+        assert len(workers) == 2 and all(len(pin) == 1 for pin in pins)
+        assert pins[0] != pins[1]
+        for worker, pin in zip(workers, pins, strict=True):
+            assert all(os.sched_getaffinity(d) == pin for d in _descendants(worker))
+        assert any(_descendants(worker) for worker in workers)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_cpu_affinity_needs_gunicorn(tiny_path):
+    result = CliRunner().invoke(main, ["serve", "--data", str(tiny_path), "--cpu-affinity"])
+    assert result.exit_code == 2
+    assert "--server gunicorn" in result.output
