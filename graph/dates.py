@@ -58,12 +58,13 @@ class EventDate:
     approximate: bool = False
     uncertain: bool = False
 
-    @property
+    # Cached: comparisons and sorting ask for them again and again, and dates are shared.
+    @functools.cached_property
     def start(self) -> Endpoint:
         """Possible instants at which the event starts."""
         return _endpoint(self.begin, self.begin_precision)
 
-    @property
+    @functools.cached_property
     def finish(self) -> Endpoint:
         """Possible instants at which the event ends."""
         return _endpoint(self.end, self.end_precision)
@@ -153,17 +154,18 @@ def _combine(
     end: dt.date | dt.datetime,
     end_precision: Precision,
 ) -> EventDate:
-    if _endpoint(begin, begin_precision).earliest > _endpoint(end, end_precision).latest:
-        raise DateError(f"{text!r}: the interval ends before it begins")
-    return EventDate(
+    date = EventDate(
         edtf=text,
         begin=begin,
         end=_last_day(end, end_precision),
         begin_precision=begin_precision,
         end_precision=end_precision,
-        approximate=any(c in text for c in "~%"),
-        uncertain=any(c in text for c in "?%"),
+        approximate="~" in text or "%" in text,
+        uncertain="?" in text or "%" in text,
     )
+    if date.start.earliest > date.finish.latest:  # (the last day ends where ``end`` does)
+        raise DateError(f"{text!r}: the interval ends before it begins")
+    return date
 
 
 def _single(part: str, obj: object, text: str) -> tuple[dt.date | dt.datetime, Precision]:

@@ -23,7 +23,23 @@ from graph.yamlfile import LocatedDict, LocatedList
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
-SOURCE_FIELDS = ({"url", "title", "publisher"}, {"via", "date", "note"})
+
+
+class Fields:
+    """The fields a kind of mapping has: ``required`` ones and ``optional`` ones.
+
+    >>> spec = Fields({"label", "id"}, {"note"})
+    >>> spec.ordered, sorted(spec.known)
+    (('id', 'label'), ['id', 'label', 'note'])
+    """
+
+    def __init__(self, required: set[str], optional: set[str]) -> None:
+        self.ordered = tuple(sorted(required))  # the required ones, in the order checked
+        self.known = frozenset(required) | frozenset(optional)
+
+
+SOURCE_FIELDS = Fields({"url", "title", "publisher"}, {"via", "date", "note"})
+_NOTHING: dict[str, str] = {}
 
 
 def line_of(m: Any, key: str | None = None) -> int:
@@ -68,30 +84,34 @@ class FieldReader:
         self.mentioned.add(file)
         return f"line {line}" if file == self.file else f"{file}:{line}"
 
-    def refer(self, line: int, key: str, value: str, section: str) -> str:
-        """Check a reference now if its target is known, else once every file is read;
-        return the target's own id string when known."""
-        declared = self.declared
-        for name in ("actors", "publications") if section == "agents" else (section,):
-            known = declared.get(name, {}).get(value)
-            if known is not None:
-                return known
-        self.refs.append((self.file, line, key, value, section))
+    def refer(self, m: Any, key: str, value: str, section: str) -> str:
+        """Check a reference (``value``, field ``key`` of ``m``) now if its target is known,
+        else once every file is read; return the target's own id string when known."""
+        if section == "agents":
+            known = self.declared.get("actors", _NOTHING).get(value)
+            if known is None:
+                known = self.declared.get("publications", _NOTHING).get(value)
+        else:
+            known = self.declared.get(section, _NOTHING).get(value)
+        if known is not None:
+            return known
+        self.refs.append((self.file, line_of(m, key), key, value, section))
         return value
 
     # -- generic field readers -------------------------------------------------------------
 
-    def fields(self, m: Any, line: int, what: str, spec: tuple[set[str], set[str]]) -> bool:
+    def fields(self, m: Any, line: int, what: str, spec: Fields) -> bool:
         """Check ``m`` is a mapping with the required and only known fields."""
-        required, optional = spec
         if not isinstance(m, dict):
             self.error(line, f"{what} must be a mapping of fields")
             return False
+        if m.keys() <= spec.known and None not in map(m.get, spec.ordered):
+            return True  # the usual case: nothing to report
         for key in m:
-            if key not in required and key not in optional:
-                known = ", ".join(sorted(required | optional))
+            if key not in spec.known:
+                known = ", ".join(sorted(spec.known))
                 self.error(line_of(m, key), f"{what}: unknown field {key!r} (known: {known})")
-        for key in sorted(required):
+        for key in spec.ordered:
             if key not in m:
                 self.error(line_of(m), f"{what}: missing required field {key!r}")
             elif m[key] is None:  # `base:` with nothing after it is as good as missing
@@ -102,10 +122,12 @@ class FieldReader:
         value = m.get(key)
         if value is None:
             return None
-        if not isinstance(value, str) or not value.strip():
-            self.error(line_of(m, key), f"{key!r} must be non-empty text")
-            return None
-        return value.strip()
+        if isinstance(value, str):
+            value = value.strip()
+            if value:
+                return value
+        self.error(line_of(m, key), f"{key!r} must be non-empty text")
+        return None
 
     def slug(self, m: LocatedDict, key: str, section: str | None = None) -> str | None:
         value = m.get(key)
@@ -115,7 +137,7 @@ class FieldReader:
             self.error(line_of(m, key), f"{key!r} must be a kebab-case id, got {value!r}")
             return None
         if section:
-            return self.refer(line_of(m, key), key, value, section)
+            return self.refer(m, key, value, section)
         return value
 
     def slugs(self, m: LocatedDict, key: str, section: str | None = None) -> tuple[str, ...]:
@@ -130,7 +152,7 @@ class FieldReader:
             if not isinstance(item, str) or not SLUG.match(item):
                 self.error(line_of(m, key), f"{key!r}: {item!r} is not a kebab-case id")
             elif section:
-                items.append(self.refer(line_of(m, key), key, item, section))
+                items.append(self.refer(m, key, item, section))
             else:
                 items.append(sys.intern(item))  # tags: few distinct values, many uses
         return tuple(items)
@@ -242,11 +264,12 @@ class FieldReader:
         if not isinstance(listed, list):
             self.error(line_of(m, "sources"), "'sources' must be a list")
             return ()
-        result = []
+        result, sources = [], self.sources
         for line, item in _numbered(listed):
             url = item.get("url") if isinstance(item, dict) else item
-            if isinstance(url, str) and url.strip() in self.sources:
-                result.append(self.sources[url.strip()])
+            source = sources.get(url.strip()) if isinstance(url, str) else None
+            if source is not None:
+                result.append(source)
             elif isinstance(item, str) and not self.unread:
                 where = "this file or an earlier one" if self.several_files else "the file"
                 self.error(line, f"source {item!r} is not given in full anywhere in {where}")

@@ -45,12 +45,19 @@ def _iri(term: Any) -> str:
     return f"<{term}>"
 
 
+def _escaped(text: str) -> str:
+    """``text`` as the inside of a literal: most text has nothing to escape (looking is cheap)."""
+    if "\\" in text or '"' in text or "\n" in text or "\r" in text:
+        return text.translate(_ESCAPES)
+    return text
+
+
 def _lit(text: str) -> str:
-    return f'"{text.translate(_ESCAPES)}"'
+    return f'"{_escaped(text)}"'
 
 
 def _en(text: str) -> str:
-    return f'"{text.translate(_ESCAPES)}"@en'
+    return f'"{_escaped(text)}"@en'
 
 
 _XSD_DATE, _XSD_DATETIME = f"^^<{XSD.date}>", f"^^<{XSD.dateTime}>"
@@ -95,6 +102,13 @@ LABEL, COMMENT = _RDFS.label, _RDFS.comment
 TITLE, DESCRIPTION, DATE = _DCTERMS.title, _DCTERMS.description, _DCTERMS.date
 DERIVED, ENTITY, PUBLISHER = _PROV.wasDerivedFrom, _PROV.Entity, _DCTERMS.publisher
 EDTF = _EKG.edtf
+_EVENT, _EVENT_TYPE, _LANE, _TAG = _SEM.Event, _SEM.eventType, _EKG.lane, _EKG.tag
+_PLACE, _ACTOR, _SUB_EVENT = _SEM.hasPlace, _SEM.hasActor, _SEM.hasSubEvent
+_QUANTITY, _QUANTITY_VALUE, _QUANTITY_KIND = _EKG.quantity, _QUDT.QuantityValue, _EKG.quantityKind
+_NUMERIC_VALUE, _UNIT = _QUDT.numericValue, _QUDT.unit
+_NEXT_IN_LANE, _FARO_BEFORE = _EKG.nextInLane, _FARO.before
+_CAUSAL_LINK, _CAUSE, _EFFECT, _RELATION = _EKG.CausalLink, _EKG.cause, _EKG.effect, _EKG.relation
+_CONFIDENCE, _STATUS, _ALLEN_RELATION = _EKG.confidence, _EKG.status, _EKG.allenRelation
 _CONCEPT_CLASS = {"lane": _EKG.Lane, "type": _SEM.EventType, "kind": _EKG.QuantityKind}
 _PRECISIONS = {k: _iri(v) for k, v in vocab.PRECISIONS.items()}
 _UNITS = {k: _iri(v) for k, v in vocab.UNITS.items()}
@@ -111,15 +125,17 @@ class NTriplesWriter:
 
     Call :meth:`record` for every record as it is read (``info`` first), then :meth:`finish`
     with the whole dataset for what needs all of it (lane order, links' temporal relations).
+    A chunk is about ``chunk`` pieces of text, each a line or the lines of part of a record.
     """
 
-    def __init__(self, write: Callable[[str], object], chunk: int = 20_000) -> None:
+    def __init__(self, write: Callable[[str], object], chunk: int = 4_000) -> None:
         self.write = write
         self.chunk = chunk
         self.lines: list[str] = []
         self.base = ""
         self.cited: set[str] = set()
         self.publications: set[str] = set()
+        self.date_parts: dict[str, tuple[str, ...]] = {}  # by EDTF text: see dates()
         self.relations = AllenRelations()  # possible_allen_relations, fast
         self.writers: dict[str, Callable[[Any], None]] = {
             "actors": self.actor,
@@ -213,8 +229,8 @@ class NTriplesWriter:
 
     def sources(self, node: str, sources: tuple[Source, ...]) -> None:
         for source in sources:
-            doc = _iri(source.url)
-            self.emit(node, DERIVED, doc)
+            doc = f"<{source.url}>"
+            self.lines.append(f"{node} {DERIVED} {doc} .\n")
             if source.url in self.cited:
                 continue
             self.cited.add(source.url)
@@ -229,54 +245,51 @@ class NTriplesWriter:
                 self.emit(doc, COMMENT, _en(source.note))
 
     def dates(self, node: str, date: EventDate) -> None:
-        self.emit(node, _BEGIN, _day(date.begin))
-        self.emit(node, _END, _day(date.end))
-        if isinstance(date.begin, dt.datetime):
-            self.emit(node, _EKG.beginInstant, _date(date.begin))
-        if isinstance(date.end, dt.datetime):
-            self.emit(node, _EKG.endInstant, _date(date.end))
-        self.emit(node, _EKG.beginPrecision, _PRECISIONS[date.begin_precision])
-        self.emit(node, _EKG.endPrecision, _PRECISIONS[date.end_precision])
-        self.emit(node, EDTF, _lit(date.edtf))
-        if date.approximate:
-            self.emit(node, _EKG.dateQualifier, _EKG.Approximate)
-        if date.uncertain:
-            self.emit(node, _EKG.dateQualifier, _EKG.Uncertain)
+        """The date triples of ``node``: formatted once per date (events share them)."""
+        parts = self.date_parts.get(date.edtf)
+        if parts is None:
+            parts = self.date_parts[date.edtf] = _date_parts(date)
+        self.lines.append(node.join(parts))
 
     def event(self, event: Event) -> None:
-        node = self.node("event", event.id)
-        self.emit(node, A, _SEM.Event)
-        self.emit(node, LABEL, _en(event.label))
-        self.emit(node, _SEM.eventType, self.node("type", event.type))
-        self.emit(node, _EKG.lane, self.node("lane", event.lane))
+        base, lines = self.base, self.lines
+        node = f"<{base}event/{event.id}>"
+        lines.append(
+            f"{node} {A} {_EVENT} .\n{node} {LABEL} {_en(event.label)} .\n"
+            f"{node} {_EVENT_TYPE} <{base}type/{event.type}> .\n"
+            f"{node} {_LANE} <{base}lane/{event.lane}> .\n"
+        )
         self.optional(node, DESCRIPTION, event.description)
         self.dates(node, event.date)
         for tag in event.tags:
-            self.emit(node, _EKG.tag, _lit(tag))
+            lines.append(f"{node} {_TAG} {_lit(tag)} .\n")
         if event.place:
-            self.emit(node, _SEM.hasPlace, self.node("place", event.place))
+            lines.append(f"{node} {_PLACE} <{base}place/{event.place}> .\n")
         for actor in event.actors:
-            self.emit(node, _SEM.hasActor, self.node("actor", actor))
+            lines.append(f"{node} {_ACTOR} <{base}actor/{actor}> .\n")
         if event.part_of:
-            self.emit(self.node("event", event.part_of), _SEM.hasSubEvent, node)
+            lines.append(f"<{base}event/{event.part_of}> {_SUB_EVENT} {node} .\n")
         for number, quantity in enumerate(event.quantities, start=1):
-            q_node = self.node("quantity", f"{event.id}-{number}")
-            self.emit(node, _EKG.quantity, q_node)
+            q_node = f"<{base}quantity/{event.id}-{number}>"
+            lines.append(f"{node} {_QUANTITY} {q_node} .\n")
             self.quantity(q_node, quantity)
         self.sources(node, event.sources)
 
     def quantity(self, node: str, quantity: Quantity) -> None:
-        self.emit(node, A, _QUDT.QuantityValue)
-        self.emit(node, _EKG.quantityKind, self.node("kind", quantity.kind))
-        self.emit(node, _QUDT.numericValue, _decimal(quantity.value))
-        self.emit(node, _QUDT.unit, _UNITS[quantity.unit])
+        lines = self.lines
+        lines.append(
+            f"{node} {A} {_QUANTITY_VALUE} .\n"
+            f"{node} {_QUANTITY_KIND} <{self.base}kind/{quantity.kind}> .\n"
+            f"{node} {_NUMERIC_VALUE} {_decimal(quantity.value)} .\n"
+            f"{node} {_UNIT} {_UNITS[quantity.unit]} .\n"
+        )
         for predicate, value in (
             (_EKG.previousValue, quantity.previous),
             (_EKG.lowValue, quantity.low),
             (_EKG.highValue, quantity.high),
         ):
             if value is not None:
-                self.emit(node, predicate, _decimal(value))
+                lines.append(f"{node} {predicate} {_decimal(value)} .\n")
         if quantity.according_to:
             self.emit(node, _EKG.accordingTo, _lit(quantity.according_to))
         if quantity.observed:
@@ -287,39 +300,45 @@ class NTriplesWriter:
         lanes: dict[str, list[Event]] = defaultdict(list)
         for event in events:
             lanes[event.lane].append(event)
+        prefix, lines = f"<{self.base}event/", self.lines
         for members in lanes.values():
             members.sort(key=lambda e: (e.date.start.earliest, e.date.start.latest, e.id))
-            for earlier, later in itertools.pairwise(members):
-                a, b = self.node("event", earlier.id), self.node("event", later.id)
-                self.emit(a, _EKG.nextInLane, b)
-                if self.relations(earlier.date, later.date) == {"before"}:
-                    self.emit(a, _FARO.before, b)
-            if len(self.lines) >= self.chunk:
+            nodes = [f"{prefix}{event.id}>" for event in members]
+            for (earlier, a), (later, b) in itertools.pairwise(zip(members, nodes, strict=True)):
+                lines.append(f"{a} {_NEXT_IN_LANE} {b} .\n")
+                # (One date twice is never certainly before itself: "equals" is possible.)
+                if earlier.date is not later.date and (
+                    self.relations(earlier.date, later.date) == _BEFORE
+                ):
+                    lines.append(f"{a} {_FARO_BEFORE} {b} .\n")
+            if len(lines) >= self.chunk:
                 self.flush()
 
     def link(self, link: Link, cause: EventDate, effect: EventDate) -> None:
-        a, b = self.node("event", link.cause), self.node("event", link.effect)
+        base, lines = self.base, self.lines
+        a, b = f"<{base}event/{link.cause}>", f"<{base}event/{link.effect}>"
         predicate = _LINK_PREDICATES[link.kind]
         if link.status in vocab.ASSERTED_STATUSES:
-            self.emit(a, predicate, b)
-        node = self.node("link", link.id)
-        self.emit(node, A, _EKG.CausalLink)
-        self.emit(node, _EKG.cause, a)
-        self.emit(node, _EKG.effect, b)
-        self.emit(node, _EKG.relation, predicate)
-        self.emit(node, _EKG.confidence, _decimal(link.confidence))
-        self.emit(node, _EKG.status, _STATUSES[link.status])
+            lines.append(f"{a} {predicate} {b} .\n")
+        node = f"<{base}link/{link.id}>"
+        lines.append(
+            f"{node} {A} {_CAUSAL_LINK} .\n{node} {_CAUSE} {a} .\n{node} {_EFFECT} {b} .\n"
+            f"{node} {_RELATION} {predicate} .\n"
+            f"{node} {_CONFIDENCE} {_decimal(link.confidence)} .\n"
+            f"{node} {_STATUS} {_STATUSES[link.status]} .\n"
+        )
         if link.ref:
             self.emit(node, _DCTERMS.identifier, _lit(link.ref))
-        self.optional(node, COMMENT, link.note)
+        if link.note:
+            self.emit(node, COMMENT, _en(link.note))
         self.sources(node, link.sources)
         relations = self.relations(cause, effect)
         if len(relations) == 1:
             (relation,) = relations
-            self.emit(node, _EKG.allenRelation, _ALLEN[relation])
+            lines.append(f"{node} {_ALLEN_RELATION} {_ALLEN[relation]} .\n")
             if relation in _FARO_TEMPORAL:
                 faro, swap = _FARO_TEMPORAL[relation]
-                self.emit(*((b, faro, a) if swap else (a, faro, b)))
+                lines.append(f"{b} {faro} {a} .\n" if swap else f"{a} {faro} {b} .\n")
         else:
             for relation in relations:
                 self.emit(node, _EKG.possibleAllenRelation, _ALLEN[relation])
@@ -344,11 +363,29 @@ class NTriplesWriter:
 
 
 _CONCEPT_SECTIONS = {"lanes": "lane", "event_types": "type", "quantity_kinds": "kind"}
-_BEGIN, _END = _SEM.hasBeginTimeStamp, _SEM.hasEndTimeStamp
+_BEFORE = frozenset({"before"})
 
 
-def iter_ntriples(dataset: Dataset, chunk: int = 20_000) -> Iterator[str]:
-    """The triples of ``dataset`` as N-Triples text, in chunks of about ``chunk`` lines."""
+def _date_parts(date: EventDate) -> tuple[str, ...]:
+    """The date triples of a subject as the text between its occurrences: ``s.join(parts)``
+    gives the lines of subject ``s``."""
+    pairs = [(_SEM.hasBeginTimeStamp, _day(date.begin)), (_SEM.hasEndTimeStamp, _day(date.end))]
+    if isinstance(date.begin, dt.datetime):
+        pairs.append((_EKG.beginInstant, _date(date.begin)))
+    if isinstance(date.end, dt.datetime):
+        pairs.append((_EKG.endInstant, _date(date.end)))
+    pairs.append((_EKG.beginPrecision, _PRECISIONS[date.begin_precision]))
+    pairs.append((_EKG.endPrecision, _PRECISIONS[date.end_precision]))
+    pairs.append((EDTF, _lit(date.edtf)))
+    if date.approximate:
+        pairs.append((_EKG.dateQualifier, _EKG.Approximate))
+    if date.uncertain:
+        pairs.append((_EKG.dateQualifier, _EKG.Uncertain))
+    return ("", *(f" {predicate} {obj} .\n" for predicate, obj in pairs))
+
+
+def iter_ntriples(dataset: Dataset, chunk: int = 4_000) -> Iterator[str]:
+    """The triples of ``dataset`` as N-Triples text, in chunks (see :class:`NTriplesWriter`)."""
     chunks: list[str] = []
     writer = NTriplesWriter(chunks.append, chunk)
     writer.record("dataset", dataset.info)

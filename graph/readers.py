@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import vocab
-from graph.fields import URL, FieldReader, line_of
+from graph.fields import URL, FieldReader, Fields, line_of
 from graph.model import (
     Actor,
     Claim,
@@ -32,7 +32,25 @@ from graph.model import (
     Quantity,
 )
 
-_CONCEPT_FIELDS = ({"id", "label"}, {"description"})
+_INFO = Fields({"id", "title", "base"}, {"description", "license"})
+_CONCEPT = Fields({"id", "label"}, {"description"})
+_ACTOR = Fields({"id", "label", "kind"}, {"description"})
+_PLACE = Fields({"id", "label"}, {"country"})
+_PUBLICATION = Fields({"id", "title", "date"}, {"author", "description", "url"})
+_QUANTITY = Fields(
+    {"kind", "value", "unit"}, {"previous", "low", "high", "according_to", "observed", "note"}
+)
+_EVENT = Fields(
+    {"id", "label", "type", "date", "lane"},
+    {"sources", "description", "tags", "place", "actors", "part_of", "quantities"},
+)
+_LINK = Fields(
+    {"id", "cause", "effect", "kind", "confidence", "status"},
+    {"sources", "asserted_by", "ref", "note"},
+)
+_CLAIM = Fields(
+    {"id", "text", "verdict", "stated_in"}, {"about", "asserts_links", "evidence", "sources", "ref"}
+)
 
 
 class RecordReader(FieldReader):
@@ -40,8 +58,7 @@ class RecordReader(FieldReader):
 
     def read_info(self, data: dict) -> DatasetInfo | None:
         m = data.get("dataset")
-        spec = ({"id", "title", "base"}, {"description", "license"})
-        if not self.fields(m, line_of(data, "dataset"), "dataset", spec):
+        if not self.fields(m, line_of(data, "dataset"), "dataset", _INFO):
             return None
         base = self.text(m, "base")
         if base is not None and (not URL.match(base) or base[-1] not in "/#"):
@@ -54,7 +71,7 @@ class RecordReader(FieldReader):
 
     def concept_reader(self, section: str) -> Callable[[int, Any], Concept | None]:
         def reader(line: int, m: Any) -> Concept | None:
-            if not self.fields(m, line, section, _CONCEPT_FIELDS):
+            if not self.fields(m, line, section, _CONCEPT):
                 return None
             ident, label = self.slug(m, "id"), self.text(m, "label")
             if ident is None or label is None:
@@ -64,7 +81,7 @@ class RecordReader(FieldReader):
         return reader
 
     def read_actor(self, line: int, m: Any) -> Actor | None:
-        if not self.fields(m, line, "actor", ({"id", "label", "kind"}, {"description"})):
+        if not self.fields(m, line, "actor", _ACTOR):
             return None
         values = (
             self.slug(m, "id"),
@@ -76,7 +93,7 @@ class RecordReader(FieldReader):
         return Actor(*values, self.text(m, "description"))  # type: ignore[arg-type]
 
     def read_place(self, line: int, m: Any) -> Place | None:
-        if not self.fields(m, line, "place", ({"id", "label"}, {"country"})):
+        if not self.fields(m, line, "place", _PLACE):
             return None
         ident, label = self.slug(m, "id"), self.text(m, "label")
         if ident is None or label is None:
@@ -84,8 +101,7 @@ class RecordReader(FieldReader):
         return Place(ident, label, self.slug(m, "country", "places"))
 
     def read_publication(self, line: int, m: Any) -> Publication | None:
-        spec = ({"id", "title", "date"}, {"author", "description", "url"})
-        if not self.fields(m, line, "publication", spec):
+        if not self.fields(m, line, "publication", _PUBLICATION):
             return None
         values = (self.slug(m, "id"), self.text(m, "title"), self.date(m, "date"))
         if None in values:
@@ -98,11 +114,7 @@ class RecordReader(FieldReader):
         )
 
     def read_quantity(self, line: int, m: Any) -> Quantity | None:
-        spec = (
-            {"kind", "value", "unit"},
-            {"previous", "low", "high", "according_to", "observed", "note"},
-        )
-        if not self.fields(m, line, "quantity", spec):
+        if not self.fields(m, line, "quantity", _QUANTITY):
             return None
         kind = self.slug(m, "kind", "quantity_kinds")
         value, unit = self.number(m, "value"), self.choice(m, "unit", vocab.UNITS)
@@ -124,18 +136,16 @@ class RecordReader(FieldReader):
         )
 
     def read_event(self, line: int, m: Any) -> Event | None:
-        spec = (
-            {"id", "label", "type", "date", "lane"},
-            {"sources", "description", "tags", "place", "actors", "part_of", "quantities"},
-        )
-        if not self.fields(m, line, "event", spec):
+        if not self.fields(m, line, "event", _EVENT):
             return None
         ident = self.slug(m, "id")
-        quantities = tuple(
-            quantity
-            for q_line, q in self.items(m, "quantities")
-            if (quantity := self.read_quantity(q_line, q))
-        )
+        quantities: tuple[Quantity, ...] = ()
+        if "quantities" in m:
+            quantities = tuple(
+                quantity
+                for q_line, q in self.items(m, "quantities")
+                if (quantity := self.read_quantity(q_line, q))
+            )
         if ident is not None and m.get("part_of") == ident:
             self.error(line_of(m, "part_of"), f"event {ident!r} cannot be part of itself")
         values = (
@@ -154,11 +164,7 @@ class RecordReader(FieldReader):
         return Event(*values, description, tags, place, actors, part_of, quantities, line)  # type: ignore[arg-type]
 
     def read_link(self, line: int, m: Any) -> Link | None:
-        spec = (
-            {"id", "cause", "effect", "kind", "confidence", "status"},
-            {"sources", "asserted_by", "ref", "note"},
-        )
-        if not self.fields(m, line, "link", spec):
+        if not self.fields(m, line, "link", _LINK):
             return None
         confidence = self.number(m, "confidence")
         if confidence is not None and not 0 <= confidence <= 1:
@@ -183,11 +189,7 @@ class RecordReader(FieldReader):
         return Link(*values, asserted_by, ref, note, line)  # type: ignore[arg-type]
 
     def read_claim(self, line: int, m: Any) -> Claim | None:
-        spec = (
-            {"id", "text", "verdict", "stated_in"},
-            {"about", "asserts_links", "evidence", "sources", "ref"},
-        )
-        if not self.fields(m, line, "claim", spec):
+        if not self.fields(m, line, "claim", _CLAIM):
             return None
         verdict = self.choice(m, "verdict", vocab.CLAIM_VERDICTS)
         sources = self.source_list(m, "claim", required=verdict not in (None, "opinion"))

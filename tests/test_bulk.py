@@ -166,6 +166,18 @@ def test_store_rejecting_a_term_is_a_store_error(tmp_path, tiny_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["events.yaml"]
 
 
+def test_chunk_loader_reports_a_failed_load_among_several(tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "CHUNK_BYTES", 100)
+    store = ox.Store(str(tmp_path / "store"))
+    loader = ChunkLoader(store, "http://example.org/g", tmp_path)
+    for n in range(20):
+        loader.write(f'<http://example.org/a{n}> <http://example.org/p> "{n}" .\n' * 3)
+    loader.write("<not an IRI> <http://example.org/p> 1 .\n")
+    with pytest.raises(StoreError, match="cannot load the triples"):
+        loader.close()
+    assert not list(tmp_path.glob("chunk-*"))
+
+
 def test_chunk_loader_stops_on_the_callers_error(tmp_path):
     store = ox.Store(str(tmp_path / "store"))
     with pytest.raises(KeyError), ChunkLoader(store, "http://example.org/g", tmp_path) as loader:

@@ -156,6 +156,26 @@ def test_fast_path_leaves_invalid_dates_to_the_edtf_package(text):
         parse_with_edtf(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [("2014-12/2014-12-01", True), ("2014-12/2014-11-30", False), ("2015/2014-12", False)],
+)
+def test_an_interval_may_end_on_its_first_possible_day_not_before(text, valid):
+    if valid:
+        assert parse_date(text).end == dt.date(2014, 12, 1)
+    else:
+        with pytest.raises(DateError, match="ends before it begins"):
+            parse_date(text)
+
+
+def test_endpoints_are_computed_once_and_equal_fresh_ones():
+    date = parse_date("2014-12-12/2014-12")
+    assert date.start is date.start and date.finish is date.finish
+    fresh = parse_with_edtf("2014-12-12/2014-12")  # a new object: nothing cached yet
+    assert (fresh.start, fresh.finish) == (date.start, date.finish)
+    assert date.finish.latest == dt.datetime(2014, 12, 31, 23, 59, 59, 999999)
+
+
 def test_last_month_of_year_9999():
     assert parse_date("9999-12").end == dt.date(9999, 12, 31)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import tempfile
 import textwrap
 from decimal import Decimal
@@ -309,6 +310,23 @@ def test_fast_parser_reads_real_data_as_the_located_loader(request, name):
     fast = parse_yaml_fast(text)
     assert fast is not None
     assert fast == parse_yaml(text, "events.yaml")[0]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_pauses_the_cycle_collector_and_leaves_it_as_it_was(tmp_path, tiny_path, enabled):
+    invalid = tmp_path / "events.yaml"
+    invalid.write_text(tiny_path.read_text().replace("lane: markets", "lane: nowhere"), "utf-8")
+    seen = set()
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        read_dataset(tiny_path, sink=lambda section, record: seen.add(gc.isenabled()))
+        assert seen == {False} and gc.isenabled() is enabled
+        with pytest.raises(ValidationError):
+            load_dataset(invalid)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_fast_reading_gives_the_same_dataset_without_lines(events_path, real):
