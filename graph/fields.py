@@ -273,6 +273,11 @@ class FieldReader:
             elif isinstance(item, str) and not self.unread:
                 where = "this file or an earlier one" if self.several_files else "the file"
                 self.error(line, f"source {item!r} is not given in full anywhere in {where}")
+            elif not isinstance(item, str | dict):  # a number, a boolean, null, a list
+                where = line or line_of(m, "sources")
+                self.error(
+                    where, f"{what}: a source is a URL, or a mapping with url, title and publisher"
+                )
         if len(result) == 1:  # most records cite one source: share that tuple
             single = self.single_sources.get(result[0].url)
             if single is None:

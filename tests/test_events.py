@@ -151,6 +151,14 @@ def test_bare_source_url_must_be_defined():
     ) == ["events.yaml:33: source 'https://b.example/' is not given in full anywhere in the file"]
 
 
+@pytest.mark.parametrize("item", ["42", ".inf", "true", "null", "[https://a.example/1]"])
+def test_a_source_that_is_neither_a_url_nor_a_mapping_is_a_problem(item):
+    text = edit('    sources: ["https://a.example/1"]\nlinks', f"    sources: [{item}]\nlinks")
+    assert problems(text) == [
+        "events.yaml:25: event: a source is a URL, or a mapping with url, title and publisher"
+    ]
+
+
 def test_conflicting_source_metadata():
     text = edit(
         '    sources: ["https://a.example/1"]\nlinks',
