@@ -12,7 +12,7 @@ Both are served by :func:`service.wsgi.run_server` with the same settings, so th
 difference measured is the app.
 
 Usage: python -m benchmarks.apps {ours,minimal} --events N --store DIR --port P
-       [--seed 42] [--server gunicorn] [--workers 2] [--threads 8] [--cpu-affinity]
+       [--seed 42] [--server gunicorn] [--workers 2] [--threads 8]
 """
 
 from __future__ import annotations
@@ -86,7 +86,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--server", default="gunicorn", choices=["gunicorn", "waitress"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--cpu-affinity", action="store_true")
     args = parser.parse_args(argv)
     if args.kind == "ours":
         app = service_app(args.events, args.seed, args.store)
@@ -99,7 +98,6 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         threads=args.threads,
         workers=args.workers,
-        cpu_affinity=args.cpu_affinity,
     )
 
 

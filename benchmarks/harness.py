@@ -94,12 +94,10 @@ class WsgiConfig:
     server: str = "gunicorn"
     workers: int = 2
     threads: int = 8
-    cpu_affinity: bool = False
 
     def label(self) -> str:
         if self.server == "gunicorn":
-            pinned = " (CPU affinity)" if self.cpu_affinity else ""
-            return f"gunicorn -w {self.workers} --threads {self.threads}{pinned}"
+            return f"gunicorn -w {self.workers} --threads {self.threads}"
         return f"waitress --threads {self.threads}"
 
 
@@ -129,7 +127,6 @@ def serve_app(
         str(config.workers),
         "--threads",
         str(config.threads),
-        *(["--cpu-affinity"] if config.cpu_affinity else []),
     ]
     with spawn(command) as process:
         base = f"http://127.0.0.1:{port}"

@@ -17,9 +17,6 @@ alike; the (lower) median round is reported. The cases:
 * **SPARQL distinct** -- the same two, with every request's query text made unique by a
   trailing comment (a wrk script), so our answer cache never serves it: the per-query cost
   of the safety layer (worker processes, guards) against the in-process floor;
-* **SPARQL distinct, pinned** -- the distinct queries again, with both apps served with
-  ``cpu_affinity`` (each gunicorn worker, and the query workers it forks, pinned to one CPU:
-  ``ekg serve --cpu-affinity``);
 * optionally peers (``--peers oxigraph-server``) for scale.
 
 Each case starts with an unrecorded ``--warm-up`` run (2 s at 32 connections), so every
@@ -38,7 +35,6 @@ Writes benchmarks/results/throughput.json. Loopback only; never part of the test
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import shutil
 import subprocess
@@ -71,8 +67,6 @@ CONNECTIONS = (8, 32)
 TIMELINE = "/api/timeline?from=2005-01-01&to=2005-12-31&lane=markets&limit=100"
 GOAL_TIMELINE_RPS = 2000.0
 GOAL_SPARQL_RATIO = 0.8
-#: The distinct-query cases again, with both apps' gunicorn workers pinned to a CPU each.
-PINNED = "SPARQL distinct, pinned"
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -164,26 +158,6 @@ def measure(
     return {"case": case, "connections": connections, **figures, "load_1min": load}
 
 
-def measure_cases(
-    cases: list[tuple[str, str, dict[str, str], Path | None]], args: argparse.Namespace
-) -> list[dict[str, Any]]:
-    """Each case (name, URL, headers, wrk script) at each concurrency, ``args.rounds`` times
-    interleaved so that drifting load hits every case alike, after an unrecorded warm-up that
-    starts every worker and query pool and fills the caches; the median rounds, printed."""
-    for _, url, headers, script in cases:
-        run_wrk(url, max(CONNECTIONS), args.warm_up, headers, script)
-    rows = []
-    for connections in CONNECTIONS:
-        rounds: dict[str, list[dict[str, Any]]] = {case[0]: [] for case in cases}
-        for _ in range(args.rounds):
-            for case, url, headers, script in cases:
-                rounds[case].append(measure(case, url, headers, connections, args, script))
-        for case in rounds:
-            rows.append(best_of(rounds[case]))
-            print_row(rows[-1])
-    return rows
-
-
 def best_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Of several rounds of one case, the one with the (lower) median throughput; errors are
     the sums over every round."""
@@ -217,14 +191,16 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             ("SPARQL distinct, ours", ours_q, accept, distinct),
             ("SPARQL distinct, minimal", mini_q, accept, distinct),
         ]
-        rows += measure_cases(cases, args)
-    pinned = dataclasses.replace(args.wsgi, cpu_affinity=True)
-    with serve_app("ours", data, pinned) as ours, serve_app("minimal", data, pinned) as mini:
-        cases = [
-            (f"{PINNED}, ours", sparql_url(ours, "/sparql", small), accept, distinct),
-            (f"{PINNED}, minimal", sparql_url(mini, "/sparql", small), accept, distinct),
-        ]
-        rows += measure_cases(cases, args)
+        for _, url, headers, script in cases:  # every worker and pool started, caches filled
+            run_wrk(url, max(CONNECTIONS), args.warm_up, headers, script)
+        for connections in CONNECTIONS:
+            rounds: dict[str, list[dict[str, Any]]] = {case[0]: [] for case in cases}
+            for _ in range(args.rounds):  # interleaved, so drifting load hits every case alike
+                for case, url, headers, script in cases:
+                    rounds[case].append(measure(case, url, headers, connections, args, script))
+            for case in rounds:
+                rows.append(best_of(rounds[case]))
+                print_row(rows[-1])
     for name in args.peers:
         with peer(name, data) as url:
             run_wrk(sparql_url(url, "", small), max(CONNECTIONS), args.warm_up, accept)
@@ -254,11 +230,7 @@ def check_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for c in CONNECTIONS:
         page = by[("timeline page (ours)", c)]["rps"]
         goals.append(_goal(f"cached timeline page >= 2,000 req/s, c={c}", page, page >= 2000))
-        for kind, label in (
-            ("SPARQL", "repeated query"),
-            ("SPARQL distinct", "distinct queries"),
-            (PINNED, "distinct queries, both pinned (--cpu-affinity)"),
-        ):
+        for kind, label in (("SPARQL", "repeated query"), ("SPARQL distinct", "distinct queries")):
             ours, floor = by[(f"{kind}, ours", c)]["rps"], by[(f"{kind}, minimal", c)]["rps"]
             share = ours / floor if floor else 0.0
             goals.append(

@@ -148,12 +148,6 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
     help="gunicorn worker processes (each has its own SPARQL query pool).",
 )
 @click.option(
-    "--cpu-affinity",
-    is_flag=True,
-    envvar="EKG_CPU_AFFINITY",
-    help="Pin each gunicorn worker, and its query workers, to one CPU (gunicorn only).",
-)
-@click.option(
     "--watch-interval",
     default=2.0,
     show_default=True,
@@ -186,7 +180,6 @@ def serve(
     server: str,
     threads: int,
     workers: int,
-    cpu_affinity: bool,
     watch_interval: float,
     **remote: str | None,
 ) -> None:
@@ -198,29 +191,18 @@ def serve(
         "STORE": store_dir,
         "WATCH_INTERVAL": watch_interval,
     }
-    if cpu_affinity and server != "gunicorn":
-        raise click.UsageError("--cpu-affinity pins gunicorn's workers: add --server gunicorn")
     if remote["sparql_endpoint"]:
         overrides["BACKEND"] = "sparql"
         overrides.update({name.upper(): value for name, value in remote.items()})
     app = create_app(overrides)
     counts = app.extensions["ekg"].counts()
     where = f"{server}, {workers if server == 'gunicorn' else 1} process(es), {threads} threads"
-    where += ", pinned to CPUs" if cpu_affinity else ""
     click.echo(
         f"serving {counts['events']} events, {counts['triples']} triples on "
         f"http://{host}:{port}/ ({where})",
         err=True,
     )
-    run_server(
-        app,
-        server=server,
-        host=host,
-        port=port,
-        threads=threads,
-        workers=workers,
-        cpu_affinity=cpu_affinity,
-    )
+    run_server(app, server=server, host=host, port=port, threads=threads, workers=workers)
 
 
 @main.command(name="reload")

@@ -4,19 +4,10 @@ waitress serves from one process with a pool of threads and runs everywhere. gun
 ``workers`` processes from one built app (``preload_app``: the dataset, indexes and caches are
 built once and shared copy-on-write) for more throughput on several cores; each worker starts
 its own SPARQL query pool on first use.
-
-With ``cpu_affinity``, each gunicorn worker is pinned to one CPU (the one fewest of its live
-siblings hold), and its query workers, forked from it, inherit the pin: a query then crosses
-to its worker process and back on one core, with warm caches and no cross-core wake-up. On
-this project's 2-core machine that makes distinct small SPARQL queries about 30 % faster
-(``benchmarks/throughput.py``); it is off by default because a pinned worker cannot move
-away from a core that something else keeps busy. (uWSGI's ``cpu-affinity`` and nginx's
-``worker_cpu_affinity`` are the same idea.)
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask
@@ -27,60 +18,19 @@ SERVERS = ("waitress", "gunicorn")
 
 
 def run_server(
-    app: Flask,
-    *,
-    server: str,
-    host: str,
-    port: int,
-    threads: int,
-    workers: int,
-    cpu_affinity: bool = False,
+    app: Flask, *, server: str, host: str, port: int, threads: int, workers: int
 ) -> None:
-    """Serve ``app`` on ``host:port`` until interrupted; ``cpu_affinity`` pins gunicorn's
-    workers (waitress has one process: it refuses the option with ValueError)."""
+    """Serve ``app`` on ``host:port`` until interrupted."""
     if server == "waitress":
-        if cpu_affinity:
-            raise ValueError("CPU affinity pins gunicorn's worker processes; use --server gunicorn")
         waitress_serve(app, host=host, port=port, threads=threads)
         return
-    _Gunicorn(app, host, port, threads, workers, cpu_affinity).run()
-
-
-def least_used_cpu(available: set[int], taken: list[set[int]], turn: int) -> int:
-    """The CPU of ``available`` that the fewest single-CPU pins in ``taken`` hold; among
-    equals, the one whose turn it is -- the ``turn``-th in order, round robin -- so workers
-    started together spread out even before their siblings have pinned themselves.
-
-    >>> least_used_cpu({0, 1}, [{0}, {0, 1}], turn=0)
-    1
-    >>> [least_used_cpu({0, 1}, [], turn) for turn in (1, 2, 3)]
-    [1, 0, 1]
-    """
-    cpus = sorted(available)
-    held = [next(iter(pinned)) for pinned in taken if len(pinned) == 1]
-    return min(cpus, key=lambda cpu: (held.count(cpu), (cpus.index(cpu) - turn) % len(cpus)))
-
-
-def _pin_worker(arbiter: Any, worker: Any) -> None:
-    """gunicorn's ``post_fork`` hook: pin the new worker to the CPU its siblings use least
-    (``worker.age`` counts the workers started so far: the round-robin turn)."""
-    siblings = []
-    for pid in arbiter.WORKERS:
-        try:
-            siblings.append(os.sched_getaffinity(pid))
-        except OSError:  # gone since
-            continue
-    cpu = least_used_cpu(os.sched_getaffinity(0), siblings, worker.age)
-    os.sched_setaffinity(0, {cpu})
-    worker.log.info("worker %s pinned to CPU %s", worker.pid, cpu)
+    _Gunicorn(app, host, port, threads, workers).run()
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
     """gunicorn's embedding API: the app is already built, the settings come from the CLI."""
 
-    def __init__(
-        self, app: Flask, host: str, port: int, threads: int, workers: int, cpu_affinity: bool
-    ) -> None:
+    def __init__(self, app: Flask, host: str, port: int, threads: int, workers: int) -> None:
         self.application = app
         self.settings = {
             "bind": f"{host}:{port}",
@@ -91,8 +41,6 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             "accesslog": None,
             "timeout": 120,
         }
-        if cpu_affinity:
-            self.settings["post_fork"] = _pin_worker
         super().__init__()
 
     def load_config(self) -> None:
