@@ -90,17 +90,6 @@ def check_query(
     return QueryFacts(form, any(word.text.upper() == "FROM" for word in words))
 
 
-def query_form(text: str) -> str | None:
-    """``select``, ``ask``, ``construct`` or ``describe``: the form of a query, from its first
-    keyword after the prologue; ``None`` if it has none (the parser will say why).
-
-    >>> query_form("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT WHERE { ?s ?p ?o }")
-    'construct'
-    """
-    forms = (_FORMS.get(word.text.upper()) for word in scan(text, max_nesting=10**9))
-    return next((form for form in forms if form is not None), None)
-
-
 def check_syntax(text: str) -> None:
     """Parse ``text`` without evaluating it; :class:`QuerySyntaxError` if it does not parse.
 

@@ -220,6 +220,7 @@ class _Channel:
 
     def close(self) -> None:
         self.connection.close()
+        self.fd = -1  # never a descriptor number the system has handed out again
 
 
 def _worker_main(connection: Connection, spec: StoreSpec) -> None:

@@ -185,7 +185,7 @@ def offers_for(form: str | None) -> list[str]:
 
 
 def choose_media_type(query: str, form: str | None, accept: str | None, fmt: str | None) -> str:
-    """The media type to answer ``query`` (of ``form``, see :func:`graph.guard.query_form`)
+    """The media type to answer ``query`` (of ``form``: :class:`graph.guard.QueryFacts`)
     in: ``format=`` wins over ``Accept``; 406 if none fits (400 instead if the query does not
     even parse)."""
     offers = offers_for(form)
