@@ -80,14 +80,14 @@ def check_query(
         raise QueryRefusedError(
             f"the query is {len(text)} characters long; the limit is {max_length}"
         )
-    words = scan(text, max_nesting=max_nesting)
-    form = None
-    for word in words:
+    form, names_dataset = None, False
+    for word in scan(text, max_nesting=max_nesting):
         upper = word.text.upper()
         if upper in _REFUSED_KEYWORDS:
             raise QueryRefusedError(_REFUSED_KEYWORDS[upper], *_position(text, word.offset))
         form = form or _FORMS.get(upper)
-    return QueryFacts(form, any(word.text.upper() == "FROM" for word in words))
+        names_dataset = names_dataset or upper == "FROM"
+    return QueryFacts(form, names_dataset)
 
 
 def check_syntax(text: str) -> None:
@@ -141,8 +141,8 @@ def scan(text: str, *, max_nesting: int) -> list[Token]:
     """Bare words of ``text`` outside strings, IRIs and comments; checks bracket depth.
 
     Prefixed names (``ex:LOAD``) and variables (``?service``) are not bare words. It is one
-    pass of :data:`_LEXEME` over the text: each match is a whole comment, string, IRI,
-    variable, escape, bracket or word, so the regular expression engine walks the text.
+    pass of :data:`_LEXEME` over the text: each match is a bracket, a bare word, or all that
+    lies between them, so the regular expression engine, not Python, walks the text.
 
     >>> [w.text for w in scan("SELECT ?where { <a> ex:LOAD 'SERVICE' } # FROM", max_nesting=9)]
     ['SELECT']
