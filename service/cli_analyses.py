@@ -35,6 +35,14 @@ def _analysis_graph(data: Path) -> tuple[Any, Any]:
     return built, built.causal
 
 
+def _reach_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options of the commands that follow links from events (causes, effects, what-if):
+    ``--data``, ``--max-depth``, ``--limit``, ``--format``, with domain errors reported."""
+    for decorate in (domain_errors, FORMAT_OPTION, LIMIT_OPTION, MAX_DEPTH_OPTION, DATA_OPTION):
+        command = decorate(command)
+    return command
+
+
 def _emit(result: Any, fmt: str, text: Callable[[Any], list[str]]) -> None:
     if fmt == "json":
         click.echo(json.dumps(dataclasses.asdict(result), ensure_ascii=False, indent=2))
@@ -77,11 +85,7 @@ def chain(
 
 @click.command()
 @click.argument("event")
-@DATA_OPTION
-@MAX_DEPTH_OPTION
-@LIMIT_OPTION
-@FORMAT_OPTION
-@domain_errors
+@_reach_options
 def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
     """Everything that directly or indirectly caused EVENT, and its root causes."""
     _, graph = _analysis_graph(data)
@@ -100,11 +104,7 @@ def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) 
 
 @click.command()
 @click.argument("event")
-@DATA_OPTION
-@MAX_DEPTH_OPTION
-@LIMIT_OPTION
-@FORMAT_OPTION
-@domain_errors
+@_reach_options
 def effects(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
     """Everything EVENT directly or indirectly led to."""
     _, graph = _analysis_graph(data)
@@ -116,11 +116,7 @@ def effects(event: str, data: Path, max_depth: int | None, limit: int, fmt: str)
 
 @click.command(name="what-if")
 @click.argument("events", nargs=-1, required=True)
-@DATA_OPTION
-@MAX_DEPTH_OPTION
-@LIMIT_OPTION
-@FORMAT_OPTION
-@domain_errors
+@_reach_options
 def what_if_command(
     events: tuple[str, ...], data: Path, max_depth: int | None, limit: int, fmt: str
 ) -> None:
