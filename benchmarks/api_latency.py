@@ -59,15 +59,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate_dataset  # noqa: E402
-from graph.causal import build_causal_graph, filtered_view  # noqa: E402
-from graph.dates import parse_date  # noqa: E402
-from graph.paging import EventIndex, query_events  # noqa: E402
+from graph.causal.graph import build_causal_graph, filtered_view  # noqa: E402
+from graph.data.dates import parse_date  # noqa: E402
 from graph.pipeline import BuiltGraph  # noqa: E402
-from graph.records import event_summary  # noqa: E402
-from graph.timeline import to_vis_items  # noqa: E402
+from graph.timeline.formats import to_vis_items  # noqa: E402
+from graph.timeline.paging import EventIndex, query_events  # noqa: E402
+from graph.timeline.records import event_summary  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES  # noqa: E402
-from service import analyses as views  # noqa: E402  (the graph/ functions its views call)
 from service import create_app  # noqa: E402
+from service.views import analyses as views  # noqa: E402  (the graph/ functions its views call)
 
 GOAL_MS = 50.0
 GOAL_SIZE = 1_000_000

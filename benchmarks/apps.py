@@ -8,7 +8,7 @@
   the query on the same store in the serving process and returns pyoxigraph's own JSON. No
   protocol checks, no limits, no worker processes: what "Flask + pyoxigraph" costs at least.
 
-Both are served by :func:`service.wsgi.run_server` with the same settings, so the only
+Both are served by :func:`service.runtime.wsgi.run_server` with the same settings, so the only
 difference measured is the app.
 
 Usage: python -m benchmarks.apps {ours,minimal} --events N --store DIR --port P
@@ -30,10 +30,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate_dataset  # noqa: E402
-from graph.backends.oxigraph import OxigraphStore  # noqa: E402
 from graph.pipeline import BuiltGraph  # noqa: E402
+from graph.store.backends.oxigraph import OxigraphStore  # noqa: E402
 from service import create_app  # noqa: E402
-from service.wsgi import run_server  # noqa: E402
+from service.runtime.wsgi import run_server  # noqa: E402
 
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 

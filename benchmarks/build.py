@@ -45,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import RESULTS, machine, write_result  # noqa: E402
 from benchmarks.synthetic import write_events_yaml  # noqa: E402
-from graph.bulk import read_manifest  # noqa: E402
+from graph.rdf.bulk import read_manifest  # noqa: E402
 
 BASELINE = """
 import sys, pyoxigraph as ox

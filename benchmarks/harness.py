@@ -2,7 +2,7 @@
 latency sampling over keep-alive HTTP, and the machine's state to print beside each figure.
 
 :func:`prepare_data` turns ``benchmarks.synthetic.generate_dataset(n, seed)`` into the
-project's own triples (``graph.build.iter_triples``) once per size, and keeps them twice in a
+project's own triples (``graph.rdf.build.iter_triples``) once per size, and keeps them twice in a
 work directory: an on-disk pyoxigraph store (the one every embedded contender opens read-only)
 and an N-Triples dump of the same triples (what the other servers load). Every contender thus
 serves exactly the same data.
@@ -36,8 +36,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate_dataset  # noqa: E402
-from graph.backends.oxigraph import OxigraphStore  # noqa: E402
-from graph.build import dataset_graph_iri, iter_triples  # noqa: E402
+from graph.rdf.build import dataset_graph_iri, iter_triples  # noqa: E402
+from graph.store.backends.oxigraph import OxigraphStore  # noqa: E402
 from tests.servers import free_port, oxigraph_server, stop, wait_until_answering  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"

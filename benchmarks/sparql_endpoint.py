@@ -32,10 +32,10 @@ from waitress.server import create_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.sandbox import StoreSpec  # noqa: E402
-from graph.store import DEFAULT_PREFIXES  # noqa: E402
+from graph.store.base import DEFAULT_PREFIXES  # noqa: E402
+from graph.store.sandbox import StoreSpec  # noqa: E402
 from service import create_app  # noqa: E402
-from service.engine import QueryEngine  # noqa: E402
+from service.runtime.engine import QueryEngine  # noqa: E402
 
 GENERATOR = ROOT.parent / "shared" / "bench" / "gen_events.py"
 SYN = "http://example.org/ekg/"

@@ -2,10 +2,10 @@
 """Synthetic datasets of any size in the project's own model, for benchmarks.
 
 Two outputs of the same seeded draw: :func:`generate_dataset` builds the frozen
-:mod:`graph.model` records directly (no YAML, no validation pass: the fast path for benchmarks),
-and :func:`write_events_yaml` streams the same data as an ``events.yaml`` file in the format of
-``docs/data-model.md``, which ``ekg validate`` accepts and :func:`graph.events.load_dataset`
-reads back into an equal :class:`~graph.model.Dataset`.
+:mod:`graph.data.model` records directly (no YAML, no validation pass: the fast path for
+benchmarks), and :func:`write_events_yaml` streams the same data as an ``events.yaml`` file
+in the format of ``docs/data-model.md``, which ``ekg validate`` accepts and
+:func:`graph.data.events.load_dataset` reads back into an equal :class:`~graph.data.model.Dataset`.
 
 Shape (deterministic for a given ``n`` and ``seed``):
 
@@ -48,8 +48,8 @@ from typing import TextIO
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.dates import EventDate, parse_date  # noqa: E402
-from graph.model import (  # noqa: E402
+from graph.data.dates import EventDate, parse_date  # noqa: E402
+from graph.data.model import (  # noqa: E402
     Actor,
     Concept,
     Dataset,
@@ -356,7 +356,7 @@ def _info(plan: _Plan) -> DatasetInfo:
 
 
 def generate_dataset(n: int, seed: int = 42) -> Dataset:
-    """A synthetic dataset of ``n`` events as frozen :mod:`graph.model` records.
+    """A synthetic dataset of ``n`` events as frozen :mod:`graph.data.model` records.
 
     The same data as :func:`write_events_yaml` writes for the same ``n`` and ``seed``.
 

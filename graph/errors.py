@@ -6,18 +6,24 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
 ::
 
     EkgError
-    ├── DataError               events.yaml cannot be turned into a dataset
-    │   └── ValidationError     one or more problems, each with file:line
-    ├── DateError               a string is not a usable EDTF date
-    ├── StoreError              the triple store cannot be opened, loaded or read
+    ├── DataError                  events.yaml cannot be turned into a dataset
+    │   └── ValidationError        one or more problems, each with file:line
+    ├── DateError                  a string is not a usable EDTF date
+    ├── UnknownEventError          an event id the graph does not have (also a LookupError)
+    ├── PageTokenError             a paging token this service did not make (also a ValueError)
+    ├── GraphvizError              Graphviz ``dot`` is missing, failed or ran too long
+    ├── StoreError                 the triple store cannot be opened, loaded or read
     │   ├── StoreUnavailableError  a remote SPARQL store cannot be reached
-    │   ├── EngineBusyError     every query worker stayed busy too long
-    │   └── EngineCrashError    a query worker died on a query (and was replaced)
-    └── QueryError              a SPARQL query is rejected
-        ├── QuerySyntaxError    ... because it does not parse (line/column when known)
-        ├── QueryRefusedError   ... because it asks for what the endpoint never does
-        │                       (graph.guard: SERVICE, LOAD, too long, too deep)
-        └── QueryTimeoutError   ... because it ran past its time limit (and was stopped)
+    │   ├── EngineBusyError        every query worker stayed busy too long
+    │   └── EngineCrashError       a query worker died on a query (and was replaced)
+    └── QueryError                 a SPARQL query is rejected
+        ├── QuerySyntaxError       ... because it does not parse (line/column when known)
+        ├── QueryRefusedError      ... because it asks for what the endpoint never does
+        │                          (graph.store.guard: SERVICE, LOAD, too long, too deep)
+        └── QueryTimeoutError      ... because it ran past its time limit (and was stopped)
+
+:class:`Problem` is not an error: it is one located validation problem, which
+:class:`ValidationError` collects.
 """
 
 from __future__ import annotations
@@ -72,6 +78,18 @@ class DateError(EkgError):
     """A date string is not valid EDTF, or uses a feature the model does not support."""
 
 
+class UnknownEventError(EkgError, LookupError):
+    """An event id that is not a node of the graph (the service answers 404)."""
+
+
+class PageTokenError(EkgError, ValueError):
+    """A paging token (``next``) that was not made for the requested sort order."""
+
+
+class GraphvizError(EkgError):
+    """The Graphviz ``dot`` program is missing, failed, or ran past its time limit."""
+
+
 class StoreError(EkgError):
     """The triple store cannot be opened, loaded or read."""
 
@@ -85,6 +103,16 @@ class QuerySyntaxError(QueryError):
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+class QueryRefusedError(QueryError):
+    """The query uses something this endpoint never evaluates; ``line``/``column`` locate it."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        where = f" (line {line}, column {column})" if line is not None else ""
+        super().__init__(message + where)
         self.line = line
         self.column = column
 

@@ -20,18 +20,18 @@ from typing import Any, TypeVar
 import networkx as nx
 from tqdm import tqdm
 
-from graph.backends.oxigraph import OxigraphStore
-from graph.build import dataset_graph_iri, iter_triples
-from graph.bulk import build_store_dir
-from graph.causal import build_causal_graph
-from graph.causal_store import read_causal_graph
+from graph.causal.graph import build_causal_graph
+from graph.causal.readback import read_causal_graph
+from graph.data.events import read_dataset
+from graph.data.model import Dataset
+from graph.data.sources import data_version
 from graph.errors import StoreError
-from graph.events import read_dataset
-from graph.model import Dataset
-from graph.paging import EventIndex
-from graph.sources import data_version
-from graph.store import DEFAULT_DATA_GRAPH, Store, Triple, open_store
-from graph.storedir import fresh_dir, swap_into_place
+from graph.rdf.build import dataset_graph_iri, iter_triples
+from graph.rdf.bulk import build_store_dir
+from graph.store.backends.oxigraph import OxigraphStore
+from graph.store.base import DEFAULT_DATA_GRAPH, Store, Triple, open_store
+from graph.store.storedir import fresh_dir, swap_into_place
+from graph.timeline.paging import EventIndex
 
 T = TypeVar("T")
 
@@ -53,12 +53,12 @@ class BuiltGraph:
 
     @functools.cached_property
     def index(self) -> EventIndex:
-        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline`)."""
+        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.formats`)."""
         return EventIndex.from_dataset(self.dataset)
 
     @functools.cached_property
     def causal(self) -> nx.DiGraph:
-        """The causal link graph (:mod:`graph.causal`): read back from the store when that
+        """The causal link graph (:mod:`graph.causal.graph`): read back from the store when that
         is a remote SPARQL server (the graph the server holds is the one analysed), derived
         from the dataset otherwise."""
         if self.store.backend == "sparql":
@@ -105,10 +105,10 @@ def build_knowledge_graph(
     progress: bool | None = False,
 ) -> BuiltGraph:
     """Validate ``data_path`` and load its triples into a new store (or into ``store``, e.g.
-    a :class:`~graph.backends.remote.RemoteStore`, replacing the dataset's graph there).
+    a :class:`~graph.store.backends.remote.RemoteStore`, replacing the dataset's graph there).
 
     With ``store_dir`` the oxigraph store is written on disk there by a streaming bulk load
-    (:func:`graph.bulk.build_store_dir`), replacing any previous store only once the new one
+    (:func:`graph.rdf.bulk.build_store_dir`), replacing any previous store only once the new one
     is complete; with ``reuse`` an existing store of the same data is opened instead (the
     data is still validated). ``progress`` shows a progress bar on stderr: ``None`` when
     stderr is a terminal.
@@ -145,7 +145,7 @@ def write_store_dir(
 
     A failure or a kill at any moment leaves the previous store at ``path`` intact: the new
     store replaces it in one atomic exchange once it is complete and flushed
-    (:mod:`graph.storedir`).
+    (:mod:`graph.store.storedir`).
     """
     path = path.resolve()
     fresh = fresh_dir(path)

@@ -11,19 +11,21 @@ from typing import Any
 from flask import Flask
 
 from graph.pipeline import BuiltGraph, build_knowledge_graph
-from graph.store import Store, open_store
-from graph.storedir import generation_dir, is_generation_dir, remove_store_dir
-from service import analyses, api, errors, meta, pages, security, sparql, state
-from service.config import load_config
-from service.engine import QueryEngine
+from graph.store.base import Store, open_store
+from graph.store.storedir import generation_dir, is_generation_dir, remove_store_dir
+from service import errors, security
 from service.openapi import OPENAPI_CONFIG, ProblemApi
-from service.reload import Generations, Watcher, yaml_files_below
+from service.runtime import state
+from service.runtime.engine import QueryEngine
+from service.runtime.reload import Generations, Watcher, yaml_files_below
+from service.settings import load_config
+from service.views import analyses, api, meta, pages, sparql
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: load and validate the events file, build the store, register routes.
 
-    ``overrides`` replaces configuration values (see :mod:`service.config`); invalid data
+    ``overrides`` replaces configuration values (see :mod:`service.settings`); invalid data
     raises :class:`graph.errors.ValidationError` here, before anything is served.
     """
     app = Flask(__name__)

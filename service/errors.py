@@ -15,20 +15,20 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from graph.causal import UnknownEventError
 from graph.errors import (
     DataError,
     EkgError,
     EngineBusyError,
     EngineCrashError,
+    GraphvizError,
+    PageTokenError,
     QueryError,
+    QueryRefusedError,
     QuerySyntaxError,
     QueryTimeoutError,
     StoreError,
+    UnknownEventError,
 )
-from graph.export import GraphvizError
-from graph.guard import QueryRefusedError
-from graph.pagetoken import PageTokenError
 from service.negotiation import choose
 
 PROBLEM_JSON = "application/problem+json"

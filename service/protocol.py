@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
-from graph.guard import check_syntax
-from graph.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML
+from graph.store.guard import check_syntax
+from graph.store.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML
 from service.errors import ProblemError, not_acceptable
 from service.negotiation import choose
 
@@ -185,7 +185,7 @@ def offers_for(form: str | None) -> list[str]:
 
 
 def choose_media_type(query: str, form: str | None, accept: str | None, fmt: str | None) -> str:
-    """The media type to answer ``query`` (of ``form``: :class:`graph.guard.QueryFacts`)
+    """The media type to answer ``query`` (of ``form``: :class:`graph.store.guard.QueryFacts`)
     in: ``format=`` wins over ``Accept``; 406 if none fits (400 instead if the query does not
     even parse)."""
     offers = offers_for(form)

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, settings
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
-from graph.backends.remote import RemoteStore
-from graph.build import decimal_literal, iter_triples
-from graph.events import load_dataset
-from graph.model import Dataset
-from graph.store import BACKENDS, Store, open_store
+from graph.data.events import load_dataset
+from graph.data.model import Dataset
+from graph.rdf.build import decimal_literal, iter_triples
+from graph.store.backends.remote import RemoteStore
+from graph.store.base import BACKENDS, Store, open_store
 
 from .servers import SparqlServer, oxigraph_server, virtuoso_server
 

@@ -16,15 +16,16 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from graph import bulk, events
-from graph.build import build_graph, dataset_graph_iri
-from graph.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
-from graph.dates import parse_date, possible_allen_relations
+from graph.data import events
+from graph.data.dates import parse_date, possible_allen_relations
+from graph.data.events import load_dataset
+from graph.data.model import Dataset
 from graph.errors import StoreError, ValidationError
-from graph.events import load_dataset
-from graph.model import Dataset
-from graph.ntriples import NTriplesWriter, iter_ntriples
 from graph.pipeline import build_knowledge_graph
+from graph.rdf import bulk
+from graph.rdf.build import build_graph, dataset_graph_iri
+from graph.rdf.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
+from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
 
 from .conftest import DATA, ROOT
 

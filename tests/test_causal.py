@@ -1,5 +1,5 @@
-"""Causal graph and analyses (graph.causal, graph.influence): tiny literal graphs with exact
-expected results, then the curated events.yaml."""
+"""Causal graph and analyses (graph.causal): tiny literal graphs with exact expected results,
+then the curated events.yaml."""
 
 from __future__ import annotations
 
@@ -13,15 +13,8 @@ from itertools import pairwise
 import networkx as nx
 import pytest
 
-from graph.causal import (
-    Chain,
-    UnknownEventError,
-    build_causal_graph,
-    build_graph_from_links,
-    filtered_view,
-)
-from graph.chains import find_causal_chains, find_longest_chain, reach
-from graph.comparison import (
+from graph.causal.chains import find_causal_chains, find_longest_chain
+from graph.causal.comparison import (
     CausalCycle,
     Consistency,
     ContradictedClaim,
@@ -32,10 +25,15 @@ from graph.comparison import (
     compare_events,
     describe_temporal_relation,
 )
-from graph.dates import parse_date
-from graph.errors import DataError, EkgError
-from graph.export import GraphvizError, render_svg, select_subgraph, to_cytoscape, to_dot
-from graph.influence import (
+from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
+from graph.causal.graph import (
+    Chain,
+    build_causal_graph,
+    build_graph_from_links,
+    filtered_view,
+    reach,
+)
+from graph.causal.influence import (
     Driver,
     EffectAnalysis,
     Reach,
@@ -43,7 +41,9 @@ from graph.influence import (
     analyze_effects,
     rank_drivers,
 )
-from graph.whatif import WhatIf, what_if
+from graph.causal.whatif import WhatIf, what_if
+from graph.data.dates import parse_date
+from graph.errors import DataError, EkgError, GraphvizError, UnknownEventError
 
 
 def chain(*events: str, strength: float, weakest: str, confidence: float) -> Chain:
@@ -707,7 +707,7 @@ def test_results_serialise_with_asdict(real):
     ],
 )
 def test_temporal_phrase_of_each_possible_set(monkeypatch, crisis, possible, phrase):
-    monkeypatch.setattr("graph.comparison.possible_allen_relations", lambda a, b: possible)
+    monkeypatch.setattr("graph.causal.comparison.possible_allen_relations", lambda a, b: possible)
     for event in ("oil", "ruble"):
         crisis.nodes[event]["date"] = parse_date("2014-12")
     assert describe_temporal_relation(crisis, "oil", "ruble").phrase == phrase

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synthetic import write_events_yaml
-from graph.backends.oxigraph import OxigraphStore
-from graph.storedir import swap_into_place, sweep
+from graph.store.backends.oxigraph import OxigraphStore
+from graph.store.storedir import swap_into_place, sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from graph.dates import (
+from graph.data.dates import (
     parse_date,
     parse_with_edtf,
     possible_allen_relations,

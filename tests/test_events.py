@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from graph.data.events import load_dataset, parse_dataset, read_dataset
+from graph.data.yamlfile import parse_yaml, parse_yaml_fast
 from graph.errors import DataError, ValidationError
-from graph.events import load_dataset, parse_dataset, read_dataset
-from graph.yamlfile import parse_yaml, parse_yaml_fast
 
 VALID = textwrap.dedent(
     """\

@@ -1,5 +1,5 @@
-"""The query guard's scan (:mod:`graph.guard`): a keyword is refused exactly where it is a bare
-word, and the error points at it; what hides it (strings, comments, IRIs, prefixed names,
+"""The query guard's scan (:mod:`graph.store.guard`): a keyword is refused exactly where it is
+a bare word, and the error points at it; what hides it (strings, comments, IRIs, prefixed names,
 variables) hides it whatever surrounds it."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graph.guard import QueryFacts, QueryRefusedError, check_query
+from graph.errors import QueryRefusedError
+from graph.store.guard import QueryFacts, check_query
 
 #: Text that contains SERVICE but never as a bare word.
 HIDING = [

@@ -7,7 +7,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from graph.build import build_graph
+from graph.rdf.build import build_graph
 from graph.vocab import EKG, FARO, PROV
 from ontology import SHAPES, VOCABULARY
 

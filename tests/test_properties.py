@@ -12,9 +12,9 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from graph.dates import parse_date, possible_allen_relations, starts_certainly_after
+from graph.data.dates import parse_date, possible_allen_relations, starts_certainly_after
+from graph.data.events import load_dataset, parse_dataset
 from graph.errors import DataError, DateError, ValidationError
-from graph.events import load_dataset, parse_dataset
 
 # -- dates -------------------------------------------------------------------------------------
 

@@ -13,7 +13,8 @@ import time
 
 import pytest
 
-from service import create_app, state
+from service import create_app
+from service.runtime import state
 
 from .conftest import DATA
 
@@ -49,7 +50,7 @@ def test_a_bad_version_is_rejected_with_every_problem_and_the_old_one_serves(app
     client = app.test_client()
     edit(data, "date: 2014-11-27", "date: 2014-13-27")
     edit(data, "lane: oil\n    place: vienna", "lane: nowhere\n    place: vienna")
-    with caplog.at_level(logging.ERROR, logger="service.reload"):
+    with caplog.at_level(logging.ERROR, logger="service.runtime.reload"):
         answer = client.post("/-/reload")
     assert answer.status_code == 422
     assert answer.mimetype == "application/problem+json"

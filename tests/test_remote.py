@@ -15,12 +15,12 @@ import networkx as nx
 import pytest
 from rdflib import Literal, URIRef
 
-from graph.backends.remote import RemoteStore
-from graph.build import iter_triples
-from graph.causal import build_causal_graph
-from graph.causal_store import read_causal_graph
+from graph.causal.graph import build_causal_graph
+from graph.causal.readback import read_causal_graph
 from graph.errors import QueryTimeoutError, StoreError, StoreUnavailableError
-from graph.store import DEFAULT_DATA_GRAPH
+from graph.rdf.build import iter_triples
+from graph.store.backends.remote import RemoteStore
+from graph.store.base import DEFAULT_DATA_GRAPH
 
 from .conftest import LAUNCHERS, remote_store
 

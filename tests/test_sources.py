@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from graph.build import build_graph
+from graph.data.events import load_dataset, read_dataset
 from graph.errors import DataError, ValidationError
-from graph.events import load_dataset, read_dataset
+from graph.rdf.build import build_graph
 
 from .conftest import DATA
 

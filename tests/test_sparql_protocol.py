@@ -19,7 +19,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF
 from rdflib.query import Result
 
-from graph.store import BACKENDS
+from graph.store.base import BACKENDS
 from service import create_app
 
 K = "http://kasei.us/2009/09/sparql/data/"

@@ -19,7 +19,7 @@ from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 from waitress.server import create_server
 
-from graph.store import BACKENDS
+from graph.store.base import BACKENDS
 from service import create_app
 
 CROSS_JOIN = (

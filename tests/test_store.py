@@ -6,11 +6,11 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from graph.backends.oxigraph import OxigraphStore
-from graph.build import build_graph, iter_triples
 from graph.errors import QueryError, QuerySyntaxError, StoreError
 from graph.pipeline import build_knowledge_graph, write_store_dir
-from graph.store import DEFAULT_DATA_GRAPH, EXPORT_FORMATS, open_store
+from graph.rdf.build import build_graph, iter_triples
+from graph.store.backends.oxigraph import OxigraphStore
+from graph.store.base import DEFAULT_DATA_GRAPH, EXPORT_FORMATS, open_store
 
 from .conftest import canonical
 

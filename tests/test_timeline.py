@@ -5,13 +5,12 @@ import random
 
 import pytest
 
-from graph.dates import parse_date
-from graph.errors import EkgError
-from graph.model import Concept, Dataset, Event
-from graph.timeline import (
+from graph.data.dates import parse_date
+from graph.data.model import Concept, Dataset, Event
+from graph.errors import EkgError, PageTokenError
+from graph.timeline.formats import (
     Era,
     EventIndex,
-    PageTokenError,
     display_date,
     query_events,
     to_timelinejs,

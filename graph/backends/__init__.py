@@ -1,1 +1,0 @@
-"""Store backends behind the :class:`graph.store.Store` interface."""

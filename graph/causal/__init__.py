@@ -1,0 +1,78 @@
+"""The causal graph of a dataset and the analyses over it, networkx style.
+
+:mod:`~graph.causal.graph` builds the ``nx.DiGraph`` (one node per event, one edge per linked
+pair) and holds what every analysis shares: filtered views, bounded breadth-first reach, chain
+costs. The analyses take that graph first, then event ids, then keyword-only bounds:
+:mod:`~graph.causal.chains` (chains between two events, the longest chain),
+:mod:`~graph.causal.influence` (causes, effects, key drivers), :mod:`~graph.causal.whatif`
+(counterfactual removal), :mod:`~graph.causal.comparison` (time order, consistency, events
+side by side) and :mod:`~graph.causal.export` (Cytoscape JSON, DOT, SVG).
+:mod:`~graph.causal.readback` reads the same graph back from a store.
+
+This package imports :mod:`graph.data` and :mod:`graph.store`.
+"""
+
+from graph.causal.chains import find_causal_chains, find_longest_chain
+from graph.causal.comparison import (
+    CausalCycle,
+    Comparison,
+    Consistency,
+    TemporalRelation,
+    check_consistency,
+    compare_events,
+    describe_temporal_relation,
+)
+from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
+from graph.causal.graph import (
+    Chain,
+    build_causal_graph,
+    build_graph_from_links,
+    filtered_view,
+    has_parent,
+    reach,
+    require_events,
+)
+from graph.causal.influence import (
+    CauseAnalysis,
+    Driver,
+    EffectAnalysis,
+    Reach,
+    analyze_causes,
+    analyze_effects,
+    rank_drivers,
+)
+from graph.causal.readback import read_causal_graph
+from graph.causal.whatif import WhatIf, what_if
+
+__all__ = [
+    "CausalCycle",
+    "CauseAnalysis",
+    "Chain",
+    "Comparison",
+    "Consistency",
+    "Driver",
+    "EffectAnalysis",
+    "Reach",
+    "TemporalRelation",
+    "WhatIf",
+    "analyze_causes",
+    "analyze_effects",
+    "build_causal_graph",
+    "build_graph_from_links",
+    "check_consistency",
+    "compare_events",
+    "describe_temporal_relation",
+    "filtered_view",
+    "find_causal_chains",
+    "find_longest_chain",
+    "has_parent",
+    "rank_drivers",
+    "reach",
+    "read_causal_graph",
+    "render_svg",
+    "require_events",
+    "select_subgraph",
+    "to_cytoscape",
+    "to_dot",
+    "what_if",
+]

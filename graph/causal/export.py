@@ -1,0 +1,254 @@
+"""Select part of the causal graph and export it: Cytoscape elements, GraphViz DOT and SVG."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable, Collection, Iterable, Mapping
+from itertools import chain as chain_iter
+from itertools import pairwise
+from typing import Any
+
+import networkx as nx
+
+from graph.causal.graph import filtered_view, link_filter, reach, require_events
+from graph.errors import GraphvizError
+
+MAX_SELECT_DEPTH = 6
+
+_DOT_STYLES = {"contested": "dashed", "unsupported": "dotted"}
+_DOT_COLORS = {
+    "causes": "#1f4e79",
+    "enables": "#2e7d32",
+    "prevents": "#b71c1c",
+    "contributes_to": "#4a6fa5",
+    "correlates_with": "#8c8c8c",
+    "similar_to": "#8c8c8c",
+}
+
+
+def select_subgraph(
+    graph: nx.DiGraph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    chain: Iterable[str] | None = None,
+    limit: int = 1000,
+    statuses: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+) -> nx.DiGraph:
+    """The part of the graph to draw: around one event, along a chain, or both.
+
+    ``focus`` selects the event and every event within ``depth`` links of it in either
+    direction (at most :data:`MAX_SELECT_DEPTH`, and at most ``limit`` events besides the
+    focus), with all the filtered links among them. ``chain`` selects the listed events and the
+    links between consecutive ones. With neither, the whole filtered graph is returned.
+
+    Parameters
+    ----------
+    graph : nx.DiGraph
+        A causal graph (:func:`build_causal_graph`).
+    focus : str, optional
+        Event id at the centre.
+    depth : int, default 1
+        Links from ``focus``; clamped to 0 .. :data:`MAX_SELECT_DEPTH`.
+    chain : iterable of str, optional
+        Event ids, e.g. ``Chain.events``.
+    limit : int, default 1000
+        Most events selected around ``focus``.
+    statuses, kinds : collection of str, optional
+        Link filter, as in :func:`filtered_view`.
+
+    Returns
+    -------
+    nx.DiGraph
+        A read-only view; node and edge attributes are those of ``graph``.
+
+    Raises
+    ------
+    UnknownEventError
+        If ``focus`` or an event of ``chain`` is not an event of ``graph``.
+
+    Examples
+    --------
+    >>> from graph.causal.graph import build_graph_from_links
+    >>> g = build_graph_from_links([("opec", "oil", 0.9), ("oil", "ruble", 0.8),
+    ...                             ("ruble", "hike", 0.9), ("oil", "hike", 0.5)])
+    >>> sorted(select_subgraph(g, focus="ruble").edges)
+    [('oil', 'hike'), ('oil', 'ruble'), ('ruble', 'hike')]
+    >>> sorted(select_subgraph(g, chain=["opec", "oil", "hike"]).edges)
+    [('oil', 'hike'), ('opec', 'oil')]
+    """
+    view = filtered_view(graph, statuses=statuses, kinds=kinds)
+    if focus is None and chain is None:
+        return view
+    around: set[str] = set()
+    if focus is not None:
+        require_events(graph, focus)
+        depth = min(max(depth, 0), MAX_SELECT_DEPTH)
+        found, _ = reach(_neighbourhood(view), [focus], max_depth=depth, limit=max(limit, 0))
+        around = {focus, *found}
+    events = list(chain or ())
+    require_events(graph, *events)
+    links = {edge for u, v in pairwise(events) for edge in ((u, v), (v, u)) if view.has_edge(*edge)}
+    keeps = link_filter(statuses=statuses, kinds=kinds)
+    return nx.subgraph_view(
+        graph,
+        filter_node=nx.filters.show_nodes(around.union(events)),
+        filter_edge=lambda u, v: (
+            (u, v) in links or (u in around and v in around and keeps(graph.succ[u][v]))
+        ),
+    )
+
+
+def _neighbourhood(view: nx.DiGraph) -> Callable[[str], Iterable[str]]:
+    return lambda node: chain_iter(view.successors(node), view.predecessors(node))
+
+
+def to_cytoscape(graph: nx.DiGraph) -> dict[str, Any]:
+    """The graph as Cytoscape.js elements JSON, nodes and edges sorted by id.
+
+    >>> from graph.causal.graph import build_graph_from_links
+    >>> g = build_graph_from_links([("opec", "oil", 0.9)])
+    >>> to_cytoscape(g)["elements"]["edges"]
+    [{'data': {'id': 'opec>oil', 'source': 'opec', 'target': 'oil', 'kind': 'causes', \
+'confidence': 0.9, 'status': 'supported'}}]
+    """
+    nodes = [
+        {
+            "data": {
+                "id": node,
+                "label": data.get("label", node),
+                "lane": data.get("lane"),
+                "type": data.get("type"),
+                "start": data.get("start"),
+            }
+        }
+        for node, data in sorted(graph.nodes(data=True), key=lambda item: item[0])
+    ]
+    edges = [
+        {
+            "data": {
+                "id": data["id"],
+                "source": cause,
+                "target": effect,
+                "kind": data["kind"],
+                "confidence": data["confidence"],
+                "status": data["status"],
+            }
+        }
+        for cause, effect, data in sorted(graph.edges(data=True), key=_edge_order)
+    ]
+    return {"elements": {"nodes": nodes, "edges": edges}}
+
+
+def _edge_order(edge: tuple[str, str, Mapping[str, Any]]) -> tuple[str, str, str]:
+    return edge[2]["id"], edge[0], edge[1]
+
+
+def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
+    """The graph in the GraphViz DOT language, left to right, ready for :func:`render_svg`.
+
+    Nodes are labelled with their label and EDTF date, edges are coloured by kind, dashed when
+    contested, dotted when unsupported, and thicker the higher their confidence. Every string
+    is quoted and escaped (quotes, backslashes, newlines), so labels may contain any
+    character; the file is UTF-8. In the SVG, nodes get the id ``event-<id>`` and edges
+    ``link-<id>``.
+
+    Parameters
+    ----------
+    graph : nx.DiGraph
+        A causal graph or a selection of it (:func:`select_subgraph`).
+    title : str, optional
+        Shown at the top of the drawing.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from graph.causal.graph import build_graph_from_links
+    >>> g = build_graph_from_links([("a", "b", 0.5, {"status": "contested"})])
+    >>> g.nodes["a"]["label"] = 'The "Black Monday"'
+    >>> print(to_dot(g, title="Rouble"))  # doctest: +ELLIPSIS
+    digraph causal {
+      graph [rankdir=LR, charset="UTF-8", label="Rouble", labelloc=t];
+      ...
+      "a" [id="event-a", label="The \\"Black Monday\\""];
+      "b" [id="event-b", label="b"];
+      "a" -> "b" [id="link-a>b", color="#1f4e79", style=dashed, penwidth=2.50, tooltip="..."];
+    }
+    """
+    head = 'rankdir=LR, charset="UTF-8"' + (f", label={_dot(title)}, labelloc=t" if title else "")
+    lines = [
+        "digraph causal {",
+        f"  graph [{head}];",
+        '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
+    for node, data in sorted(graph.nodes(data=True), key=lambda item: item[0]):
+        date = data.get("date")
+        label = str(data.get("label", node)) + (f"\n{date.edtf}" if date is not None else "")
+        lines.append(f"  {_dot(node)} [id={_dot('event-' + node)}, label={_dot(label)}];")
+    for cause, effect, data in sorted(graph.edges(data=True), key=_edge_order):
+        confidence = data["confidence"]
+        tooltip = f"{data['id']}: {data['kind']}, confidence {confidence:g}, {data['status']}"
+        color = _DOT_COLORS.get(data["kind"], "#000000")
+        attrs = (
+            f"id={_dot('link-' + data['id'])}, color={_dot(color)}, "
+            f"style={_DOT_STYLES.get(data['status'], 'solid')}, "
+            f"penwidth={1 + 3 * confidence:.2f}, tooltip={_dot(tooltip)}"
+        )
+        lines.append(f"  {_dot(cause)} -> {_dot(effect)} [{attrs}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _dot(text: str) -> str:
+    """``text`` as a DOT quoted string: backslashes and quotes escaped, newlines as ``\\n``."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
+
+
+def render_svg(dot: str, *, timeout: float = 10) -> bytes:
+    """Draw DOT text as SVG with the Graphviz ``dot`` program (Debian package ``graphviz``).
+
+    Parameters
+    ----------
+    dot : str
+        A graph in the DOT language, e.g. from :func:`to_dot`.
+    timeout : float, default 10
+        Seconds before ``dot`` is stopped.
+
+    Returns
+    -------
+    bytes
+        The SVG document.
+
+    Raises
+    ------
+    GraphvizError
+        If ``dot`` is not installed, fails, or runs past ``timeout``.
+
+    Examples
+    --------
+    >>> render_svg('digraph { "a" -> "b" }')[:5]
+    b'<?xml'
+    """
+    program = shutil.which("dot")
+    if program is None:
+        raise GraphvizError("Graphviz is not installed: no `dot` program on the PATH")
+    try:
+        done = subprocess.run(
+            [program, "-Tsvg"], input=dot.encode("utf-8"), capture_output=True, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        raise GraphvizError(f"Graphviz took longer than {timeout:g} s and was stopped") from None
+    except OSError as exc:
+        raise GraphvizError(f"cannot run Graphviz: {exc.strerror}") from exc
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        detail = reason[0] if reason else f"exit status {done.returncode}"
+        raise GraphvizError(f"Graphviz could not draw the graph: {detail}")
+    return done.stdout

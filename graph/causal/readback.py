@@ -1,0 +1,116 @@
+"""The causal graph read back from a store, for services whose data lives in a SPARQL server.
+
+:func:`graph.causal.graph.build_causal_graph` derives the graph from the dataset in memory; a
+service in front of a remote store (:mod:`graph.store.backends.remote`) can instead pull it with two
+paged queries -- events, then causal links -- once per data version, and cache it. The result
+is the same graph (a test checks it on events.yaml against every backend).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+from rdflib.term import Node
+
+from graph import vocab
+from graph.causal.graph import assemble_causal_graph
+from graph.data.dates import parse_date
+from graph.errors import StoreError
+from graph.store.base import Store
+
+EVENTS = """SELECT ?event ?label ?type ?lane ?edtf WHERE {
+  ?event a sem:Event ; rdfs:label ?label ; sem:eventType ?type ; ekg:lane ?lane ;
+         ekg:edtf ?edtf .
+} ORDER BY ?event"""
+
+LINKS = """SELECT ?cause ?effect ?link ?relation ?confidence ?status WHERE {
+  ?link a ekg:CausalLink ; ekg:cause ?cause ; ekg:effect ?effect ; ekg:relation ?relation ;
+        ekg:confidence ?confidence ; ekg:status ?status .
+} ORDER BY ?link"""
+
+
+def read_causal_graph(store: Store, base: str, *, page_size: int = 10_000) -> nx.DiGraph:
+    """The causal graph of the dataset with IRI ``base`` held in ``store``.
+
+    Parameters
+    ----------
+    store : Store
+        Any backend; the data as :func:`graph.rdf.build.iter_triples` writes it.
+    base : str
+        The dataset's base IRI: event ``x`` is ``base + "event/x"``.
+    page_size : int
+        Rows per request (below the server's own result cap, e.g. Virtuoso's
+        ``ResultSetMaxRows``).
+
+    Returns
+    -------
+    nx.DiGraph
+        As :func:`graph.causal.graph.build_causal_graph` returns for the same dataset.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> from graph.rdf.build import iter_triples
+    >>> from graph.data.events import load_dataset
+    >>> from graph.store.base import open_store
+    >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+    >>> store = open_store("oxigraph")
+    >>> store.load(iter_triples(tiny))
+    >>> g = read_causal_graph(store, tiny.info.base)
+    >>> g.number_of_nodes(), g.edges["oil-below-60", "ruble-falls"]["kind"]
+    (4, 'contributes_to')
+    """
+    ids = _Ids(base)
+    events = (
+        (
+            ids.local(event, "event"),
+            {
+                "label": str(label),
+                "lane": ids.local(lane, "lane"),
+                "type": ids.local(kind, "type"),
+                "date": parse_date(str(edtf)),
+            },
+        )
+        for event, label, kind, lane, edtf in _pages(store, EVENTS, page_size)
+    )
+    links = (
+        (
+            ids.local(cause, "event"),
+            ids.local(effect, "event"),
+            ids.local(link, "link"),
+            _KINDS[str(relation)],
+            float(confidence.toPython()),  # type: ignore[union-attr]
+            _STATUSES[str(status)],
+        )
+        for cause, effect, link, relation, confidence, status in _pages(store, LINKS, page_size)
+    )
+    datasets = store.query("SELECT ?d WHERE { ?d a void:Dataset } ORDER BY ?d LIMIT 1").rows
+    name = ids.local(datasets[0][0], "dataset") if datasets else ""
+    return assemble_causal_graph(name, events, links)
+
+
+_KINDS = {str(iri): kind for kind, iri in vocab.LINK_PREDICATES.items()}
+_STATUSES = {str(iri): status for status, iri in vocab.LINK_STATUSES.items()}
+
+
+class _Ids:
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def local(self, iri: Node | None, section: str) -> str:
+        prefix = f"{self.base}{section}/"
+        text = str(iri)
+        if not text.startswith(prefix):
+            raise StoreError(f"{text} is not a {section} IRI of the dataset at {self.base}")
+        return text[len(prefix) :]
+
+
+def _pages(store: Store, query: str, page_size: int) -> Iterator[tuple[Node | None, ...]]:
+    offset = 0
+    while True:
+        rows = store.query(f"{query} LIMIT {page_size} OFFSET {offset}").rows
+        yield from rows
+        if len(rows) < page_size:
+            return
+        offset += page_size

@@ -1,0 +1,64 @@
+"""Reading and validating the curated YAML into frozen dataclasses.
+
+``events.yaml`` and the story files it includes are parsed with line numbers
+(:mod:`~graph.data.yamlfile`, :mod:`~graph.data.sources`), read field by field and record by
+record (:mod:`~graph.data.fields`, :mod:`~graph.data.readers`) and checked as a whole
+(:mod:`~graph.data.events`: references, time order, cycles), reporting every problem at once
+as ``file:line: message``. The result is a :class:`Dataset` of :mod:`~graph.data.model`
+records whose dates are EDTF (:mod:`~graph.data.dates`, :mod:`~graph.data.allen`).
+
+This package imports nothing else of :mod:`graph` but :mod:`graph.errors` and
+:mod:`graph.vocab`.
+"""
+
+from graph.data.allen import AllenRelations
+from graph.data.cycle import Cycle, find_cycles
+from graph.data.dates import (
+    EventDate,
+    Precision,
+    parse_date,
+    possible_allen_relations,
+    starts_certainly_after,
+)
+from graph.data.events import LoadedData, collector_paused, load_dataset, read_dataset
+from graph.data.model import (
+    Actor,
+    Claim,
+    Concept,
+    Dataset,
+    DatasetInfo,
+    Event,
+    Link,
+    Place,
+    Publication,
+    Quantity,
+    Source,
+)
+from graph.data.sources import data_version
+
+__all__ = [
+    "Actor",
+    "AllenRelations",
+    "Claim",
+    "Concept",
+    "Cycle",
+    "Dataset",
+    "DatasetInfo",
+    "Event",
+    "EventDate",
+    "Link",
+    "LoadedData",
+    "Place",
+    "Precision",
+    "Publication",
+    "Quantity",
+    "Source",
+    "collector_paused",
+    "data_version",
+    "find_cycles",
+    "load_dataset",
+    "parse_date",
+    "possible_allen_relations",
+    "read_dataset",
+    "starts_certainly_after",
+]

@@ -1,0 +1,167 @@
+"""The curated dataset as frozen dataclasses, produced by :func:`graph.data.events.load_dataset`.
+
+Every record keeps ``line``, the line of its YAML mapping, so later checks and messages can
+point back at the file. ``line`` takes no part in equality.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from graph.data.dates import EventDate
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document that supports a record."""
+
+    url: str
+    title: str
+    publisher: str
+    via: str | None = None
+    date: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Concept:
+    """An entry of a small controlled list: lane, event type or quantity kind."""
+
+    id: str
+    label: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, organization, country or group taking part in events."""
+
+    id: str
+    label: str
+    kind: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where events happen; ``country`` names another place."""
+
+    id: str
+    label: str
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A publication whose statements are recorded as claims (e.g. the seed article)."""
+
+    id: str
+    title: str
+    date: EventDate
+    author: str | None = None
+    description: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A measured or reported figure attached to an event."""
+
+    kind: str
+    value: Decimal
+    unit: str
+    previous: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+    according_to: str | None = None
+    observed: EventDate | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened, with its date, lane, participants, figures and sources."""
+
+    id: str
+    label: str
+    type: str
+    date: EventDate
+    lane: str
+    sources: tuple[Source, ...]
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    place: str | None = None
+    actors: tuple[str, ...] = ()
+    part_of: str | None = None
+    quantities: tuple[Quantity, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A sourced, qualified relation from a cause event to an effect event."""
+
+    id: str
+    cause: str
+    effect: str
+    kind: str
+    confidence: Decimal
+    status: str
+    sources: tuple[Source, ...]
+    asserted_by: tuple[str, ...] = ()
+    ref: str | None = None
+    note: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement made in a publication, with a verdict and the evidence for it."""
+
+    id: str
+    text: str
+    verdict: str
+    stated_in: str
+    sources: tuple[Source, ...] = ()
+    about: tuple[str, ...] = ()
+    asserts_links: tuple[str, ...] = ()
+    evidence: str | None = None
+    ref: str | None = None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """Dataset-level metadata; ``base`` is the IRI prefix of every resource built."""
+
+    id: str
+    title: str
+    base: str
+    description: str | None = None
+    license: str | None = None
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A whole, valid dataset. Build one with :func:`graph.data.events.load_dataset`."""
+
+    info: DatasetInfo
+    lanes: tuple[Concept, ...]
+    event_types: tuple[Concept, ...]
+    quantity_kinds: tuple[Concept, ...]
+    actors: tuple[Actor, ...]
+    places: tuple[Place, ...]
+    publications: tuple[Publication, ...]
+    events: tuple[Event, ...]
+    links: tuple[Link, ...]
+    claims: tuple[Claim, ...]
+
+    @functools.cached_property
+    def _events_by_id(self) -> dict[str, Event]:
+        return {event.id: event for event in self.events}
+
+    def event(self, event_id: str) -> Event:
+        """The event with ``event_id``; ``KeyError`` if there is none."""
+        return self._events_by_id[event_id]

@@ -1,0 +1,191 @@
+"""Checks on a SPARQL query's text before any engine parses it.
+
+Engines have hazards a client can trigger (measured here, see ``shared/STORES.md``): a query
+nested a few thousand brackets deep crashes a pyoxigraph process, ``SERVICE <url>`` makes the
+engine call out over HTTP, and rdflib fetches ``FROM <http…>`` or reads ``FROM <file:…>``.
+:func:`check_query` refuses these from the text alone, with a linear scan that understands
+strings, IRIs and comments, so no parser recursion is involved. (``FROM`` is made safe in the
+rdflib backend itself, which resolves it against the store instead of fetching.)
+
+>>> check_query("SELECT * WHERE { ?s ?p ?o }")
+QueryFacts(form='select', names_dataset=False)
+>>> check_query("SELECT * WHERE {\\n SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+graph.errors.QueryRefusedError: SERVICE (federated query) is disabled ... (line 2, column 2)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseQuery
+
+from graph.errors import QueryRefusedError, QuerySyntaxError
+
+#: Defaults; the service makes both configurable.
+MAX_QUERY_LENGTH = 100_000
+MAX_NESTING = 64
+
+_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
+_REFUSED_KEYWORDS = {
+    "SERVICE": "SERVICE (federated query) is disabled on this endpoint",
+    "LOAD": "LOAD is an update operation; this endpoint is read-only",
+}
+
+
+class Token(NamedTuple):
+    """A bare word outside strings, IRIs and comments, and where it starts in the text."""
+
+    text: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class QueryFacts:
+    """What one scan of a query's text tells: its form (``select``, ``ask``, ``construct``,
+    ``describe``, or ``None`` if it has none -- the parser will say why) and whether it names
+    its own dataset with ``FROM`` / ``FROM NAMED``."""
+
+    form: str | None
+    names_dataset: bool
+
+
+def check_query(
+    text: str, *, max_length: int = MAX_QUERY_LENGTH, max_nesting: int = MAX_NESTING
+) -> QueryFacts:
+    """Raise :class:`QueryRefusedError` if ``text`` is too long, too deep or reaches outside;
+    otherwise return the :class:`QueryFacts` the same scan found.
+
+    Refused: more than ``max_length`` characters, brackets nested deeper than
+    ``max_nesting``, ``SERVICE`` and ``LOAD``.
+
+    >>> check_query("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT FROM <g> WHERE { ?s ?p ?o }")
+    QueryFacts(form='construct', names_dataset=True)
+    """
+    if len(text) > max_length:
+        raise QueryRefusedError(
+            f"the query is {len(text)} characters long; the limit is {max_length}"
+        )
+    form, names_dataset = None, False
+    for word in scan(text, max_nesting=max_nesting):
+        upper = word.text.upper()
+        if upper in _REFUSED_KEYWORDS:
+            raise QueryRefusedError(_REFUSED_KEYWORDS[upper], *_position(text, word.offset))
+        form = form or _FORMS.get(upper)
+        names_dataset = names_dataset or upper == "FROM"
+    return QueryFacts(form, names_dataset)
+
+
+def check_syntax(text: str) -> None:
+    """Parse ``text`` without evaluating it; :class:`QuerySyntaxError` if it does not parse.
+
+    Only for rare paths (the query itself runs in a worker): it uses rdflib's pure-Python
+    parser, whose recursion :func:`check_query`'s nesting limit keeps shallow.
+
+    >>> check_syntax("ASK {")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QuerySyntaxError: SPARQL syntax error: ...
+    """
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}", exc.lineno, exc.col) from exc
+    except RecursionError as exc:
+        raise QueryRefusedError("the query is nested too deeply to parse") from exc
+
+
+_NONDETERMINISTIC = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\b", re.IGNORECASE)
+
+
+def is_deterministic(text: str) -> bool:
+    """False if the query may call a function whose value changes from one run to the next
+    (RAND, NOW, UUID, STRUUID, BNODE). The words alone count, wherever they are -- a comment
+    may sit between a function and its ``(`` -- so a ``?now`` variable also says False:
+    erring that way only costs a cache miss.
+
+    >>> is_deterministic("SELECT ?e WHERE { ?e a sem:Event }")
+    True
+    >>> is_deterministic("SELECT (NOW() AS ?t) {}")
+    False
+    """
+    return _NONDETERMINISTIC.search(text) is None
+
+
+def has_dataset_clause(text: str) -> bool:
+    """True if the query names its own dataset with ``FROM`` / ``FROM NAMED``.
+
+    >>> has_dataset_clause("SELECT * FROM <http://g/> WHERE { ?s ?p ?o }")
+    True
+    >>> has_dataset_clause('SELECT * WHERE { ?s ?p "FROM" }')
+    False
+    """
+    return any(word.text.upper() == "FROM" for word in scan(text, max_nesting=10**9))
+
+
+def scan(text: str, *, max_nesting: int) -> list[Token]:
+    """Bare words of ``text`` outside strings, IRIs and comments; checks bracket depth.
+
+    Prefixed names (``ex:LOAD``) and variables (``?service``) are not bare words. It is one
+    pass of :data:`_LEXEME` over the text: each match is a bracket, a bare word, or all that
+    lies between them, so the regular expression engine, not Python, walks the text.
+
+    >>> [w.text for w in scan("SELECT ?where { <a> ex:LOAD 'SERVICE' } # FROM", max_nesting=9)]
+    ['SELECT']
+    """
+    words: list[Token] = []
+    depth = 0
+    for match in _LEXEME.finditer(text):
+        kind = match.lastgroup
+        if kind == "open":
+            depth += 1
+            if depth > max_nesting:
+                raise QueryRefusedError(
+                    f"brackets are nested more than {max_nesting} deep",
+                    *_position(text, match.start()),
+                )
+        elif kind == "close":
+            depth = max(0, depth - 1)
+        elif kind == "word":
+            words.append(Token(match.group(), match.start()))
+    return words
+
+
+#: The lexemes the guard tells apart: brackets, bare words, and -- as one match, whatever
+#: their number -- everything in between. Strings follow the SPARQL grammar closely enough
+#: for the purpose: a backslash escapes the next character; a short string that meets a line
+#: end is unterminated (the parser reports it) and ends there; a long one may span lines.
+#: ``<`` opens an IRI only if a ``>`` follows before any whitespace (else it is "less
+#: than"). A word before a colon is a prefix; after it comes a local name, which may hold
+#: dots, colons and escapes (``ex:a\#SERVICE`` is one name). Any other backslash outside a
+#: string is a syntax error: it and the next character are skipped.
+_LEXEME = re.compile(
+    r"""
+      (?:
+          \#[^\n]*
+        | \"\"\"(?:[^"\\]|\\[\s\S]?|"(?!""))*(?:\"\"\"|\Z)
+        | '''(?:[^'\\]|\\[\s\S]?|'(?!''))*(?:'''|\Z)
+        | "(?:[^"\\\n]|\\[\s\S]?)*"?
+        | '(?:[^'\\\n]|\\[\s\S]?)*'?
+        | <[^<>"{}|^`\\\s]*> | <
+        | [?$](?:[A-Za-z_][A-Za-z0-9_-]*)?
+        | [A-Za-z_][A-Za-z0-9_-]*(?=:)
+        | (?<=:)(?:[A-Za-z0-9_.:-]|\\[_~.!$&'()*+,;=/?\#@%-])+
+        | \\[\s\S]?
+        | [^{}()\[\]A-Za-z_\#"'<?$\\]+
+      )+
+    | (?P<open>[{(\[])
+    | (?P<close>[})\]])
+    | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
+    """,
+    re.VERBOSE,
+)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``offset`` in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)

@@ -1,0 +1,39 @@
+"""Events as people page through them: filtered, keyset-paged queries and their JSON shapes.
+
+:mod:`~graph.timeline.paging` answers event queries from an in-memory
+:class:`EventIndex` (flat arrays built by :mod:`~graph.timeline.indexing`, page tokens from
+:mod:`~graph.timeline.pagetoken`); :mod:`~graph.timeline.formats` shapes a page for
+vis-timeline and TimelineJS3; :mod:`~graph.timeline.records` makes the JSON records of
+events, links and claims that the HTTP API and pages return.
+
+This package imports :mod:`graph.data`, :mod:`graph.rdf` and :mod:`graph.store`.
+"""
+
+from graph.timeline.formats import display_date, to_timelinejs, to_vis_items
+from graph.timeline.paging import MAX_LIMIT, EventIndex, EventPage, query_events
+from graph.timeline.records import (
+    Labels,
+    claim_record,
+    event_detail,
+    event_graph,
+    event_summary,
+    links_by_event,
+    page_context,
+)
+
+__all__ = [
+    "MAX_LIMIT",
+    "EventIndex",
+    "EventPage",
+    "Labels",
+    "claim_record",
+    "display_date",
+    "event_detail",
+    "event_graph",
+    "event_summary",
+    "links_by_event",
+    "page_context",
+    "query_events",
+    "to_timelinejs",
+    "to_vis_items",
+]

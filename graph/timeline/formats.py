@@ -1,0 +1,289 @@
+"""Timeline queries and their JSON shapes for vis-timeline and TimelineJS3.
+
+Queries live in :mod:`graph.timeline.paging` (:class:`EventIndex`, :func:`query_events`) and are
+re-exported here. The exports render each date at its precision, never finer: a year-only
+event is the whole year, never 1 January; a month-only one is the whole month.
+
+>>> from pathlib import Path
+>>> from graph.data.events import load_dataset
+>>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+>>> page = query_events(EventIndex.from_dataset(ds), lanes=["oil"])
+>>> [item["start"] for item in to_vis_items(page.events, ds.links, lanes=ds.lanes)["items"]]
+['2014-11-27', '2014-12-12']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph.data.dates import EventDate, Precision
+from graph.data.model import Concept, Event, Link
+from graph.errors import PageTokenError
+from graph.timeline.paging import EventIndex, EventPage, query_events
+
+__all__ = [
+    "ERAS",
+    "Era",
+    "EventIndex",
+    "EventPage",
+    "PageTokenError",
+    "display_date",
+    "query_events",
+    "to_timelinejs",
+    "to_vis_items",
+]
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+# Names for the UTC offsets the data uses (events.yaml: times are Moscow time).
+_ZONE_NAMES = {dt.timedelta(hours=3): "MSK"}
+
+
+@dataclass(frozen=True)
+class Era:
+    """A labelled period shown behind TimelineJS events (``first`` .. ``last`` inclusive)."""
+
+    label: str
+    first: dt.date
+    last: dt.date
+
+
+ERAS = (
+    Era("The 1990s", dt.date(1990, 1, 1), dt.date(1999, 12, 31)),
+    Era("2014", dt.date(2014, 1, 1), dt.date(2014, 12, 31)),
+)
+
+
+def display_date(date: EventDate) -> str:
+    """``date`` in words, at its own precision (English month names whatever the locale).
+
+    >>> from graph.data.dates import parse_date
+    >>> [display_date(parse_date(s)) for s in ("1998", "2014-12", "2014-12-16~", "2014-12?")]
+    ['1998', 'December 2014', 'about 16 December 2014', 'December 2014 (uncertain)']
+    >>> display_date(parse_date("2014-12-16T01:00:00+03:00"))
+    '16 December 2014, 01:00 MSK (UTC+03:00)'
+    >>> [display_date(parse_date(s)) for s in ("2014-12-12/2014-12-16", "2014-07-29/2014-08-01")]
+    ['12-16 December 2014', '29 July - 1 August 2014']
+    """
+    text = (
+        _interval_text(date) if "/" in date.edtf else _side_text(date.begin, date.begin_precision)
+    )
+    if date.approximate:
+        text = f"about {text}"
+    return f"{text} (uncertain)" if date.uncertain else text
+
+
+def to_vis_items(
+    events: Iterable[Event], links: Iterable[Link], *, lanes: Sequence[Concept]
+) -> dict[str, list[dict[str, Any]]]:
+    """``items``, ``groups`` (lanes) and ``links`` (both ends among ``events``) for vis-timeline.
+
+    A day is a point on that day, an instant a point at its time with its offset; a month, a
+    year or an interval is a range whose ``end`` is exclusive, as vis-timeline reads it (a
+    month ends on the first day of the next). Labels are HTML-escaped: vis-timeline renders
+    ``content`` as HTML. For a page of a large dataset pass
+    :meth:`EventIndex.links_among` of the page, not every link.
+
+    >>> from pathlib import Path
+    >>> from graph.data.events import load_dataset
+    >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+    >>> vis = to_vis_items(ds.events[1:3], ds.links, lanes=ds.lanes)
+    >>> vis["items"][0]
+    {'id': 'oil-below-60', 'content': 'Brent falls below $60', 'start': '2014-12-12', \
+'end': '2014-12-17', 'type': 'range', 'className': 'precision-interval', \
+'title': '12-16 December 2014', 'group': 'oil', 'precision': 'interval', \
+'edtf': '2014-12-12/2014-12-16'}
+    >>> vis["links"]
+    [{'id': 'oil-to-ruble', 'from': 'oil-below-60', 'to': 'ruble-falls', \
+'kind': 'contributes_to', 'confidence': 0.75, 'status': 'qualified'}]
+    """
+    items = [_vis_item(event) for event in events]
+    shown = {item["id"] for item in items}
+    return {
+        "items": items,
+        "groups": [
+            {"id": lane.id, "content": html.escape(lane.label), "order": order}
+            for order, lane in enumerate(lanes)
+        ],
+        "links": [
+            {
+                "id": link.id,
+                "from": link.cause,
+                "to": link.effect,
+                "kind": link.kind,
+                "confidence": float(link.confidence),
+                "status": link.status,
+            }
+            for link in links
+            if link.cause in shown and link.effect in shown
+        ],
+    }
+
+
+def to_timelinejs(
+    events: Iterable[Event],
+    *,
+    title: str,
+    lanes: Sequence[Concept],
+    eras: Sequence[Era] = ERAS,
+) -> dict[str, Any]:
+    """TimelineJS3 JSON: a title slide, one slide per event, the ``eras`` the events touch.
+
+    Dates carry only the parts their precision supports (TimelineJS then shows ``1998``, not
+    1 January 1998); an interval's end at month or year precision is therefore placed at the
+    start of that month or year on TimelineJS's axis, while ``display_date`` says it in full.
+    Instants keep their wall-clock time; the offset is named in ``display_date``. Text is
+    HTML-escaped (TimelineJS renders it as HTML).
+
+    >>> from pathlib import Path
+    >>> from graph.data.events import load_dataset
+    >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+    >>> tl = to_timelinejs(ds.events[3:], title="Rate hike", lanes=ds.lanes)
+    >>> tl["events"][0]["start_date"], tl["events"][0]["display_date"]
+    ({'year': 2014, 'month': 12, 'day': 16, 'hour': 1, 'minute': 0, 'second': 0}, \
+'16 December 2014, 01:00 MSK (UTC+03:00)')
+    >>> [era["text"]["headline"] for era in tl["eras"]]
+    ['2014']
+    """
+    labels = {lane.id: lane.label for lane in lanes}
+    chosen = list(events)
+    return {
+        "title": {"text": {"headline": html.escape(title), "text": ""}},
+        "events": [_slide(event, labels) for event in chosen],
+        "eras": [
+            {
+                "start_date": _date_parts(era.first, "day"),
+                "end_date": _date_parts(era.last, "day"),
+                "text": {"headline": html.escape(era.label), "text": ""},
+            }
+            for era in eras
+            if any(_touches(event.date, era) for event in chosen)
+        ],
+    }
+
+
+def _precision(date: EventDate) -> str:
+    """``interval``, ``instant``, or the precision of a single date (year, month, day)."""
+    if "/" in date.edtf:
+        return "interval"
+    return "instant" if date.begin_precision == "second" else date.begin_precision
+
+
+def _vis_item(event: Event) -> dict[str, Any]:
+    date, precision = event.date, _precision(event.date)
+    item: dict[str, Any] = {"id": event.id, "content": html.escape(event.label)}
+    item["start"] = date.begin.isoformat()
+    if precision in ("day", "instant"):
+        item["type"] = "point"
+    else:
+        item["end"] = _exclusive_end(date.end)
+        item["type"] = "range"
+    classes = [f"precision-{precision}"]
+    classes += [name for name in ("approximate", "uncertain") if getattr(date, name)]
+    item["className"] = " ".join(classes)
+    item["title"] = html.escape(_vis_title(date, precision))
+    item.update(group=event.lane, precision=precision, edtf=date.edtf)
+    return item
+
+
+def _exclusive_end(end: dt.date | dt.datetime) -> str:
+    """vis-timeline's exclusive end: the day after the last day, or the instant itself."""
+    if isinstance(end, dt.datetime):
+        return end.isoformat()
+    if end == dt.date.max:
+        return "9999-12-31T23:59:59.999"
+    return (end + dt.timedelta(days=1)).isoformat()
+
+
+def _vis_title(date: EventDate, precision: str) -> str:
+    """Tooltip: month and year dates say that the event fell *some time* in that period."""
+    if precision not in ("month", "year"):
+        return display_date(date)
+    text = _side_text(date.begin, date.begin_precision)
+    text = f"some time {'around' if date.approximate else 'in'} {text}"
+    return f"{text} (uncertain)" if date.uncertain else text
+
+
+def _side_text(value: dt.date | dt.datetime, precision: Precision) -> str:
+    if precision == "year":
+        return str(value.year)
+    month = f"{_MONTHS[value.month - 1]} {value.year}"
+    if precision == "month":
+        return month
+    day = f"{value.day} {month}"
+    if not isinstance(value, dt.datetime):
+        return day
+    clock = f"{value:%H:%M}" if value.second == 0 else f"{value:%H:%M:%S}"
+    offset = value.utcoffset()
+    if offset is None:  # a floating local time
+        return f"{day}, {clock}"
+    if not offset:
+        return f"{day}, {clock} UTC"
+    sign, size = ("-", -offset) if offset < dt.timedelta(0) else ("+", offset)
+    hours, minutes = divmod(size.seconds // 60, 60)
+    utc = f"UTC{sign}{hours:02}:{minutes:02}"
+    name = _ZONE_NAMES.get(offset)
+    return f"{day}, {clock} {name} ({utc})" if name else f"{day}, {clock} {utc}"
+
+
+def _interval_text(date: EventDate) -> str:
+    """``12-16 December 2014``, ``29 July - 1 August 2014``: shared month and year once."""
+    left = _side_text(date.begin, date.begin_precision)
+    right = _side_text(date.end, date.end_precision)
+    plain = not isinstance(date.begin, dt.datetime) and not isinstance(date.end, dt.datetime)
+    same = plain and date.begin_precision == date.end_precision != "year"
+    if same and date.begin.year == date.end.year:
+        if date.begin_precision == "day" and date.begin.month == date.end.month:
+            return f"{date.begin.day}-{right}"
+        left = left.rsplit(" ", 1)[0]
+    return f"{left} - {right}" if " " in left + right else f"{left}-{right}"
+
+
+def _date_parts(value: dt.date | dt.datetime, precision: Precision) -> dict[str, int]:
+    """A TimelineJS date with only the parts ``precision`` supports."""
+    parts = {"year": value.year}
+    if precision != "year":
+        parts["month"] = value.month
+    if precision in ("day", "second"):
+        parts["day"] = value.day
+    if isinstance(value, dt.datetime):
+        parts.update(hour=value.hour, minute=value.minute, second=value.second)
+    return parts
+
+
+def _slide(event: Event, lane_labels: dict[str, str]) -> dict[str, Any]:
+    date = event.date
+    slide: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": _date_parts(date.begin, date.begin_precision),
+    }
+    if "/" in date.edtf:
+        slide["end_date"] = _date_parts(date.end, date.end_precision)
+    slide["display_date"] = display_date(date)
+    slide["text"] = {
+        "headline": html.escape(event.label),
+        "text": html.escape(event.description or ""),
+    }
+    slide["group"] = html.escape(lane_labels.get(event.lane, event.lane))
+    return slide
+
+
+def _touches(date: EventDate, era: Era) -> bool:
+    """True if an event at ``date`` may fall in ``era`` (the window rule of queries)."""
+    return date.start.earliest.date() <= era.last and date.finish.latest.date() >= era.first

@@ -1,0 +1,72 @@
+"""Page tokens: the opaque ``after`` values of keyset paging (:mod:`graph.timeline.paging`).
+
+A token names the last event of a page and its sort key, so the next page starts right after
+it even when events are added or removed between requests. It is ``v1.`` followed by
+base64url text; anything else, or a token made for another sort order, is a
+:class:`PageTokenError` that tells the client to start again.
+"""
+
+from __future__ import annotations
+
+import base64
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
+from typing import TYPE_CHECKING
+
+from graph.data.model import Event
+from graph.errors import PageTokenError
+
+if TYPE_CHECKING:  # paging imports this module
+    from graph.timeline.paging import EventIndex
+
+_TOKEN_VERSION = "v1"
+
+
+def encode_token(index: EventIndex, p: int, sort: str) -> str:
+    """``v1.`` + base64url of sort, id and sort key of the event at ``p`` (last on the page)."""
+    event = index.events[p]
+    key = label_key(event)[0] if sort == "label" else str(index.starts[p])
+    payload = "\n".join((sort, event.id, key)).encode()
+    return f"{_TOKEN_VERSION}.{base64.urlsafe_b64encode(payload).decode().rstrip('=')}"
+
+
+def decode_token(index: EventIndex, token: str | None, sort: str) -> int | None:
+    """The cut a token stands for: the first position after its event (``date``, ``label``),
+    or the first one not before it (``-date``, which walks down from there)."""
+    if token is None:
+        return None
+    token_sort, event_id, key = _read(token)
+    if token_sort != sort:
+        raise PageTokenError(
+            f"the page token belongs to sort={token_sort}, not sort={sort}; start again without it"
+        )
+    events = index.events
+    if sort == "label":
+        probe = (key, event_id)
+        return bisect_right(index.by_label, probe, key=lambda p: label_key(events[p]))
+    if not (key.isascii() and key.isdigit()):
+        raise PageTokenError(f"{token[:40]!r} is not a valid page token: bad date key")
+    first = bisect_left(index.starts, int(key))
+    stop = bisect_right(index.starts, int(key), first)  # equal starts are in id order
+    side = bisect_left if sort == "-date" else bisect_right
+    return side(events, event_id, first, stop, key=attrgetter("id"))
+
+
+def _read(token: str) -> tuple[str, str, str]:
+    version, _, body = token.partition(".")
+    try:
+        if version != _TOKEN_VERSION:
+            raise ValueError(version)
+        payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+        sort, event_id, key = payload.split("\n", 2)
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise PageTokenError(
+            f"{token[:40]!r} is not a valid page token; use the `next` value of a previous "
+            "page, or start again without it"
+        ) from exc
+    return sort, event_id, key
+
+
+def label_key(event: Event) -> tuple[str, str]:
+    """The label sort key: case-folded label, then id."""
+    return event.label.casefold(), event.id

@@ -1,0 +1,356 @@
+"""Filtered, keyset-paged event queries over an in-memory :class:`EventIndex`.
+
+Build the index once per data version; a page then costs O(log N + candidates scanned). The
+scan walks one *source* in sort order -- every event, one facet's posting lists or the search
+text, each entered where the date window can first be reached -- whichever promises the fewest
+candidates, and stops as soon as the page is full (plus one event, to know whether there is a
+next page). Times are compared on the wall clock written in the data (an offset such as
+``+03:00`` is kept for display, not converted). Example: :func:`query_events`.
+"""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from itertools import islice
+
+from graph.data.dates import EventDate
+from graph.data.model import Dataset, Event, Link
+from graph.timeline.indexing import (
+    FACETS,
+    date_bounds,
+    link_index,
+    micros,
+    postings,
+    search_text,
+    span_classes,
+)
+from graph.timeline.pagetoken import decode_token, encode_token
+
+SORTS = ("date", "-date", "label")
+MAX_LIMIT = 1000
+_OPEN = 2**62  # beyond every representable instant, in µs
+
+Match = Callable[[int], bool]
+Plan = Callable[[int | None], Iterator[int]]
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """One page of events; ``next`` is the ``after`` token of the following page, if any.
+
+    ``count`` is the number of events on this page; ``total`` the number of events matching the
+    query over all pages, or ``None`` unless asked for (``count_total=True``: costs O(N)).
+    """
+
+    events: tuple[Event, ...]
+    next: str | None
+    count: int
+    total: int | None = None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class EventIndex:
+    """The events of one dataset version, arranged for fast timeline queries.
+
+    Build it with :meth:`from_dataset`. Positions ``0 .. N-1`` number the events in date
+    order, (earliest possible start, id); every other structure is a flat array over them.
+
+    Attributes
+    ----------
+    events : events in date order.
+    starts, finishes : earliest possible start and latest possible finish per position,
+        in µs on the wall clock.
+    postings : ``facet -> value -> ascending positions`` for each of :data:`FACETS`
+        (``statuses``: statuses of the links an event is cause or effect of); the keys of a
+        facet are the values it can be filtered on.
+    status_bits, status_masks : a bit per link status, and per position the bits of its links.
+    links, link_causes : the dataset's links by the position of their cause, and that position.
+    spans : (longest span, ascending positions) per span class, for the date window.
+    by_id, by_label : positions in id order and in (case-folded label, id) order.
+    text, offsets : case-folded search texts (label, description, tags, actor and place
+        labels) joined by NUL; event ``p``'s text is ``text[offsets[p]:offsets[p + 1] - 1]``.
+    """
+
+    events: tuple[Event, ...]
+    starts: array
+    finishes: array
+    postings: dict[str, dict[str, array]]
+    status_bits: dict[str, int]
+    status_masks: array
+    links: tuple[Link, ...]
+    link_causes: array
+    spans: tuple[tuple[int, array], ...]
+    by_id: array
+    by_label: array
+    text: str
+    offsets: array
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> EventIndex:
+        """Index ``dataset`` in O(N log N) time; ids are assumed unique (the loader checks).
+
+        Per-event work runs in the dataset's order, where the objects lie in memory, and is
+        then permuted: at a million events that is several times faster than date order.
+        """
+        given, ids = dataset.events, [e.id for e in dataset.events]
+        firsts, lasts = date_bounds(given)
+        by_id = sorted(range(len(given)), key=ids.__getitem__)
+        order = sorted(by_id, key=firsts.__getitem__)  # stable: equal starts stay in id order
+        rank = array("i", bytes(4 * len(order)))  # rank[i]: position of given[i]
+        for p, i in enumerate(order):
+            rank[i] = p
+        labels = [e.label.casefold() for e in given]
+        text, offsets = search_text(dataset, order)
+        starts = array("q", map(firsts.__getitem__, order))
+        finishes = array("q", map(lasts.__getitem__, order))
+        position = dict(zip(ids, rank, strict=True))
+        bits, masks, links, causes = link_index(dataset.links, position)
+        return cls(
+            events=tuple(map(given.__getitem__, order)),
+            starts=starts,
+            finishes=finishes,
+            postings=postings(given, rank, bits, masks),
+            status_bits=bits,
+            status_masks=masks,
+            links=links,
+            link_causes=causes,
+            spans=span_classes(starts, finishes),
+            by_id=array("i", map(rank.__getitem__, by_id)),
+            by_label=array("i", map(rank.__getitem__, sorted(by_id, key=labels.__getitem__))),
+            text=text,
+            offsets=offsets,
+        )
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def __repr__(self) -> str:
+        return f"<EventIndex of {len(self)} events>"
+
+    def event(self, event_id: str) -> Event:
+        """The event with ``event_id`` (O(log N)); ``KeyError`` if there is none."""
+        return self.events[self._position(event_id)]
+
+    def link_statuses(self, event_id: str) -> frozenset[str]:
+        """Statuses of the links ``event_id`` is cause or effect of; ``KeyError`` if unknown."""
+        mask = self.status_masks[self._position(event_id)]
+        return frozenset(name for name, bit in self.status_bits.items() if mask & bit)
+
+    def links_among(self, events: Iterable[Event]) -> tuple[Link, ...]:
+        """The links whose cause and effect are both among ``events``, in O(k log L);
+        ``KeyError`` for an event the index does not hold."""
+        shown = {event.id for event in events}
+        causes = sorted(self._position(event_id) for event_id in shown)
+        return tuple(
+            link
+            for p in causes
+            for link in self.links[
+                bisect_left(self.link_causes, p) : bisect_right(self.link_causes, p)
+            ]
+            if link.effect in shown
+        )
+
+    def _position(self, event_id: str) -> int:
+        i = bisect_left(self.by_id, event_id, key=lambda p: self.events[p].id)
+        if i < len(self.by_id) and self.events[self.by_id[i]].id == event_id:
+            return self.by_id[i]
+        raise KeyError(event_id)
+
+
+def query_events(
+    index: EventIndex,
+    *,
+    start: EventDate | None = None,
+    end: EventDate | None = None,
+    types: Collection[str] = (),
+    actors: Collection[str] = (),
+    places: Collection[str] = (),
+    tags: Collection[str] = (),
+    lanes: Collection[str] = (),
+    statuses: Collection[str] = (),
+    text: str | None = None,
+    sort: str = "date",
+    limit: int = 50,
+    after: str | None = None,
+    count_total: bool = False,
+) -> EventPage:
+    """One page of the events that match every filter given.
+
+    ``start``/``end`` keep the events that *can* overlap ``start.start.earliest ..
+    end.finish.latest``: an event known only to a month or a year is kept if it may fall in
+    the window. Within ``types``, ``actors``, ``places``, ``tags``, ``lanes`` and
+    ``statuses`` (of the links an event takes part in) any value matches (a lone string is one
+    value); unknown values match nothing. ``text`` is a case-insensitive substring of the
+    label, description, tags, actor and place labels. ``sort`` is ``"date"`` (earliest
+    possible start, then id), ``"-date"`` or ``"label"``. Pass the previous page's ``next`` as
+    ``after`` to get the next page; a token that cannot be read raises
+    :class:`PageTokenError`.
+
+    >>> from pathlib import Path
+    >>> from graph.data.events import load_dataset
+    >>> index = EventIndex.from_dataset(
+    ...     load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml"))
+    >>> page = query_events(index, text="MOSCOW", sort="-date", count_total=True)
+    >>> [e.id for e in page.events], page.total
+    (['rate-hike', 'ruble-falls'], 2)
+    >>> [e.id for e in query_events(index, statuses=["qualified"], lanes=["oil"]).events]
+    ['oil-below-60']
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    low = micros(start.start.earliest) if start is not None else -_OPEN
+    high = micros(end.finish.latest) if end is not None else _OPEN
+    given = zip(FACETS, (types, actors, places, tags, lanes, statuses), strict=True)
+    facets = {f: frozenset((v,) if isinstance(v, str) else v) for f, v in given if v}
+    needle = text.casefold() if text else None
+    match = _predicate(index, low, high, facets, needle)
+    plan = _plan(index, low, high, facets, needle, sort)
+    found = list(islice(filter(match, plan(decode_token(index, after, sort))), limit + 1))
+    page = tuple(index.events[p] for p in found[:limit])
+    return EventPage(
+        events=page,
+        next=encode_token(index, found[limit - 1], sort) if len(found) > limit else None,
+        count=len(page),
+        total=sum(map(match, plan(None))) if count_total else None,
+    )
+
+
+# -- answering a query -----------------------------------------------------------------------
+
+
+def _predicate(
+    index: EventIndex, low: int, high: int, facets: dict[str, frozenset[str]], needle: str | None
+) -> Match:
+    events, starts, finishes, masks = index.events, index.starts, index.finishes, index.status_masks
+    text, offsets = index.text, index.offsets
+    types, lanes, places = facets.get("types"), facets.get("lanes"), facets.get("places")
+    actors, tags = facets.get("actors"), facets.get("tags")
+    wanted = facets.get("statuses")
+    bits = sum(index.status_bits.get(status, 0) for status in wanted or ())
+
+    def match(p: int) -> bool:
+        if starts[p] > high or finishes[p] < low:
+            return False
+        e = events[p]
+        if (types and e.type not in types) or (lanes and e.lane not in lanes):
+            return False
+        if (places and e.place not in places) or (actors and actors.isdisjoint(e.actors)):
+            return False
+        if (tags and tags.isdisjoint(e.tags)) or (wanted and not masks[p] & bits):
+            return False
+        return needle is None or text.find(needle, offsets[p], offsets[p + 1] - 1) >= 0
+
+    return match
+
+
+Slices = list[tuple[array, int, int]]  # (ascending positions, from, to): a part of an array
+Source = tuple[Callable[[int, int], int], Callable[[int, int], Iterator[int]]]
+
+
+def _plan(
+    index: EventIndex,
+    low: int,
+    high: int,
+    facets: dict[str, frozenset[str]],
+    needle: str | None,
+    sort: str,
+) -> Plan:
+    """Candidate positions in sort order, from an optional cut (a decoded page token).
+
+    For the date sorts, each *source* (every position, one facet's posting lists, the text
+    search) is scanned from the first position that can reach ``low`` at the span of some
+    class, the few events of longer-span classes before it merged in (:func:`_reach`); the
+    source and starting class that promise the fewest candidates win.
+    """
+    if sort == "label":
+        by_label = index.by_label
+        return lambda cut: map(by_label.__getitem__, range(cut or 0, len(by_label)))
+    reverse = sort == "-date"
+    hi = len(index) if high == _OPEN else bisect_right(index.starts, high)
+    reach = [bisect_left(index.starts, low - width) for width, _ in index.spans]
+    sources: list[Source] = [(lambda a, b: b - a, lambda a, b: _walk(range(a, b), reverse))]
+    for facet, values in facets.items():
+        found = [index.postings[facet][v] for v in values if v in index.postings[facet]]
+        sources.append(_posting_source(found, reverse))
+    if needle is not None:  # a C-speed search whose hits are unknown: guess them few
+        hits = partial(_text_hits, index, needle, reverse=reverse)
+        sources.append((lambda a, b: (b - a) // 8, hits))
+
+    def plan(cut: int | None) -> Iterator[int]:
+        if cut is None:
+            first, stop = 0, hi
+        else:
+            first, stop = (0, min(hi, cut)) if reverse else (cut, hi)
+        options = (_reach(index, reach, first, stop, s, reverse) for s in sources)
+        return min(options, key=lambda option: option[0])[1]()
+
+    return plan
+
+
+def _reach(
+    index: EventIndex, reach: list[int], first: int, stop: int, source: Source, reverse: bool
+) -> tuple[int, Callable[[], Iterator[int]]]:
+    """The cheapest way to scan ``source`` for events that can reach the window start: from
+    ``reach[j]`` on, plus the members of the classes after ``j`` between their own reach and
+    ``reach[j]``; ``j = -1`` scans only the classes (the source is left out)."""
+    count, scan = source
+    best: tuple[int, int, Slices] | None = None
+    for j in range(-1, len(reach)):
+        cut = stop if j < 0 else min(stop, max(first, reach[j]))
+        head = [
+            (members, bisect_left(members, max(first, reach[c])), bisect_left(members, cut))
+            for c, (_, members) in enumerate(index.spans)
+            if c > j
+        ]
+        cost = (0 if j < 0 else count(cut, stop)) + sum(max(0, b - a) for _, a, b in head)
+        if best is None or cost < best[0]:
+            best = (cost, cut, head)
+    cost, cut, head = best  # type: ignore[misc]
+    walks = [*_slices(head, reverse), scan(cut, stop)]
+    return cost, lambda: _unique(heapq.merge(*walks, reverse=reverse))
+
+
+def _posting_source(found: list[array], reverse: bool) -> Source:
+    def count(a: int, b: int) -> int:
+        return sum(bisect_left(p, b) - bisect_left(p, a) for p in found)
+
+    def scan(a: int, b: int) -> Iterator[int]:
+        parts = [(p, bisect_left(p, a), bisect_left(p, b)) for p in found]
+        return heapq.merge(*_slices(parts, reverse), reverse=reverse)
+
+    return count, scan
+
+
+def _walk(positions: range, reverse: bool) -> Iterator[int]:
+    return iter(reversed(positions) if reverse else positions)
+
+
+def _slices(parts: Slices, reverse: bool) -> list[Iterator[int]]:
+    return [map(a.__getitem__, _walk(range(i, j), reverse)) for a, i, j in parts if i < j]
+
+
+def _unique(positions: Iterable[int]) -> Iterator[int]:
+    """``positions`` without repeats (an event is in the posting lists of several actors)."""
+    previous = None
+    for p in positions:
+        if p != previous:
+            yield p
+            previous = p
+
+
+def _text_hits(
+    index: EventIndex, needle: str, first: int, stop: int, *, reverse: bool
+) -> Iterator[int]:
+    text, offsets = index.text, index.offsets
+    begin, end = offsets[first], offsets[stop]
+    while (at := text.rfind(needle, begin, end) if reverse else text.find(needle, begin, end)) >= 0:
+        p = bisect_right(offsets, at) - 1
+        yield p
+        begin, end = (begin, offsets[p]) if reverse else (offsets[p + 1], end)

@@ -1,0 +1,5 @@
+"""``python -m service.cli``: the ``ekg`` command."""
+
+from service.cli.main import main
+
+main()

@@ -1,0 +1,241 @@
+"""The ``ekg`` command line: validate, build, export, query, serve, reload, and the causal
+analyses of :mod:`service.cli.analyses`.
+
+Domain errors print ``Error: <detail>`` on stderr and exit with status 1; ``validate`` first
+prints every problem as ``events.yaml:<line>: <message>``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+from rdflib import Graph
+
+from graph import vocab
+from graph.data.events import load_dataset
+from graph.pipeline import build_knowledge_graph
+from graph.store.backends.oxigraph import OxigraphStore
+from graph.store.base import EXPORT_FORMATS, Store
+from graph.store.results import to_csv, to_json_text, to_table, to_tsv
+from service import create_app
+from service.cli.analyses import COMMANDS as ANALYSIS_COMMANDS
+from service.cli.options import BACKEND_OPTION, DATA_OPTION, STORE_OPTION, domain_errors
+from service.runtime.wsgi import SERVERS, run_server
+
+
+@click.group()
+@click.version_option(package_name="ekg")
+def main() -> None:
+    """Event timeline knowledge graph: curated events -> RDF with causal links."""
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@DATA_OPTION
+@domain_errors
+def validate(file: Path | None, data: Path) -> None:
+    """Check an events file and report every problem at once (FILE defaults to --data)."""
+    dataset = load_dataset(file or data)
+    click.echo(
+        f"{(file or data).name}: OK ({len(dataset.events)} events, {len(dataset.links)} links, "
+        f"{len(dataset.claims)} claims)"
+    )
+
+
+@main.command()
+@DATA_OPTION
+@BACKEND_OPTION
+@STORE_OPTION
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show a progress bar on stderr [default: when stderr is a terminal].",
+)
+@domain_errors
+def build(data: Path, backend: str, store_dir: Path | None, progress: bool | None) -> None:
+    """Validate the events file (and the files it includes) and build the store, always
+    anew; print counts and the time taken."""
+    built = build_knowledge_graph(data, backend, store_dir, reuse=False, progress=progress)
+    counts = ", ".join(f"{value} {name}" for name, value in built.counts().items())
+    where = f" in {store_dir}" if store_dir else " in memory"
+    click.echo(f"built {counts} with {backend}{where} in {built.seconds:.2f} s")
+
+
+@main.command()
+@DATA_OPTION
+@BACKEND_OPTION
+@click.option(
+    "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl", show_default=True
+)
+@click.option("--output", "-o", type=click.File("wb"), default="-", help="File to write.")
+@domain_errors
+def export(data: Path, backend: str, fmt: str, output: Any) -> None:
+    """Write the whole graph as Turtle, N-Triples, JSON-LD or TriG."""
+    built = build_knowledge_graph(data, backend)
+    output.write(built.store.serialize(fmt))
+
+
+@main.command()
+@click.argument("sparql")
+@DATA_OPTION
+@BACKEND_OPTION
+@click.option(
+    "--store",
+    "store_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Query an existing on-disk store instead of building one from --data.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+)
+@domain_errors
+def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: str) -> None:
+    """Run a SPARQL query (use @FILE to read it from a file) and print the result."""
+    if sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    store: Store = (
+        OxigraphStore(store_dir, read_only=True)
+        if store_dir
+        else build_knowledge_graph(data, backend).store
+    )
+    result = store.query(sparql)
+    if result.kind == "graph":
+        click.echo(result.graph().serialize(format="turtle"), nl=False)
+        return
+    render = {"json": to_json_text, "csv": to_csv, "tsv": to_tsv}.get(fmt)
+    if render is not None:
+        click.echo(render(result), nl=fmt == "json")
+        return
+    namespaces = Graph(bind_namespaces="none").namespace_manager
+    for prefix, namespace in vocab.PREFIXES.items():
+        namespaces.bind(prefix, namespace)
+    click.echo(to_table(result, namespaces))
+
+
+@main.command()
+@DATA_OPTION
+@BACKEND_OPTION
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="EKG_HOST")
+@click.option(
+    "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), envvar="EKG_PORT"
+)
+@click.option(
+    "--server",
+    type=click.Choice(SERVERS),
+    default="waitress",
+    show_default=True,
+    envvar="EKG_SERVER",
+    help="WSGI server: waitress (threads) or gunicorn (worker processes).",
+)
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    envvar="EKG_WORKERS",
+    help="gunicorn worker processes (each has its own SPARQL query pool).",
+)
+@click.option(
+    "--watch-interval",
+    default=2.0,
+    show_default=True,
+    type=click.FloatRange(0),
+    envvar="EKG_WATCH_INTERVAL",
+    help="Seconds between checks of the data files for changes; 0 turns watching off.",
+)
+@click.option(
+    "--sparql-endpoint",
+    envvar="EKG_SPARQL_ENDPOINT",
+    help="Keep the data in this SPARQL server (query endpoint URL) instead of the embedded store.",
+)
+@click.option(
+    "--sparql-update-endpoint",
+    envvar="EKG_SPARQL_UPDATE_ENDPOINT",
+    help="Its SPARQL Update endpoint (default: the query endpoint).",
+)
+@click.option(
+    "--sparql-store-endpoint",
+    envvar="EKG_SPARQL_STORE_ENDPOINT",
+    help="Its Graph Store Protocol endpoint, for bulk loads (default: INSERT DATA).",
+)
+@domain_errors
+def serve(
+    data: Path,
+    backend: str,
+    store_dir: Path | None,
+    host: str,
+    port: int,
+    server: str,
+    threads: int,
+    workers: int,
+    watch_interval: float,
+    **remote: str | None,
+) -> None:
+    """Build the graph and serve it over HTTP (loopback by default); reload it when the data
+    files change (or on `ekg reload`)."""
+    overrides = {
+        "DATA": str(data),
+        "BACKEND": backend,
+        "STORE": store_dir,
+        "WATCH_INTERVAL": watch_interval,
+    }
+    if remote["sparql_endpoint"]:
+        overrides["BACKEND"] = "sparql"
+        overrides.update({name.upper(): value for name, value in remote.items()})
+    app = create_app(overrides)
+    counts = app.extensions["ekg"].counts()
+    where = f"{server}, {workers if server == 'gunicorn' else 1} process(es), {threads} threads"
+    click.echo(
+        f"serving {counts['events']} events, {counts['triples']} triples on "
+        f"http://{host}:{port}/ ({where})",
+        err=True,
+    )
+    run_server(app, server=server, host=host, port=port, threads=threads, workers=workers)
+
+
+@main.command(name="reload")
+@click.option(
+    "--url",
+    default="http://127.0.0.1:8080",
+    show_default=True,
+    envvar="EKG_URL",
+    help="The running service.",
+)
+@click.option("--token", envvar="EKG_RELOAD_TOKEN", help="Bearer token, beyond loopback.")
+def reload_command(url: str, token: str | None) -> None:
+    """Ask a running service to validate the data files again and serve the new version."""
+    request = urllib.request.Request(f"{url.rstrip('/')}/-/reload", data=b"", method="POST")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=600) as response:
+            result = json.load(response)
+    except urllib.error.HTTPError as exc:
+        body = json.loads(exc.read() or b"{}")
+        for problem in body.get("errors", []):
+            click.echo(f"{problem['file']}:{problem['line']}: {problem['message']}", err=True)
+        click.echo(f"Error: {body.get('detail', exc.reason)}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        click.echo(f"Error: cannot reach {url}: {getattr(exc, 'reason', exc)}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"{result['outcome']}: version {result['version']}, generation "
+        f"{result['generation']} ({result['seconds']} s)"
+    )
+
+
+for _command in ANALYSIS_COMMANDS:
+    main.add_command(_command)

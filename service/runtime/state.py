@@ -1,0 +1,39 @@
+"""What a request is answered from: one data generation and its query engine.
+
+Every view reaches the data through :func:`built` and :func:`engine`. The first call in a
+request pins the generation being served at that moment (in :data:`flask.g`), so a request
+that is in flight when a new generation is swapped in finishes on the one it started with,
+and no response mixes two versions.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g
+
+from graph.pipeline import BuiltGraph
+from service.runtime.engine import QueryEngine
+from service.runtime.reload import Generation
+
+
+def generation() -> Generation:
+    """The generation this request is answered from (pinned at the first call)."""
+    if "ekg_generation" not in g:
+        g.ekg_generation = current_app.extensions["ekg_generations"].acquire()
+    return g.ekg_generation  # type: ignore[no-any-return]
+
+
+def built() -> BuiltGraph:
+    """The data version this request is answered from."""
+    return generation().built
+
+
+def engine() -> QueryEngine:
+    """The query engine of the same generation as :func:`built`."""
+    return generation().engine
+
+
+def release(_error: BaseException | None = None) -> None:
+    """At the end of a request: give back the generation it pinned, if any."""
+    pinned = g.pop("ekg_generation", None)
+    if pinned is not None:
+        current_app.extensions["ekg_generations"].release(pinned)

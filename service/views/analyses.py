@@ -1,0 +1,194 @@
+"""``/api`` causal analyses over the networkx link graph, and graph exports.
+
+Every analysis is bounded (depth, limit); no path between two events is a 200 with an empty
+list. Unknown events are 404 problems (:class:`graph.causal.graph.UnknownEventError`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response
+from flask.typing import ResponseReturnValue
+
+from graph.causal.chains import find_causal_chains, find_longest_chain
+from graph.causal.comparison import check_consistency, compare_events, describe_temporal_relation
+from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
+from graph.causal.influence import analyze_causes, analyze_effects, rank_drivers
+from graph.causal.whatif import what_if
+from graph.vocab import ASSERTED_STATUSES
+from service.openapi import ApiBlueprint
+from service.runtime.state import built
+from service.schemas import (
+    ChainArgs,
+    DriverArgs,
+    GraphArgs,
+    LinkFilterArgs,
+    ObjectSchema,
+    PairArgs,
+    ReachArgs,
+    WhatIfArgs,
+)
+
+bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
+
+
+def links(args: dict[str, Any]) -> dict[str, Any]:
+    """The link filters of an analysis, as graph/ keyword arguments. By default analyses follow
+    the links the graph states as facts (supported and qualified), as SPARQL property paths do;
+    `status=contested` (or any list) follows others on request."""
+    return {"statuses": args["status"] or ASSERTED_STATUSES, "kinds": args["kind"] or None}
+
+
+def _key(options: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """A cache key for link filters (order-insensitive)."""
+    return tuple(tuple(sorted(options[name] or ())) for name in ("statuses", "kinds"))
+
+
+#: Drivers are ranked once per data version and filter; requests take a prefix of the ranking.
+MAX_DRIVERS = 100
+
+
+@bp.get("/chains")
+@bp.arguments(ChainArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def chains(args: dict[str, Any]) -> ResponseReturnValue:
+    """Causal chains from `source` to `target`, shortest first, each with its links, its
+    strength (product of confidences) and its weakest link."""
+    found = find_causal_chains(
+        built().causal,
+        args["source"],
+        args["target"],
+        max_depth=args["max_depth"],
+        limit=args["limit"],
+        **links(args),
+    )
+    return {"chains": [asdict(chain) for chain in found], "count": len(found)}
+
+
+@bp.get("/causes/<event_id>")
+@bp.arguments(ReachArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
+    """Root-cause analysis: every ancestor with its depth, the root causes, and the strongest
+    path from each root."""
+    return asdict(
+        analyze_causes(
+            built().causal,
+            event_id,
+            max_depth=args["max_depth"],
+            limit=args["limit"],
+            **links(args),
+        )
+    )
+
+
+@bp.get("/effects/<event_id>")
+@bp.arguments(ReachArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
+    """Downstream effects: every descendant with its depth."""
+    return asdict(
+        analyze_effects(
+            built().causal,
+            event_id,
+            max_depth=args["max_depth"],
+            limit=args["limit"],
+            **links(args),
+        )
+    )
+
+
+@bp.get("/drivers")
+@bp.arguments(DriverArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def drivers(args: dict[str, Any]) -> ResponseReturnValue:
+    """The events that reach the most downstream effects, weighted by confidence (Katz
+    centrality on the reversed link graph, alpha = 1: a confidence-weighted count of paths)."""
+    data, options = built(), links(args)
+    key = ("drivers", *_key(options))
+    ranked = data.remember(key, lambda: rank_drivers(data.causal, limit=MAX_DRIVERS, **options))
+    ranked = ranked[: args["limit"]]
+    return {"drivers": [asdict(d) for d in ranked], "count": len(ranked)}
+
+
+@bp.get("/what-if")
+@bp.arguments(WhatIfArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
+    """Effects that lose every causal path from any root cause when `remove` is removed."""
+    return asdict(
+        what_if(
+            built().causal,
+            args["remove"],
+            max_depth=args["max_depth"],
+            limit=args["limit"],
+            **links(args),
+        )
+    )
+
+
+@bp.get("/longest-chain")
+@bp.arguments(LinkFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
+    """The longest causal chain (most links; ties go to the strongest)."""
+    data, options = built(), links(args)
+    key = ("longest-chain", *_key(options))
+    return asdict(data.remember(key, lambda: find_longest_chain(data.causal, **options)))
+
+
+@bp.get("/consistency")
+@bp.response(200, ObjectSchema)
+def consistency() -> ResponseReturnValue:
+    """Links whose cause starts after its effect (respecting precision), cycles, and claims
+    whose asserted links the dates contradict."""
+    data = built()
+    return asdict(
+        data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
+    )
+
+
+@bp.get("/temporal")
+@bp.arguments(PairArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def temporal(args: dict[str, Any]) -> ResponseReturnValue:
+    """The Allen relation of event `a` to event `b`, honest about imprecise dates."""
+    return asdict(describe_temporal_relation(built().causal, args["a"], args["b"]))
+
+
+@bp.get("/compare")
+@bp.arguments(PairArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def compare(args: dict[str, Any]) -> ResponseReturnValue:
+    """Two events side by side: dates, figures, causes, effects, `similar_to` links."""
+    data = built()
+    return asdict(compare_events(data.dataset, data.causal, args["a"], args["b"]))
+
+
+@bp.get("/graph")
+@bp.arguments(GraphArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+@bp.alt_response(
+    200,
+    description="GraphViz DOT (format=dot) or SVG (format=svg)",
+    content_type="image/svg+xml",
+    success=True,
+)
+def graph_export(args: dict[str, Any]) -> ResponseReturnValue:
+    """A selection of the link graph (`focus` and `depth`, or a `chain` of event ids) as
+    Cytoscape elements JSON, GraphViz DOT or SVG."""
+    selection = select_subgraph(
+        built().causal,
+        focus=args["focus"],
+        depth=args["depth"],
+        chain=args["chain"] or None,
+        **links(args),
+    )
+    if args["format"] == "cytoscape":
+        return to_cytoscape(selection)
+    dot = to_dot(selection, title=built().dataset.info.title)
+    if args["format"] == "dot":
+        return Response(dot, content_type="text/vnd.graphviz; charset=utf-8")
+    return Response(render_svg(dot), content_type="image/svg+xml")

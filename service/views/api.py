@@ -1,0 +1,214 @@
+"""``/api``: events, the event resource (Linked Data), timelines and claims.
+
+Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call, serialize.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from graph.data.model import Event
+from graph.errors import UnknownEventError
+from graph.store.results import GRAPH_MEDIA_TYPES
+from graph.timeline.formats import to_timelinejs, to_vis_items
+from graph.timeline.paging import EventPage, query_events
+from graph.timeline.records import (
+    Labels,
+    claim_record,
+    event_detail,
+    event_graph,
+    event_summary,
+    links_by_event,
+    page_context,
+)
+from service.errors import not_acceptable
+from service.negotiation import choose
+from service.openapi import ApiBlueprint
+from service.runtime.caching import LruCache
+from service.runtime.state import built
+from service.schemas import ClaimArgs, EventFilterArgs, EventPageSchema, ObjectSchema
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
+
+_EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
+
+#: Pages (and their bytes, at most) kept per data version by :func:`cached_page`.
+PAGE_CACHE_SIZE = 256
+PAGE_CACHE_BYTES = 64_000_000
+
+
+Page = tuple[bytes, list[tuple[str, str]], str]  # body, headers to keep, ETag
+
+
+def _page_of(response: Response) -> Page:
+    body = response.get_data()
+    headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Link")]
+    return body, headers, hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+def _new_page_cache() -> LruCache[Page]:
+    return LruCache(PAGE_CACHE_SIZE, max_bytes=PAGE_CACHE_BYTES, size=lambda page: len(page[0]))
+
+
+def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Serve a GET view from the data version's cache of pages, with a strong ETag and
+    ``304 Not Modified`` when ``If-None-Match`` matches.
+
+    The key is the path, the host (the ``Link`` header holds absolute URLs) and the query
+    arguments grouped by name (values of one name keep their order); the lookup comes before
+    argument parsing, so a hit costs no parsing and no graph call. Only 200 answers are kept.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        cache: LruCache[Page] = built().remember("page-cache", _new_page_cache)
+        query = sorted(request.args.items(multi=True), key=lambda item: item[0])
+        key = (request.path, request.host_url, tuple(query))
+        page = cache.get(key)
+        if page is None:
+            response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code != 200:
+                return response
+            page = cache.put(key, _page_of(response))
+        body, headers, etag = page
+        response = Response(body, headers=headers)
+        response.set_etag(etag)
+        response.cache_control.no_cache = True  # reuse it, but ask first: data may reload
+        return response.make_conditional(request)
+
+    return wrapper
+
+
+def labels() -> Labels:
+    """Labels of the dataset's lists, built once per data version."""
+    data = built()
+    return data.remember("labels", lambda: Labels.of(data.dataset))
+
+
+def find_page(args: dict[str, Any]) -> EventPage:
+    """The page of events the filter arguments select (one call into graph.timeline.paging)."""
+    return query_events(
+        built().index,
+        start=args["from_"],
+        end=args["to"],
+        types=args["type"],
+        actors=args["actor"],
+        places=args["place"],
+        tags=args["tag"],
+        lanes=args["lane"],
+        statuses=args["status"],
+        text=args["q"],
+        sort=args["sort"],
+        limit=args["limit"],
+        after=args["next"],
+    )
+
+
+def _next_link(page: EventPage) -> dict[str, str]:
+    if page.next is None:
+        return {}
+    query = {key: value for key, value in request.args.items() if key != "next"}
+    url = f"{request.base_url}?{urlencode({**query, 'next': page.next})}"
+    return {"Link": f'<{url}>; rel="next"'}
+
+
+@bp.get("/events")
+@cached_page
+@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, EventPageSchema)
+def list_events(args: dict[str, Any]) -> ResponseReturnValue:
+    """Events matching the filters, in pages (keyset paging: follow `next` or the Link header)."""
+    page = find_page(args)
+    body = {
+        "events": [event_summary(e) for e in page.events],
+        "count": page.count,
+        "next": page.next,
+    }
+    return body, 200, _next_link(page)
+
+
+def find_event(event_id: str) -> Event:
+    try:
+        return built().index.event(event_id)
+    except KeyError:
+        raise UnknownEventError(f"no event with id {event_id!r}") from None
+
+
+@bp.get("/events/<event_id>")
+@bp.response(200, ObjectSchema, content_type="application/json")
+@bp.alt_response(406, description="None of the accepted media types is available")
+def get_event(event_id: str) -> ResponseReturnValue:
+    """One event with its figures, sources, claims and causal links.
+
+    Linked Data: `application/json` (default), `text/turtle`, `application/ld+json`,
+    `application/n-triples`, `application/rdf+xml`, or `text/html` for the event page.
+    """
+    event = find_event(event_id)
+    chosen = choose(request.headers.get("Accept"), _EVENT_TYPES)
+    if chosen is None:
+        raise not_acceptable("the event is available as " + ", ".join(_EVENT_TYPES))
+    data = built()
+    if chosen in GRAPH_MEDIA_TYPES:
+        graph = event_graph(data.store, data.dataset, event.id)
+        body = graph.serialize(format=GRAPH_MEDIA_TYPES[chosen], encoding="utf-8")
+        return _vary(Response(body, content_type=f"{chosen}; charset=utf-8"))
+    links = data.remember("links-by-event", lambda: links_by_event(data.dataset))
+    detail = event_detail(data.dataset, event, labels(), links.get(event.id, []))
+    if chosen == "text/html":
+        page = render_template(
+            "event.html", event=page_context(detail), dataset_title=data.dataset.info.title
+        )
+        return _vary(Response(page, content_type="text/html; charset=utf-8"))
+    return _vary(current_app.json.response(detail))
+
+
+def _vary(response: Response) -> Response:
+    response.vary.add("Accept")
+    return response
+
+
+@bp.get("/timeline")
+@cached_page
+@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def timeline(args: dict[str, Any]) -> ResponseReturnValue:
+    """The selected events as vis-timeline items, lanes as groups, and the causal links between
+    them (for arrows). Month- and year-precision events span their period and say so."""
+    page = find_page(args)
+    data = built()
+    links = data.index.links_among(page.events)
+    body = to_vis_items(page.events, links, lanes=data.dataset.lanes)
+    return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
+
+
+@bp.get("/timeline/timelinejs")
+@cached_page
+@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
+    """The same selection as TimelineJS3 JSON (partial dates, display dates, groups, eras)."""
+    page = find_page(args)
+    data = built()
+    body = to_timelinejs(page.events, title=data.dataset.info.title, lanes=data.dataset.lanes)
+    return body, 200, _next_link(page)
+
+
+@bp.get("/claims")
+@bp.arguments(ClaimArgs, location="query", as_kwargs=False)
+@bp.response(200, ObjectSchema)
+def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
+    """The publications' claims with verdicts, evidence and the events they are about."""
+    verdicts, about = set(args["verdict"]), set(args["about"])
+    claims = [
+        claim_record(claim)
+        for claim in built().dataset.claims
+        if (not verdicts or claim.verdict in verdicts) and (not about or about & set(claim.about))
+    ]
+    return {"claims": claims, "count": len(claims)}

@@ -1,0 +1,130 @@
+"""``/sparql``: a read-only SPARQL 1.1 Protocol endpoint, its service description and YASGUI.
+
+Every query is checked (:func:`graph.store.guard.check_query`) and then evaluated in a worker
+process under a time limit (:mod:`service.runtime.engine`); updates are refused with 403.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+
+from graph.queries import load_query, query_names
+from graph.rdf.description import describe_service
+from graph.store.base import DEFAULT_PREFIXES
+from graph.store.guard import check_query, is_deterministic
+from graph.store.results import GRAPH_MEDIA_TYPES
+from graph.store.sandbox import QueryAnswer, QueryJob
+from service.errors import not_acceptable
+from service.negotiation import choose
+from service.protocol import ProtocolRequest, choose_media_type, parse_request
+from service.runtime import state
+from service.runtime.caching import LruCache
+
+bp = Blueprint("sparql", __name__)
+
+#: Answers kept per data version (and ``SPARQL_CACHE_BYTES`` bytes at most).
+ANSWER_CACHE_SIZE = 1024
+
+
+@bp.route("/sparql", methods=["GET", "POST"])
+def sparql() -> ResponseReturnValue:
+    """Answer a SPARQL query; with no query, describe the service (or show YASGUI)."""
+    protocol = parse_request(request)
+    if protocol.query is None:
+        return _describe()
+    job = _job(protocol.query, protocol)
+    answer, cached = _answer(job)
+    response = Response(answer.body, content_type=_content_type(job.media_type))
+    response.headers["X-SPARQL-Cache"] = "hit" if cached else "miss"
+    if answer.truncated:
+        response.headers["X-SPARQL-Truncated"] = "true"
+        response.headers["X-SPARQL-Max-Rows"] = str(job.max_rows)
+    return response
+
+
+def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
+    """The answer to ``job`` and whether it came from the data version's answer cache.
+
+    Answers do not change while the data does not, so deterministic queries (no RAND, NOW,
+    UUID, BNODE) are answered once per data version and then from memory, up to
+    ``SPARQL_CACHE_BYTES``; a reload starts from an empty cache."""
+    budget = current_app.config["SPARQL_CACHE_BYTES"]
+    built = state.built()
+    # (A remote store may be changed by other instances: its answers are not ours to keep.)
+    if not budget or built.store.backend == "sparql" or not is_deterministic(job.sparql):
+        return state.engine().run(job), False
+    cache: LruCache[tuple[QueryAnswer, int]] = built.remember(
+        "sparql-answers",
+        lambda: LruCache(ANSWER_CACHE_SIZE, max_bytes=budget, size=lambda kept: kept[1]),
+    )
+    kept = cache.get(job)
+    if kept is not None:
+        return kept[0], True
+    answer = state.engine().run(job)
+    cache.put(job, (answer, len(answer.body) + len(job.sparql)))  # the key's size counts too
+    return answer, False
+
+
+def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
+    """The checked query, its answer's media type and the configured limits."""
+    config = current_app.config
+    facts = check_query(
+        query,
+        max_length=config["SPARQL_MAX_QUERY_LENGTH"],
+        max_nesting=config["SPARQL_MAX_NESTING"],
+    )
+    accept = request.headers.get("Accept")
+    media_type = choose_media_type(query, facts.form, accept, protocol.format)
+    return QueryJob(
+        query,
+        media_type,
+        protocol.default_graphs,
+        protocol.named_graphs,
+        config["SPARQL_MAX_ROWS"],
+        config["SPARQL_MAX_BYTES"],
+        request.base_url,
+        facts.names_dataset,
+    )
+
+
+def _content_type(media_type: str) -> str:
+    textual = media_type.startswith("text/") or media_type.endswith(("json", "xml", "triples"))
+    return f"{media_type}; charset=utf-8" if textual else media_type
+
+
+def _describe() -> ResponseReturnValue:
+    offers = [*GRAPH_MEDIA_TYPES, "text/html"]
+    chosen = choose(request.headers.get("Accept"), offers)
+    if chosen is None:
+        raise not_acceptable("the service description is available as " + ", ".join(offers))
+    built = state.built()
+    if chosen == "text/html":
+        return render_template(
+            "sparql.html", config=_page_config(), dataset_title=built.dataset.info.title
+        )
+    graph = describe_service(built, request.base_url)
+    body = graph.serialize(format=GRAPH_MEDIA_TYPES[chosen], encoding="utf-8")
+    return Response(body, content_type=_content_type(chosen))
+
+
+def _page_config() -> dict[str, object]:
+    examples = []
+    for name in query_names():
+        text = load_query(name)
+        title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
+        examples.append({"name": name, "title": title, "query": text})
+    return {"endpoint": request.base_url, "prefixes": DEFAULT_PREFIXES, "examples": examples}
+
+
+@bp.after_request
+def _cors(response: Response) -> Response:
+    """Let browser clients on other origins query (no credentials: nothing here needs them)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "X-SPARQL-Truncated, X-SPARQL-Max-Rows"
+    response.vary.add("Accept")
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "600"
+    return response
