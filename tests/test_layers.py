@@ -20,7 +20,7 @@ LAYERS: dict[str, set[str]] = {
     "data": {"errors", "vocab"},
     "store": {"errors", "vocab"},
     "rdf": {"errors", "vocab", "data", "store"},
-    "causal": {"errors", "vocab", "data", "store"},
+    "causal": {"errors", "vocab", "data", "store", "rdf"},
     "timeline": {"errors", "vocab", "data", "store", "rdf"},
     "pipeline": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline"},
 }

@@ -9,7 +9,7 @@ costs. The analyses take that graph first, then event ids, then keyword-only bou
 side by side) and :mod:`~graph.causal.export` (Cytoscape JSON, DOT, SVG).
 :mod:`~graph.causal.readback` reads the same graph back from a store.
 
-This package imports :mod:`graph.data` and :mod:`graph.store`.
+This package imports :mod:`graph.data`, :mod:`graph.store` and :mod:`graph.rdf`.
 """
 
 from graph.causal.chains import find_causal_chains, find_longest_chain

@@ -17,6 +17,7 @@ from graph import vocab
 from graph.causal.graph import assemble_causal_graph
 from graph.data.dates import parse_date
 from graph.errors import StoreError
+from graph.rdf.scheme import local_id
 from graph.store.base import Store
 
 EVENTS = """SELECT ?event ?label ?type ?lane ?edtf WHERE {
@@ -99,11 +100,10 @@ class _Ids:
         self.base = base
 
     def local(self, iri: Node | None, section: str) -> str:
-        prefix = f"{self.base}{section}/"
-        text = str(iri)
-        if not text.startswith(prefix):
-            raise StoreError(f"{text} is not a {section} IRI of the dataset at {self.base}")
-        return text[len(prefix) :]
+        ident = local_id(str(iri), self.base, section)
+        if ident is None:
+            raise StoreError(f"{iri} is not a {section} IRI of the dataset at {self.base}")
+        return ident
 
 
 def _pages(store: Store, query: str, page_size: int) -> Iterator[tuple[Node | None, ...]]:

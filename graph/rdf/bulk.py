@@ -36,6 +36,7 @@ from graph.data.model import Dataset
 from graph.errors import StoreError
 from graph.rdf.build import dataset_graph_iri
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
+from graph.rdf.scheme import graph_iri
 from graph.store.backends.oxigraph import OxigraphStore
 from graph.store.storedir import chunks_prefix, fresh_dir, swap_into_place, sweep
 
@@ -151,7 +152,7 @@ class _Stream:
 
     def __call__(self, section: str, record: Any) -> None:
         if section == "dataset" and self.loader is None:
-            graph = f"{record.base}graph/{record.id}"  # as dataset_graph_iri names it
+            graph = graph_iri(record)
             self.loader = ChunkLoader(self.store, graph, self.workdir)
             self.writer = NTriplesWriter(self.loader.write)
         if self.writer is not None:

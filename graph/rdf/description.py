@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 from graph import vocab
 from graph.data.model import Dataset
 from graph.rdf.build import dataset_graph_iri, event_iri
+from graph.rdf.scheme import DATASET, iri
 from graph.store.base import Store
 
 
@@ -69,7 +70,7 @@ def describe_service(built: BuiltGraph, endpoint: str, *, examples: int = 3) -> 
     for prefix, namespace in {**vocab.PREFIXES, "sd": SD, "formats": FORMATS}.items():
         graph.bind(prefix, namespace)
     service, default_dataset, default_graph = URIRef(endpoint), BNode("dataset"), BNode("union")
-    void_dataset = URIRef(f"{info.base}dataset/{info.id}")
+    void_dataset = URIRef(iri(info.base, DATASET, info.id))
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))

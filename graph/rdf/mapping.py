@@ -1,0 +1,312 @@
+"""The RDF mapping of the data model, declared once: the IRI scheme and each record's triples.
+
+Two writers are driven by it: :mod:`graph.rdf.build` (rdflib terms: the reference, for tests,
+exports and small stores) and :mod:`graph.rdf.ntriples` (N-Triples text streamed into bulk
+loads). A writer supplies a :class:`Terms`: how it writes an IRI, a literal, a date or a
+decimal, and every vocabulary term as an attribute (``t.label``, ``t.Event``, ...). The
+functions below say which triples a record gives, in those terms; neither writer states a
+triple of its own.
+
+Every resource gets an IRI of :mod:`graph.rdf.scheme` (no blank nodes), so the same YAML
+always gives the same triples. The mapping is documented in
+``docs/data-model.md``; every ``ekg:`` term used here is declared in ``ontology/ekg.ttl``
+(a test checks it).
+
+Only supported and qualified links are stated as direct triples (what property paths such as
+``faro:causes+`` follow); contested and unsupported ones exist only as ``ekg:CausalLink``
+records with their status, so a disputed claim never reads as a fact. Temporal relations are
+materialized only where they are useful and linear in size: the Allen relation of each link's
+cause and effect, and each event's successor in its lane; never all pairs of events.
+
+>>> from graph.rdf.build import RdflibTerms
+>>> t = RdflibTerms("http://example.org/ekg/id/")
+>>> from rdflib import Graph
+>>> names = Graph(bind_namespaces="none").namespace_manager
+>>> for prefix, namespace in vocab.PREFIXES.items():
+...     names.bind(prefix, namespace)
+>>> for _, predicate, obj in actor_triples(t, Actor("cbr", "Bank of Russia", "organization")):
+...     print(predicate.n3(names), obj.n3(names))
+rdf:type sem:Actor
+rdf:type foaf:Organization
+rdfs:label "Bank of Russia"@en
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+from graph import vocab
+from graph.data.dates import EventDate
+from graph.data.model import (
+    Actor,
+    Claim,
+    Concept,
+    Dataset,
+    DatasetInfo,
+    Event,
+    Link,
+    Place,
+    Publication,
+    Quantity,
+    Source,
+)
+from graph.rdf.scheme import (
+    ACTOR,
+    CLAIM,
+    CONCEPT_CLASSES,
+    CONCEPT_SECTIONS,
+    DATASET,
+    EVENT,
+    LINK,
+    PLACE,
+    PUBLICATION,
+    QUANTITY,
+    T,
+    Terms,
+    Triple,
+)
+
+Relations = Callable[[EventDate, EventDate], frozenset[str] | set[str]]
+
+
+def info_triples(t: Terms[T], info: DatasetInfo) -> Iterator[Triple[T]]:
+    node = t.node(DATASET, info.id)
+    yield node, t.type, t.Dataset
+    yield node, t.title, t.en(info.title)
+    yield from _optional(node, t.description, info.description, t)
+    if info.license:
+        yield node, t.license, t.term(info.license)
+
+
+def concept_triples(t: Terms[T], section: str, concept: Concept) -> Iterator[Triple[T]]:
+    node = t.node(section, concept.id)
+    yield node, t.type, t.Concept
+    yield node, t.type, getattr(t, CONCEPT_CLASSES[section])
+    yield node, t.pref_label, t.en(concept.label)
+    yield from _optional(node, t.definition, concept.description, t)
+
+
+def actor_triples(t: Terms[T], actor: Actor) -> Iterator[Triple[T]]:
+    node = t.node(ACTOR, actor.id)
+    yield node, t.type, t.Actor
+    yield node, t.type, t.actor_kinds[actor.kind]
+    yield node, t.label, t.en(actor.label)
+    yield from _optional(node, t.description, actor.description, t)
+
+
+def place_triples(t: Terms[T], place: Place) -> Iterator[Triple[T]]:
+    node = t.node(PLACE, place.id)
+    yield node, t.type, t.Place
+    yield node, t.label, t.en(place.label)
+    if place.country:
+        yield node, t.is_part_of, t.node(PLACE, place.country)
+
+
+def publication_triples(t: Terms[T], publication: Publication) -> Iterator[Triple[T]]:
+    node = t.node(PUBLICATION, publication.id)
+    yield node, t.type, t.Document
+    yield node, t.type, t.Entity
+    yield node, t.title, t.en(publication.title)
+    yield node, t.date, t.day(publication.date.begin)
+    yield node, t.edtf, t.plain(publication.date.edtf)
+    yield from _optional(node, t.creator, publication.author, t)
+    yield from _optional(node, t.description, publication.description, t)
+    if publication.url:
+        yield node, t.page, t.term(publication.url)
+
+
+def event_triples(t: Terms[T], event: Event, cited: set[str]) -> Iterator[Triple[T]]:
+    """An event's triples; a source already in ``cited`` is only referred to."""
+    node = t.node(EVENT, event.id)
+    yield node, t.type, t.Event
+    yield node, t.label, t.en(event.label)
+    yield node, t.event_type, t.node("type", event.type)
+    yield node, t.lane, t.node("lane", event.lane)
+    yield from _optional(node, t.description, event.description, t)
+    pairs = t.dates.get(event.date.edtf)
+    if pairs is None:
+        pairs = t.dates[event.date.edtf] = date_pairs(t, event.date)
+    for predicate, obj in pairs:
+        yield node, predicate, obj
+    for tag in event.tags:
+        yield node, t.tag, t.plain(tag)
+    if event.place:
+        yield node, t.has_place, t.node(PLACE, event.place)
+    for actor in event.actors:
+        yield node, t.has_actor, t.node(ACTOR, actor)
+    if event.part_of:
+        yield t.node(EVENT, event.part_of), t.has_sub_event, node
+    for number, quantity in enumerate(event.quantities, start=1):
+        q_node = t.node(QUANTITY, f"{event.id}-{number}")
+        yield node, t.quantity, q_node
+        yield from quantity_triples(t, q_node, quantity)
+    yield from source_triples(t, node, event.sources, cited)
+
+
+def date_pairs(t: Terms[T], date: EventDate) -> list[tuple[T, T]]:
+    """Bounds as ``xsd:date`` for every event, so ORDER BY and comparisons work in every
+    engine (mixing ``xsd:date`` and ``xsd:dateTime`` does not); instants keep their time and
+    offset in ``ekg:beginInstant``/``ekg:endInstant``."""
+    pairs = [(t.begin, t.day(date.begin)), (t.end, t.day(date.end))]
+    if isinstance(date.begin, dt.datetime):
+        pairs.append((t.begin_instant, t.instant(date.begin)))
+    if isinstance(date.end, dt.datetime):
+        pairs.append((t.end_instant, t.instant(date.end)))
+    pairs.append((t.begin_precision, t.precisions[date.begin_precision]))
+    pairs.append((t.end_precision, t.precisions[date.end_precision]))
+    pairs.append((t.edtf, t.plain(date.edtf)))
+    if date.approximate:
+        pairs.append((t.date_qualifier, t.Approximate))
+    if date.uncertain:
+        pairs.append((t.date_qualifier, t.Uncertain))
+    return pairs
+
+
+def quantity_triples(t: Terms[T], node: T, quantity: Quantity) -> Iterator[Triple[T]]:
+    yield node, t.type, t.QuantityValue
+    yield node, t.quantity_kind, t.node("kind", quantity.kind)
+    yield node, t.numeric_value, t.decimal(quantity.value)
+    yield node, t.unit, t.units[quantity.unit]
+    for predicate, value in (
+        (t.previous_value, quantity.previous),
+        (t.low_value, quantity.low),
+        (t.high_value, quantity.high),
+    ):
+        if value is not None:
+            yield node, predicate, t.decimal(value)
+    if quantity.according_to:
+        yield node, t.according_to, t.plain(quantity.according_to)
+    if quantity.observed:
+        yield node, t.observed_at, t.instant(quantity.observed.begin)
+    yield from _optional(node, t.comment, quantity.note, t)
+
+
+def source_triples(
+    t: Terms[T], node: T, sources: Iterable[Source], cited: set[str]
+) -> Iterator[Triple[T]]:
+    """``node`` derived from each source; a source document's own triples the first time
+    it is cited (``cited`` remembers the URLs)."""
+    for source in sources:
+        doc = t.term(source.url)
+        yield node, t.derived_from, doc
+        if source.url in cited:
+            continue
+        cited.add(source.url)
+        yield doc, t.type, t.Entity
+        yield doc, t.title, t.plain(source.title)
+        yield doc, t.publisher, t.plain(source.publisher)
+        if source.via:
+            yield doc, t.via, t.plain(source.via)
+        if source.date:
+            yield doc, t.reported_on, t.plain(source.date)
+        if source.note:
+            yield doc, t.comment, t.en(source.note)
+
+
+def lane_triples(t: Terms[T], events: Iterable[Event], relations: Relations) -> Iterator[Triple[T]]:
+    """``ekg:nextInLane`` along each lane by start; ``faro:before`` where that is certain."""
+    lanes: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        lanes[event.lane].append(event)
+    for members in lanes.values():
+        members.sort(key=lambda e: (e.date.start.earliest, e.date.start.latest, e.id))
+        nodes = [t.node(EVENT, event.id) for event in members]
+        for (earlier, a), (later, b) in itertools.pairwise(zip(members, nodes, strict=True)):
+            yield a, t.next_in_lane, b
+            # (One date twice is never certainly before itself: "equals" is possible.)
+            if earlier.date is not later.date and relations(earlier.date, later.date) == _BEFORE:
+                yield a, t.before, b
+
+
+def link_triples(
+    t: Terms[T],
+    link: Link,
+    dates: tuple[EventDate, EventDate],
+    relations: Relations,
+    publications: frozenset[str] | set[str],
+    cited: set[str],
+) -> Iterator[Triple[T]]:
+    """A link's triples; ``dates`` are its cause's and effect's, ``publications`` the ids
+    that make an asserter a publication rather than an actor."""
+    a, b = t.node(EVENT, link.cause), t.node(EVENT, link.effect)
+    predicate = t.link_predicates[link.kind]
+    if link.status in vocab.ASSERTED_STATUSES:  # a contested link is not stated as fact
+        yield a, predicate, b
+    node = t.node(LINK, link.id)
+    yield node, t.type, t.CausalLink
+    yield node, t.cause, a
+    yield node, t.effect, b
+    yield node, t.relation, predicate
+    yield node, t.confidence, t.decimal(link.confidence)
+    yield node, t.status, t.statuses[link.status]
+    if link.ref:
+        yield node, t.identifier, t.plain(link.ref)
+    yield from _optional(node, t.comment, link.note, t)
+    yield from source_triples(t, node, link.sources, cited)
+    possible = relations(*dates)
+    if len(possible) == 1:
+        (relation,) = possible
+        yield node, t.allen_relation, t.allen[relation]
+        if relation in t.faro_temporal:
+            faro, swap = t.faro_temporal[relation]
+            yield (b, faro, a) if swap else (a, faro, b)
+    else:
+        for relation in sorted(possible):
+            yield node, t.possible_allen_relation, t.allen[relation]
+    for agent in link.asserted_by:
+        section = PUBLICATION if agent in publications else ACTOR
+        yield node, t.attributed_to, t.node(section, agent)
+
+
+def claim_triples(t: Terms[T], claim: Claim, cited: set[str]) -> Iterator[Triple[T]]:
+    node = t.node(CLAIM, claim.id)
+    yield node, t.type, t.Claim
+    yield node, t.text, t.en(claim.text)
+    yield node, t.verdict, t.verdicts[claim.verdict]
+    yield node, t.stated_in, t.node(PUBLICATION, claim.stated_in)
+    for event in claim.about:
+        yield node, t.about, t.node(EVENT, event)
+    for link in claim.asserts_links:
+        yield node, t.asserts_link, t.node(LINK, link)
+    yield from _optional(node, t.evidence, claim.evidence, t)
+    if claim.ref:
+        yield node, t.identifier, t.plain(claim.ref)
+    yield from source_triples(t, node, claim.sources, cited)
+
+
+def all_triples(t: Terms[T], dataset: Dataset, relations: Relations) -> Iterator[Triple[T]]:
+    """Every triple of ``dataset``, record by record in file order, then lanes and links.
+
+    A source document's own triples come once, with its first citation."""
+    cited: set[str] = set()
+    yield from info_triples(t, dataset.info)
+    for attribute, section in CONCEPT_SECTIONS.items():
+        for concept in getattr(dataset, attribute):
+            yield from concept_triples(t, section, concept)
+    for actor in dataset.actors:
+        yield from actor_triples(t, actor)
+    for place in dataset.places:
+        yield from place_triples(t, place)
+    for publication in dataset.publications:
+        yield from publication_triples(t, publication)
+    for event in dataset.events:
+        yield from event_triples(t, event, cited)
+    for claim in dataset.claims:
+        yield from claim_triples(t, claim, cited)
+    yield from lane_triples(t, dataset.events, relations)
+    dates = {event.id: event.date for event in dataset.events}
+    publications = frozenset(p.id for p in dataset.publications)
+    for link in dataset.links:
+        pair = (dates[link.cause], dates[link.effect])
+        yield from link_triples(t, link, pair, relations, publications, cited)
+
+
+_BEFORE = frozenset({"before"})
+
+
+def _optional(node: T, predicate: T, text: str | None, t: Terms[T]) -> Iterator[Triple[T]]:
+    if text:
+        yield node, predicate, t.en(text)
