@@ -61,7 +61,7 @@ class BuiltGraph:
         """The causal link graph (:mod:`graph.causal.graph`): read back from the store when that
         is a remote SPARQL server (the graph the server holds is the one analysed), derived
         from the dataset otherwise."""
-        if self.store.backend == "sparql":
+        if self.store.capabilities.remote:
             return read_causal_graph(self.store, self.dataset.info.base)
         return build_causal_graph(self.dataset)
 

@@ -74,7 +74,8 @@ def describe_service(built: BuiltGraph, endpoint: str, *, examples: int = 3) -> 
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, service))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
-    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if built.store.capabilities.union_default_graph:
+        graph.add((service, SD.feature, SD.UnionDefaultGraph))
     for name in _RESULT_FORMATS:
         graph.add((service, SD.resultFormat, FORMATS[name]))
     graph.add((service, SD.defaultDataset, default_dataset))

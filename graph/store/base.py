@@ -82,10 +82,42 @@ class QueryResult:
         return graph
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a store can do, stated by its backend: callers ask these, never its name or class.
+
+    ``remote``: the data lives on a SPARQL server that others may write to; queries go over
+    HTTP and the server enforces its own limits. ``cancellable``: a running query can be
+    stopped inside this process (no engine here can, so client queries run in worker
+    processes that can be killed: :mod:`graph.store.sandbox`). ``directory``: the on-disk
+    directory other processes can open read-only. ``union_default_graph``: without
+    ``default_graphs`` the default graph is the union of the named graphs.
+    ``native_media_types``: result formats :meth:`Store.answer` writes itself, faster than
+    rendering rdflib terms.
+    """
+
+    remote: bool = False
+    cancellable: bool = False
+    directory: Path | None = None
+    union_default_graph: bool = True
+    native_media_types: frozenset[str] = frozenset()
+
+
+#: An answer the engine rendered itself: body, result kind, whether a cap cut it.
+NativeAnswer = tuple[bytes, ResultKind, bool]
+
+
 class Store(ABC):
     """A triple store holding datasets in named graphs."""
 
+    #: The backend's name, for status pages and messages (never to decide behaviour: see
+    #: :attr:`capabilities`).
     backend: str
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What this store can do."""
+        return Capabilities()
 
     @abstractmethod
     def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
@@ -121,6 +153,33 @@ class Store(ABC):
     @abstractmethod
     def __len__(self) -> int:
         """Number of triples in all graphs."""
+
+    def answer(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        names_dataset: bool | None = None,
+        max_rows: int,
+        max_bytes: int,
+    ) -> NativeAnswer | None:
+        """The answer rendered by the engine itself, for a ``media_type`` of
+        :attr:`Capabilities.native_media_types`; ``None`` when it cannot (then the caller
+        renders :meth:`query`'s result). ``names_dataset`` says whether the query has FROM,
+        if known. At most ``max_rows`` rows and ``max_bytes`` bytes are kept (the flag says if
+        they cut it); an answer far past ``max_bytes`` is abandoned (``None``)."""
+        return None
+
+    def worker_copy(self, directory: Path) -> tuple[str, Path]:
+        """Where a query worker process finds this store's data, as ``(backend, path)`` for
+        :class:`graph.store.sandbox.StoreSpec`: by default everything as TriG in
+        ``directory``, which rdflib workers read."""
+        target = directory / "data.trig"
+        target.write_bytes(self.serialize("trig"))
+        return "rdflib", target
 
     def close(self) -> None:  # noqa: B027 -- most backends hold nothing to release
         """Release what the store holds open."""

@@ -13,7 +13,6 @@ answer cross the process boundary (with its few other fields, as a plain tuple).
 
 from __future__ import annotations
 
-import io
 import logging
 import marshal
 import multiprocessing
@@ -24,9 +23,8 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
-
-import pyoxigraph as ox
 
 from graph.errors import (
     EkgError,
@@ -37,20 +35,12 @@ from graph.errors import (
     QueryTimeoutError,
     StoreError,
 )
-from graph.store.backends.oxigraph import OxigraphStore, convert_result
+from graph.store.backends.oxigraph import OxigraphStore
 from graph.store.backends.rdflib import RdflibStore
 from graph.store.base import Store
-from graph.store.results import CSV, SPARQL_JSON, SPARQL_XML, TSV, cap_rendered, render
+from graph.store.results import render
 
 log = logging.getLogger(__name__)
-
-#: Result media types pyoxigraph serializes natively.
-_NATIVE = {
-    SPARQL_JSON: ox.QueryResultsFormat.JSON,
-    SPARQL_XML: ox.QueryResultsFormat.XML,
-    CSV: ox.QueryResultsFormat.CSV,
-    TSV: ox.QueryResultsFormat.TSV,
-}
 
 
 @dataclass(frozen=True)
@@ -65,6 +55,12 @@ class StoreSpec:
         if self.backend == "oxigraph":
             return OxigraphStore(self.path, read_only=True)
         return RdflibStore.from_trig(self.path)
+
+    @classmethod
+    def of(cls, store: Store, scratch: Path) -> StoreSpec:
+        """Where workers find ``store``'s data (:meth:`Store.worker_copy`, into ``scratch``)."""
+        backend, path = store.worker_copy(scratch)
+        return cls(backend, str(path))
 
 
 @dataclass(frozen=True)
@@ -96,28 +92,27 @@ class QueryAnswer:
 def run_job(store: Store, job: QueryJob) -> QueryAnswer:
     """Evaluate ``job`` on ``store`` and render it within the row and byte caps."""
     started = time.perf_counter()
-    options = {
-        "default_graphs": job.default_graphs,
-        "named_graphs": job.named_graphs,
-        "base_iri": job.base_iri,
-    }
-    if isinstance(store, OxigraphStore) and job.media_type in _NATIVE:
-        raw = store.query_native(job.sparql, names_dataset=job.names_dataset, **options)  # type: ignore[arg-type]
-        if isinstance(raw, ox.QueryBoolean):
-            body = raw.serialize(format=_NATIVE[job.media_type])
-            return QueryAnswer(body, job.media_type, "ask", False, time.perf_counter() - started)
-        if isinstance(raw, ox.QuerySolutions):
-            body = _serialize_capped(raw, job)
-            if body is not None:
-                body, truncated = cap_rendered(body, job.media_type, job.max_rows, job.max_bytes)
-                return QueryAnswer(
-                    body, job.media_type, "select", truncated, time.perf_counter() - started
-                )
-            # Too big to render whole: evaluate again, stopping lazily at max_rows.
-            raw = store.query_native(job.sparql, names_dataset=job.names_dataset, **options)  # type: ignore[arg-type]
-        result = convert_result(raw, job.max_rows)
-    else:
-        result = store.query(job.sparql, max_rows=job.max_rows, **options)  # type: ignore[arg-type]
+    if job.media_type in store.capabilities.native_media_types:
+        native = store.answer(
+            job.sparql,
+            job.media_type,
+            default_graphs=job.default_graphs,
+            named_graphs=job.named_graphs,
+            base_iri=job.base_iri,
+            names_dataset=job.names_dataset,
+            max_rows=job.max_rows,
+            max_bytes=job.max_bytes,
+        )
+        if native is not None:
+            body, kind, truncated = native
+            return QueryAnswer(body, job.media_type, kind, truncated, time.perf_counter() - started)
+    result = store.query(
+        job.sparql,
+        default_graphs=job.default_graphs,
+        named_graphs=job.named_graphs,
+        max_rows=job.max_rows,
+        base_iri=job.base_iri,
+    )
     body = render(result, job.media_type)
     truncated = result.truncated
     while len(body) > job.max_bytes and (result.rows or result.triples):
@@ -132,41 +127,6 @@ def astuple(record: QueryJob | QueryAnswer) -> tuple[Any, ...]:
     tuples pickle and unpickle several times faster than dataclass instances, which matters
     for small answers, where the round trip is most of the cost."""
     return tuple(getattr(record, name) for name in record.__dataclass_fields__)
-
-
-class _Overflow(Exception):
-    """Raised inside a native serialization once the answer passes its byte cap."""
-
-
-class _CappedWriter(io.RawIOBase):
-    """A bytes sink that refuses to grow past ``limit``: keeps a huge answer from being built
-    in memory before it can be cut."""
-
-    def __init__(self, limit: int) -> None:
-        self.limit, self.buffer = limit, bytearray()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.buffer += data
-        if len(self.buffer) > self.limit:
-            raise _Overflow
-        return len(data)
-
-
-def _serialize_capped(raw: Any, job: QueryJob) -> bytes | None:
-    """Natively serialized answer, or ``None`` if it grows past twice the byte cap."""
-    writer = _CappedWriter(2 * job.max_bytes)
-    try:
-        raw.serialize(writer, format=_NATIVE[job.media_type])
-    except _Overflow:
-        return None
-    except (OSError, RuntimeError, ValueError) as exc:
-        if isinstance(exc.__context__, _Overflow) or isinstance(exc.__cause__, _Overflow):
-            return None
-        raise QueryError(f"query failed: {exc}") from exc
-    return bytes(writer.buffer)
 
 
 class _Channel:

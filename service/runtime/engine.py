@@ -19,7 +19,6 @@ from typing import Any
 
 from graph.errors import EngineBusyError
 from graph.pipeline import BuiltGraph
-from graph.store.backends.oxigraph import OxigraphStore
 from graph.store.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
 
 
@@ -40,7 +39,7 @@ class QueryEngine:
     def run(self, job: QueryJob) -> QueryAnswer:
         """Evaluate ``job`` in a worker (starting the pool on first use), or on the remote
         store."""
-        if self.built.store.backend == "sparql":
+        if self.built.store.capabilities.remote:  # the server does the work, within its limits
             return self._run_remote(job)
         return self.pool().run(job)
 
@@ -68,17 +67,8 @@ class QueryEngine:
             return self._pool
 
     def _store_spec(self) -> StoreSpec:
-        store = self.built.store
-        if store.backend == "oxigraph" and getattr(store, "path", None) is not None:
-            return StoreSpec("oxigraph", str(store.path))
         self._scratch = Path(tempfile.mkdtemp(prefix="ekg-query-"))
-        if isinstance(store, OxigraphStore):
-            target = self._scratch / "store"
-            store.copy_to(target).close()
-            return StoreSpec("oxigraph", str(target))
-        target = self._scratch / "data.trig"
-        target.write_bytes(store.serialize("trig"))
-        return StoreSpec(store.backend, str(target))
+        return StoreSpec.of(self.built.store, self._scratch)
 
     def close(self) -> None:
         """Stop the workers and remove the scratch copy."""

@@ -52,7 +52,7 @@ def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
     budget = current_app.config["SPARQL_CACHE_BYTES"]
     built = state.built()
     # (A remote store may be changed by other instances: its answers are not ours to keep.)
-    if not budget or built.store.backend == "sparql" or not is_deterministic(job.sparql):
+    if not budget or built.store.capabilities.remote or not is_deterministic(job.sparql):
         return state.engine().run(job), False
     cache: LruCache[tuple[QueryAnswer, int]] = built.remember(
         "sparql-answers",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -14,6 +16,8 @@ from graph.errors import QueryError, StoreError
 from graph.store.base import (
     DEFAULT_DATA_GRAPH,
     DEFAULT_PREFIXES,
+    Capabilities,
+    NativeAnswer,
     QueryResult,
     Store,
     Triple,
@@ -21,6 +25,7 @@ from graph.store.base import (
     syntax_error,
 )
 from graph.store.guard import has_dataset_clause
+from graph.store.results import CSV, SPARQL_JSON, SPARQL_XML, TSV, cap_rendered
 
 _FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -29,6 +34,14 @@ _FORMATS = {
     "trig": ox.RdfFormat.TRIG,
 }
 _XSD_STRING = str(XSD.string)
+
+#: Result media types pyoxigraph serializes natively.
+_NATIVE = {
+    SPARQL_JSON: ox.QueryResultsFormat.JSON,
+    SPARQL_XML: ox.QueryResultsFormat.XML,
+    CSV: ox.QueryResultsFormat.CSV,
+    TSV: ox.QueryResultsFormat.TSV,
+}
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -67,6 +80,10 @@ class OxigraphStore(Store):
     """pyoxigraph store: in memory (``path=None``) or on disk in directory ``path``."""
 
     backend = "oxigraph"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(directory=self.path, native_media_types=frozenset(_NATIVE))
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         try:
@@ -144,6 +161,45 @@ class OxigraphStore(Store):
         except (OSError, RuntimeError, ValueError) as exc:
             raise QueryError(f"query failed: {exc}") from exc
 
+    def answer(
+        self,
+        sparql: str,
+        media_type: str,
+        *,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        base_iri: str | None = None,
+        names_dataset: bool | None = None,
+        max_rows: int,
+        max_bytes: int,
+    ) -> NativeAnswer | None:
+        if media_type not in _NATIVE:
+            return None
+        raw = self.query_native(
+            sparql,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=base_iri,
+            names_dataset=names_dataset,
+        )
+        if isinstance(raw, ox.QueryBoolean):
+            return raw.serialize(format=_NATIVE[media_type]), "ask", False
+        if not isinstance(raw, ox.QuerySolutions):
+            return None
+        body = _serialize_capped(raw, _NATIVE[media_type], 2 * max_bytes)
+        if body is None:  # too big to render whole: the caller stops lazily at max_rows
+            return None
+        body, truncated = cap_rendered(body, media_type, max_rows, max_bytes)
+        return body, "select", truncated
+
+    def worker_copy(self, directory: Path) -> tuple[str, Path]:
+        """This store's own directory, or a copy of it in ``directory``, for workers to open
+        read-only."""
+        if self.path is not None:
+            return "oxigraph", self.path
+        self.copy_to(directory / "store").close()
+        return "oxigraph", directory / "store"
+
     def serialize(self, fmt: str) -> bytes:
         check_format(fmt)
         kwargs: dict[str, object] = {"format": _FORMATS[fmt]}
@@ -199,3 +255,40 @@ def convert_result(result: object, max_rows: int | None) -> QueryResult:
             break
         rows.append((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
     return QueryResult("graph", triples=rows, truncated=truncated)  # type: ignore[arg-type]
+
+
+class _Overflow(Exception):
+    """Raised inside a native serialization once the answer passes its byte cap."""
+
+
+class _CappedWriter(io.RawIOBase):
+    """A bytes sink that refuses to grow past ``limit``: keeps a huge answer from being built
+    in memory before it can be cut."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.buffer = limit, bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self.buffer += data
+        if len(self.buffer) > self.limit:
+            raise _Overflow
+        return len(data)
+
+
+def _serialize_capped(
+    raw: ox.QuerySolutions, fmt: ox.QueryResultsFormat, limit: int
+) -> bytes | None:
+    """Natively serialized answer, or ``None`` if it grows past ``limit`` bytes."""
+    writer = _CappedWriter(limit)
+    try:
+        raw.serialize(writer, format=fmt)
+    except _Overflow:
+        return None
+    except (OSError, RuntimeError, ValueError) as exc:
+        if isinstance(exc.__context__, _Overflow) or isinstance(exc.__cause__, _Overflow):
+            return None
+        raise QueryError(f"query failed: {exc}") from exc
+    return bytes(writer.buffer)

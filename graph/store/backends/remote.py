@@ -52,6 +52,7 @@ from graph.errors import (
 from graph.store.base import (
     DEFAULT_DATA_GRAPH,
     DEFAULT_PREFIXES,
+    Capabilities,
     QueryResult,
     Store,
     Triple,
@@ -96,6 +97,11 @@ class RemoteStore(Store):
     """
 
     backend = "sparql"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        # (The union default graph is sent as default-graph-uri = the catalog's data graphs.)
+        return Capabilities(remote=True)
 
     def __init__(
         self,
