@@ -20,18 +20,20 @@ from typing import Any, TypeVar
 import networkx as nx
 from tqdm import tqdm
 
-from graph.causal.graph import build_causal_graph
-from graph.causal.readback import read_causal_graph
-from graph.data.events import read_dataset
-from graph.data.model import Dataset
-from graph.data.sources import data_version
+from graph.causal import build_causal_graph, read_causal_graph
+from graph.data import Dataset, data_version, read_dataset
 from graph.errors import StoreError
-from graph.rdf.build import dataset_graph_iri, iter_triples
-from graph.rdf.bulk import build_store_dir
-from graph.store.backends.oxigraph import OxigraphStore
-from graph.store.base import DEFAULT_DATA_GRAPH, Store, Triple, open_store
-from graph.store.storedir import fresh_dir, swap_into_place
-from graph.timeline.paging import EventIndex
+from graph.rdf import build_store_dir, dataset_graph_iri, iter_triples
+from graph.store import (
+    DEFAULT_DATA_GRAPH,
+    OxigraphStore,
+    Store,
+    Triple,
+    fresh_dir,
+    open_store,
+    swap_into_place,
+)
+from graph.timeline import EventIndex
 
 T = TypeVar("T")
 

@@ -11,8 +11,7 @@ from typing import Any
 from flask import Flask
 
 from graph.pipeline import BuiltGraph, build_knowledge_graph
-from graph.store.base import Store, open_store
-from graph.store.storedir import generation_dir, is_generation_dir, remove_store_dir
+from graph.store import Store, generation_dir, is_generation_dir, open_store, remove_store_dir
 from service import errors, security
 from service.openapi import OPENAPI_CONFIG, ProblemApi
 from service.runtime import state

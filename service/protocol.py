@@ -13,8 +13,7 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
-from graph.store.guard import check_syntax
-from graph.store.results import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML
+from graph.store import GRAPH_MEDIA_TYPES, RESULT_MEDIA_TYPES, SPARQL_JSON, SPARQL_XML, check_syntax
 from service.errors import ProblemError, not_acceptable
 from service.negotiation import choose
 

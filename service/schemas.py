@@ -11,9 +11,9 @@ import marshmallow as ma
 from webargs.fields import DelimitedList
 
 from graph import vocab
-from graph.data.dates import EventDate, parse_date
+from graph.data import EventDate, parse_date
 from graph.errors import DateError
-from graph.timeline.paging import MAX_LIMIT
+from graph.timeline import MAX_LIMIT
 
 STATUSES = list(vocab.LINK_STATUSES)
 KINDS = list(vocab.LINK_PREDICATES)

@@ -25,7 +25,7 @@ from graph.causal.graph import (
     reach,
     require_events,
 )
-from graph.data.cycle import find_cycles
+from graph.data import find_cycles
 from graph.errors import DataError
 
 

@@ -16,9 +16,14 @@ from typing import Any
 import networkx as nx
 
 from graph.causal.graph import filtered_view, require_events
-from graph.data.cycle import find_cycles
-from graph.data.dates import EventDate, possible_allen_relations, starts_certainly_after
-from graph.data.model import Dataset, Event
+from graph.data import (
+    Dataset,
+    Event,
+    EventDate,
+    find_cycles,
+    possible_allen_relations,
+    starts_certainly_after,
+)
 from graph.errors import DataError, UnknownEventError
 from graph.vocab import DIRECTED_KINDS
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.data.model import Dataset
+from graph.data import Dataset
 from graph.errors import UnknownEventError
 from graph.vocab import DIRECTED_KINDS
 

@@ -15,10 +15,10 @@ from rdflib.term import Node
 
 from graph import vocab
 from graph.causal.graph import assemble_causal_graph
-from graph.data.dates import parse_date
+from graph.data import parse_date
 from graph.errors import StoreError
-from graph.rdf.scheme import local_id
-from graph.store.base import Store
+from graph.rdf import local_id
+from graph.store import Store
 
 EVENTS = """SELECT ?event ?label ?type ?lane ?edtf WHERE {
   ?event a sem:Event ; rdfs:label ?label ; sem:eventType ?type ; ekg:lane ?lane ;

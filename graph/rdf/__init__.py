@@ -12,6 +12,7 @@ from graph.rdf.build import build_graph, dataset_graph_iri, event_iri, iter_trip
 from graph.rdf.bulk import MANIFEST, build_store_dir, read_manifest
 from graph.rdf.description import describe_service
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
+from graph.rdf.scheme import graph_iri, iri, local_id
 
 __all__ = [
     "MANIFEST",
@@ -21,7 +22,10 @@ __all__ = [
     "dataset_graph_iri",
     "describe_service",
     "event_iri",
+    "graph_iri",
+    "iri",
     "iter_ntriples",
     "iter_triples",
+    "local_id",
     "read_manifest",
 ]

@@ -24,8 +24,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from graph import vocab
-from graph.data.allen import AllenRelations
-from graph.data.model import Dataset
+from graph.data import AllenRelations, Dataset
 from graph.rdf import mapping, scheme
 from graph.rdf.scheme import EVENT, Terms, canonical_decimal
 

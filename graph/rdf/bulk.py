@@ -31,14 +31,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from graph.data.events import LoadedData, collector_paused, read_dataset
-from graph.data.model import Dataset
+from graph.data import Dataset, LoadedData, collector_paused, read_dataset
 from graph.errors import StoreError
 from graph.rdf.build import dataset_graph_iri
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
 from graph.rdf.scheme import graph_iri
-from graph.store.backends.oxigraph import OxigraphStore
-from graph.store.storedir import chunks_prefix, fresh_dir, swap_into_place, sweep
+from graph.store import OxigraphStore, chunks_prefix, fresh_dir, swap_into_place, sweep
 
 #: The file in a store directory that says which data the store holds (JSON).
 MANIFEST = "ekg-manifest.json"

@@ -17,10 +17,10 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from graph import vocab
-from graph.data.model import Dataset
+from graph.data import Dataset
 from graph.rdf.build import dataset_graph_iri, event_iri
 from graph.rdf.scheme import DATASET, iri
-from graph.store.base import Store
+from graph.store import Store
 
 
 class BuiltGraph(Protocol):

@@ -39,14 +39,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 from graph import vocab
-from graph.data.dates import EventDate
-from graph.data.model import (
+from graph.data import (
     Actor,
     Claim,
     Concept,
     Dataset,
     DatasetInfo,
     Event,
+    EventDate,
     Link,
     Place,
     Publication,

@@ -28,8 +28,7 @@ from typing import Any
 
 from rdflib.namespace import XSD
 
-from graph.data.allen import AllenRelations
-from graph.data.model import Dataset
+from graph.data import AllenRelations, Dataset
 from graph.rdf import mapping
 from graph.rdf.scheme import CONCEPT_SECTIONS, Terms, Triple, canonical_decimal
 

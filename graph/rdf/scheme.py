@@ -21,7 +21,7 @@ from typing import Generic, TypeVar
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, VOID
 
 from graph import vocab
-from graph.data.model import DatasetInfo
+from graph.data import DatasetInfo
 from graph.vocab import EKG, FARO, FOAF, QUDT, SEM
 
 # The IRI scheme: base + section + "/" + id.

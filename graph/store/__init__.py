@@ -41,6 +41,7 @@ from graph.store.results import (
 )
 from graph.store.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
 from graph.store.storedir import (
+    chunks_prefix,
     fresh_dir,
     generation_dir,
     is_generation_dir,
@@ -73,6 +74,7 @@ __all__ = [
     "Triple",
     "check_query",
     "check_syntax",
+    "chunks_prefix",
     "fresh_dir",
     "generation_dir",
     "is_deterministic",

@@ -20,8 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.data.dates import EventDate, Precision
-from graph.data.model import Concept, Event, Link
+from graph.data import Concept, Event, EventDate, Link, Precision
 from graph.errors import PageTokenError
 from graph.timeline.paging import EventIndex, EventPage, query_events
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate
 
-from graph.data.model import Dataset, Event, Link
+from graph.data import Dataset, Event, Link
 
 FACETS = ("types", "actors", "places", "tags", "lanes", "statuses")
 DAY = 86_400 * 10**6

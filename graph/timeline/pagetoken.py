@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-from graph.data.model import Event
+from graph.data import Event
 from graph.errors import PageTokenError
 
 if TYPE_CHECKING:  # paging imports this module

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import islice
 
-from graph.data.dates import EventDate
-from graph.data.model import Dataset, Event, Link
+from graph.data import Dataset, Event, EventDate, Link
 from graph.timeline.indexing import (
     FACETS,
     date_bounds,

@@ -22,9 +22,9 @@ from typing import Any
 from rdflib import Graph
 
 from graph import vocab
-from graph.data.model import Claim, Dataset, Event, Link, Quantity, Source
-from graph.rdf.build import event_iri
-from graph.store.base import Store
+from graph.data import Claim, Dataset, Event, Link, Quantity, Source
+from graph.rdf import event_iri
+from graph.store import Store
 from graph.timeline.formats import display_date
 
 #: Unit key -> symbol shown to people.

@@ -14,9 +14,7 @@ from typing import Any
 
 import click
 
-from graph.causal.chains import find_causal_chains
-from graph.causal.influence import analyze_causes, analyze_effects
-from graph.causal.whatif import what_if
+from graph.causal import analyze_causes, analyze_effects, find_causal_chains, what_if
 from graph.pipeline import build_knowledge_graph
 from graph.vocab import ASSERTED_STATUSES
 from service.cli.options import (

@@ -18,11 +18,9 @@ import click
 from rdflib import Graph
 
 from graph import vocab
-from graph.data.events import load_dataset
+from graph.data import load_dataset
 from graph.pipeline import build_knowledge_graph
-from graph.store.backends.oxigraph import OxigraphStore
-from graph.store.base import EXPORT_FORMATS, Store
-from graph.store.results import to_csv, to_json_text, to_table, to_tsv
+from graph.store import EXPORT_FORMATS, OxigraphStore, Store, to_csv, to_json_text, to_table, to_tsv
 from service import create_app
 from service.cli.analyses import COMMANDS as ANALYSIS_COMMANDS
 from service.cli.options import BACKEND_OPTION, DATA_OPTION, STORE_OPTION, domain_errors

@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from graph.errors import EkgError, ValidationError
-from graph.store.base import BACKENDS
+from graph.store import BACKENDS
 
 DATA_OPTION = click.option(
     "--data",

@@ -19,7 +19,7 @@ from typing import Any
 
 from graph.errors import EngineBusyError
 from graph.pipeline import BuiltGraph
-from graph.store.sandbox import QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
+from graph.store import QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
 
 
 class QueryEngine:

@@ -12,11 +12,21 @@ from typing import Any
 from flask import Response
 from flask.typing import ResponseReturnValue
 
-from graph.causal.chains import find_causal_chains, find_longest_chain
-from graph.causal.comparison import check_consistency, compare_events, describe_temporal_relation
-from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
-from graph.causal.influence import analyze_causes, analyze_effects, rank_drivers
-from graph.causal.whatif import what_if
+from graph.causal import (
+    analyze_causes,
+    analyze_effects,
+    check_consistency,
+    compare_events,
+    describe_temporal_relation,
+    find_causal_chains,
+    find_longest_chain,
+    rank_drivers,
+    render_svg,
+    select_subgraph,
+    to_cytoscape,
+    to_dot,
+    what_if,
+)
 from graph.vocab import ASSERTED_STATUSES
 from service.openapi import ApiBlueprint
 from service.runtime.state import built

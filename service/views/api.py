@@ -14,12 +14,11 @@ from urllib.parse import urlencode
 from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from graph.data.model import Event
+from graph.data import Event
 from graph.errors import UnknownEventError
-from graph.store.results import GRAPH_MEDIA_TYPES
-from graph.timeline.formats import to_timelinejs, to_vis_items
-from graph.timeline.paging import EventPage, query_events
-from graph.timeline.records import (
+from graph.store import GRAPH_MEDIA_TYPES
+from graph.timeline import (
+    EventPage,
     Labels,
     claim_record,
     event_detail,
@@ -27,6 +26,9 @@ from graph.timeline.records import (
     event_summary,
     links_by_event,
     page_context,
+    query_events,
+    to_timelinejs,
+    to_vis_items,
 )
 from service.errors import not_acceptable
 from service.negotiation import choose

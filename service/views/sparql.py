@@ -10,11 +10,15 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.queries import load_query, query_names
-from graph.rdf.description import describe_service
-from graph.store.base import DEFAULT_PREFIXES
-from graph.store.guard import check_query, is_deterministic
-from graph.store.results import GRAPH_MEDIA_TYPES
-from graph.store.sandbox import QueryAnswer, QueryJob
+from graph.rdf import describe_service
+from graph.store import (
+    DEFAULT_PREFIXES,
+    GRAPH_MEDIA_TYPES,
+    QueryAnswer,
+    QueryJob,
+    check_query,
+    is_deterministic,
+)
 from service.errors import not_acceptable
 from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
