@@ -54,6 +54,7 @@ from graph.pipeline import BuiltGraph, build_knowledge_graph
 from graph.rdf import build_graph, build_store_dir, iter_triples
 from graph.store import Store, open_store
 from graph.timeline import EventIndex, query_events, to_timelinejs, to_vis_items
+from graph.vocab import ontology_file
 
 __all__ = [
     "BuiltGraph",
@@ -83,6 +84,7 @@ __all__ = [
     "find_longest_chain",
     "iter_triples",
     "load_dataset",
+    "ontology_file",
     "open_store",
     "parse_date",
     "query_events",

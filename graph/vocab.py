@@ -6,6 +6,8 @@ what none of them has, and every ``EKG`` term used here is declared in ``ontolog
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, VOID, XSD
 
@@ -133,3 +135,22 @@ FARO_TEMPORAL: dict[str, tuple[URIRef, bool]] = {
     "contains": (FARO.contains, False),
     "during": (FARO.contains, True),
 }
+
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def ontology_file(name: str) -> Path:
+    """The file ``name`` of the project's ontology: ``ekg.ttl`` (the vocabulary) or
+    ``shapes.ttl`` (the SHACL shapes every built graph satisfies).
+
+    The one way to reach them: a source checkout keeps them in the repository's ``ontology/``
+    folder, an installed wheel inside this package, as ``graph/ontology/`` (see setup.py), so
+    that installing ekg adds no top-level ``ontology``.
+
+    >>> ontology_file("shapes.ttl").is_file()
+    True
+    """
+    packaged = _PACKAGE / "ontology"
+    folder = packaged if (packaged / "ekg.ttl").is_file() else _PACKAGE.parent / "ontology"
+    return folder / name

@@ -7,19 +7,19 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
+from graph import ontology_file
 from graph.rdf.build import build_graph
 from graph.vocab import EKG, FARO, PROV
-from ontology import SHAPES, VOCABULARY
 
 
 @pytest.fixture(scope="module")
 def shapes() -> Graph:
-    return Graph().parse(SHAPES)
+    return Graph().parse(ontology_file("shapes.ttl"))
 
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Graph:
-    return Graph().parse(VOCABULARY)
+    return Graph().parse(ontology_file("ekg.ttl"))
 
 
 @pytest.mark.parametrize("name", ["tiny", "real"])
