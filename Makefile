@@ -25,8 +25,8 @@ system-packages:  ## Debian packages the tests use (no `playwright install`)
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
-serve: $(STAMP)  ## build the graph from events.yaml and serve it on http://127.0.0.1:8080/
-	$(BIN)/ekg serve
+serve: $(STAMP)  ## build the graph from events.yaml and serve it on http://127.0.0.1:8080/ (PORT=, or EKG_PORT and the other EKG_ settings)
+	$(BIN)/ekg serve$(if $(PORT), --port $(PORT))
 
 test: $(STAMP) system-packages  ## run the whole test suite
 	$(BIN)/python -m pytest

@@ -1,61 +1,273 @@
-"""Service settings: defaults, overridden by ``EKG_``-prefixed environment variables.
+"""Service settings, each declared once in :data:`SETTINGS`: its name, type, default,
+environment variable (``EKG_<NAME>``), ``ekg`` flag and help text.
 
-``EKG_DATA`` (events file), ``EKG_BACKEND`` (``oxigraph``, ``rdflib`` or ``sparql``),
-``EKG_STORE`` (an on-disk oxigraph store directory; empty for in memory), for the ``sparql``
-backend ``EKG_SPARQL_ENDPOINT`` (query URL), ``EKG_SPARQL_UPDATE_ENDPOINT`` and
-``EKG_SPARQL_STORE_ENDPOINT`` (Graph Store Protocol) and ``EKG_SPARQL_AUTHORIZATION`` (an
-``Authorization`` header value, kept out of command lines), and the SPARQL limits below, e.g.
-``EKG_SPARQL_TIMEOUT=30``.
+Three readers share the table: :func:`load_config` (what :func:`service.create_app` starts
+from), the click options of the ``ekg`` commands (:func:`service.cli.options.setting_option`)
+and the settings table in README.md (:func:`markdown_table`; a test keeps it current).
+Regenerate that table with
+``.venv/bin/python -c 'import service.settings as s; s.write_readme()'``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-DEFAULTS: dict[str, Any] = {
-    "DATA": "events.yaml",
-    "BACKEND": "oxigraph",
-    "STORE": None,
-    "SPARQL_ENDPOINT": None,  # a remote SPARQL server's query endpoint (backend "sparql")
-    "SPARQL_UPDATE_ENDPOINT": None,
-    "SPARQL_STORE_ENDPOINT": None,
-    "SPARQL_AUTHORIZATION": None,  # an Authorization header value for it (Basic ..., Bearer ...)
-    "SPARQL_TIMEOUT": 10.0,  # seconds a query may run before its worker is killed
-    "SPARQL_WORKERS": 2,  # query worker processes
-    "SPARQL_WAIT": 5.0,  # seconds a request waits for an idle worker before a 503
-    "SPARQL_MAX_ROWS": 10_000,  # rows (or triples) in one answer
-    "SPARQL_MAX_BYTES": 10_000_000,  # bytes in one answer
-    "SPARQL_MAX_QUERY_LENGTH": 100_000,  # characters in one query
-    "SPARQL_MAX_NESTING": 64,  # bracket depth in one query
-    "SPARQL_CACHE_BYTES": 32_000_000,  # answers kept per data version (0: no answer cache)
-    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes in a request body (Flask answers 413 beyond)
-    "WATCH_INTERVAL": 0.0,  # seconds between checks of the data files for changes (0: off)
-    "RELOAD_TOKEN": None,  # a bearer token that may POST /-/reload from beyond loopback
-}
+from graph.store.base import BACKENDS
 
 
-#: Settings for which 0 turns a feature off.
-_ZERO_MEANS_OFF = frozenset({"WATCH_INTERVAL", "SPARQL_CACHE_BYTES"})
+@dataclass(frozen=True)
+class Setting:
+    """One setting. ``type`` is ``str``, ``int``, ``float`` or ``Path`` (a file, or a
+    directory with ``directory``); numbers must be greater than 0, or 0 with ``allow_zero``,
+    and at most ``maximum``; ``choices`` lists the values a string may take. ``flag`` is the
+    ``ekg`` option that sets it (``None``: the environment only)."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    flag: str | None = None
+    choices: tuple[str, ...] = ()
+    allow_zero: bool = False
+    maximum: int | None = None
+    directory: bool = False
+
+    @property
+    def env(self) -> str:
+        """The environment variable: ``EKG_`` and the name."""
+        return f"EKG_{self.name}"
+
+    def parse(self, value: str) -> Any:
+        """The setting's value from the text of its environment variable; ``ValueError``
+        for a value it cannot take."""
+        if self.type in (int, float):
+            try:
+                number = self.type(value)
+            except ValueError:
+                raise ValueError(f"{self.env} must be a number, got {value!r}") from None
+            if not (number > 0 or (number == 0 and self.allow_zero)):
+                raise ValueError(f"{self.env} must be greater than 0, got {value!r}")
+            if self.maximum is not None and number > self.maximum:
+                raise ValueError(f"{self.env} must be at most {self.maximum}, got {value!r}")
+            return number
+        if self.choices and value not in self.choices:
+            raise ValueError(f"{self.env} must be one of {', '.join(self.choices)}, got {value!r}")
+        return value
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA", Path, "events.yaml", "The events file.", "--data"),
+    Setting(
+        "BACKEND",
+        str,
+        "oxigraph",
+        "The store: oxigraph (embedded), rdflib (in memory), or sparql (the SPARQL server "
+        "at --sparql-endpoint; ekg serve only).",
+        "--backend",
+        choices=(*BACKENDS, "sparql"),
+    ),
+    Setting(
+        "STORE",
+        Path,
+        None,
+        "Keep the oxigraph store on disk in this directory (written atomically); unset: in memory.",
+        "--store",
+        directory=True,
+    ),
+    Setting(
+        "HOST",
+        str,
+        "127.0.0.1",
+        "The address ekg serve listens on and ekg reload sends to (for 0.0.0.0 or ::, loopback).",
+        "--host",
+    ),
+    Setting(
+        "PORT",
+        int,
+        8080,
+        "The port ekg serve listens on (0: any free port) and ekg reload sends to.",
+        "--port",
+        allow_zero=True,
+        maximum=65535,
+    ),
+    Setting(
+        "SERVER",
+        str,
+        "waitress",
+        "WSGI server: waitress (threads) or gunicorn (worker processes).",
+        "--server",
+        choices=("waitress", "gunicorn"),
+    ),
+    Setting(
+        "THREADS",
+        int,
+        8,
+        "Threads that serve requests (in each gunicorn worker).",
+        "--threads",
+        maximum=256,
+    ),
+    Setting(
+        "WORKERS",
+        int,
+        1,
+        "gunicorn worker processes (each has its own SPARQL query pool).",
+        "--workers",
+        maximum=64,
+    ),
+    Setting(
+        "WATCH_INTERVAL",
+        float,
+        2.0,
+        "Seconds between checks of the data files for changes; 0 turns watching off.",
+        "--watch-interval",
+        allow_zero=True,
+    ),
+    Setting(
+        "RELOAD_TOKEN",
+        str,
+        None,
+        "A bearer token for POST /-/reload: the service then requires it, from loopback too; "
+        "ekg reload sends it.",
+        "--token",
+    ),
+    Setting(
+        "URL",
+        str,
+        None,
+        "The URL of the running service for ekg reload; unset: http://HOST:PORT.",
+        "--url",
+    ),
+    Setting(
+        "SPARQL_ENDPOINT",
+        str,
+        None,
+        "Keep the data in this SPARQL server (query endpoint URL) instead of the embedded "
+        "store; ekg serve then uses backend sparql.",
+        "--sparql-endpoint",
+    ),
+    Setting(
+        "SPARQL_UPDATE_ENDPOINT",
+        str,
+        None,
+        "Its SPARQL Update endpoint (unset: the query endpoint).",
+        "--sparql-update-endpoint",
+    ),
+    Setting(
+        "SPARQL_STORE_ENDPOINT",
+        str,
+        None,
+        "Its Graph Store Protocol endpoint, for bulk loads (unset: INSERT DATA).",
+        "--sparql-store-endpoint",
+    ),
+    Setting(
+        "SPARQL_AUTHORIZATION",
+        str,
+        None,
+        "The Authorization header value for it (Basic ..., Bearer ...); kept out of command lines.",
+    ),
+    Setting(
+        "SPARQL_TIMEOUT",
+        float,
+        10.0,
+        "Seconds a SPARQL query may run before its worker is killed (504).",
+    ),
+    Setting(
+        "SPARQL_WORKERS",
+        int,
+        2,
+        "SPARQL query worker processes (on a SPARQL server: queries at once).",
+    ),
+    Setting(
+        "SPARQL_WAIT",
+        float,
+        5.0,
+        "Seconds a request waits for an idle query worker before a 503.",
+    ),
+    Setting(
+        "SPARQL_MAX_ROWS",
+        int,
+        10_000,
+        "Rows (or triples) in one SPARQL answer; more are cut (X-SPARQL-Truncated).",
+    ),
+    Setting("SPARQL_MAX_BYTES", int, 10_000_000, "Bytes in one SPARQL answer."),
+    Setting("SPARQL_MAX_QUERY_LENGTH", int, 100_000, "Characters in one SPARQL query."),
+    Setting("SPARQL_MAX_NESTING", int, 64, "Bracket depth in one SPARQL query."),
+    Setting(
+        "SPARQL_CACHE_BYTES",
+        int,
+        32_000_000,
+        "Bytes of SPARQL answers kept per data version; 0 turns the answer cache off.",
+        allow_zero=True,
+    ),
+    Setting(
+        "MAX_CONTENT_LENGTH",
+        int,
+        1_000_000,
+        "Bytes in a request body (413 beyond).",
+    ),
+)
+
+#: The settings by name.
+BY_NAME: dict[str, Setting] = {each.name: each for each in SETTINGS}
+
+#: Every setting's default.
+DEFAULTS: dict[str, Any] = {each.name: each.default for each in SETTINGS}
+
+
+def setting(name: str) -> Setting:
+    """The setting called ``name`` (``KeyError`` if there is none)."""
+    return BY_NAME[name]
 
 
 def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Defaults updated with every ``EKG_<NAME>`` variable found in ``environ``."""
+    """Every setting: its default, or the value of its ``EKG_<NAME>`` variable in
+    ``environ`` (an empty variable counts as unset, as it does for the ``ekg`` flags);
+    ``ValueError`` names the first variable with a value its setting cannot take."""
     environ = os.environ if environ is None else environ
     config = dict(DEFAULTS)
-    for name, default in DEFAULTS.items():
-        value = environ.get(f"EKG_{name}")
-        if value is None:
-            continue
-        if isinstance(default, int | float):
-            try:
-                number = type(default)(value)
-            except ValueError:
-                raise ValueError(f"EKG_{name} must be a number, got {value!r}") from None
-            if not (number > 0 or (number == 0 and name in _ZERO_MEANS_OFF)):
-                raise ValueError(f"EKG_{name} must be greater than 0, got {value!r}")
-            config[name] = number
-        else:
-            config[name] = value or None
+    for each in SETTINGS:
+        value = environ.get(each.env)
+        if value:
+            config[each.name] = each.parse(value)
     return config
+
+
+def markdown_table() -> str:
+    """The settings as the Markdown table README.md shows."""
+    lines = ["| variable | flag | default | what |", "|---|---|---|---|"]
+    for each in SETTINGS:
+        flag = f"`{each.flag}`" if each.flag else "—"
+        lines.append(f"| `{each.env}` | {flag} | {_shown(each.default)} | {each.help} |")
+    return "\n".join(lines) + "\n"
+
+
+def _shown(default: Any) -> str:
+    if default is None:
+        return "—"
+    if isinstance(default, float):
+        return f"`{default:g}`"
+    return f"`{default}`"
+
+
+#: The comments around the generated table in README.md.
+START, END = "<!-- settings:start -->", "<!-- settings:end -->"
+_BLOCK = re.compile(f"(?<={re.escape(START)}\n).*?(?={re.escape(END)})", re.DOTALL)
+
+
+def with_table(readme: str) -> str:
+    """``readme`` with the text between :data:`START` and :data:`END` replaced by the
+    current :func:`markdown_table` (``ValueError`` if the markers are missing)."""
+    if _BLOCK.search(readme) is None:
+        raise ValueError(f"no {START} ... {END} block")
+    return _BLOCK.sub(lambda _: markdown_table(), readme, count=1)
+
+
+def write_readme(path: str | Path = "README.md") -> None:
+    """Bring the settings table in the README at ``path`` up to date (:func:`with_table`)."""
+    readme = Path(path)
+    readme.write_text(with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")

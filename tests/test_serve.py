@@ -22,10 +22,13 @@ from .servers import free_port
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def serve(*args: str) -> tuple[subprocess.Popen[bytes], str]:
+def serve(*args: str, port_in_env: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """``ekg serve ARGS`` on a free port (``--port``, or ``EKG_PORT`` with ``port_in_env``)."""
     port = free_port()
+    flag = [] if port_in_env else ["--port", str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "serve", "--port", str(port), *args],
+        [sys.executable, "-m", "service.cli", "serve", *flag, *args],
+        env={**os.environ, "EKG_PORT": str(port)} if port_in_env else None,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -74,7 +77,7 @@ def test_serve_runs_a_production_server_on_loopback(tiny_path, server):
 def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
     data = tmp_path / "events.yaml"
     shutil.copy(tiny_path, data)
-    process, base = serve("--data", str(data), "--watch-interval", "0")
+    process, base = serve("--data", str(data), "--watch-interval", "0", port_in_env=True)
     runner = CliRunner()
     try:
         data.write_text(data.read_text().replace("Brent falls below", "Brent falls under"))
@@ -82,11 +85,14 @@ def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
         assert loaded.exit_code == 0, loaded.output
         assert loaded.output.startswith("loaded: version ")
         data.write_text(data.read_text().replace("date: 2014-11-27", "date: 2014-11-31"))
-        rejected = runner.invoke(main, ["reload", "--url", base])
+        port = base.rsplit(":", 1)[1]  # found as `ekg serve` found it: EKG_PORT (or --port)
+        rejected = runner.invoke(main, ["reload"], env={"EKG_PORT": port, "EKG_URL": None})
         assert rejected.exit_code == 1
         assert "events.yaml:30: " in rejected.output
         status = get_json(f"{base}/-/status")
         assert (status["generation"], status["last_reload"]["outcome"]) == (2, "rejected")
+        again = runner.invoke(main, ["reload", "--port", port], env={"EKG_URL": None})
+        assert "events.yaml:30: " in again.output
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.communicate(timeout=30)
@@ -96,3 +102,11 @@ def test_ekg_reload_says_when_nothing_answers():
     result = CliRunner().invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
     assert result.exit_code == 1
     assert "cannot reach" in result.output
+
+
+def test_ekg_reload_asks_the_port_ekg_serve_would_use():
+    port = free_port()
+    environment = {"EKG_PORT": str(port), "EKG_HOST": "0.0.0.0", "EKG_URL": None}
+    result = CliRunner().invoke(main, ["reload"], env=environment)
+    assert result.exit_code == 1
+    assert f"cannot reach http://127.0.0.1:{port}: " in result.output

@@ -23,8 +23,14 @@ from graph.pipeline import build_knowledge_graph
 from graph.store import EXPORT_FORMATS, OxigraphStore, Store, to_csv, to_json_text, to_table, to_tsv
 from service import create_app
 from service.cli.analyses import COMMANDS as ANALYSIS_COMMANDS
-from service.cli.options import BACKEND_OPTION, DATA_OPTION, STORE_OPTION, domain_errors
-from service.runtime.wsgi import SERVERS, run_server
+from service.cli.options import (
+    BACKEND_OPTION,
+    DATA_OPTION,
+    STORE_OPTION,
+    domain_errors,
+    setting_option,
+)
+from service.runtime.wsgi import run_server
 
 
 @click.group()
@@ -122,52 +128,17 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 
 @main.command()
 @DATA_OPTION
-@BACKEND_OPTION
+@setting_option("BACKEND")
 @STORE_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, envvar="EKG_HOST")
-@click.option(
-    "--port", default=8080, show_default=True, type=click.IntRange(0, 65535), envvar="EKG_PORT"
-)
-@click.option(
-    "--server",
-    type=click.Choice(SERVERS),
-    default="waitress",
-    show_default=True,
-    envvar="EKG_SERVER",
-    help="WSGI server: waitress (threads) or gunicorn (worker processes).",
-)
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256))
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(1, 64),
-    envvar="EKG_WORKERS",
-    help="gunicorn worker processes (each has its own SPARQL query pool).",
-)
-@click.option(
-    "--watch-interval",
-    default=2.0,
-    show_default=True,
-    type=click.FloatRange(0),
-    envvar="EKG_WATCH_INTERVAL",
-    help="Seconds between checks of the data files for changes; 0 turns watching off.",
-)
-@click.option(
-    "--sparql-endpoint",
-    envvar="EKG_SPARQL_ENDPOINT",
-    help="Keep the data in this SPARQL server (query endpoint URL) instead of the embedded store.",
-)
-@click.option(
-    "--sparql-update-endpoint",
-    envvar="EKG_SPARQL_UPDATE_ENDPOINT",
-    help="Its SPARQL Update endpoint (default: the query endpoint).",
-)
-@click.option(
-    "--sparql-store-endpoint",
-    envvar="EKG_SPARQL_STORE_ENDPOINT",
-    help="Its Graph Store Protocol endpoint, for bulk loads (default: INSERT DATA).",
-)
+@setting_option("HOST")
+@setting_option("PORT")
+@setting_option("SERVER")
+@setting_option("THREADS")
+@setting_option("WORKERS")
+@setting_option("WATCH_INTERVAL")
+@setting_option("SPARQL_ENDPOINT")
+@setting_option("SPARQL_UPDATE_ENDPOINT")
+@setting_option("SPARQL_STORE_ENDPOINT")
 @domain_errors
 def serve(
     data: Path,
@@ -204,16 +175,13 @@ def serve(
 
 
 @main.command(name="reload")
-@click.option(
-    "--url",
-    default="http://127.0.0.1:8080",
-    show_default=True,
-    envvar="EKG_URL",
-    help="The running service.",
-)
-@click.option("--token", envvar="EKG_RELOAD_TOKEN", help="Bearer token, beyond loopback.")
-def reload_command(url: str, token: str | None) -> None:
+@setting_option("URL")
+@setting_option("HOST")
+@setting_option("PORT")
+@setting_option("RELOAD_TOKEN", "token")
+def reload_command(url: str | None, host: str, port: int, token: str | None) -> None:
     """Ask a running service to validate the data files again and serve the new version."""
+    url = url or service_url(host, port)
     request = urllib.request.Request(f"{url.rstrip('/')}/-/reload", data=b"", method="POST")
     if token:
         request.add_header("Authorization", f"Bearer {token}")
@@ -233,6 +201,13 @@ def reload_command(url: str, token: str | None) -> None:
         f"{result['outcome']}: version {result['version']}, generation "
         f"{result['generation']} ({result['seconds']} s)"
     )
+
+
+def service_url(host: str, port: int) -> str:
+    """Where ``ekg serve --host HOST --port PORT`` answers on this machine: a wildcard
+    address (every interface) is reached over loopback."""
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 for _command in ANALYSIS_COMMANDS:

@@ -12,26 +12,46 @@ import click
 
 from graph.errors import EkgError, ValidationError
 from graph.store import BACKENDS
+from service.settings import Setting, setting
 
-DATA_OPTION = click.option(
-    "--data",
-    "data",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default="events.yaml",
-    envvar="EKG_DATA",
-    show_default=True,
-    help="The events file.",
-)
-STORE_OPTION = click.option(
-    "--store",
-    "store_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="EKG_STORE",
-    help="Keep the oxigraph store on disk in this directory (written atomically).",
-)
-BACKEND_OPTION = click.option(
-    "--backend", type=click.Choice(BACKENDS), default="oxigraph", show_default=True
-)
+
+def setting_option(name: str, *param_decls: str, **overrides: Any) -> Callable[..., Any]:
+    """The click option of setting ``name`` (:data:`service.settings.SETTINGS`): its flag,
+    type, default, environment variable and help as declared there. ``param_decls`` adds
+    e.g. the parameter's name in Python; ``overrides`` replaces click arguments."""
+    declared = setting(name)
+    if declared.flag is None:
+        raise ValueError(f"the {name} setting has no flag")
+    arguments: dict[str, Any] = {
+        "type": click_type(declared),
+        "default": declared.default,
+        "envvar": declared.env,
+        "show_default": declared.default is not None,
+        "show_envvar": True,
+        "help": declared.help,
+    }
+    return click.option(declared.flag, *param_decls, **(arguments | overrides))
+
+
+def click_type(declared: Setting) -> click.ParamType:
+    """The click type that accepts the values the setting does."""
+    if declared.type is int:
+        return click.IntRange(0 if declared.allow_zero else 1, declared.maximum)
+    if declared.type is float:
+        return click.FloatRange(0, declared.maximum, min_open=not declared.allow_zero)
+    if declared.type is Path:
+        return click.Path(
+            file_okay=not declared.directory, dir_okay=declared.directory, path_type=Path
+        )
+    if declared.choices:
+        return click.Choice(declared.choices)
+    return click.STRING
+
+
+DATA_OPTION = setting_option("DATA")
+STORE_OPTION = setting_option("STORE", "store_dir")
+#: Commands other than ``serve`` build the graph in an embedded store.
+BACKEND_OPTION = setting_option("BACKEND", type=click.Choice(BACKENDS))
 
 
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:

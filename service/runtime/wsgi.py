@@ -14,7 +14,10 @@ from flask import Flask
 from gunicorn.app.base import BaseApplication
 from waitress import serve as waitress_serve
 
-SERVERS = ("waitress", "gunicorn")
+from service.settings import setting
+
+#: The servers :func:`run_server` runs, as the ``SERVER`` setting declares them.
+SERVERS = setting("SERVER").choices
 
 
 def run_server(
