@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, VOID, XSD, DefinedNamespace
 
 from graph import vocab
 from graph.data.allen import AllenRelations
@@ -83,7 +83,7 @@ def _decimal(value: Decimal) -> str:
 class _Terms:
     """A namespace's IRIs as N-Triples terms, each formatted once: ``_EKG.lane``."""
 
-    def __init__(self, namespace: str) -> None:
+    def __init__(self, namespace: str | type[DefinedNamespace]) -> None:
         self._namespace = str(namespace)
 
     def __getattr__(self, name: str) -> str:

@@ -105,7 +105,8 @@ def run_job(store: Store, job: QueryJob) -> QueryAnswer:
         raw = store.query_native(job.sparql, names_dataset=job.names_dataset, **options)  # type: ignore[arg-type]
         if isinstance(raw, ox.QueryBoolean):
             body = raw.serialize(format=_NATIVE[job.media_type])
-            return QueryAnswer(body, job.media_type, "ask", False, time.perf_counter() - started)
+            # serialize() is typed bytes | None: None only when given an `output` to write to.
+            return QueryAnswer(body, job.media_type, "ask", False, time.perf_counter() - started)  # type: ignore[arg-type]
         if isinstance(raw, ox.QuerySolutions):
             body = _serialize_capped(raw, job)
             if body is not None:
@@ -186,7 +187,7 @@ class _Channel:
 
     def send(self, message: tuple[Any, ...]) -> None:
         data = marshal.dumps(message)
-        pending = [len(data).to_bytes(4, "big"), data]
+        pending: list[bytes | memoryview] = [len(data).to_bytes(4, "big"), data]
         while pending:
             written = os.writev(self.fd, pending)
             while pending and written >= len(pending[0]):

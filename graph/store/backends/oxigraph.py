@@ -83,7 +83,8 @@ class OxigraphStore(Store):
 
     def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
         name = ox.NamedNode(graph)
-        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)
+        # Quad itself refuses a literal subject or predicate (a "bad term", caught below).
+        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)  # type: ignore[arg-type]
         try:
             if self.path is None:
                 staged = list(quads)  # a bad term fails here, before anything is changed
@@ -155,9 +156,11 @@ class OxigraphStore(Store):
                 triples = self._store.query(
                     "CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True
                 )
-                return triples.serialize(format=_FORMATS[fmt])  # type: ignore[union-attr]
+                assert isinstance(triples, ox.QueryTriples)  # a CONSTRUCT query
+                # serialize() and dump() are typed bytes | None; None only with an `output`.
+                return triples.serialize(format=_FORMATS[fmt])  # type: ignore[return-value]
             kwargs["from_graph"] = ox.NamedNode(graphs[0])
-        return self._store.dump(**kwargs)  # type: ignore[no-any-return, arg-type]
+        return self._store.dump(**kwargs)  # type: ignore[return-value, arg-type]
 
     def copy_to(self, path: str | Path) -> OxigraphStore:
         """A new on-disk store at ``path`` (a fresh directory) with every graph of this one."""
@@ -183,7 +186,8 @@ def convert_result(result: object, max_rows: int | None) -> QueryResult:
     """A pyoxigraph result as a :class:`QueryResult` of rdflib terms, cut at ``max_rows``."""
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(result))
-    rows, truncated = [], False
+    rows: list[tuple[Node | None, ...]] = []
+    truncated = False
     if isinstance(result, ox.QuerySolutions):
         names = tuple(v.value for v in result.variables)
         width = range(len(names))
