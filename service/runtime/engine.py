@@ -69,7 +69,7 @@ class QueryEngine:
 
     def _store_spec(self) -> StoreSpec:
         store = self.built.store
-        if store.backend == "oxigraph" and getattr(store, "path", None) is not None:
+        if isinstance(store, OxigraphStore) and store.path is not None:
             return StoreSpec("oxigraph", str(store.path))
         self._scratch = Path(tempfile.mkdtemp(prefix="ekg-query-"))
         if isinstance(store, OxigraphStore):
