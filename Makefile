@@ -34,6 +34,7 @@ test: $(STAMP) system-packages  ## run the whole test suite
 lint: $(STAMP)  ## ruff check + format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 check: lint test
 

@@ -71,7 +71,7 @@ class ValidationError(DataError):
 
     @property
     def detail(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class DateError(EkgError):

@@ -7,7 +7,7 @@ is an RFC 9457 problem (:mod:`service.errors`), and the spec says so.
 from __future__ import annotations
 
 import http
-from typing import Any, ClassVar
+from typing import Any
 
 import marshmallow as ma
 from flask_smorest import Api, Blueprint
@@ -82,12 +82,13 @@ class StrictParser(FlaskParser):
     a mistyped parameter name is reported, not silently ignored. A single-valued parameter
     given twice is refused too, as /sparql does, instead of silently taking the first."""
 
-    DEFAULT_UNKNOWN_BY_LOCATION: ClassVar[dict[str, str | None]] = {}
+    # webargs declares this as an instance attribute, so it cannot be a ClassVar here.
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}  # noqa: RUF012
 
     def load_querystring(self, req: Any, schema: ma.Schema) -> Any:
         fields = {field.data_key or name: field for name, field in schema.fields.items()}
-        args = MultiDict()
-        repeated = {}
+        args: MultiDict[str, str] = MultiDict()
+        repeated: dict[str, list[str]] = {}
         for name, values in req.args.lists():
             field = fields.get(name)
             if isinstance(field, DelimitedList):  # lane=a&lane=b means lane=a,b

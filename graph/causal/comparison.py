@@ -129,7 +129,7 @@ def _event_date(dataset_or_graph: Dataset | nx.DiGraph, event: str) -> EventDate
     if isinstance(dataset_or_graph, Dataset):
         return _event(dataset_or_graph, event).date
     require_events(dataset_or_graph, event)
-    date = dataset_or_graph.nodes[event].get("date")
+    date: EventDate | None = dataset_or_graph.nodes[event].get("date")
     if date is None:
         raise DataError(f"event {event!r} has no date in this graph")
     return date
@@ -349,13 +349,13 @@ def compare_events(dataset: Dataset, graph: nx.DiGraph, a: str, b: str) -> Compa
     >>> result.relation.phrase
     'before'
     """
-    sides = [_side(dataset, graph, event) for event in (a, b)]
+    side_a, side_b = _side(dataset, graph, a), _side(dataset, graph, b)
     similar = tuple(
         LinkInfo(link.id, link.cause, link.effect, link.kind, float(link.confidence), link.status)
         for link in dataset.links
         if link.kind == "similar_to" and {link.cause, link.effect} == {a, b}
     )
-    return Comparison(*sides, similar, describe_temporal_relation(dataset, a, b))
+    return Comparison(side_a, side_b, similar, describe_temporal_relation(dataset, a, b))
 
 
 def _side(dataset: Dataset, graph: nx.DiGraph, event_id: str) -> EventSide:

@@ -92,13 +92,14 @@ def select_subgraph(
     require_events(graph, *events)
     links = {edge for u, v in pairwise(events) for edge in ((u, v), (v, u)) if view.has_edge(*edge)}
     keeps = link_filter(statuses=statuses, kinds=kinds)
-    return nx.subgraph_view(
+    selected: nx.DiGraph = nx.subgraph_view(
         graph,
         filter_node=nx.filters.show_nodes(around.union(events)),
         filter_edge=lambda u, v: (
             (u, v) in links or (u in around and v in around and keeps(graph.succ[u][v]))
         ),
     )
+    return selected
 
 
 def _neighbourhood(view: nx.DiGraph) -> Callable[[str], Iterable[str]]:

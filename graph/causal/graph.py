@@ -110,13 +110,14 @@ def assemble_causal_graph(
     >>> g.edges["a", "b"]["id"], sorted(g.edges["a", "b"]["links"])
     ('l1', ['l1', 'l2'])
     """
-    graph = nx.DiGraph(dataset=name)
+    graph: nx.DiGraph[str] = nx.DiGraph(dataset=name)
     for event_id, attrs in events:
         date = attrs["date"]
         graph.add_node(event_id, **attrs, start=date.begin.isoformat() if date else None)
     for cause, effect, link_id, kind, confidence, status in links:
         attrs = {"id": link_id, "kind": kind, "confidence": confidence, "status": status}
-        old = graph.get_edge_data(cause, effect)
+        # get_edge_data returns None for a missing edge; the stubs' return type leaves it out.
+        old: dict[str, Any] | None = graph.get_edge_data(cause, effect)
         if old is None:
             graph.add_edge(cause, effect, **attrs, links=[link_id])
             continue
@@ -152,7 +153,7 @@ def build_graph_from_links(links: Iterable[tuple[Any, ...]]) -> nx.DiGraph:
     >>> g.edges["b", "c"]
     {'id': 'b>c', 'kind': 'similar_to', 'confidence': 0.9, 'status': 'supported', 'links': ['b>c']}
     """
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[Any] = nx.DiGraph()
     for cause, effect, confidence, *rest in links:
         attrs = {"id": f"{cause}>{effect}", "kind": "causes", "confidence": float(confidence)}
         attrs = {**attrs, "status": "supported", **(rest[0] if rest else {})}
@@ -201,11 +202,12 @@ def filtered_view(
     """
     keeps = link_filter(statuses=statuses, kinds=kinds)
     succ = graph.succ
-    return nx.subgraph_view(
+    view: nx.DiGraph = nx.subgraph_view(
         graph,
         filter_node=nx.filters.no_filter if events is None else nx.filters.show_nodes(events),
         filter_edge=lambda cause, effect: keeps(succ[cause][effect]),
     )
+    return view
 
 
 def link_filter(

@@ -55,14 +55,14 @@ def find_cycles(
     if not left:
         return
     names = list(index)
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(names[n] for n in index.values() if n in left)  # first-seen order
     for position, (s, t) in enumerate(zip(sources, targets, strict=True)):
         if s in left and t in left:
             graph.add_edge(names[s], names[t], position=position)
     order = {name: n for n, name in enumerate(graph)}
     components = sorted(
-        nx.strongly_connected_components(graph), key=lambda c: min(map(order.get, c))
+        nx.strongly_connected_components(graph), key=lambda c: min(map(order.__getitem__, c))
     )
     for component in components:
         first = min(component, key=order.__getitem__) if start is None else start(component)

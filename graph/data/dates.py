@@ -217,7 +217,7 @@ def _endpoint(value: dt.date | dt.datetime, precision: Precision) -> Endpoint:
         first = dt.date(value.year, value.month, 1)
         last = _last_day(first, "month")
     else:
-        first = last = value  # type: ignore[assignment]
+        first = last = value
     start = dt.datetime.combine(first, dt.time())
     stop = dt.datetime.combine(last, dt.time.max)
     return Endpoint(start, stop)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeGuard
 
 from graph.data.dates import EventDate, parse_date
 from graph.data.model import Source
@@ -100,8 +100,9 @@ class FieldReader:
 
     # -- generic field readers -------------------------------------------------------------
 
-    def fields(self, m: Any, line: int, what: str, spec: Fields) -> bool:
-        """Check ``m`` is a mapping with the required and only known fields."""
+    def fields(self, m: Any, line: int, what: str, spec: Fields) -> TypeGuard[dict[str, Any]]:
+        """Check ``m`` is a mapping with the required and only known fields (False only when
+        it is not a mapping: missing or unknown fields are recorded as problems)."""
         if not isinstance(m, dict):
             self.error(line, f"{what} must be a mapping of fields")
             return False
@@ -118,7 +119,7 @@ class FieldReader:
                 self.error(line_of(m, key), f"{what}: required field {key!r} is empty")
         return True
 
-    def text(self, m: LocatedDict, key: str) -> str | None:
+    def text(self, m: dict[str, Any], key: str) -> str | None:
         value = m.get(key)
         if value is None:
             return None
@@ -129,7 +130,7 @@ class FieldReader:
         self.error(line_of(m, key), f"{key!r} must be non-empty text")
         return None
 
-    def slug(self, m: LocatedDict, key: str, section: str | None = None) -> str | None:
+    def slug(self, m: dict[str, Any], key: str, section: str | None = None) -> str | None:
         value = m.get(key)
         if value is None:
             return None
@@ -140,7 +141,7 @@ class FieldReader:
             return self.refer(m, key, value, section)
         return value
 
-    def slugs(self, m: LocatedDict, key: str, section: str | None = None) -> tuple[str, ...]:
+    def slugs(self, m: dict[str, Any], key: str, section: str | None = None) -> tuple[str, ...]:
         value = m.get(key)
         if value is None:
             return ()
@@ -157,7 +158,7 @@ class FieldReader:
                 items.append(sys.intern(item))  # tags: few distinct values, many uses
         return tuple(items)
 
-    def number(self, m: LocatedDict, key: str) -> Decimal | None:
+    def number(self, m: dict[str, Any], key: str) -> Decimal | None:
         value = m.get(key)
         if value is None:
             return None
@@ -180,7 +181,7 @@ class FieldReader:
             self.numbers[text] = number
         return number
 
-    def date(self, m: LocatedDict, key: str) -> EventDate | None:
+    def date(self, m: dict[str, Any], key: str) -> EventDate | None:
         value = m.get(key)
         if value is None:
             return None
@@ -195,7 +196,7 @@ class FieldReader:
             self.error(line_of(m, key), f"{key!r}: {exc}")
             return None
 
-    def choice(self, m: LocatedDict, key: str, allowed: Mapping[str, Any]) -> str | None:
+    def choice(self, m: dict[str, Any], key: str, allowed: Mapping[str, Any]) -> str | None:
         value = m.get(key)
         if value is None:
             return None
@@ -274,9 +275,9 @@ class FieldReader:
                 where = "this file or an earlier one" if self.several_files else "the file"
                 self.error(line, f"source {item!r} is not given in full anywhere in {where}")
             elif not isinstance(item, str | dict):  # a number, a boolean, null, a list
-                where = line or line_of(m, "sources")
+                at = line or line_of(m, "sources")
                 self.error(
-                    where, f"{what}: a source is a URL, or a mapping with url, title and publisher"
+                    at, f"{what}: a source is a URL, or a mapping with url, title and publisher"
                 )
         if len(result) == 1:  # most records cite one source: share that tuple
             single = self.single_sources.get(result[0].url)

@@ -103,13 +103,15 @@ class RecordReader(FieldReader):
     def read_publication(self, line: int, m: Any) -> Publication | None:
         if not self.fields(m, line, "publication", _PUBLICATION):
             return None
-        values = (self.slug(m, "id"), self.text(m, "title"), self.date(m, "date"))
-        if None in values:
+        ident, title, date = self.slug(m, "id"), self.text(m, "title"), self.date(m, "date")
+        if ident is None or title is None or date is None:
             return None
         return Publication(
-            *values,
+            ident,
+            title,
+            date,
             self.text(m, "author"),
-            self.text(m, "description"),  # type: ignore[arg-type]
+            self.text(m, "description"),
             self.text(m, "url"),
         )
 

@@ -146,7 +146,7 @@ class _Channel:
 
     def send(self, message: tuple[Any, ...]) -> None:
         data = marshal.dumps(message)
-        pending = [len(data).to_bytes(4, "big"), data]
+        pending: list[bytes | memoryview] = [len(data).to_bytes(4, "big"), data]
         while pending:
             written = os.writev(self.fd, pending)
             while pending and written >= len(pending[0]):

@@ -93,7 +93,8 @@ def search_text(dataset: Dataset, order: list[int]) -> tuple[str, array]:
     places = {p.id: p.label for p in dataset.places}
     texts = [
         f"{e.label} {e.description or ''} {' '.join(e.tags)} "
-        f"{' '.join([actors.get(a, a) for a in e.actors])} {places.get(e.place, e.place or '')}"
+        f"{' '.join([actors.get(a, a) for a in e.actors])} "
+        f"{places.get(e.place or '', e.place or '')}"
         for e in dataset.events
     ]
     texts = list(map(texts.__getitem__, order))

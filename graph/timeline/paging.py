@@ -84,7 +84,7 @@ class EventIndex:
     links: tuple[Link, ...]
     link_causes: array
     spans: tuple[tuple[int, array], ...]
-    by_id: array
+    by_id: array[int]
     by_label: array
     text: str
     offsets: array

@@ -181,7 +181,9 @@ def event_detail(
 
     ``links`` are the event's links (see :func:`links_by_event`); found by a scan if omitted.
     """
-    causes, effects, similar = [], [], []
+    causes: list[dict[str, Any]] = []
+    effects: list[dict[str, Any]] = []
+    similar: list[dict[str, Any]] = []
     if links is None:
         links = [x for x in dataset.links if event.id in (x.cause, x.effect)]
     for link in links:

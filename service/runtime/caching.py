@@ -23,7 +23,7 @@ class LruCache(Generic[V]):
     """
 
     def __init__(
-        self, max_items: int, *, max_bytes: int | None = None, size: Callable[[V], int] = len
+        self, max_items: int, *, max_bytes: int | None = None, size: Callable[[V], int]
     ) -> None:
         self.max_items = max_items
         self.max_bytes = max_bytes

@@ -30,7 +30,7 @@ def run_server(
     _Gunicorn(app, host, port, threads, workers).run()
 
 
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
+class _Gunicorn(BaseApplication):
     """gunicorn's embedding API: the app is already built, the settings come from the CLI."""
 
     def __init__(self, app: Flask, host: str, port: int, threads: int, workers: int) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from flask import Response, current_app, render_template, request
@@ -83,7 +83,8 @@ def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
         response = Response(body, headers=headers)
         response.set_etag(etag)
         response.cache_control.no_cache = True  # reuse it, but ask first: data may reload
-        return response.make_conditional(request)
+        response.make_conditional(request)  # in place (it returns the same response)
+        return response
 
     return wrapper
 
@@ -168,7 +169,8 @@ def get_event(event_id: str) -> ResponseReturnValue:
             "event.html", event=page_context(detail), dataset_title=data.dataset.info.title
         )
         return _vary(Response(page, content_type="text/html; charset=utf-8"))
-    return _vary(current_app.json.response(detail))
+    # The JSON provider's response() is typed as werkzeug's base class; it makes app.response_class.
+    return _vary(cast(Response, current_app.json.response(detail)))
 
 
 def _vary(response: Response) -> Response:

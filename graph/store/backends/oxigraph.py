@@ -100,7 +100,8 @@ class OxigraphStore(Store):
 
     def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
         name = ox.NamedNode(graph)
-        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)
+        # Quad itself refuses a literal subject or predicate (a "bad term", caught below).
+        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)  # type: ignore[arg-type]
         try:
             if self.path is None:
                 staged = list(quads)  # a bad term fails here, before anything is changed
@@ -183,7 +184,8 @@ class OxigraphStore(Store):
             names_dataset=names_dataset,
         )
         if isinstance(raw, ox.QueryBoolean):
-            return raw.serialize(format=_NATIVE[media_type]), "ask", False
+            body = raw.serialize(format=_NATIVE[media_type])  # (None only when given a file)
+            return None if body is None else (body, "ask", False)
         if not isinstance(raw, ox.QuerySolutions):
             return None
         body = _serialize_capped(raw, _NATIVE[media_type], 2 * max_bytes)
@@ -211,9 +213,11 @@ class OxigraphStore(Store):
                 triples = self._store.query(
                     "CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True
                 )
-                return triples.serialize(format=_FORMATS[fmt])  # type: ignore[union-attr]
+                assert isinstance(triples, ox.QueryTriples)  # a CONSTRUCT query
+                # serialize() and dump() are typed bytes | None; None only with an `output`.
+                return triples.serialize(format=_FORMATS[fmt])  # type: ignore[return-value]
             kwargs["from_graph"] = ox.NamedNode(graphs[0])
-        return self._store.dump(**kwargs)  # type: ignore[no-any-return, arg-type]
+        return self._store.dump(**kwargs)  # type: ignore[return-value, arg-type]
 
     def copy_to(self, path: str | Path) -> OxigraphStore:
         """A new on-disk store at ``path`` (a fresh directory) with every graph of this one."""
@@ -239,7 +243,8 @@ def convert_result(result: object, max_rows: int | None) -> QueryResult:
     """A pyoxigraph result as a :class:`QueryResult` of rdflib terms, cut at ``max_rows``."""
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(result))
-    rows, truncated = [], False
+    rows: list[tuple[Node | None, ...]] = []
+    truncated = False
     if isinstance(result, ox.QuerySolutions):
         names = tuple(v.value for v in result.variables)
         width = range(len(names))
@@ -261,21 +266,19 @@ class _Overflow(Exception):
     """Raised inside a native serialization once the answer passes its byte cap."""
 
 
-class _CappedWriter(io.RawIOBase):
+class _CappedWriter(io.BytesIO):
     """A bytes sink that refuses to grow past ``limit``: keeps a huge answer from being built
     in memory before it can be cut."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.buffer = limit, bytearray()
-
-    def writable(self) -> bool:
-        return True
+        super().__init__()
+        self.limit = limit
 
     def write(self, data: Any) -> int:
-        self.buffer += data
-        if len(self.buffer) > self.limit:
+        written = super().write(data)
+        if self.tell() > self.limit:
             raise _Overflow
-        return len(data)
+        return written
 
 
 def _serialize_capped(
@@ -291,4 +294,4 @@ def _serialize_capped(
         if isinstance(exc.__context__, _Overflow) or isinstance(exc.__cause__, _Overflow):
             return None
         raise QueryError(f"query failed: {exc}") from exc
-    return bytes(writer.buffer)
+    return writer.getvalue()

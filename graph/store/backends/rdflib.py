@@ -8,11 +8,13 @@ in the store, as in every other backend.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import rdflib.plugins.sparql
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.query import ResultRow
 
 from graph import vocab
 from graph.errors import QueryError, StoreError
@@ -99,8 +101,9 @@ class RdflibStore(Store):
         rows = rows[:max_rows] if max_rows is not None else rows
         if result.type == "SELECT":
             names = tuple(str(v) for v in result.vars or ())
-            return QueryResult("select", names, [tuple(r) for r in rows], truncated=truncated)
-        return QueryResult("graph", triples=rows, truncated=truncated)
+            selected = cast("list[ResultRow]", rows)
+            return QueryResult("select", names, [tuple(r) for r in selected], truncated=truncated)
+        return QueryResult("graph", triples=cast("list[Triple]", rows), truncated=truncated)
 
     def serialize(self, fmt: str) -> bytes:
         check_format(fmt)

@@ -257,7 +257,7 @@ class RemoteStore(Store):
     def _send_query(self, client: SPARQLWrapper, sparql: str, *, update: bool = False) -> bytes:
         try:
             with client.query().response as response:
-                return response.read()  # type: ignore[no-any-return]
+                return response.read()
         except QueryBadFormed as exc:
             if update:
                 raise StoreError(f"the SPARQL server refused an update: {_message(exc)}") from exc
@@ -394,4 +394,4 @@ def _graph_result(body: bytes, max_rows: int | None) -> QueryResult:
     truncated = max_rows is not None and len(triples) > max_rows
     if truncated:
         triples = triples[:max_rows]
-    return QueryResult("graph", triples=triples, truncated=truncated)  # type: ignore[arg-type]
+    return QueryResult("graph", triples=triples, truncated=truncated)
