@@ -1,8 +1,9 @@
 /*
  * The timeline of the home page: vis-timeline 8.5.4 (peer build: globals `vis` and `moment`) in lanes,
- * with causal arrows drawn in an SVG overlay (vis-timeline has none). The arrows are recomputed
- * from the items' DOM positions after every redraw ('changed'), while dragging ('rangechange')
- * and on resize, and only between two items that are both in the window.
+ * with causal arrows drawn in an SVG overlay (vis-timeline has none; their shapes are in
+ * app-timeline-arrows.js). The arrows are recomputed from the items' DOM positions after every
+ * redraw ('changed'), while dragging ('rangechange') and on resize, and only between two items
+ * that are both in the window.
  *
  * Dates are drawn at their precision: an instant is a dot with its Moscow time; a day is a dot,
  * or the whole day as a span once the window is 4 days or less; a month, a year or an interval
@@ -14,17 +15,11 @@
   'use strict';
 
   const EKG = window.EKG;
-  const { el, svg, DAY } = EKG;
+  const { el, DAY } = EKG;
+  const arrows = EKG.timelineArrows;
 
   const OVERVIEW_SPAN = 3 * 365 * DAY;
   const HOURS_SPAN = 4 * DAY;
-  const MARKER_KINDS = ['causes', 'contributes_to', 'enables', 'prevents'];
-  const VARIANTS = {
-    base: null,
-    cause: EKG.HIGHLIGHT.cause,
-    effect: EKG.HIGHLIGHT.effect,
-    chain: EKG.HIGHLIGHT.chain,
-  };
 
   /** Beyond 3 years and with more than OVERVIEW_COUNT events in the window, labels would pile up. */
   const OVERVIEW_COUNT = 24;
@@ -259,28 +254,9 @@
     }
 
     buildDefs() {
-      const defs = svg('defs');
-      for (const kind of MARKER_KINDS) {
-        for (const [variant, colour] of Object.entries(VARIANTS)) {
-          const c = colour || EKG.KIND_COLOURS[kind];
-          const marker = svg('marker', {
-            id: 'm-' + kind + '-' + variant, viewBox: '0 0 10 10', refX: kind === 'prevents' ? 8 : 9, refY: 5,
-            markerWidth: 10, markerHeight: 10, markerUnits: 'userSpaceOnUse', orient: 'auto',
-          });
-          if (kind === 'causes') marker.appendChild(svg('path', { d: 'M0,0 L10,5 L0,10 Z', fill: c }));
-          else if (kind === 'contributes_to') marker.appendChild(svg('path', { d: 'M1,1 L9,5 L1,9', fill: 'none', stroke: c, 'stroke-width': 1.8 }));
-          else if (kind === 'enables') marker.appendChild(svg('circle', { cx: 6, cy: 5, r: 3.5, fill: c }));
-          else marker.appendChild(svg('path', { d: 'M8,0 L8,10', stroke: c, 'stroke-width': 2.5 }));
-          defs.appendChild(marker);
-        }
-      }
-      const clip = svg('clipPath', { id: 'tl-clip' });
-      this.clipRect = svg('rect', { x: 0, y: 0, width: 0, height: 0 });
-      clip.appendChild(this.clipRect);
-      defs.appendChild(clip);
-      this.overlay.appendChild(defs);
-      this.layer = svg('g', { 'clip-path': 'url(#tl-clip)', class: 'tl-links' });
-      this.overlay.appendChild(this.layer);
+      const { clipRect, layer } = arrows.buildDefs(this.overlay);
+      this.clipRect = clipRect;
+      this.layer = layer;
     }
 
     /** Draw one arrow per link whose two events are both drawn inside the window. */
@@ -310,7 +286,7 @@
       const visible = new Set(this.timeline.getVisibleItems().map(String));
       const boxes = new Map();
       const boxOf = (id) => {
-        if (!boxes.has(id)) boxes.set(id, anchorBox(rendered.get(id), wrapRect));
+        if (!boxes.has(id)) boxes.set(id, arrows.anchorBox(rendered.get(id), wrapRect));
         return boxes.get(id);
       };
       const roles = this.highlight.linkRoles;
@@ -323,43 +299,10 @@
         const b = boxOf(link.to);
         if (!a || !b) continue;
         const role = roles.get(link.id) || null;
-        this.layer.appendChild(this.arrow(link, a, b, role, focus && !role));
+        this.layer.appendChild(arrows.arrow(link, a, b, role, focus && !role, this.events));
         this.drawn.push(link.id);
       }
       this.onDraw(this.drawn);
-    }
-
-    arrow(link, a, b, role, dimmed) {
-      const directed = EKG.DIRECTED_KINDS.includes(link.kind);
-      const { p0, p1, p2, p3 } = route(a, b, directed);
-      const d = 'M' + f(p0.x) + ',' + f(p0.y) + ' C' + f(p1.x) + ',' + f(p1.y) + ' ' + f(p2.x) + ',' + f(p2.y) + ' ' + f(p3.x) + ',' + f(p3.y);
-      const classes = ['tl-link', 'kind-' + link.kind, 'status-' + (link.status || 'unknown')];
-      if (role) classes.push('hl-' + role);
-      if (dimmed) classes.push('is-dimmed');
-      if (link.articleOnly) classes.push('article-only');
-      const group = svg('g', { class: classes.join(' '), 'data-link-id': link.id });
-      const title = svg('title');
-      title.textContent = linkTitle(link, this.events);
-      group.appendChild(title);
-      const path = svg('path', { d, class: 'tl-link-path' });
-      path.style.strokeWidth = String(EKG.linkWidth(link.confidence) * (role ? 1.25 : 1));
-      if (directed) path.setAttribute('marker-end', 'url(#m-' + link.kind + '-' + (role || 'base') + ')');
-      group.appendChild(path);
-      const mid = {
-        x: 0.125 * p0.x + 0.375 * p1.x + 0.375 * p2.x + 0.125 * p3.x,
-        y: 0.125 * p0.y + 0.375 * p1.y + 0.375 * p2.y + 0.125 * p3.y,
-      };
-      const badges = [];
-      if (link.status === 'contested' || link.status === 'unsupported') badges.push(['warn', '!']);
-      if (link.articleOnly) badges.push(['article', 'A']);
-      badges.forEach(([kind, text], i) => {
-        const x = mid.x + (i - (badges.length - 1) / 2) * 14;
-        group.appendChild(svg('circle', { cx: f(x), cy: f(mid.y), r: 6.5, class: 'tl-badge tl-badge-' + kind }));
-        const label = svg('text', { x: f(x), y: f(mid.y + 3.5), class: 'tl-badge-text', 'text-anchor': 'middle' });
-        label.textContent = text;
-        group.appendChild(label);
-      });
-      return group;
     }
   }
 
@@ -367,69 +310,10 @@
     return { selected: null, causes: new Set(), effects: new Set(), chain: new Set(), linkRoles: new Map() };
   }
 
-  const f = (n) => (Math.round(n * 10) / 10).toString();
-
-  /** The box an arrow attaches to: the dot of a point item, the bar of a range item. */
-  function anchorBox(item, wrapRect) {
-    if (!item) return null;
-    const point = item.classList.contains('vis-point');
-    const target = point ? item.querySelector('.vis-dot') || item : item;
-    const r = target.getBoundingClientRect();
-    if (!r.width && !r.height) return null;
-    return {
-      point,
-      left: r.left - wrapRect.left,
-      right: r.right - wrapRect.left,
-      top: r.top - wrapRect.top,
-      bottom: r.bottom - wrapRect.top,
-      cx: (r.left + r.right) / 2 - wrapRect.left,
-      cy: (r.top + r.bottom) / 2 - wrapRect.top,
-    };
-  }
-
-  /**
-   * The Bezier control points of an arrow from box a to box b. When b lies to the right of a the
-   * arrow runs left to right (out of a's right side or dot, into b's left side or dot); when
-   * the two overlap in time (same day, or an event inside a span) it runs up or down, from a's
-   * edge facing b to b's edge facing a, so that it never loops back.
-   */
-  function route(a, b, directed) {
-    const head = directed ? 5 : 2;
-    const aRight = a.point ? a.cx : a.right;
-    const bLeft = b.point ? b.cx : b.left;
-    if (bLeft - aRight > 14) {
-      const p0 = { x: aRight, y: a.cy };
-      const p3 = { x: bLeft - (b.point ? head : 1), y: b.cy };
-      const dx = Math.max(20, (p3.x - p0.x) * 0.45);
-      return { p0, p1: { x: p0.x + dx, y: p0.y }, p2: { x: p3.x - dx, y: p3.y }, p3 };
-    }
-    const down = b.cy >= a.cy;
-    const x0 = a.point ? a.cx : clamp(b.cx, a.left + 4, a.right - 4);
-    const x3 = b.point ? b.cx : clamp(x0, b.left + 4, b.right - 4);
-    const p0 = { x: x0, y: a.point ? a.cy : (down ? a.bottom : a.top) };
-    const edge = b.point ? b.cy + (down ? -head : head) : (down ? b.top - 1 : b.bottom + 1);
-    const p3 = { x: x3, y: edge };
-    const dy = Math.max(12, Math.abs(p3.y - p0.y) * 0.5) * (down ? 1 : -1);
-    // Same x: bow the line sideways a little so that stacked arrows stay apart.
-    const bow = Math.abs(x3 - x0) < 6 ? 10 : 0;
-    return { p0, p1: { x: p0.x + bow, y: p0.y + dy }, p2: { x: p3.x + bow, y: p3.y - dy }, p3 };
-  }
-
-  const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, hi < lo ? lo : v));
-
   function tooltip(event) {
     const lines = [EKG.escapeHtml(event.label), EKG.escapeHtml(event.display || '')];
     if (event.precision === 'month' || event.precision === 'year') lines.push('(' + event.precision + ' precision)');
     return lines.filter(Boolean).join('<br>');
-  }
-
-  function linkTitle(link, events) {
-    const from = events.get(link.from);
-    const to = events.get(link.to);
-    const parts = [(from ? from.label : link.from) + ' — ' + EKG.humanKind(link.kind) + ' → ' + (to ? to.label : link.to)];
-    parts.push('confidence ' + link.confidence + ', ' + link.status);
-    if (link.articleOnly) parts.push('asserted only by the article (' + link.articleVerdicts.join(', ') + ')');
-    return parts.join('\n');
   }
 
   EKG.TimelineView = TimelineView;

@@ -1,5 +1,5 @@
 /*
- * Home page helpers shared by app-timeline.js, app-graph.js and app.js (namespace window.EKG).
+ * Home page helpers shared by the other app-*.js scripts (namespace window.EKG).
  * DOM building without innerHTML, JSON fetching, dates at their precision, link styling rules.
  * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
  */

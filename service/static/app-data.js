@@ -1,0 +1,185 @@
+/*
+ * Home page controller, part 1 of 6: the shared context EKG.home. It reads #app-config (see
+ * templates/index.html for the contract) and holds the constants, the page state (the filters
+ * and the view, mirrored in the URL) and the data loaded from the JSON API: every event and
+ * link, the selection the event filters keep and the links the link filters keep.
+ *
+ * The controller is split by concern, loaded in this order, each adding its functions to
+ * EKG.home: app-data.js (this file), app-views.js (timeline, graph and list rendering),
+ * app-selection.js (selected event, causes and effects), app-chains.js (chain explorer,
+ * comparison, tabs), app-controls.js (filters, URL, toolbar and keys) and app.js (start-up and
+ * window.app). They call each other through EKG.home only once the page runs, so the order
+ * matters only for EKG.home itself, created here.
+ * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
+ */
+(function () {
+  'use strict';
+
+  const EKG = window.EKG;
+  const { getJSON, query } = EKG;
+
+  const DEFAULT_STATUSES = ['supported', 'qualified', 'contested', 'unsupported'];
+  const DEFAULT_KINDS = ['causes', 'contributes_to', 'enables', 'prevents', 'correlates_with', 'similar_to'];
+  const MSK = (text) => new Date(text + '+03:00');
+  const PRESETS = {
+    history: [MSK('1914-06-01T00:00:00'), MSK('2016-06-01T00:00:00')],
+    year: [MSK('2013-12-20T00:00:00'), MSK('2015-02-20T00:00:00')],
+    crisis: [MSK('2014-11-24T00:00:00'), MSK('2014-12-28T00:00:00')],
+    hours: [MSK('2014-12-15T00:00:00'), MSK('2014-12-17T00:00:00')],
+  };
+  const COMPARE = { a: 'cbr-refinancing-rate-to-150', b: 'cbr-hike-to-17' };
+  const CHAIN_EXAMPLE = { source: 'opec-decides-no-cut', target: 'bank-and-energy-shares-fall-dec-16' };
+  const TABS = ['details', 'chains', 'compare'];
+
+  const config = readConfig();
+  const API = (config.api || '/api').replace(/\/$/, '');
+  const LANES = EKG.choices(config.lanes, [
+    { id: 'oil', label: 'Oil' }, { id: 'monetary-policy', label: 'Monetary policy' }, { id: 'sanctions', label: 'Sanctions' },
+    { id: 'markets', label: 'Markets' }, { id: 'politics', label: 'Politics' }, { id: 'history', label: 'History' },
+  ]);
+  const STATUSES = EKG.choices(config.statuses, DEFAULT_STATUSES);
+  const KINDS = EKG.choices(config.kinds, DEFAULT_KINDS);
+
+  const CHOICES = { lanes: LANES, statuses: STATUSES, kinds: KINDS };
+  const state = Object.assign(EKG.urlState.defaults(CHOICES), {
+    event: null,
+    source: null,
+    target: null,
+    path: null,
+    tab: 'details',
+    window: null,
+  });
+
+  const data = {
+    all: new Map(), // every event, id -> event
+    links: new Map(), // every link, id -> link
+    selection: new Map(), // the events the event filters keep, in time order
+    viewLinks: [], // links the link filters keep, between two events of the selection
+    highlight: emptyHighlight(),
+    chains: null, // {chains, hidden, source, target, depth}
+    reach: null,
+    drawnLinks: [],
+    notes: new Map(), // link id -> note (from event details)
+  };
+
+  function readConfig() {
+    const node = document.getElementById('app-config');
+    try {
+      return node ? JSON.parse(node.textContent) : {};
+    } catch (err) {
+      return {};
+    }
+  }
+
+  function emptyHighlight() {
+    return { selected: null, causes: new Set(), effects: new Set(), chain: new Set(), linkRoles: new Map() };
+  }
+
+  // -- events and links from the API ----------------------------------------------------------
+
+  function toEvent(item) {
+    const classes = String(item.className || '').split(/\s+/);
+    const start = EKG.parseDate(item.start);
+    return {
+      id: String(item.id),
+      label: EKG.unescapeHtml(item.content),
+      lane: item.group,
+      start,
+      end: item.end ? EKG.parseDate(item.end) : null,
+      precision: item.precision || (classes.find((c) => c.startsWith('precision-')) || 'precision-day').slice(10),
+      approximate: classes.includes('approximate'),
+      uncertain: classes.includes('uncertain'),
+      display: item.title || '',
+      edtf: item.edtf || '',
+      articleOnly: false,
+    };
+  }
+
+  /** Every page of /api/timeline for the given filters. */
+  async function fetchTimeline(filters) {
+    const items = [];
+    const links = [];
+    let next = null;
+    let guard = 0;
+    do {
+      const page = await getJSON(API + '/timeline' + query(Object.assign({ limit: 1000, next }, filters)));
+      items.push(...page.items);
+      links.push(...(page.links || []));
+      next = page.next;
+      guard += 1;
+    } while (next && guard < 20);
+    return { items, links };
+  }
+
+  function sortEvents(events) {
+    const laneOrder = new Map(LANES.map((l, i) => [l.id, i]));
+    return new Map([...events].sort((a, b) => a.start - b.start || (laneOrder.get(a.lane) || 0) - (laneOrder.get(b.lane) || 0)).map((e) => [e.id, e]));
+  }
+
+  async function loadAll() {
+    const [timelineAll, claims] = await Promise.all([fetchTimeline({}), getJSON(API + '/claims').catch(() => ({ claims: [] }))]);
+    const articleEvents = new Set();
+    const assertions = new Map();
+    for (const claim of claims.claims || []) {
+      if (claim.verdict === 'article-only') (claim.about || []).forEach((id) => articleEvents.add(id));
+      for (const linkId of claim.asserts_links || []) {
+        if (!assertions.has(linkId)) assertions.set(linkId, []);
+        assertions.get(linkId).push(claim.verdict);
+      }
+    }
+    data.all = sortEvents(timelineAll.items.map(toEvent));
+    for (const event of data.all.values()) event.articleOnly = articleEvents.has(event.id);
+    for (const link of timelineAll.links) {
+      const verdicts = assertions.get(link.id) || [];
+      link.articleVerdicts = verdicts;
+      link.articleOnly = verdicts.length > 0 && !verdicts.includes('verified');
+      data.links.set(link.id, link);
+    }
+  }
+
+  function eventFiltersActive() {
+    return state.lanes.length !== LANES.length || state.from || state.to;
+  }
+
+  /** The selection: every event unless lanes or dates are filtered, then what the API returns. */
+  async function loadSelection() {
+    if (!eventFiltersActive()) {
+      data.selection = data.all;
+      return;
+    }
+    if (!state.lanes.length) {
+      data.selection = new Map();
+      return;
+    }
+    const filters = { from: state.from, to: state.to };
+    if (state.lanes.length !== LANES.length) filters.lane = state.lanes;
+    const result = await fetchTimeline(filters);
+    data.selection = sortEvents(result.items.map((item) => data.all.get(String(item.id)) || toEvent(item)));
+  }
+
+  function linkPasses(link) {
+    return state.statuses.includes(link.status) && state.kinds.includes(link.kind) && (typeof link.confidence !== 'number' || link.confidence + 1e-9 >= state.conf);
+  }
+
+  function computeViewLinks() {
+    data.viewLinks = [...data.links.values()].filter((link) => linkPasses(link) && data.selection.has(link.from) && data.selection.has(link.to));
+  }
+
+  const label = (id) => (data.all.get(id) ? data.all.get(id).label : id);
+
+  /**
+   * The shared context. timeline and graph (EKG.TimelineView, EKG.GraphView) are set by init()
+   * in app.js; ready turns true once the first view is drawn (the URL is written from then on);
+   * selectSeq counts event selections, so that a late answer for an older one is dropped.
+   */
+  EKG.home = {
+    API, LANES, STATUSES, KINDS, CHOICES, TABS, PRESETS, COMPARE, CHAIN_EXAMPLE,
+    state, data,
+    timeline: null,
+    graph: null,
+    ready: false,
+    selectSeq: 0,
+    $: (id) => document.getElementById(id),
+    emptyHighlight, loadAll, loadSelection, linkPasses, computeViewLinks, label,
+  };
+})();

@@ -1,0 +1,145 @@
+/*
+ * Home page controller, part 3 of 6: the selected event. Selecting an event (on the timeline, in
+ * the graph, the list, the details or the story) loads its details, asks the API for its causes
+ * and effects under the link filters, highlights them in both views and writes the URL; null
+ * clears the selection and brings back the story in the Event panel. Adds its functions to
+ * EKG.home (see app-data.js).
+ * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
+ */
+(function () {
+  'use strict';
+
+  const EKG = window.EKG;
+  const { el, getJSON, query, DIRECTED_KINDS } = EKG;
+  const home = EKG.home;
+  const { $, API, STATUSES, state, data, emptyHighlight } = home;
+
+  let emptyDetailsTemplate = null;
+
+  async function reachOf(id) {
+    const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
+    if (!kinds.length || !state.statuses.length) return { causes: new Set(), effects: new Set(), note: '(no directed link kind is selected in the filters)' };
+    const params = query({ status: state.statuses, kind: kinds });
+    const [up, down] = await Promise.all([
+      getJSON(API + '/causes/' + encodeURIComponent(id) + params),
+      getJSON(API + '/effects/' + encodeURIComponent(id) + params),
+    ]);
+    const ancestors = new Set((up.ancestors || []).map((a) => a.event));
+    const descendants = new Set((down.descendants || []).map((d) => d.event));
+    // The minimum confidence: keep what is still reachable over links at or above it.
+    const usable = [...data.links.values()].filter((l) => home.linkPasses(l) && DIRECTED_KINDS.includes(l.kind));
+    const walk = (start, allowed, forward) => {
+      const seen = new Set();
+      const todo = [start];
+      while (todo.length) {
+        const at = todo.pop();
+        for (const link of usable) {
+          const [here, there] = forward ? [link.from, link.to] : [link.to, link.from];
+          if (here === at && allowed.has(there) && !seen.has(there)) {
+            seen.add(there);
+            todo.push(there);
+          }
+        }
+      }
+      return seen;
+    };
+    const statuses = state.statuses.length === STATUSES.length ? '' : ' (' + state.statuses.join(', ') + ' links only)';
+    return { causes: walk(id, ancestors, false), effects: walk(id, descendants, true), note: statuses };
+  }
+
+  function selectionHighlight(id, reach) {
+    const h = emptyHighlight();
+    h.selected = id;
+    h.causes = reach.causes;
+    h.effects = reach.effects;
+    const up = new Set([...reach.causes, id]);
+    const down = new Set([...reach.effects, id]);
+    for (const link of data.viewLinks) {
+      if (!DIRECTED_KINDS.includes(link.kind)) continue;
+      if (reach.causes.has(link.from) && up.has(link.to)) h.linkRoles.set(link.id, 'cause');
+      else if (down.has(link.from) && reach.effects.has(link.to)) h.linkRoles.set(link.id, 'effect');
+    }
+    return h;
+  }
+
+  /** Select an event (or clear with null): details, causes and effects in both views, URL. */
+  async function selectEvent(id, opts) {
+    const options = opts || {};
+    const seq = ++home.selectSeq;
+    if (!id) {
+      state.event = null;
+      if (!options.keepChain) home.clearChainChoice();
+      home.applyHighlight(emptyHighlight());
+      renderEmptyDetails();
+      home.writeUrl();
+      return;
+    }
+    state.event = id;
+    if (!options.keepChain) home.clearChainChoice();
+    if (!home.graph.cy.getElementById(id).length && data.selection.has(id)) home.graph.setData(data.selection, data.viewLinks, id);
+    if (options.from !== 'url') home.showTab('details');
+    home.writeUrl();
+    const details = $('details');
+    details.setAttribute('aria-busy', 'true');
+    try {
+      const [event, reach] = await Promise.all([
+        getJSON(API + '/events/' + encodeURIComponent(id)),
+        reachOf(id),
+      ]);
+      if (seq !== home.selectSeq) return;
+      for (const link of [...(event.causes || []), ...(event.effects || []), ...(event.similar || [])]) {
+        if (link.note) data.notes.set(link.link_id, link.note);
+      }
+      home.applyHighlight(selectionHighlight(id, reach));
+      data.reach = reach;
+      if (options.from !== 'graph') home.graph.fit([id, ...reach.causes, ...reach.effects]);
+      details.replaceChildren(...EKG.panels.renderDetails(event, {
+        onSelect: (other) => selectEvent(other, { from: 'details' }),
+        onChainFrom: (from) => home.startChain(from, null),
+        onChainTo: (to) => home.startChain(null, to),
+        articleLinks: new Set([...data.links.values()].filter((l) => l.articleOnly).map((l) => l.id)),
+        reach: { causes: reach.causes.size, effects: reach.effects.size, note: reach.note },
+        eventUrl: API + '/events/' + encodeURIComponent(id),
+      }));
+      details.dataset.empty = '0';
+      $('panel-details').scrollTop = 0;
+      if (!data.selection.has(id)) {
+        details.prepend(el('p', { class: 'notice', text: 'This event is hidden by the filters: it is not on the timeline or in the graph.' }));
+      }
+      if (options.from === 'list' || options.from === 'details') {
+        const title = $('details-title');
+        if (title && options.from === 'details') title.focus();
+      }
+      if (options.reveal && data.selection.has(id)) home.revealEvents([id]);
+    } catch (err) {
+      if (seq !== home.selectSeq) return;
+      details.replaceChildren(el('p', { class: 'notice', text: 'Could not load the event: ' + err.message }));
+      details.dataset.empty = '0';
+    } finally {
+      if (seq === home.selectSeq) details.removeAttribute('aria-busy');
+    }
+  }
+
+  /** The Event panel as the page came: keep a copy of the story and wire its event buttons. */
+  function initDetails() {
+    emptyDetailsTemplate = $('details').firstElementChild.cloneNode(true);
+    $('details').dataset.empty = '1';
+    wireQuickPicks($('details'));
+  }
+
+  function renderEmptyDetails() {
+    const details = $('details');
+    if (details.dataset.empty === '1') return;
+    details.replaceChildren(emptyDetailsTemplate.cloneNode(true));
+    details.dataset.empty = '1';
+    wireQuickPicks(details);
+  }
+
+  function wireQuickPicks(root) {
+    for (const button of root.querySelectorAll('[data-select]')) {
+      button.addEventListener('click', () => selectEvent(button.dataset.select, { from: 'details', reveal: true }));
+    }
+  }
+
+  Object.assign(home, { selectEvent, initDetails, renderEmptyDetails });
+})();
