@@ -113,20 +113,35 @@ class ClaimArgs(ArgsSchema):
     about = _ids("event ids the claims are about")
 
 
+#: The statuses an analysis follows unless told otherwise: the links the graph states as facts,
+#: as graph.causal does by default (a contested link is never presented as established).
+DEFAULT_STATUSES = [status for status in STATUSES if status in vocab.ASSERTED_STATUSES]
+
+
+def _link_statuses(description: str) -> DelimitedList:
+    return DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
+        load_default=list,
+        metadata={
+            "description": f"{description} (default: {', '.join(DEFAULT_STATUSES)}, the links "
+            "the graph states as facts; a list replaces the default: list every status to "
+            "include contested and unsupported links)",
+            "default": DEFAULT_STATUSES,
+        },
+    )
+
+
 class LinkFilterArgs(ArgsSchema):
     """Which links an analysis follows."""
 
-    status = DelimitedList(
-        ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
-        load_default=list,
-        metadata={"description": "follow only links with these statuses (default: all)"},
-    )
+    status = _link_statuses("follow only links with these statuses")
     kind = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(KINDS)),
         load_default=list,
         metadata={
             "description": "follow only these kinds (default: causes, "
-            "enables, prevents, contributes_to)"
+            "enables, prevents, contributes_to)",
+            "default": [kind for kind in KINDS if kind in vocab.DIRECTED_KINDS],
         },
     )
 
@@ -159,6 +174,10 @@ class WhatIfArgs(ReachArgs):
 class PairArgs(ArgsSchema):
     a = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     b = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+
+
+class CompareArgs(PairArgs):
+    status = _link_statuses("list only the causes and effects linked with these statuses")
 
 
 class GraphArgs(LinkFilterArgs):

@@ -22,6 +22,7 @@ from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas import (
     ChainArgs,
+    CompareArgs,
     DriverArgs,
     GraphArgs,
     LinkFilterArgs,
@@ -36,8 +37,9 @@ bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal a
 
 def links(args: dict[str, Any]) -> dict[str, Any]:
     """The link filters of an analysis, as graph/ keyword arguments. By default analyses follow
-    the links the graph states as facts (supported and qualified), as SPARQL property paths do;
-    `status=contested` (or any list) follows others on request."""
+    the links the graph states as facts (supported and qualified), as SPARQL property paths and
+    graph.causal do; a `status` list replaces them (`status=contested` follows only contested
+    links)."""
     return {"statuses": args["status"] or ASSERTED_STATUSES, "kinds": args["kind"] or None}
 
 
@@ -143,7 +145,7 @@ def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.response(200, ObjectSchema)
 def consistency() -> ResponseReturnValue:
     """Links whose cause starts after its effect (respecting precision), cycles, and claims
-    whose asserted links the dates contradict."""
+    whose asserted links the dates contradict; links at every status are checked."""
     data = built()
     return asdict(
         data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
@@ -159,12 +161,16 @@ def temporal(args: dict[str, Any]) -> ResponseReturnValue:
 
 
 @bp.get("/compare")
-@bp.arguments(PairArgs, location="query", as_kwargs=False)
+@bp.arguments(CompareArgs, location="query", as_kwargs=False)
 @bp.response(200, ObjectSchema)
 def compare(args: dict[str, Any]) -> ResponseReturnValue:
-    """Two events side by side: dates, figures, causes, effects, `similar_to` links."""
+    """Two events side by side: dates, figures, direct causes and effects (links stated as
+    facts unless `status` says otherwise), `similar_to` links."""
     data = built()
-    return asdict(compare_events(data.dataset, data.causal, args["a"], args["b"]))
+    statuses = args["status"] or ASSERTED_STATUSES
+    return asdict(
+        compare_events(data.dataset, data.causal, args["a"], args["b"], statuses=statuses)
+    )
 
 
 @bp.get("/graph")
