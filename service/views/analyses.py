@@ -21,15 +21,24 @@ from graph.vocab import ASSERTED_STATUSES
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas import (
+    CauseAnalysisSchema,
     ChainArgs,
+    ChainListSchema,
+    ChainSchema,
     CompareArgs,
+    ComparisonSchema,
+    ConsistencySchema,
+    CytoscapeSchema,
     DriverArgs,
+    DriverListSchema,
+    EffectAnalysisSchema,
     GraphArgs,
     LinkFilterArgs,
-    ObjectSchema,
     PairArgs,
     ReachArgs,
+    TemporalRelationSchema,
     WhatIfArgs,
+    WhatIfSchema,
 )
 
 bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
@@ -54,7 +63,7 @@ MAX_DRIVERS = 100
 
 @bp.get("/chains")
 @bp.arguments(ChainArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, ChainListSchema)
 def chains(args: dict[str, Any]) -> ResponseReturnValue:
     """Causal chains from `source` to `target`, shortest first, each with its links, its
     strength (product of confidences) and its weakest link."""
@@ -71,7 +80,7 @@ def chains(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/causes/<event_id>")
 @bp.arguments(ReachArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, CauseAnalysisSchema)
 def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Root-cause analysis: every ancestor with its depth, the root causes, and the strongest
     path from each root."""
@@ -88,7 +97,7 @@ def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 
 @bp.get("/effects/<event_id>")
 @bp.arguments(ReachArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, EffectAnalysisSchema)
 def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Downstream effects: every descendant with its depth."""
     return asdict(
@@ -104,7 +113,7 @@ def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 
 @bp.get("/drivers")
 @bp.arguments(DriverArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, DriverListSchema)
 def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     """The events that reach the most downstream effects, weighted by confidence (Katz
     centrality on the reversed link graph, alpha = 1: a confidence-weighted count of paths)."""
@@ -117,7 +126,7 @@ def drivers(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/what-if")
 @bp.arguments(WhatIfArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, WhatIfSchema)
 def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
     """Effects that lose every causal path from any root cause when `remove` is removed."""
     return asdict(
@@ -133,7 +142,7 @@ def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/longest-chain")
 @bp.arguments(LinkFilterArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, ChainSchema)
 def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
     """The longest causal chain (most links; ties go to the strongest)."""
     data, options = built(), links(args)
@@ -142,7 +151,7 @@ def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
 
 
 @bp.get("/consistency")
-@bp.response(200, ObjectSchema)
+@bp.response(200, ConsistencySchema)
 def consistency() -> ResponseReturnValue:
     """Links whose cause starts after its effect (respecting precision), cycles, and claims
     whose asserted links the dates contradict; links at every status are checked."""
@@ -154,7 +163,7 @@ def consistency() -> ResponseReturnValue:
 
 @bp.get("/temporal")
 @bp.arguments(PairArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, TemporalRelationSchema)
 def temporal(args: dict[str, Any]) -> ResponseReturnValue:
     """The Allen relation of event `a` to event `b`, honest about imprecise dates."""
     return asdict(describe_temporal_relation(built().causal, args["a"], args["b"]))
@@ -162,7 +171,7 @@ def temporal(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/compare")
 @bp.arguments(CompareArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, ComparisonSchema)
 def compare(args: dict[str, Any]) -> ResponseReturnValue:
     """Two events side by side: dates, figures, direct causes and effects (links stated as
     facts unless `status` says otherwise), `similar_to` links."""
@@ -175,7 +184,7 @@ def compare(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/graph")
 @bp.arguments(GraphArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, CytoscapeSchema)
 @bp.alt_response(
     200,
     description="GraphViz DOT (format=dot) or SVG (format=svg)",
