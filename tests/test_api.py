@@ -241,6 +241,27 @@ def test_causes_of_the_rate_hike(real_client):
     assert "ufsa-passed-by-congress" in {r["event"] for r in contested.get_json()["ancestors"]}
 
 
+def test_analyses_follow_links_stated_as_facts_unless_told(real_client):
+    """One default, everywhere (graph.causal's too): a contested link is never followed, nor
+    listed as a cause, unless asked for; a `status` list replaces the default, not widens it."""
+    monday, ufsa = "ruble-black-monday", "ufsa-passed-by-congress"
+
+    def ancestors(query: str = "") -> set[str]:
+        body = real_client.get(f"/api/causes/{monday}?{query}").get_json()
+        return {reach["event"] for reach in body["ancestors"]}
+
+    default = ancestors()
+    assert ufsa not in default and default == ancestors("status=supported,qualified")
+    assert ancestors("status=contested") == {ufsa}
+    assert ancestors("status=supported,qualified,contested,unsupported") == default | {ufsa}
+
+    def causes(query: str = "") -> set[str]:
+        body = real_client.get(f"/api/compare?a={monday}&b={HIKE}&{query}").get_json()
+        return {link["cause"] for link in body["a"]["causes"]}
+
+    assert ufsa not in causes() and ufsa in causes("status=supported,qualified,contested")
+
+
 def test_effects_what_if_drivers_longest(real_client):
     effects = real_client.get(f"/api/effects/{OPEC}?max_depth=1").get_json()
     assert {r["event"] for r in effects["descendants"]} == {"oil-slides-to-60", "ruble-fall-dec-1"}

@@ -27,6 +27,7 @@ from graph.causal.comparison import (
 )
 from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
 from graph.causal.graph import (
+    ALL_STATUSES,
     Chain,
     build_causal_graph,
     build_graph_from_links,
@@ -111,11 +112,15 @@ def test_real_graph_has_every_event_and_link(real):
     )
 
 
-def test_filtered_view_defaults_to_directed_kinds_at_any_status(crisis):
-    assert sorted(filtered_view(crisis).edges) == [
+def test_filtered_view_defaults_to_directed_kinds_stated_as_facts(crisis):
+    asserted = [
         ("oil", "hike"), ("oil", "ruble"), ("opec", "oil"), ("ruble", "hike"),
-        ("sanctions", "ruble"), ("ufsa", "ruble"),
+        ("sanctions", "ruble"),
     ]  # fmt: skip
+    assert sorted(filtered_view(crisis).edges) == asserted  # not the contested ufsa -> ruble
+    assert sorted(filtered_view(crisis, statuses=ALL_STATUSES).edges) == sorted(
+        [*asserted, ("ufsa", "ruble")]
+    )
     assert sorted(filtered_view(crisis, statuses={"contested"}).edges) == [("ufsa", "ruble")]
     assert sorted(filtered_view(crisis, kinds={"similar_to"}).edges) == [("crisis-1998", "hike")]
     assert filtered_view(crisis).number_of_nodes() == crisis.number_of_nodes()
@@ -165,10 +170,10 @@ def test_chains_bounded_by_depth_and_limit(crisis):
 
 
 def test_chains_respect_the_link_filter(crisis):
+    assert find_causal_chains(crisis, "ufsa", "hike") == []  # contested: not by default
     assert find_causal_chains(crisis, "ufsa", "hike", statuses={"supported"}) == []
-    assert [c.events for c in find_causal_chains(crisis, "ufsa", "hike")] == [
-        ("ufsa", "ruble", "hike")
-    ]
+    assert [c.events for c in find_causal_chains(crisis, "ufsa", "hike", statuses={"contested",
+            "supported"})] == [("ufsa", "ruble", "hike")]  # fmt: skip
     assert find_causal_chains(crisis, "crisis-1998", "hike") == []  # similar_to is not causal
 
 
@@ -237,17 +242,24 @@ def test_analyze_causes(crisis):
     result = analyze_causes(crisis, "hike")
     assert result.ancestors == (
         Reach("oil", 1), Reach("ruble", 1), Reach("opec", 2), Reach("sanctions", 2),
-        Reach("ufsa", 2),
     )  # fmt: skip
-    assert result.roots == ("opec", "sanctions", "ufsa")
+    assert result.roots == ("opec", "sanctions")
     assert result.root_chains == (
         chain("opec", "oil", "ruble", "hike", strength=0.648, weakest="oil>ruble",
               confidence=0.8),
         chain("sanctions", "ruble", "hike", strength=0.54, weakest="sanctions>ruble",
               confidence=0.6),
-        chain("ufsa", "ruble", "hike", strength=0.135, weakest="ufsa>ruble", confidence=0.15),
     )  # fmt: skip
     assert result.truncated is False
+
+
+def test_analyze_causes_follows_a_contested_link_on_request(crisis):
+    result = analyze_causes(crisis, "hike", statuses=ALL_STATUSES)
+    assert result.ancestors[-1] == Reach("ufsa", 2)
+    assert result.roots == ("opec", "sanctions", "ufsa")
+    assert result.root_chains[-1] == chain(
+        "ufsa", "ruble", "hike", strength=0.135, weakest="ufsa>ruble", confidence=0.15
+    )
 
 
 def test_analyze_causes_bounds(crisis):
@@ -304,10 +316,14 @@ def test_rank_drivers_counts_weighted_chains(crisis):
     ]
     assert rank_drivers(crisis, limit=1, max_descendants=2) == [Driver("opec", 2.718, 2, True)]
     assert rank_drivers(crisis, limit=0) == []
-    # the contested link still counts by default; ties by id
-    assert [d.event for d in rank_drivers(crisis, limit=10)][-3:] == ["ufsa", "crisis-1998", "hike"]
-    assert rank_drivers(crisis, statuses={"supported"}, limit=10)[-1] == Driver(
-        "ufsa", 0.0, 0, False
+    # the contested link counts only on request; ties by id
+    assert rank_drivers(crisis, limit=10)[-3:] == [
+        Driver("crisis-1998", 0.0, 0, False),
+        Driver("hike", 0.0, 0, False),
+        Driver("ufsa", 0.0, 0, False),
+    ]
+    assert rank_drivers(crisis, statuses=ALL_STATUSES, limit=10)[4] == Driver(
+        "ufsa", 0.285, 2, False
     )
 
 
@@ -571,6 +587,26 @@ def test_compare_events_lists_similarities_both_ways(real):
         compare_events(real, g, "cbr-hike-to-17", "nowhere")
 
 
+def test_compare_events_lists_contested_causes_only_on_request(real):
+    g = build_causal_graph(real)
+    side = compare_events(real, g, "ruble-black-monday", "cbr-hike-to-17").a
+    assert "ufsa-designed-to-collapse-ruble" not in {link.id for link in side.causes}
+    side = compare_events(real, g, "ruble-black-monday", "cbr-hike-to-17", statuses=ALL_STATUSES).a
+    contested = next(link for link in side.causes if link.id == "ufsa-designed-to-collapse-ruble")
+    assert contested.status == "contested"
+
+
+def test_consistency_sees_links_at_every_status(tiny):
+    # a cycle closed by an unsupported link is reported, although analyses do not follow it
+    back = dataclasses.replace(
+        tiny.links[0], id="back", cause="rate-hike", effect="opec-no-cut", status="unsupported"
+    )
+    g = build_causal_graph(dataclasses.replace(tiny, links=(*tiny.links, back)))
+    (cycle,) = check_consistency(tiny, g).cycles
+    assert "back" in cycle.links
+    assert find_causal_chains(g, "rate-hike", "opec-no-cut") == []
+
+
 # -- selection and export -----------------------------------------------------------------------
 
 
@@ -582,8 +618,10 @@ def test_select_subgraph_around_a_focus(crisis):
         ("oil", "hike"), ("oil", "ruble"), ("opec", "oil"), ("ruble", "hike")
     ]  # fmt: skip
     assert sorted(select_subgraph(crisis, focus="opec", depth=99).nodes) == sorted(
-        set(crisis) - {"crisis-1998"}
+        set(crisis) - {"crisis-1998", "ufsa"}  # a similarity, a contested link
     )
+    everything = select_subgraph(crisis, focus="opec", depth=99, statuses=ALL_STATUSES)
+    assert sorted(everything.nodes) == sorted(set(crisis) - {"crisis-1998"})
     assert list(select_subgraph(crisis, focus="opec", depth=-1).nodes) == ["opec"]
     assert select_subgraph(crisis, focus="hike", limit=1).number_of_nodes() == 2
 

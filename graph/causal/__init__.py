@@ -24,6 +24,7 @@ from graph.causal.comparison import (
 )
 from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
 from graph.causal.graph import (
+    ALL_STATUSES,
     Chain,
     build_causal_graph,
     build_graph_from_links,
@@ -45,6 +46,7 @@ from graph.causal.readback import read_causal_graph
 from graph.causal.whatif import WhatIf, what_if
 
 __all__ = [
+    "ALL_STATUSES",
     "CausalCycle",
     "CauseAnalysis",
     "Chain",

@@ -7,7 +7,7 @@ finds links that run backwards in time, cycles and claims the dates contradict;
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
@@ -15,7 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.causal.graph import filtered_view, require_events
+from graph.causal.graph import ALL_STATUSES, filtered_view, require_events
 from graph.data import (
     Dataset,
     Event,
@@ -195,10 +195,10 @@ def check_consistency(dataset: Dataset, graph: nx.DiGraph) -> Consistency:
     starts after its effect starts, honouring each date's precision
     (:func:`graph.data.dates.starts_certainly_after`). Validation rejects these for supported and
     qualified links; contested and unsupported ones may be wrong on purpose and are reported.
-    (b) Cycles among links of a directed kind in ``graph``: one cycle per strongly connected
-    component (``nx.find_cycle``), never an enumeration of all cycles. (c) Contradicted
-    claims: claims whose ``asserts_links`` include a link of (a); a claim is judged only by
-    the links it asserts, not by the events it is ``about``.
+    (b) Cycles among links of a directed kind in ``graph``, at any status too: one cycle per
+    strongly connected component (``nx.find_cycle``), never an enumeration of all cycles.
+    (c) Contradicted claims: claims whose ``asserts_links`` include a link of (a); a claim is
+    judged only by the links it asserts, not by the events it is ``about``.
 
     Parameters
     ----------
@@ -252,8 +252,9 @@ def check_consistency(dataset: Dataset, graph: nx.DiGraph) -> Consistency:
 
 def _find_cycles(graph: nx.DiGraph, dates: Mapping[str, EventDate]) -> tuple[CausalCycle, ...]:
     """One cycle per strongly connected component of directed links that has a loop, starting
-    at its smallest event id; components ordered by that id."""
-    view = filtered_view(graph)
+    at its smallest event id; components ordered by that id. Every status counts: a cycle
+    through a contested link is still a cycle of the data."""
+    view = filtered_view(graph, statuses=ALL_STATUSES)
     cycles = []
     for cycle in find_cycles(view.edges, start=min):
         events = tuple(cycle.nodes[:-1])
@@ -311,13 +312,20 @@ class Comparison:
     relation: TemporalRelation
 
 
-def compare_events(dataset: Dataset, graph: nx.DiGraph, a: str, b: str) -> Comparison:
+def compare_events(
+    dataset: Dataset,
+    graph: nx.DiGraph,
+    a: str,
+    b: str,
+    *,
+    statuses: Collection[str] | None = None,
+) -> Comparison:
     """Events ``a`` and ``b`` side by side.
 
     Each side has the event's id, label, type, lane, date and quantities (from ``dataset``)
-    and its direct causes and effects (links of a directed kind in ``graph``, by id). Then come
-    the ``similar_to`` links between the two, in either direction, and
-    :func:`describe_temporal_relation` of ``a`` to ``b``.
+    and its direct causes and effects (links of a directed kind and of ``statuses`` in
+    ``graph``, by id). Then come the ``similar_to`` links between the two, in either
+    direction, at any status, and :func:`describe_temporal_relation` of ``a`` to ``b``.
 
     Parameters
     ----------
@@ -327,6 +335,10 @@ def compare_events(dataset: Dataset, graph: nx.DiGraph, a: str, b: str) -> Compa
         Its causal graph, or a filtered view of it to restrict causes and effects.
     a, b : str
         Event ids.
+    statuses : collection of str, optional
+        Statuses of the causes and effects listed, as in
+        :func:`~graph.causal.graph.filtered_view`: by default those stated as facts
+        (supported and qualified), never a contested link as a cause.
 
     Returns
     -------
@@ -349,7 +361,7 @@ def compare_events(dataset: Dataset, graph: nx.DiGraph, a: str, b: str) -> Compa
     >>> result.relation.phrase
     'before'
     """
-    side_a, side_b = _side(dataset, graph, a), _side(dataset, graph, b)
+    side_a, side_b = _side(dataset, graph, a, statuses), _side(dataset, graph, b, statuses)
     similar = tuple(
         LinkInfo(link.id, link.cause, link.effect, link.kind, float(link.confidence), link.status)
         for link in dataset.links
@@ -358,10 +370,12 @@ def compare_events(dataset: Dataset, graph: nx.DiGraph, a: str, b: str) -> Compa
     return Comparison(side_a, side_b, similar, describe_temporal_relation(dataset, a, b))
 
 
-def _side(dataset: Dataset, graph: nx.DiGraph, event_id: str) -> EventSide:
+def _side(
+    dataset: Dataset, graph: nx.DiGraph, event_id: str, statuses: Collection[str] | None
+) -> EventSide:
     event = _event(dataset, event_id)
     require_events(graph, event_id)
-    view = filtered_view(graph)
+    view = filtered_view(graph, statuses=statuses)
     quantities = tuple(
         QuantityInfo(q.kind, float(q.value), q.unit, _float(q.previous), q.according_to)
         for q in event.quantities

@@ -4,10 +4,12 @@
 one node per event and one edge per linked pair, keeping links of every kind and status.
 Analyses take that graph first, then event ids, then keyword-only bounds, and look only at
 :func:`filtered_view` of it: by default the directed kinds of :data:`graph.vocab.DIRECTED_KINDS`
-(``similar_to`` and ``correlates_with`` state no influence) at every status. Every search is
-bounded by ``max_depth`` and/or ``limit``; no path between two events is an empty result, not
-an error. Chains are in :mod:`graph.causal.chains`; reach, drivers and counterfactuals in
-:mod:`graph.causal.influence`; time order, consistency and comparison in
+(``similar_to`` and ``correlates_with`` state no influence) at the statuses the graph states as
+facts, :data:`graph.vocab.ASSERTED_STATUSES` (supported and qualified), as the HTTP API and the
+CLI do: a contested link is followed only on request (``statuses=ALL_STATUSES``, or any list).
+Every search is bounded by ``max_depth`` and/or ``limit``; no path between two events is an
+empty result, not an error. Chains are in :mod:`graph.causal.chains`; reach, drivers and
+counterfactuals in :mod:`graph.causal.influence`; time order, consistency and comparison in
 :mod:`graph.causal.comparison`; selections and exports (Cytoscape JSON, DOT, SVG) in
 :mod:`graph.causal.export`.
 
@@ -28,7 +30,7 @@ import networkx as nx
 
 from graph.data import Dataset
 from graph.errors import UnknownEventError
-from graph.vocab import DIRECTED_KINDS
+from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS, LINK_STATUSES
 
 # A chain's search cost is one hop (_HOP) plus -log(confidence) per link, so that paths come
 # out shortest first and, among equally short ones, strongest first. -log is capped (_MAX_COST)
@@ -36,6 +38,10 @@ from graph.vocab import DIRECTED_KINDS
 _HOP = 1e6
 _MAX_COST = 50.0
 MAX_CHAIN_DEPTH = 1000
+
+#: Every link status: pass ``statuses=ALL_STATUSES`` to follow contested and unsupported links
+#: too (checks that must see every link, such as the search for cycles, do).
+ALL_STATUSES = frozenset(LINK_STATUSES)
 
 
 @dataclass(frozen=True)
@@ -173,6 +179,7 @@ def filtered_view(
 ) -> nx.DiGraph:
     """A read-only view of ``graph`` with only the links of ``kinds`` and ``statuses``.
 
+    By default only the links stated as facts (supported and qualified) of a directed kind.
     Every node stays, unless ``events`` is given. Nothing is copied: the view follows later
     changes of ``graph``. Values are not checked against the vocabulary; an unknown one
     simply matches no link.
@@ -182,7 +189,8 @@ def filtered_view(
     graph : nx.DiGraph
         A causal graph (:func:`build_causal_graph`).
     statuses : collection of str, optional
-        Link statuses to keep; None (the default) keeps every status.
+        Link statuses to keep; None (the default) keeps :data:`graph.vocab.ASSERTED_STATUSES`,
+        supported and qualified. :data:`ALL_STATUSES` keeps every status.
     kinds : collection of str, optional
         Link kinds to keep; None (the default) keeps :data:`graph.vocab.DIRECTED_KINDS`.
     events : collection of str, optional
@@ -196,9 +204,12 @@ def filtered_view(
 
     Examples
     --------
-    >>> g = build_graph_from_links([("a", "b", 0.9), ("b", "c", 0.9, {"kind": "similar_to"})])
+    >>> g = build_graph_from_links([("a", "b", 0.9), ("b", "c", 0.9, {"kind": "similar_to"}),
+    ...                             ("c", "d", 0.2, {"status": "contested"})])
     >>> list(filtered_view(g).edges), list(filtered_view(g, kinds={"similar_to"}).edges)
     ([('a', 'b')], [('b', 'c')])
+    >>> list(filtered_view(g, statuses=ALL_STATUSES).edges)
+    [('a', 'b'), ('c', 'd')]
     """
     keeps = link_filter(statuses=statuses, kinds=kinds)
     succ = graph.succ
@@ -215,17 +226,17 @@ def link_filter(
 ) -> Callable[[Mapping[str, Any]], bool]:
     """The predicate on edge data behind :func:`filtered_view` (same defaults).
 
-    >>> keeps = link_filter(statuses={"supported"})
-    >>> keeps({"kind": "causes", "status": "supported"}), keeps({"kind": "causes", "status": ""})
+    >>> keeps = link_filter()
+    >>> keeps({"kind": "causes", "status": "qualified"}), keeps({"kind": "causes", "status": ""})
     (True, False)
+    >>> keeps({"kind": "causes", "status": "contested"})
+    False
     """
     kept_kinds = DIRECTED_KINDS if kinds is None else frozenset(kinds)
-    kept_statuses = None if statuses is None else frozenset(statuses)
+    kept_statuses = ASSERTED_STATUSES if statuses is None else frozenset(statuses)
 
     def keeps(data: Mapping[str, Any]) -> bool:
-        return data["kind"] in kept_kinds and (
-            kept_statuses is None or data["status"] in kept_statuses
-        )
+        return data["kind"] in kept_kinds and data["status"] in kept_statuses
 
     return keeps
 

@@ -1,9 +1,10 @@
 """How events bear on each other: causes, effects and the drivers of a whole graph.
 
 The analyses take a causal graph from :func:`graph.causal.graph.build_causal_graph` and look only at
-its :func:`~graph.causal.graph.filtered_view` (directed kinds by default). Searches are bounded by
-``max_depth`` and ``limit``; :func:`rank_drivers` is a single linear pass over the whole graph
-(seconds at a million events: cache its result). Counterfactuals are in :mod:`graph.causal.whatif`;
+its :func:`~graph.causal.graph.filtered_view` (by default the links of a directed kind stated as
+facts: supported or qualified). Searches are bounded by ``max_depth`` and ``limit``;
+:func:`rank_drivers` is a single linear pass over the whole graph (seconds at a million events:
+cache its result). Counterfactuals are in :mod:`graph.causal.whatif`;
 time order, consistency and comparison in :mod:`graph.causal.comparison`.
 
 >>> from graph.causal.graph import build_graph_from_links

@@ -31,14 +31,24 @@ from graph.vocab import ASSERTED_STATUSES
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas import (
+    CauseAnalysisSchema,
     ChainArgs,
+    ChainListSchema,
+    ChainSchema,
+    CompareArgs,
+    ComparisonSchema,
+    ConsistencySchema,
+    CytoscapeSchema,
     DriverArgs,
+    DriverListSchema,
+    EffectAnalysisSchema,
     GraphArgs,
     LinkFilterArgs,
-    ObjectSchema,
     PairArgs,
     ReachArgs,
+    TemporalRelationSchema,
     WhatIfArgs,
+    WhatIfSchema,
 )
 
 bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
@@ -46,8 +56,9 @@ bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal a
 
 def links(args: dict[str, Any]) -> dict[str, Any]:
     """The link filters of an analysis, as graph/ keyword arguments. By default analyses follow
-    the links the graph states as facts (supported and qualified), as SPARQL property paths do;
-    `status=contested` (or any list) follows others on request."""
+    the links the graph states as facts (supported and qualified), as SPARQL property paths and
+    graph.causal do; a `status` list replaces them (`status=contested` follows only contested
+    links)."""
     return {"statuses": args["status"] or ASSERTED_STATUSES, "kinds": args["kind"] or None}
 
 
@@ -62,7 +73,7 @@ MAX_DRIVERS = 100
 
 @bp.get("/chains")
 @bp.arguments(ChainArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, ChainListSchema)
 def chains(args: dict[str, Any]) -> ResponseReturnValue:
     """Causal chains from `source` to `target`, shortest first, each with its links, its
     strength (product of confidences) and its weakest link."""
@@ -79,7 +90,7 @@ def chains(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/causes/<event_id>")
 @bp.arguments(ReachArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, CauseAnalysisSchema)
 def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Root-cause analysis: every ancestor with its depth, the root causes, and the strongest
     path from each root."""
@@ -96,7 +107,7 @@ def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 
 @bp.get("/effects/<event_id>")
 @bp.arguments(ReachArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, EffectAnalysisSchema)
 def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Downstream effects: every descendant with its depth."""
     return asdict(
@@ -112,7 +123,7 @@ def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 
 @bp.get("/drivers")
 @bp.arguments(DriverArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, DriverListSchema)
 def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     """The events that reach the most downstream effects, weighted by confidence (Katz
     centrality on the reversed link graph, alpha = 1: a confidence-weighted count of paths)."""
@@ -125,7 +136,7 @@ def drivers(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/what-if")
 @bp.arguments(WhatIfArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, WhatIfSchema)
 def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
     """Effects that lose every causal path from any root cause when `remove` is removed."""
     return asdict(
@@ -141,7 +152,7 @@ def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/longest-chain")
 @bp.arguments(LinkFilterArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, ChainSchema)
 def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
     """The longest causal chain (most links; ties go to the strongest)."""
     data, options = built(), links(args)
@@ -150,10 +161,10 @@ def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
 
 
 @bp.get("/consistency")
-@bp.response(200, ObjectSchema)
+@bp.response(200, ConsistencySchema)
 def consistency() -> ResponseReturnValue:
     """Links whose cause starts after its effect (respecting precision), cycles, and claims
-    whose asserted links the dates contradict."""
+    whose asserted links the dates contradict; links at every status are checked."""
     data = built()
     return asdict(
         data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
@@ -162,24 +173,28 @@ def consistency() -> ResponseReturnValue:
 
 @bp.get("/temporal")
 @bp.arguments(PairArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, TemporalRelationSchema)
 def temporal(args: dict[str, Any]) -> ResponseReturnValue:
     """The Allen relation of event `a` to event `b`, honest about imprecise dates."""
     return asdict(describe_temporal_relation(built().causal, args["a"], args["b"]))
 
 
 @bp.get("/compare")
-@bp.arguments(PairArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.arguments(CompareArgs, location="query", as_kwargs=False)
+@bp.response(200, ComparisonSchema)
 def compare(args: dict[str, Any]) -> ResponseReturnValue:
-    """Two events side by side: dates, figures, causes, effects, `similar_to` links."""
+    """Two events side by side: dates, figures, direct causes and effects (links stated as
+    facts unless `status` says otherwise), `similar_to` links."""
     data = built()
-    return asdict(compare_events(data.dataset, data.causal, args["a"], args["b"]))
+    statuses = args["status"] or ASSERTED_STATUSES
+    return asdict(
+        compare_events(data.dataset, data.causal, args["a"], args["b"], statuses=statuses)
+    )
 
 
 @bp.get("/graph")
 @bp.arguments(GraphArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, CytoscapeSchema)
 @bp.alt_response(
     200,
     description="GraphViz DOT (format=dot) or SVG (format=svg)",

@@ -35,7 +35,15 @@ from service.negotiation import choose
 from service.openapi import ApiBlueprint
 from service.runtime.caching import LruCache
 from service.runtime.state import built
-from service.schemas import ClaimArgs, EventFilterArgs, EventPageSchema, ObjectSchema
+from service.schemas import (
+    ClaimArgs,
+    ClaimListSchema,
+    EventDetailSchema,
+    EventFilterArgs,
+    EventPageSchema,
+    TimelineJsSchema,
+    TimelineSchema,
+)
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
 
@@ -145,7 +153,7 @@ def find_event(event_id: str) -> Event:
 
 
 @bp.get("/events/<event_id>")
-@bp.response(200, ObjectSchema, content_type="application/json")
+@bp.response(200, EventDetailSchema, content_type="application/json")
 @bp.alt_response(406, description="None of the accepted media types is available")
 def get_event(event_id: str) -> ResponseReturnValue:
     """One event with its figures, sources, claims and causal links.
@@ -181,7 +189,7 @@ def _vary(response: Response) -> Response:
 @bp.get("/timeline")
 @cached_page
 @bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, TimelineSchema)
 def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     """The selected events as vis-timeline items, lanes as groups, and the causal links between
     them (for arrows). Month- and year-precision events span their period and say so."""
@@ -195,7 +203,7 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.get("/timeline/timelinejs")
 @cached_page
 @bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, TimelineJsSchema)
 def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
     """The same selection as TimelineJS3 JSON (partial dates, display dates, groups, eras)."""
     page = find_page(args)
@@ -206,7 +214,7 @@ def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/claims")
 @bp.arguments(ClaimArgs, location="query", as_kwargs=False)
-@bp.response(200, ObjectSchema)
+@bp.response(200, ClaimListSchema)
 def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
     """The publications' claims with verdicts, evidence and the events they are about."""
     verdicts, about = set(args["verdict"]), set(args["about"])
