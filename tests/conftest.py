@@ -20,8 +20,7 @@ from graph.data.model import Dataset
 from graph.rdf.build import decimal_literal, iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import BACKENDS, Store, open_store
-
-from .servers import SparqlServer, oxigraph_server, virtuoso_server
+from support.servers import SparqlServer, oxigraph_server, virtuoso_server
 
 # Hypothesis: `ci` (the default) draws the same examples on every run, so CI turns red only
 # for a change; `HYPOTHESIS_PROFILE=fuzz make test` draws new ones, many more of them.
@@ -73,7 +72,7 @@ def app(data: Path) -> Iterator[Flask]:
 
 
 #: Every backend the store-facing suite runs on: the embedded ones, and the remote backend
-#: against two real servers started on loopback ports (see tests/servers.py).
+#: against two real servers started on loopback ports (see support/servers.py).
 STORE_BACKENDS = (*BACKENDS, "oxigraph-server", "virtuoso")
 LAUNCHERS = {"oxigraph-server": oxigraph_server, "virtuoso": virtuoso_server}
 #: Where a server departs from the SPARQL 1.1 specifications, measured by the suite and

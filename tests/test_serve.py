@@ -16,8 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from service.cli import main
-
-from .servers import free_port
+from support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
