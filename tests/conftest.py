@@ -1,16 +1,20 @@
-"""Shared fixtures: data files, datasets, a store per backend, and the Flask app."""
+"""Shared fixtures: data files, datasets, a store per backend, the Flask app (and the one
+helper that checks problem answers), the browser."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
@@ -61,15 +65,97 @@ def data(tmp_path: Path, tiny_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app(data: Path) -> Iterator[Flask]:
-    """The service on :func:`data`; its query workers stop afterwards."""
+# -- the service under test -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running_app(data: Path | str, **overrides: Any) -> Iterator[Flask]:
+    """The service on the events file ``data`` (``create_app`` with ``TESTING`` on and
+    ``overrides``), shut down on exit: its file watcher and query workers stop, its store is
+    released.
+
+    The one place the tests build the app: through :func:`make_app` in a test, or in a
+    ``with`` block in a module-scoped fixture when a module's tests share one app.
+    """
     from service import create_app
 
-    app = create_app({"DATA": str(data), "TESTING": True})
-    yield app
-    app.extensions["ekg_generations"].close()
+    app = create_app({"DATA": str(data), "TESTING": True, **overrides})
+    try:
+        yield app
+    finally:
+        if (watcher := app.extensions.get("ekg_watcher")) is not None:
+            watcher.stop()
+        app.extensions["ekg_generations"].close()
 
+
+@contextlib.contextmanager
+def served(app: Flask, threads: int = 8) -> Iterator[str]:
+    """``app`` served by waitress in a thread on a free loopback port; yields its base URL.
+
+    The server is closed from its own loop thread (through its trigger): closed from another
+    thread, its sockets could vanish between the loop's listing them and its ``select()``,
+    which then fails with EBADF in the server thread.
+    """
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.trigger.pull_trigger(server.close)
+        thread.join(10)  # the loop ends once the clients' connections are closed too
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """``make_app(data, **overrides)``: the service as :func:`running_app` builds it, shut
+    down after the test (every app made)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda data, **overrides: stack.enter_context(running_app(data, **overrides))
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], data: Path) -> Flask:
+    """The service on :func:`data` (a copy of tiny.yaml a test may edit); a test that needs
+    other settings calls ``make_app(data, SETTING=value)`` instead."""
+    return make_app(data)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs the ``ekg`` command in-process."""
+    return CliRunner()
+
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: Any, status: int, parameter: str | None = None) -> dict[str, Any]:
+    """``response`` is an RFC 9457 problem with HTTP ``status``: ``application/problem+json``
+    with the members type, title, status (the HTTP status), detail (not empty) and instance.
+    With ``parameter``: the problem names that request parameter in ``errors`` and in
+    ``detail``. Returns the problem's body."""
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert {"type", "title", "status", "detail", "instance"} <= body.keys(), body
+    assert body["status"] == status and body["detail"], body
+    if parameter is not None:
+        assert parameter in {error["parameter"] for error in body["errors"]}, body
+        assert parameter in body["detail"]
+    return dict(body)
+
+
+# -- stores ---------------------------------------------------------------------------------------
 
 #: Every backend the store-facing suite runs on: the embedded ones, and the remote backend
 #: against two real servers started on loopback ports (see support/servers.py).
@@ -195,19 +281,8 @@ def browser():
 @pytest.fixture(scope="session")
 def live_server(events_path):
     """The service on the real events.yaml, on a free loopback port (waitress in a thread)."""
-    import threading
-
-    from waitress.server import create_server
-
-    from service import create_app
-
-    app = create_app({"DATA": str(events_path)})
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    app.extensions["ekg_engine"].close()
+    with running_app(events_path) as app, served(app) as base:
+        yield base
 
 
 @pytest.fixture

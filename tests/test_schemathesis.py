@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import given, settings
 
-from service import create_app
+from .conftest import PROBLEM, running_app
 
 EXAMPLES = 60
 #: "Schema-valid data must be accepted" cannot hold for dates: JSON Schema can say what a
@@ -23,15 +23,14 @@ NOT_CALENDAR_CHECKED = schemathesis.checks.positive_data_acceptance
 
 @pytest.fixture(scope="module")
 def api_schema(events_path):
-    app = create_app({"DATA": str(events_path), "TESTING": True})
-    yield schemathesis.openapi.from_wsgi("/openapi.json", app)
-    app.extensions["ekg_generations"].close()
+    with running_app(events_path) as app:
+        yield schemathesis.openapi.from_wsgi("/openapi.json", app)
 
 
 def check_problem(response) -> None:
     if 400 <= response.status_code < 500:
         headers = {name.lower(): value for name, value in response.headers.items()}
-        assert headers["content-type"][0].startswith("application/problem+json")
+        assert headers["content-type"][0].startswith(PROBLEM)
         body = response.json()
         assert {"type", "title", "status", "detail"} <= set(body)
         assert body["status"] == response.status_code

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from service.cli import main
 from support.servers import free_port
@@ -70,11 +68,8 @@ def test_serve_runs_a_production_server_on_loopback(tiny_path, server):
     assert process.returncode in (0, -signal.SIGTERM)
 
 
-def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
-    data = tmp_path / "events.yaml"
-    shutil.copy(tiny_path, data)
+def test_ekg_reload_asks_the_running_service(runner, data):
     process, base = serve("--data", str(data), "--watch-interval", "0")
-    runner = CliRunner()
     try:
         data.write_text(data.read_text().replace("Brent falls below", "Brent falls under"))
         loaded = runner.invoke(main, ["reload", "--url", base])
@@ -91,7 +86,7 @@ def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
         process.communicate(timeout=30)
 
 
-def test_ekg_reload_says_when_nothing_answers():
-    result = CliRunner().invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
+def test_ekg_reload_says_when_nothing_answers(runner):
+    result = runner.invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
     assert result.exit_code == 1
     assert "cannot reach" in result.output
