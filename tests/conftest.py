@@ -1,5 +1,11 @@
 """Shared fixtures: data files, datasets, a store per backend, the Flask app (and the one
-helper that checks problem answers), the browser."""
+helper that checks problem answers), the browser; and the ``browser`` and ``remote`` markers.
+
+Markers are set here, by what a test uses, so they need no decorator: ``browser`` on every test
+that drives Chromium (the ``browser`` fixture), ``remote`` on every test that needs a real
+SPARQL server started by :mod:`support.servers` (a parameter naming one of :data:`LAUNCHERS`).
+``pytest -m "not browser and not remote"`` runs the rest alone.
+"""
 
 from __future__ import annotations
 
@@ -310,3 +316,20 @@ def page(browser, live_server):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     yield page
     context.close()
+
+
+# -- markers --------------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``browser`` on tests that drive Chromium; ``remote`` on tests that need a real SPARQL
+    server (a parameter -- a store backend, a ``server`` -- naming one of :data:`LAUNCHERS`)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "sparql_servers" in fixtures or any(
+            isinstance(value, str) and value in LAUNCHERS for value in params.values()
+        ):
+            item.add_marker(pytest.mark.remote)
