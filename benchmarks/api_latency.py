@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the JSON API costs at 10 k, 100 k and 1 M events: HTTP latency vs the same calls in-process.
 
-For each size N a synthetic dataset (``benchmarks/synthetic.py``) is generated in memory and
+For each size N a synthetic dataset (``support/synthetic.py``) is generated in memory and
 served without any RDF: the endpoints measured here read only the dataset, its event index and
 its causal DiGraph (``BuiltGraph.dataset``, ``.index``, ``.causal``), so the app is created on
 ``tests/data/tiny.yaml`` and its ``BuiltGraph`` is swapped for one holding the synthetic dataset
@@ -58,7 +58,6 @@ from waitress.server import create_server
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import generate_dataset  # noqa: E402
 from graph.causal.graph import build_causal_graph, filtered_view  # noqa: E402
 from graph.data.dates import parse_date  # noqa: E402
 from graph.pipeline import BuiltGraph  # noqa: E402
@@ -68,6 +67,7 @@ from graph.timeline.records import event_summary  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES  # noqa: E402
 from service import create_app  # noqa: E402
 from service.views import analyses as views  # noqa: E402  (the graph/ functions its views call)
+from support.synthetic import generate_dataset  # noqa: E402
 
 GOAL_MS = 50.0
 GOAL_SIZE = 1_000_000

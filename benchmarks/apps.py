@@ -1,7 +1,7 @@
 """The two Flask apps the SPARQL and throughput benchmarks serve, each in a process of its own.
 
 * ``ours`` -- the service itself (:func:`service.create_app`), answering from a synthetic
-  dataset of N events (``benchmarks.synthetic.generate_dataset``) and the on-disk store that
+  dataset of N events (``support.synthetic.generate_dataset``) and the on-disk store that
   holds its triples (made by ``benchmarks.harness.prepare_data``): ``/api/...`` reads the
   dataset, ``/sparql`` runs every query through its checks and its query worker processes.
 * ``minimal`` -- the floor of this stack: Flask + pyoxigraph, one ``/sparql`` route that runs
@@ -29,11 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import generate_dataset  # noqa: E402
 from graph.pipeline import BuiltGraph  # noqa: E402
 from graph.store.backends.oxigraph import OxigraphStore  # noqa: E402
 from service import create_app  # noqa: E402
 from service.runtime.wsgi import run_server  # noqa: E402
+from support.synthetic import generate_dataset  # noqa: E402
 
 TINY = ROOT / "tests" / "data" / "tiny.yaml"
 

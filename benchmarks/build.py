@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build time and peak memory of ``ekg build --store`` against pyoxigraph's bare bulk load.
 
-For each size N, :mod:`benchmarks.synthetic` writes a dataset of N events split into story
+For each size N, :mod:`support.synthetic` writes a dataset of N events split into story
 files of ``--story-size`` events (a main ``events.yaml`` that includes them). Then, each in a
 fresh subprocess, alternately and ``--repeat`` times:
 
@@ -44,8 +44,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.harness import RESULTS, machine, write_result  # noqa: E402
-from benchmarks.synthetic import write_events_yaml  # noqa: E402
 from graph.rdf.bulk import read_manifest  # noqa: E402
+from support.synthetic import write_events_yaml  # noqa: E402
 
 BASELINE = """
 import sys, pyoxigraph as ox

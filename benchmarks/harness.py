@@ -1,7 +1,7 @@
 """What the benchmarks share: one prepared copy of the data per size, server processes,
 latency sampling over keep-alive HTTP, and the machine's state to print beside each figure.
 
-:func:`prepare_data` turns ``benchmarks.synthetic.generate_dataset(n, seed)`` into the
+:func:`prepare_data` turns ``support.synthetic.generate_dataset(n, seed)`` into the
 project's own triples (``graph.rdf.build.iter_triples``) once per size, and keeps them twice in a
 work directory: an on-disk pyoxigraph store (the one every embedded contender opens read-only)
 and an N-Triples dump of the same triples (what the other servers load). Every contender thus
@@ -35,10 +35,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.synthetic import generate_dataset  # noqa: E402
 from graph.rdf.build import dataset_graph_iri, iter_triples  # noqa: E402
 from graph.store.backends.oxigraph import OxigraphStore  # noqa: E402
-from tests.servers import free_port, oxigraph_server, stop, wait_until_answering  # noqa: E402
+from support.servers import free_port, oxigraph_server, stop, wait_until_answering  # noqa: E402
+from support.synthetic import generate_dataset  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SPARQL_JSON = "application/sparql-results+json"

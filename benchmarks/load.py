@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.servers import free_port  # noqa: E402
+from support.servers import free_port  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 SPARQL = "application/sparql-results+json"

@@ -62,7 +62,7 @@ from benchmarks.harness import (  # noqa: E402
     spawn,
     write_result,
 )
-from tests.servers import (  # noqa: E402
+from support.servers import (  # noqa: E402
     free_port,
     virtuoso_server,
     wait_until_answering,

@@ -1,16 +1,26 @@
-"""Shared fixtures: data files, datasets, a store per backend, and the Flask app."""
+"""Shared fixtures: data files, datasets, a store per backend, the Flask app (and the one
+helper that checks problem answers), the browser; and the ``browser`` and ``remote`` markers.
+
+Markers are set here, by what a test uses, so they need no decorator: ``browser`` on every test
+that drives Chromium (the ``browser`` fixture), ``remote`` on every test that needs a real
+SPARQL server started by :mod:`support.servers` (a parameter naming one of :data:`LAUNCHERS`).
+``pytest -m "not browser and not remote"`` runs the rest alone.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, settings
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
@@ -20,8 +30,7 @@ from graph.data.model import Dataset
 from graph.rdf.build import decimal_literal, iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import BACKENDS, Store, open_store
-
-from .servers import SparqlServer, oxigraph_server, virtuoso_server
+from support.servers import SparqlServer, oxigraph_server, virtuoso_server
 
 # Hypothesis: `ci` (the default) draws the same examples on every run, so CI turns red only
 # for a change; `HYPOTHESIS_PROFILE=fuzz make test` draws new ones, many more of them.
@@ -62,18 +71,103 @@ def data(tmp_path: Path, tiny_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def app(data: Path) -> Iterator[Flask]:
-    """The service on :func:`data`; its query workers stop afterwards."""
+# -- the service under test -----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def running_app(data: Path | str, **overrides: Any) -> Iterator[Flask]:
+    """The service on the events file ``data`` (``create_app`` with ``TESTING`` on and
+    ``overrides``), shut down on exit: its file watcher and query workers stop, its store is
+    released.
+
+    The one place the tests build the app: through :func:`make_app` in a test, or in a
+    ``with`` block in a module-scoped fixture when a module's tests share one app. The data
+    files are not watched unless ``WATCH_INTERVAL`` is given: a test that edits them reloads
+    when it means to, never when a poll happens to fall.
+    """
     from service import create_app
 
-    app = create_app({"DATA": str(data), "TESTING": True})
-    yield app
-    app.extensions["ekg_generations"].close()
+    settings = {"DATA": str(data), "TESTING": True, "WATCH_INTERVAL": 0.0, **overrides}
+    app = create_app(settings)
+    try:
+        yield app
+    finally:
+        if (watcher := app.extensions.get("ekg_watcher")) is not None:
+            watcher.stop()
+        app.extensions["ekg_generations"].close()
 
+
+@contextlib.contextmanager
+def served(app: Flask, threads: int = 8) -> Iterator[str]:
+    """``app`` served by waitress in a thread on a free loopback port; yields its base URL.
+
+    The server is closed from its own loop thread (through its trigger): closed from another
+    thread, its sockets could vanish between the loop's listing them and its ``select()``,
+    which then fails with EBADF in the server thread.
+    """
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.trigger.pull_trigger(server.close)
+        thread.join(10)  # the loop ends once the clients' connections are closed too
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., Flask]]:
+    """``make_app(data, **overrides)``: the service as :func:`running_app` builds it, shut
+    down after the test (every app made)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda data, **overrides: stack.enter_context(running_app(data, **overrides))
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask], data: Path) -> Flask:
+    """The service on :func:`data` (a copy of tiny.yaml a test may edit); a test that needs
+    other settings calls ``make_app(data, SETTING=value)`` instead."""
+    return make_app(data)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """Runs the ``ekg`` command in-process."""
+    return CliRunner()
+
+
+PROBLEM = "application/problem+json"
+
+
+def assert_problem(response: Any, status: int, parameter: str | None = None) -> dict[str, Any]:
+    """``response`` is an RFC 9457 problem with HTTP ``status``: ``application/problem+json``
+    with the members type, title, status (the HTTP status), detail (not empty) and instance.
+    With ``parameter``: the problem names that request parameter in ``errors`` and in
+    ``detail``. Returns the problem's body."""
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == PROBLEM
+    body = response.get_json(force=True)
+    assert {"type", "title", "status", "detail", "instance"} <= body.keys(), body
+    assert body["status"] == status and body["detail"], body
+    if parameter is not None:
+        assert parameter in {error["parameter"] for error in body["errors"]}, body
+        assert parameter in body["detail"]
+    return dict(body)
+
+
+# -- stores ---------------------------------------------------------------------------------------
 
 #: Every backend the store-facing suite runs on: the embedded ones, and the remote backend
-#: against two real servers started on loopback ports (see tests/servers.py).
+#: against two real servers started on loopback ports (see support/servers.py).
 STORE_BACKENDS = (*BACKENDS, "oxigraph-server", "virtuoso")
 LAUNCHERS = {"oxigraph-server": oxigraph_server, "virtuoso": virtuoso_server}
 #: Where a server departs from the SPARQL 1.1 specifications, measured by the suite and
@@ -196,19 +290,8 @@ def browser():
 @pytest.fixture(scope="session")
 def live_server(events_path):
     """The service on the real events.yaml, on a free loopback port (waitress in a thread)."""
-    import threading
-
-    from waitress.server import create_server
-
-    from service import create_app
-
-    app = create_app({"DATA": str(events_path)})
-    server = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
-    app.extensions["ekg_engine"].close()
+    with running_app(events_path) as app, served(app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -236,3 +319,20 @@ def page(browser, live_server):
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     yield page
     context.close()
+
+
+# -- markers --------------------------------------------------------------------------------------
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """``browser`` on tests that drive Chromium; ``remote`` on tests that need a real SPARQL
+    server (a parameter -- a store backend, a ``server`` -- naming one of :data:`LAUNCHERS`)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "sparql_servers" in fixtures or any(
+            isinstance(value, str) and value in LAUNCHERS for value in params.values()
+        ):
+            item.add_marker(pytest.mark.remote)

@@ -16,38 +16,24 @@ from rdflib.namespace import RDF
 
 from graph.pipeline import build_knowledge_graph
 from graph.vocab import SEM
-from service import create_app
 
-from .conftest import DATA
+from .conftest import DATA, assert_problem, running_app
 
 
 @pytest.fixture(scope="module")
 def client(tiny_path):
-    app = create_app({"DATA": str(tiny_path)})
-    yield app.test_client()
-    app.extensions["ekg_engine"].close()
+    with running_app(tiny_path) as app:
+        yield app.test_client()
 
 
 @pytest.fixture(scope="module")
 def real_client(events_path):
-    app = create_app({"DATA": str(events_path)})
-    yield app.test_client()
-    app.extensions["ekg_engine"].close()
+    with running_app(events_path) as app:
+        yield app.test_client()
 
 
 def expected(name: str) -> dict:
     return json.loads((DATA / "api" / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def assert_problem(response, status: int, parameter: str | None = None) -> dict:
-    assert response.status_code == status, response.data
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json(force=True)
-    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
-    if parameter is not None:
-        assert parameter in {error["parameter"] for error in body["errors"]}
-        assert parameter in body["detail"]
-    return body
 
 
 @pytest.mark.parametrize(
@@ -369,8 +355,8 @@ def test_pages_carry_an_etag_and_answer_304(client, path):
     assert other.status_code == 200 and other.headers["ETag"] != etag
 
 
-def test_cached_pages_belong_to_one_data_version(tiny_path, events_path):
-    app = create_app({"DATA": str(tiny_path)})
+def test_cached_pages_belong_to_one_data_version(make_app, tiny_path, events_path):
+    app = make_app(tiny_path)
     client = app.test_client()
     before = client.get("/api/timeline?limit=50")
     assert_problem(client.get("/api/timeline?limit=0"), 400, "limit")  # errors are not kept
@@ -380,4 +366,3 @@ def test_cached_pages_belong_to_one_data_version(tiny_path, events_path):
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
     assert after.get_json()["count"] > before.get_json()["count"]
     assert_problem(client.get("/api/timeline?limit=0"), 400, "limit")
-    generations.close()

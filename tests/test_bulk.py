@@ -3,13 +3,10 @@ on-disk store, its manifest, and reuse of a store whose data has not changed."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
 import shutil
-import sys
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 import pytest
@@ -26,21 +23,9 @@ from graph.rdf import bulk
 from graph.rdf.build import build_graph, dataset_graph_iri
 from graph.rdf.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
+from support import synthetic
 
-from .conftest import DATA, ROOT
-
-
-def _synthetic() -> Any:
-    """benchmarks/synthetic.py, imported by path: benchmarks/ is not a package on sys.path
-    when pytest is started as a script."""
-    spec = importlib.util.spec_from_file_location("synthetic", ROOT / "benchmarks" / "synthetic.py")
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules[spec.name] = module  # type: ignore[union-attr]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return module
-
-
-synthetic = _synthetic()
+from .conftest import DATA
 
 
 def assert_same_graph(built: Graph, expected: Graph) -> None:

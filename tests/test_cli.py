@@ -6,16 +6,10 @@ import json
 import shutil
 
 import pytest
-from click.testing import CliRunner
 
 from service.cli import main
 
 from .conftest import DATA
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
 
 
 def test_validate_ok(runner, tiny_path):
@@ -195,21 +189,16 @@ def test_build_split_dataset_on_disk_always_anew(runner, tmp_path):
     assert store.stat().st_ino != inode  # `build` never reuses
 
 
-def test_serve_reuses_a_store_of_the_same_data(runner, tmp_path, tiny_path):
-    from service import create_app
-
+def test_serve_reuses_a_store_of_the_same_data(runner, make_app, tmp_path, tiny_path):
     store = tmp_path / "store"
     assert (
         runner.invoke(main, ["build", "--data", str(tiny_path), "--store", str(store)]).exit_code
         == 0
     )
     inode = store.stat().st_ino
-    app = create_app({"DATA": str(tiny_path), "STORE": store, "WATCH_INTERVAL": 0})
-    try:
-        assert store.stat().st_ino == inode  # opened as it was: no triples built or loaded
-        assert app.extensions["ekg"].counts()["triples"] == 166
-    finally:
-        app.extensions["ekg_generations"].close()
+    app = make_app(tiny_path, STORE=store, WATCH_INTERVAL=0)
+    assert store.stat().st_ino == inode  # opened as it was: no triples built or loaded
+    assert app.extensions["ekg"].counts()["triples"] == 166
 
 
 def test_build_problem_in_included_file(runner, tmp_path):

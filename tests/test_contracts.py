@@ -19,9 +19,9 @@ from graph.causal.influence import analyze_causes
 from graph.timeline.paging import EventIndex, query_events
 from graph.timeline.records import event_summary
 from graph.vocab import ASSERTED_STATUSES
-from service import create_app, schemas
+from service import schemas
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, running_app
 
 DATASETS = [
     DATA / "tiny.yaml",
@@ -34,16 +34,14 @@ ALL = "status=supported,qualified,contested,unsupported"
 
 @pytest.fixture(scope="module")
 def spec(tiny_path) -> Iterator[dict[str, Any]]:
-    app = create_app({"DATA": str(tiny_path), "TESTING": True})
-    yield app.test_client().get("/openapi.json").get_json()
-    app.extensions["ekg_generations"].close()
+    with running_app(tiny_path) as app:
+        yield app.test_client().get("/openapi.json").get_json()
 
 
 @pytest.fixture(scope="module")
 def real_client(events_path):
-    app = create_app({"DATA": str(events_path), "TESTING": True})
-    yield app.test_client()
-    app.extensions["ekg_generations"].close()
+    with running_app(events_path) as app:
+        yield app.test_client()
 
 
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
@@ -168,8 +166,8 @@ def _urls(dataset) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("path", DATASETS, ids=lambda path: path.relative_to(ROOT).as_posix())
-def test_real_answers_conform_to_the_document(path):
-    app = create_app({"DATA": str(path), "TESTING": True})
+def test_real_answers_conform_to_the_document(path, make_app):
+    app = make_app(path)
     api = schemathesis.openapi.from_wsgi("/openapi.json", app)
     client = app.test_client()
     answered = set()
@@ -179,11 +177,10 @@ def test_real_answers_conform_to_the_document(path):
         operation.validate_response(response)  # raises, naming every violation
         if response.status_code == 200:
             answered.add(operation.path)
-    app.extensions["ekg_generations"].close()
     assert answered == set(api.raw_schema["paths"])  # a 200 body of every operation checked
 
 
-def test_consistency_findings_conform(data, monkeypatch):
+def test_consistency_findings_conform(data, monkeypatch, make_app):
     """The test datasets are consistent, so the lists are filled here: a contested link that
     runs backwards in time, a claim asserting it and a cycle (a loop, which validation would
     refuse in a file, added to the graph the check searches)."""
@@ -220,13 +217,12 @@ def test_consistency_findings_conform(data, monkeypatch):
         return check_consistency(dataset, looped)
 
     monkeypatch.setattr("service.views.analyses.check_consistency", with_a_loop)
-    app = create_app({"DATA": str(data), "TESTING": True})
+    app = make_app(data)
     api = schemathesis.openapi.from_wsgi("/openapi.json", app)
     response = app.test_client().get("/api/consistency")
     body = response.get_json()
     assert [len(found) for found in body.values()] == [1, 1, 1]
     api["/api/consistency"]["GET"].validate_response(response)
-    app.extensions["ekg_generations"].close()
 
 
 # -- bodies are the views' own ------------------------------------------------------------------

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synthetic import write_events_yaml
 from graph.store.backends.oxigraph import OxigraphStore
 from graph.store.storedir import swap_into_place, sweep
+from support.synthetic import write_events_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 

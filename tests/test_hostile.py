@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import shutil
 import socket
-import threading
+from urllib.parse import urlsplit
 
 import pytest
 
-from service import create_app
+from .conftest import ARTIFACTS, assert_problem, running_app, served
 
-from .conftest import ARTIFACTS
-
-PROBLEM = "application/problem+json"
 XSS_LABEL = '<img src=x onerror="window.__xss=1">OPEC <script>window.__xss=2</script>'
 XSS_NOTE = "</textarea><svg onload=window.__xss=3>"
 
@@ -40,21 +37,8 @@ def hostile_data(tmp_path_factory, tiny_path):
 
 @pytest.fixture(scope="module")
 def app(hostile_data):
-    app = create_app({"DATA": str(hostile_data), "TESTING": True})
-    yield app
-    app.extensions["ekg_generations"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def assert_problem(response, status):
-    assert response.status_code == status, response.get_data(as_text=True)[:300]
-    assert response.mimetype == PROBLEM
-    body = response.get_json()
-    assert body["status"] == status and body["detail"]
+    with running_app(hostile_data) as app:
+        yield app
 
 
 # -- bytes, sizes, paths ----------------------------------------------------------------------
@@ -142,13 +126,8 @@ def test_extreme_analysis_bounds_are_client_errors(client, query):
 
 
 def test_oversized_headers_are_refused_and_the_server_keeps_serving(app):
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    port = server.effective_port
-    try:
+    with served(app, threads=2) as base:
+        port = urlsplit(base).port
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(
                 b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 400_000 + b"\r\n\r\n"
@@ -158,8 +137,6 @@ def test_oversized_headers_are_refused_and_the_server_keeps_serving(app):
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert sock.recv(4096).startswith(b"HTTP/1.1 200")
-    finally:
-        server.close()
 
 
 # -- curated text with HTML in it --------------------------------------------------------------
@@ -184,30 +161,25 @@ def test_script_in_curated_text_is_escaped_in_timeline_exports(client):
 
 
 def test_script_in_curated_text_never_runs_in_the_browser(browser, app):
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
-        page.goto(f"{base}/?event=opec-no-cut")
-        page.wait_for_selector("body[data-ready='1']", timeout=15_000)
-        page.hover("#timeline .vis-item")  # tooltips render HTML in vis-timeline
-        page.wait_for_timeout(400)
-        page.goto(f"{base}/api/events/opec-no-cut", wait_until="load")
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "hostile-event-page.png"))
-        assert page.evaluate("window.__xss") is None
-        assert XSS_LABEL.split(">")[0] in page.inner_text("body")  # shown as text
-        page.goto(f"{base}/?event=opec-no-cut")
-        page.wait_for_selector("body[data-ready='1']", timeout=15_000)
-        assert page.evaluate("window.__xss") is None
-        assert "<script>window.__xss=2</script>" in page.inner_text("body")
-        assert errors == []
-    finally:
-        context.close()
-        server.close()
+    with served(app, threads=4) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(f"{base}/?event=opec-no-cut")
+            page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+            page.hover("#timeline .vis-item")  # tooltips render HTML in vis-timeline
+            page.wait_for_timeout(400)
+            page.goto(f"{base}/api/events/opec-no-cut", wait_until="load")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "hostile-event-page.png"))
+            assert page.evaluate("window.__xss") is None
+            assert XSS_LABEL.split(">")[0] in page.inner_text("body")  # shown as text
+            page.goto(f"{base}/?event=opec-no-cut")
+            page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+            assert page.evaluate("window.__xss") is None
+            assert "<script>window.__xss=2</script>" in page.inner_text("body")
+            assert errors == []
+        finally:
+            context.close()

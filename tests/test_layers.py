@@ -1,5 +1,7 @@
 """Dependency direction: ontology (data) <- graph <- service. graph/ never imports the web;
-inside graph/ the sub-packages import in one direction and never each other's private names."""
+inside graph/ the sub-packages import in one direction and never each other's private names.
+The development trees stay apart: tests/ and benchmarks/ never import each other (what they
+share is in support/), and nothing that ships imports any of the three."""
 
 from __future__ import annotations
 
@@ -91,6 +93,28 @@ def test_every_part_of_graph_has_a_layer():
     assert {_part(p) for p in GRAPH_FILES} - {"graph"} == set(LAYERS)
 
 
+#: What each development tree, and the shipped packages, must not import.
+APART: dict[str, set[str]] = {
+    "tests": {"benchmarks"},
+    "benchmarks": {"tests"},
+    "support": {"tests", "benchmarks"},
+    "graph": {"tests", "benchmarks", "support"},
+    "service": {"tests", "benchmarks", "support"},
+    "ontology": {"tests", "benchmarks", "support"},
+}
+
+
+@pytest.mark.parametrize("tree", APART)
+def test_development_trees_never_import_each_other(tree):
+    found = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & APART[tree])
+        for path in sorted((ROOT / tree).rglob("*.py"))
+    }
+    assert {path: names for path, names in found.items() if names} == {}
+
+
 def test_the_checks_see_imports():
     assert "flask" in _imports(ROOT / "service" / "__init__.py")
     assert ("graph.errors", ["Problem"]) in _graph_imports(ROOT / "graph" / "data" / "yamlfile.py")
+    assert "support" in _imports(ROOT / "benchmarks" / "harness.py")
+    assert "support" in _imports(ROOT / "tests" / "test_bulk.py")

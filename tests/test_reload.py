@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-from service import create_app
 from service.runtime import state
 
 from .conftest import DATA
@@ -100,20 +99,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def test_a_configured_token_is_required_even_from_loopback(data):
-    app = create_app({"DATA": str(data), "TESTING": True, "RELOAD_TOKEN": "s3cret"})
-    client = app.test_client()
-    try:
-        for environ in ({"REMOTE_ADDR": "192.0.2.7"}, {"REMOTE_ADDR": "127.0.0.1"}):
-            answer = client.post("/-/reload", environ_base=environ)
-            assert answer.status_code == 403
-            assert answer.get_json()["type"] == "/problems/reload-forbidden"
-            wrong = {"Authorization": "Bearer x"}
-            assert client.post("/-/reload", environ_base=environ, headers=wrong).status_code == 403
-            right = {"Authorization": "Bearer s3cret"}
-            assert client.post("/-/reload", environ_base=environ, headers=right).status_code == 200
-    finally:
-        app.extensions["ekg_generations"].close()
+def test_a_configured_token_is_required_even_from_loopback(make_app, data):
+    client = make_app(data, RELOAD_TOKEN="s3cret").test_client()
+    for environ in ({"REMOTE_ADDR": "192.0.2.7"}, {"REMOTE_ADDR": "127.0.0.1"}):
+        answer = client.post("/-/reload", environ_base=environ)
+        assert answer.status_code == 403
+        assert answer.get_json()["type"] == "/problems/reload-forbidden"
+        wrong = {"Authorization": "Bearer x"}
+        assert client.post("/-/reload", environ_base=environ, headers=wrong).status_code == 403
+        right = {"Authorization": "Bearer s3cret"}
+        assert client.post("/-/reload", environ_base=environ, headers=right).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -157,19 +152,14 @@ def test_a_build_that_fails_on_the_disk_is_a_failed_reload_not_a_crash(app, data
     assert status["last_reload"]["outcome"] == "failed" and status["generation"] == 1
 
 
-def test_the_watcher_reloads_when_the_file_changes(data):
-    app = create_app({"DATA": str(data), "TESTING": True, "WATCH_INTERVAL": 0.1})
-    client = app.test_client()
-    try:
-        edit(data, OLD_LABEL, NEW_LABEL)
-        deadline = time.monotonic() + 15
-        while label(client) != NEW_LABEL and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert label(client) == NEW_LABEL
-        assert client.get("/-/status").get_json()["last_reload"]["trigger"] == "watch"
-    finally:
-        app.extensions["ekg_watcher"].stop()
-        app.extensions["ekg_generations"].close()
+def test_the_watcher_reloads_when_the_file_changes(make_app, data):
+    client = make_app(data, WATCH_INTERVAL=0.1).test_client()
+    edit(data, OLD_LABEL, NEW_LABEL)
+    deadline = time.monotonic() + 15
+    while label(client) != NEW_LABEL and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert label(client) == NEW_LABEL
+    assert client.get("/-/status").get_json()["last_reload"]["trigger"] == "watch"
 
 
 def test_requests_during_reloads_all_succeed(app, data):
@@ -213,47 +203,40 @@ def test_the_service_never_writes_the_data_files(app, data):
     assert (data.read_bytes(), data.stat().st_mtime_ns) == before
 
 
-def test_reloads_of_an_on_disk_store_build_beside_it_and_clean_up(tmp_path, data):
+def test_reloads_of_an_on_disk_store_build_beside_it_and_clean_up(make_app, tmp_path, data):
     store_dir = tmp_path / "store"
-    app = create_app({"DATA": str(data), "STORE": store_dir, "TESTING": True})
+    app = make_app(data, STORE=store_dir)
     generations = app.extensions["ekg_generations"]
     client = app.test_client()
-    try:
-        first = generations.current
-        assert first.built.store.path == store_dir.resolve()
-        labels = [OLD_LABEL, NEW_LABEL, OLD_LABEL]
-        for number in (2, 3):
-            edit(data, labels[number - 2], labels[number - 1])
-            assert client.post("/-/reload").get_json()["generation"] == number
-            assert label(client) == labels[number - 1]
-        served = generations.current.built.store.path
-        assert served.name.startswith(".store.gen-") and served.exists()
-        # generation 1 (the configured store) is kept; generation 2's directory is gone
-        assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-            ["store", served.name, "events.yaml"]
-        )
-    finally:
-        generations.close()
+    first = generations.current
+    assert first.built.store.path == store_dir.resolve()
+    labels = [OLD_LABEL, NEW_LABEL, OLD_LABEL]
+    for number in (2, 3):
+        edit(data, labels[number - 2], labels[number - 1])
+        assert client.post("/-/reload").get_json()["generation"] == number
+        assert label(client) == labels[number - 1]
+    served = generations.current.built.store.path
+    assert served.name.startswith(".store.gen-") and served.exists()
+    # generation 1 (the configured store) is kept; generation 2's directory is gone
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["store", served.name, "events.yaml"]
+    )
 
 
-def test_the_watcher_sees_a_change_in_an_included_file(tmp_path):
+def test_the_watcher_sees_a_change_in_an_included_file(make_app, tmp_path):
     shutil.copytree(DATA / "multi", tmp_path / "multi")
     top = tmp_path / "multi" / "events.yaml"
-    app = create_app({"DATA": str(top), "TESTING": True, "WATCH_INTERVAL": 0.1})
+    app = make_app(top, WATCH_INTERVAL=0.1)
     client = app.test_client()
-    try:
-        assert len(app.extensions["ekg"].files) == 3
-        edit(tmp_path / "multi" / "stories" / "oil.yaml", OLD_LABEL, NEW_LABEL)
-        wait_for(lambda: label(client) == NEW_LABEL)
-        # A new include that does not exist yet is rejected; creating it is noticed too.
-        edit(top, "  - stories/oil.yaml", "  - stories/oil.yaml\n  - stories/later.yaml")
-        wait_for(lambda: status(client)["last_reload"]["outcome"] == "rejected")
-        (tmp_path / "multi" / "stories" / "later.yaml").write_text("events: []\n")
-        wait_for(lambda: status(client)["last_reload"]["outcome"] == "loaded")
-        assert len(app.extensions["ekg"].files) == 4
-    finally:
-        app.extensions["ekg_watcher"].stop()
-        app.extensions["ekg_generations"].close()
+    assert len(app.extensions["ekg"].files) == 3
+    edit(tmp_path / "multi" / "stories" / "oil.yaml", OLD_LABEL, NEW_LABEL)
+    wait_for(lambda: label(client) == NEW_LABEL)
+    # A new include that does not exist yet is rejected; creating it is noticed too.
+    edit(top, "  - stories/oil.yaml", "  - stories/oil.yaml\n  - stories/later.yaml")
+    wait_for(lambda: status(client)["last_reload"]["outcome"] == "rejected")
+    (tmp_path / "multi" / "stories" / "later.yaml").write_text("events: []\n")
+    wait_for(lambda: status(client)["last_reload"]["outcome"] == "loaded")
+    assert len(app.extensions["ekg"].files) == 4
 
 
 def status(client):

@@ -22,7 +22,7 @@ from graph.rdf.build import iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import DEFAULT_DATA_GRAPH
 
-from .conftest import LAUNCHERS, remote_store
+from .conftest import LAUNCHERS, assert_problem, remote_store
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -142,22 +142,15 @@ def test_causal_graph_read_from_a_remote_store_equals_the_datasets(server, real)
 
 
 @pytest.fixture
-def remote_app(server, events_path):
-    from service import create_app
-
+def remote_app(server, events_path, make_app):
     remote_store(server)  # empty the server first
-    app = create_app(
-        {
-            "DATA": str(events_path),
-            "BACKEND": "sparql",
-            "SPARQL_ENDPOINT": server.query_url,
-            "SPARQL_UPDATE_ENDPOINT": server.update_url,
-            "SPARQL_STORE_ENDPOINT": server.store_url,
-            "TESTING": True,
-        }
+    return make_app(
+        events_path,
+        BACKEND="sparql",
+        SPARQL_ENDPOINT=server.query_url,
+        SPARQL_UPDATE_ENDPOINT=server.update_url,
+        SPARQL_STORE_ENDPOINT=server.store_url,
     )
-    yield app
-    app.extensions["ekg_engine"].close()
 
 
 def test_service_answers_from_a_remote_store(remote_app, real):
@@ -183,9 +176,7 @@ def test_a_remote_store_that_goes_away_is_a_503_problem(remote_app):
     remote_app.extensions["ekg"].store.endpoint = "http://127.0.0.1:9/query"
     remote_app.extensions["ekg"].store.retries = 0
     answer = remote_app.test_client().get("/sparql?query=ASK%20%7B%7D")
-    assert answer.status_code == 503
-    assert answer.mimetype == "application/problem+json"
-    assert "cannot reach the SPARQL server" in answer.get_json()["detail"]
+    assert "cannot reach the SPARQL server" in assert_problem(answer, 503)["detail"]
 
 
 def test_configured_headers_reach_every_request(tiny):

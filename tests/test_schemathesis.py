@@ -23,7 +23,8 @@ from werkzeug.test import TestResponse
 
 from graph.causal.comparison import TemporalRelation
 from graph.data.events import load_dataset
-from service import create_app
+
+from .conftest import PROBLEM, running_app
 
 EXAMPLES = 60
 #: "Schema-valid data must be accepted" cannot hold for dates: JSON Schema can say what a
@@ -47,9 +48,8 @@ EVENT_PARAMETERS = [
 
 @pytest.fixture(scope="module")
 def app(events_path):
-    app = create_app({"DATA": str(events_path), "TESTING": True})
-    yield app
-    app.extensions["ekg_generations"].close()
+    with running_app(events_path) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def event_ids(events_path):
 def check_problem(response) -> None:
     if 400 <= response.status_code < 500:
         headers = {name.lower(): value for name, value in response.headers.items()}
-        assert headers["content-type"][0].startswith("application/problem+json")
+        assert headers["content-type"][0].startswith(PROBLEM)
         body = response.json()
         assert {"type", "title", "status", "detail"} <= set(body)
         assert body["status"] == response.status_code

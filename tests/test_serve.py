@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -13,11 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from service.cli import main
-
-from .servers import free_port
+from support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,11 +71,8 @@ def test_serve_runs_a_production_server_on_loopback(tiny_path, server):
     assert process.returncode in (0, -signal.SIGTERM)
 
 
-def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
-    data = tmp_path / "events.yaml"
-    shutil.copy(tiny_path, data)
+def test_ekg_reload_asks_the_running_service(runner, data):
     process, base = serve("--data", str(data), "--watch-interval", "0", port_in_env=True)
-    runner = CliRunner()
     try:
         data.write_text(data.read_text().replace("Brent falls below", "Brent falls under"))
         loaded = runner.invoke(main, ["reload", "--url", base])
@@ -98,15 +92,15 @@ def test_ekg_reload_asks_the_running_service(tmp_path, tiny_path):
         process.communicate(timeout=30)
 
 
-def test_ekg_reload_says_when_nothing_answers():
-    result = CliRunner().invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
+def test_ekg_reload_says_when_nothing_answers(runner):
+    result = runner.invoke(main, ["reload", "--url", f"http://127.0.0.1:{free_port()}"])
     assert result.exit_code == 1
     assert "cannot reach" in result.output
 
 
-def test_ekg_reload_asks_the_port_ekg_serve_would_use():
+def test_ekg_reload_asks_the_port_ekg_serve_would_use(runner):
     port = free_port()
     environment = {"EKG_PORT": str(port), "EKG_HOST": "0.0.0.0", "EKG_URL": None}
-    result = CliRunner().invoke(main, ["reload"], env=environment)
+    result = runner.invoke(main, ["reload"], env=environment)
     assert result.exit_code == 1
     assert f"cannot reach http://127.0.0.1:{port}: " in result.output

@@ -5,26 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.errors import ValidationError
-from service import create_app
 
-
-@pytest.fixture
-def app(tiny_path):
-    return create_app({"DATA": str(tiny_path), "TESTING": True})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def assert_problem(response, status):
-    assert response.status_code == status
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json(force=True)
-    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
-    assert body["status"] == status
-    return body
+from .conftest import assert_problem
 
 
 def test_health(client):
@@ -50,8 +32,8 @@ def test_wrong_method_is_problem_json(client):
     assert "GET" in response.headers["Allow"]
 
 
-def test_invalid_data_refuses_to_start(tmp_path, tiny_path):
+def test_invalid_data_refuses_to_start(make_app, tmp_path, tiny_path):
     bad = tmp_path / "events.yaml"
     bad.write_text(tiny_path.read_text(encoding="utf-8").replace("lane: oil\n", "lane: gas\n"))
     with pytest.raises(ValidationError):
-        create_app({"DATA": str(bad)})
+        make_app(bad)

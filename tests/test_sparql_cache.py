@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from service import create_app
-
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"
 
@@ -69,8 +67,6 @@ def test_a_new_data_version_starts_with_an_empty_cache(app, data):
     assert after.data == before.data  # same count, computed again for the new version
 
 
-def test_the_cache_can_be_turned_off(data):
-    app = create_app({"DATA": str(data), "TESTING": True, "SPARQL_CACHE_BYTES": 0})
-    client = app.test_client()
+def test_the_cache_can_be_turned_off(make_app, data):
+    client = make_app(data, SPARQL_CACHE_BYTES=0).test_client()
     assert [ask(client, COUNT).headers["X-SPARQL-Cache"] for _ in range(2)] == ["miss", "miss"]
-    app.extensions["ekg_generations"].close()

@@ -20,7 +20,8 @@ from rdflib.namespace import FOAF, RDF
 from rdflib.query import Result
 
 from graph.store.base import BACKENDS
-from service import create_app
+
+from .conftest import assert_problem, running_app
 
 K = "http://kasei.us/2009/09/sparql/data/"
 D0 = quote(K + "data0.rdf", safe="")
@@ -39,33 +40,18 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def app(request, tiny_path):
-    app = create_app({"DATA": str(tiny_path), "BACKEND": request.param, "SPARQL_TIMEOUT": 3.0})
-    store = app.extensions["ekg"].store
-    for n in (1, 2, 3):  # the manifest's ut:graphData
-        document = URIRef(f"{K}data{n}.rdf")
-        store.load([(document, RDF.type, FOAF.Document)], str(document))
-    yield app
-    app.extensions["ekg_engine"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+    with running_app(tiny_path, BACKEND=request.param, SPARQL_TIMEOUT=3.0) as app:
+        store = app.extensions["ekg"].store
+        for n in (1, 2, 3):  # the manifest's ut:graphData
+            document = URIRef(f"{K}data{n}.rdf")
+            store.load([(document, RDF.type, FOAF.Document)], str(document))
+        yield app
 
 
 def boolean(response) -> bool:
     """The boolean of an ASK answer in SPARQL JSON or XML."""
     fmt = "json" if "json" in response.mimetype else "xml"
     return Result.parse(io.BytesIO(response.data), format=fmt).askAnswer
-
-
-def assert_problem(response, status):
-    assert response.status_code == status, response.data
-    assert response.mimetype == "application/problem+json"
-    body = response.get_json(force=True)
-    assert {"type", "title", "status", "detail", "instance"} <= body.keys()
-    assert body["status"] == status
-    return body
 
 
 # -- W3C manifest: query_* ----------------------------------------------------------------------

@@ -17,10 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
-from waitress.server import create_server
 
 from graph.store.base import BACKENDS
-from service import create_app
+
+from .conftest import running_app, served
 
 CROSS_JOIN = (
     "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
@@ -30,31 +30,15 @@ NORMAL = "SELECT ?e WHERE { ?e a sem:Event }"
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def app(request, tiny_path):
-    app = create_app(
-        {
-            "DATA": str(tiny_path),
-            "BACKEND": request.param,
-            "SPARQL_TIMEOUT": 2.0,
-            "SPARQL_WAIT": 10.0,
-        }
-    )
-    yield app
-    app.extensions["ekg_engine"].close()
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+    with running_app(tiny_path, BACKEND=request.param, SPARQL_TIMEOUT=2.0, SPARQL_WAIT=10.0) as app:
+        yield app
 
 
 @pytest.fixture(scope="module")
 def server(app):
     """The app on a free loopback port, served by waitress in a thread."""
-    httpd = create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=httpd.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.effective_port}"
-    httpd.close()
+    with served(app) as base:
+        yield base
 
 
 def assert_still_serves(client):

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from .servers import free_port
+from support.servers import free_port
 
 pytestmark = pytest.mark.wheel
 

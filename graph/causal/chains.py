@@ -19,12 +19,11 @@ from graph.causal.graph import (
     Chain,
     filtered_view,
     hop_cost,
-    index_links,
     make_chain,
-    order_causes_first,
     reach,
     require_events,
 )
+from graph.causal.linkindex import index_links, order_causes_first
 from graph.data import find_cycles
 from graph.errors import DataError
 

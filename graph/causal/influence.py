@@ -25,16 +25,14 @@ import networkx as nx
 
 from graph.causal.graph import (
     Chain,
-    LinkIndex,
     filtered_view,
     has_parent,
-    index_links,
     link_cost,
     make_chain,
-    order_causes_first,
     reach,
     require_events,
 )
+from graph.causal.linkindex import LinkIndex, index_links, order_causes_first
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,196 @@
+"""Request parameters of the JSON API, validated and documented: every parameter states its
+accepted range, and an invalid one is a 400 problem naming it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from webargs.fields import DelimitedList
+
+from graph import vocab
+from graph.data import EventDate, parse_date
+from graph.errors import DateError
+from graph.timeline import MAX_LIMIT
+
+STATUSES = list(vocab.LINK_STATUSES)
+KINDS = list(vocab.LINK_PREDICATES)
+VERDICTS = list(vocab.CLAIM_VERDICTS)
+
+
+_TIME = r"T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2})?"
+_SIDE = rf"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}}({_TIME})?)?)?[~?%]?"
+#: The shape of the dates the API reads (a calendar check -- no 2014-02-30 -- comes after).
+DATE_PATTERN = f"^{_SIDE}(/{_SIDE})?$"
+
+
+class DateParameter(ma.fields.Field):
+    """An EDTF (or plain ISO 8601) date, parsed into an :class:`EventDate`."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> EventDate:
+        try:
+            return parse_date(str(value))
+        except DateError as exc:
+            raise ma.ValidationError(
+                f"{exc.detail}; use an EDTF or ISO 8601 date such as 2014-12-16 or 2014-12"
+            ) from exc
+
+    def _jsonschema_type_mapping(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DATE_PATTERN, "maxLength": 64}
+
+
+def _ids(description: str) -> DelimitedList:
+    return DelimitedList(
+        ma.fields.String(validate=ma.validate.Length(1, 200)),
+        load_default=list,
+        validate=ma.validate.Length(max=50),
+        metadata={"description": description + " (comma-separated; any of them matches)"},
+    )
+
+
+class ArgsSchema(ma.Schema):
+    """Request parameters: an unknown parameter is an error, not silently ignored."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+class EventFilterArgs(ArgsSchema):
+    """Filters shared by /api/events and the timeline exports."""
+
+    from_ = DateParameter(
+        data_key="from",
+        load_default=None,
+        metadata={
+            "description": "events that may end on or after this date (EDTF or ISO 8601)",
+            "example": "2014-12",
+        },
+    )
+    to = DateParameter(
+        load_default=None,
+        metadata={
+            "description": "events that may start on or before this date",
+            "example": "2014-12-16",
+        },
+    )
+    type = _ids("event type ids")
+    actor = _ids("actor ids")
+    place = _ids("place ids")
+    tag = _ids("tags")
+    lane = _ids("lane ids")
+    status = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
+        load_default=list,
+        metadata={
+            "description": "events that are cause or effect of a link with one of these statuses"
+        },
+    )
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": "text contained in label, description, tags, "
+            "actors or place (case-insensitive)"
+        },
+    )
+    sort = ma.fields.String(
+        load_default="date", validate=ma.validate.OneOf(["date", "-date", "label"])
+    )
+    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, MAX_LIMIT))
+    next = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 500),
+        metadata={"description": "the `next` token of the previous page"},
+    )
+
+
+class ClaimArgs(ArgsSchema):
+    verdict = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(VERDICTS)), load_default=list
+    )
+    about = _ids("event ids the claims are about")
+
+
+#: The statuses an analysis follows unless told otherwise: the links the graph states as facts,
+#: as graph.causal does by default (a contested link is never presented as established).
+DEFAULT_STATUSES = [status for status in STATUSES if status in vocab.ASSERTED_STATUSES]
+
+
+def _link_statuses(description: str) -> DelimitedList:
+    return DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
+        load_default=list,
+        metadata={
+            "description": f"{description} (default: {', '.join(DEFAULT_STATUSES)}, the links "
+            "the graph states as facts; a list replaces the default: list every status to "
+            "include contested and unsupported links)",
+            "default": DEFAULT_STATUSES,
+        },
+    )
+
+
+class LinkFilterArgs(ArgsSchema):
+    """Which links an analysis follows."""
+
+    status = _link_statuses("follow only links with these statuses")
+    kind = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(KINDS)),
+        load_default=list,
+        metadata={
+            "description": "follow only these kinds (default: causes, "
+            "enables, prevents, contributes_to)",
+            "default": [kind for kind in KINDS if kind in vocab.DIRECTED_KINDS],
+        },
+    )
+
+
+class ChainArgs(LinkFilterArgs):
+    source = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+    target = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+    max_depth = ma.fields.Integer(load_default=6, validate=ma.validate.Range(1, 12))
+    limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 100))
+
+
+class ReachArgs(LinkFilterArgs):
+    max_depth = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 100))
+    limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(1, 10_000))
+
+
+class DriverArgs(LinkFilterArgs):
+    limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 100))
+
+
+class WhatIfArgs(ReachArgs):
+    remove = DelimitedList(
+        ma.fields.String(validate=ma.validate.Length(1, 200)),
+        required=True,
+        validate=ma.validate.Length(1, 50),
+        metadata={"description": "event ids to remove (comma-separated)"},
+    )
+
+
+class PairArgs(ArgsSchema):
+    a = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+    b = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
+
+
+class CompareArgs(PairArgs):
+    status = _link_statuses("list only the causes and effects linked with these statuses")
+
+
+class GraphArgs(LinkFilterArgs):
+    focus = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 200))
+    depth = ma.fields.Integer(load_default=1, validate=ma.validate.Range(0, 6))
+    chain = DelimitedList(
+        ma.fields.String(validate=ma.validate.Length(1, 200)),
+        load_default=list,
+        validate=ma.validate.Length(max=50),
+    )
+    format = ma.fields.String(
+        load_default="cytoscape", validate=ma.validate.OneOf(["cytoscape", "dot", "svg"])
+    )
+
+    @ma.validates_schema
+    def _one_selection(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if bool(data.get("focus")) == bool(data.get("chain")):
+            raise ma.ValidationError("give either focus (with depth) or chain", "focus")

@@ -1,0 +1,10 @@
+"""Development support shared by ``tests/`` and ``benchmarks/``, so neither imports the other.
+
+- :mod:`support.servers` -- throw-away SPARQL servers (Oxigraph server, Virtuoso) on loopback
+  ports, for the remote-store tests and the store benchmarks;
+- :mod:`support.synthetic` -- seeded synthetic datasets of any size in the project's own model
+  (``python -m support.synthetic N OUT.yaml``).
+
+Never shipped: the wheel holds ``graph``, ``service`` and ``ontology`` only, and neither of those
+imports this package (``tests/test_layers.py`` checks).
+"""
