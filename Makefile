@@ -31,7 +31,7 @@ serve: $(STAMP)  ## build the graph from events.yaml and serve it on http://127.
 test: $(STAMP) system-packages  ## run the whole test suite
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)  ## ruff check + format check
+lint: $(STAMP)  ## ruff check, ruff format --check, mypy (graph/ and service/)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -43,4 +43,4 @@ bench: $(STAMP) system-packages  ## every benchmark (benchmarks/run.py; BENCH_AR
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache test-artifacts
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache build dist test-artifacts
