@@ -35,7 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.rdf.build import dataset_graph_iri, iter_triples  # noqa: E402
+from graph.rdf.build import iter_triples  # noqa: E402
+from graph.rdf.scheme import graph_iri  # noqa: E402
 from graph.store.backends.oxigraph import OxigraphStore  # noqa: E402
 from support.servers import free_port, oxigraph_server, stop, wait_until_answering  # noqa: E402
 from support.synthetic import generate_dataset  # noqa: E402
@@ -69,7 +70,7 @@ def prepare_data(n: int, work: Path, seed: int = 42) -> Prepared:
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     dataset = generate_dataset(n, seed)
-    graph = dataset_graph_iri(dataset)
+    graph = graph_iri(dataset.info)
     store = OxigraphStore(folder / "store")
     store.load(iter_triples(dataset), graph)
     triples = len(store)

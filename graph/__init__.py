@@ -4,13 +4,13 @@ Nothing here imports flask, click or the ``service`` package (a test enforces it
 sub-packages, in the one direction they import each other (no cycles, no private names
 across them):
 
-==================  ====================================================================
+=====================  ================================================================
 :mod:`graph.data`      read and validate the curated YAML into frozen dataclasses
-:mod:`graph.store`     the ``Store`` interface and its backends; SPARQL guard, results, sandbox
-:mod:`graph.rdf`       the RDF mapping (rdflib and N-Triples writers), bulk loads
+:mod:`graph.store`     the ``Store`` interface and its backends; guard, results, sandbox
+:mod:`graph.rdf`       the RDF mapping and its two writers (rdflib, N-Triples), bulk loads
 :mod:`graph.causal`    the causal graph (networkx) and its analyses
 :mod:`graph.timeline`  event paging, timeline exports, JSON records
-==================  ====================================================================
+=====================  ================================================================
 
 Below them all: :mod:`graph.errors` (every exception) and :mod:`graph.vocab` (namespaces
 and closed vocabularies); above them all: :mod:`graph.pipeline`, which ties them together

@@ -92,7 +92,7 @@ def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path
 
 def discard_built(built: BuiltGraph) -> None:
     """Release a generation no longer served; remove its directory if it was a reload's."""
-    path = getattr(built.store, "path", None)
+    path = built.store.capabilities.directory
     built.store.close()
     if path is not None and is_generation_dir(path):
         remove_store_dir(path)

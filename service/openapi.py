@@ -17,7 +17,7 @@ from webargs.flaskparser import FlaskParser
 from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
-PROBLEM_JSON = "application/problem+json"
+from service.errors import PROBLEM_JSON
 
 
 class ParameterErrorSchema(ma.Schema):

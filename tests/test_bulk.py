@@ -20,9 +20,10 @@ from graph.data.model import Dataset
 from graph.errors import StoreError, ValidationError
 from graph.pipeline import build_knowledge_graph
 from graph.rdf import bulk
-from graph.rdf.build import build_graph, dataset_graph_iri
+from graph.rdf.build import build_graph
 from graph.rdf.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
+from graph.rdf.scheme import graph_iri
 from support import synthetic
 
 from .conftest import DATA
@@ -78,15 +79,15 @@ def test_store_dir_holds_the_graph_and_a_manifest(tmp_path, tiny):
     target = tmp_path / "store"
     loaded, store = build_store_dir(DATA / "multi" / "events.yaml", target)
     assert loaded.streamed and loaded.dataset == tiny
-    assert store.graphs() == [dataset_graph_iri(tiny)]
+    assert store.graphs() == [graph_iri(tiny.info)]
     assert len(store) == len(build_graph(tiny))
     del store
-    assert_same_graph(store_graph(target, dataset_graph_iri(tiny)), build_graph(tiny))
+    assert_same_graph(store_graph(target, graph_iri(tiny.info)), build_graph(tiny))
     assert read_manifest(target) == {
         "format": 1,
         "version": loaded.version,
         "files": ["events.yaml", "stories/oil.yaml", "stories/crisis-week.yaml"],
-        "graph": dataset_graph_iri(tiny),
+        "graph": graph_iri(tiny.info),
     }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # nothing left beside
 

@@ -1,4 +1,4 @@
-"""The causal graph of a dataset and the path analyses over it, networkx style.
+"""The causal graph of a dataset, and what every analysis over it shares.
 
 :func:`build_causal_graph` turns a :class:`~graph.data.model.Dataset` into an ``nx.DiGraph`` with
 one node per event and one edge per linked pair, keeping links of every kind and status.
@@ -7,11 +7,9 @@ Analyses take that graph first, then event ids, then keyword-only bounds, and lo
 (``similar_to`` and ``correlates_with`` state no influence) at the statuses the graph states as
 facts, :data:`graph.vocab.ASSERTED_STATUSES` (supported and qualified), as the HTTP API and the
 CLI do: a contested link is followed only on request (``statuses=ALL_STATUSES``, or any list).
-Every search is bounded by ``max_depth`` and/or ``limit``; no path between two events is an
-empty result, not an error. Chains are in :mod:`graph.causal.chains`; reach, drivers and
-counterfactuals in :mod:`graph.causal.influence`; time order, consistency and comparison in
-:mod:`graph.causal.comparison`; selections and exports (Cytoscape JSON, DOT, SVG) in
-:mod:`graph.causal.export`.
+Every search is bounded by ``max_depth`` and/or ``limit`` (:func:`reach`); no path between
+two events is an empty result, not an error. The analyses themselves are in the other
+modules of :mod:`graph.causal`.
 
 >>> g = build_graph_from_links([("opec", "oil", 0.9), ("oil", "ruble", 0.8)])
 >>> sorted(filtered_view(g).edges)

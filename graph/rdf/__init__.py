@@ -1,25 +1,29 @@
 """The RDF mapping of a dataset, and bulk loads of it into on-disk stores.
 
-:mod:`~graph.rdf.build` writes a :class:`~graph.data.Dataset` as rdflib triples,
-:mod:`~graph.rdf.ntriples` writes the same triples as N-Triples text, record by record, for
-:mod:`~graph.rdf.bulk` to stream into pyoxigraph's bulk loader. :mod:`~graph.rdf.description`
+The mapping is declared once: :mod:`~graph.rdf.scheme` (the IRI scheme, the vocabulary and
+:class:`Terms`, what a writer supplies) and :mod:`~graph.rdf.mapping` (which triples each
+record gives, in which order). Two writers: :mod:`~graph.rdf.build` makes rdflib terms,
+:mod:`~graph.rdf.ntriples` N-Triples text, record by record, for :mod:`~graph.rdf.bulk` to
+stream into pyoxigraph's bulk loader. :mod:`~graph.rdf.description`
 describes the SPARQL endpoint and its data (Service Description, VoID).
 
 This package imports :mod:`graph.data` and :mod:`graph.store`.
 """
 
-from graph.rdf.build import build_graph, dataset_graph_iri, event_iri, iter_triples
+from graph.rdf.build import build_graph, event_iri, iter_triples
 from graph.rdf.bulk import MANIFEST, build_store_dir, read_manifest
 from graph.rdf.description import describe_service
+from graph.rdf.mapping import all_triples
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
-from graph.rdf.scheme import graph_iri, iri, local_id
+from graph.rdf.scheme import Terms, graph_iri, iri, local_id
 
 __all__ = [
     "MANIFEST",
     "NTriplesWriter",
+    "Terms",
+    "all_triples",
     "build_graph",
     "build_store_dir",
-    "dataset_graph_iri",
     "describe_service",
     "event_iri",
     "graph_iri",

@@ -2,7 +2,8 @@
 
 The writer of :mod:`graph.rdf.mapping` that makes rdflib terms: the reference the N-Triples
 writer (:mod:`graph.rdf.ntriples`) is tested against, and what tests, exports and small
-stores use. The triples themselves, and the IRI scheme, are declared in the mapping.
+stores use. The triples are declared in :mod:`graph.rdf.mapping`, the IRI scheme in
+:mod:`graph.rdf.scheme`.
 
 >>> from pathlib import Path
 >>> from graph.data.events import load_dataset
@@ -36,19 +37,11 @@ def event_iri(base: str, event_id: str) -> URIRef:
     return URIRef(scheme.iri(base, EVENT, event_id))
 
 
-def dataset_graph_iri(dataset: Dataset) -> str:
-    """IRI of the named graph that holds ``dataset`` in a store: ``base`` + ``graph/`` + id."""
-    return scheme.graph_iri(dataset.info)
-
-
 class RdflibTerms(Terms[Node]):
     """Terms as rdflib makes them."""
 
     def term(self, value: str) -> URIRef:
         return URIRef(value)
-
-    def node(self, section: str, ident: str) -> URIRef:
-        return URIRef(f"{self.base}{section}/{ident}")
 
     def en(self, text: str) -> Literal:
         return Literal(text, lang="en")

@@ -33,7 +33,6 @@ import pyoxigraph as ox
 
 from graph.data import Dataset, LoadedData, collector_paused, read_dataset
 from graph.errors import StoreError
-from graph.rdf.build import dataset_graph_iri
 from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
 from graph.rdf.scheme import graph_iri
 from graph.store import OxigraphStore, chunks_prefix, fresh_dir, swap_into_place, sweep
@@ -238,7 +237,7 @@ def _stream_into(fresh: Path, data_path: str | Path, progress: Any, work: str) -
 
 def _load_into(fresh: Path, loaded: LoadedData, work: str) -> None:
     store = ox.Store(str(fresh))
-    with ChunkLoader(store, dataset_graph_iri(loaded.dataset), work) as loader:
+    with ChunkLoader(store, graph_iri(loaded.dataset.info), work) as loader:
         for chunk in iter_ntriples(loaded.dataset):
             loader.write(chunk)
     _seal(store, fresh, loaded)
@@ -255,7 +254,7 @@ def _manifest_of(loaded: LoadedData) -> dict[str, Any]:
         "format": _MANIFEST_FORMAT,
         "version": loaded.version,
         "files": list(loaded.files),
-        "graph": dataset_graph_iri(loaded.dataset),
+        "graph": graph_iri(loaded.dataset.info),
     }
 
 

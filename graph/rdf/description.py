@@ -18,12 +18,12 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, VOID
 
 from graph import vocab
 from graph.data import Dataset
-from graph.rdf.build import dataset_graph_iri, event_iri
-from graph.rdf.scheme import DATASET, iri
+from graph.rdf.build import event_iri
+from graph.rdf.scheme import DATASET, graph_iri, iri
 from graph.store import Store
 
 
-class BuiltGraph(Protocol):
+class DescribedData(Protocol):
     """What a description is made from: a data version as :mod:`graph.pipeline` builds it."""
 
     @property
@@ -50,16 +50,16 @@ _RESULT_FORMATS = (
 _VOCABULARIES = ("sem", "faro", "time", "prov", "dct", "qudt", "skos", "ekg")
 
 
-def _count(built: BuiltGraph, expression: str) -> int:
+def _count(built: DescribedData, expression: str) -> int:
     """A count over the dataset's own graph (the store may hold other graphs too)."""
     result = built.store.query(
         f"SELECT ({expression} AS ?n) WHERE {{ ?s ?p ?o }}",
-        default_graphs=[dataset_graph_iri(built.dataset)],
+        default_graphs=[graph_iri(built.dataset.info)],
     )
     return int(result.rows[0][0].toPython())  # type: ignore[union-attr]
 
 
-def describe_service(built: BuiltGraph, endpoint: str, *, examples: int = 3) -> Graph:
+def describe_service(built: DescribedData, endpoint: str, *, examples: int = 3) -> Graph:
     """The service description graph of ``endpoint`` serving ``built``.
 
     Declares the query language, result formats, the union default graph, and a default
@@ -85,7 +85,7 @@ def describe_service(built: BuiltGraph, endpoint: str, *, examples: int = 3) -> 
     graph.add((default_graph, RDFS.comment, Literal("The union of all named graphs.", lang="en")))
     named = BNode("named")
     graph.add((default_dataset, SD.namedGraph, named))
-    graph.add((named, SD.name, URIRef(dataset_graph_iri(built.dataset))))
+    graph.add((named, SD.name, URIRef(graph_iri(built.dataset.info))))
     graph.add((named, SD.graph, void_dataset))
     graph.add((void_dataset, RDF.type, SD.Graph))
     graph.add((void_dataset, RDF.type, VOID.Dataset))

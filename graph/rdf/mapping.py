@@ -1,11 +1,12 @@
-"""The RDF mapping of the data model, declared once: the IRI scheme and each record's triples.
+"""The RDF mapping of the data model, declared once: which triples each record gives.
 
 Two writers are driven by it: :mod:`graph.rdf.build` (rdflib terms: the reference, for tests,
 exports and small stores) and :mod:`graph.rdf.ntriples` (N-Triples text streamed into bulk
 loads). A writer supplies a :class:`Terms`: how it writes an IRI, a literal, a date or a
 decimal, and every vocabulary term as an attribute (``t.label``, ``t.Event``, ...). The
-functions below say which triples a record gives, in those terms; neither writer states a
-triple of its own.
+functions below say which triples a record gives, in those terms, and in which order records
+are read (:func:`record_triples`, :func:`closing_triples`); neither writer states a triple of
+its own. The IRI scheme and the vocabulary are in :mod:`graph.rdf.scheme`.
 
 Every resource gets an IRI of :mod:`graph.rdf.scheme` (no blank nodes), so the same YAML
 always gives the same triples. The mapping is documented in
@@ -37,6 +38,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from graph import vocab
 from graph.data import (
@@ -60,10 +62,13 @@ from graph.rdf.scheme import (
     CONCEPT_SECTIONS,
     DATASET,
     EVENT,
+    KIND,
+    LANE,
     LINK,
     PLACE,
     PUBLICATION,
     QUANTITY,
+    TYPE,
     T,
     Terms,
     Triple,
@@ -123,8 +128,8 @@ def event_triples(t: Terms[T], event: Event, cited: set[str]) -> Iterator[Triple
     node = t.node(EVENT, event.id)
     yield node, t.type, t.Event
     yield node, t.label, t.en(event.label)
-    yield node, t.event_type, t.node("type", event.type)
-    yield node, t.lane, t.node("lane", event.lane)
+    yield node, t.event_type, t.node(TYPE, event.type)
+    yield node, t.lane, t.node(LANE, event.lane)
     yield from _optional(node, t.description, event.description, t)
     pairs = t.dates.get(event.date.edtf)
     if pairs is None:
@@ -167,7 +172,7 @@ def date_pairs(t: Terms[T], date: EventDate) -> list[tuple[T, T]]:
 
 def quantity_triples(t: Terms[T], node: T, quantity: Quantity) -> Iterator[Triple[T]]:
     yield node, t.type, t.QuantityValue
-    yield node, t.quantity_kind, t.node("kind", quantity.kind)
+    yield node, t.quantity_kind, t.node(KIND, quantity.kind)
     yield node, t.numeric_value, t.decimal(quantity.value)
     yield node, t.unit, t.units[quantity.unit]
     for predicate, value in (
@@ -277,31 +282,70 @@ def claim_triples(t: Terms[T], claim: Claim, cited: set[str]) -> Iterator[Triple
     yield from source_triples(t, node, claim.sources, cited)
 
 
-def all_triples(t: Terms[T], dataset: Dataset, relations: Relations) -> Iterator[Triple[T]]:
-    """Every triple of ``dataset``, record by record in file order, then lanes and links.
+class Reading:
+    """What the mapping remembers while records are read in file order: the source documents
+    already written (each once, with its first citation) and the publications' ids (an
+    asserter that is one is a publication, not an actor)."""
 
-    A source document's own triples come once, with its first citation."""
-    cited: set[str] = set()
-    yield from info_triples(t, dataset.info)
-    for attribute, section in CONCEPT_SECTIONS.items():
-        for concept in getattr(dataset, attribute):
-            yield from concept_triples(t, section, concept)
-    for actor in dataset.actors:
-        yield from actor_triples(t, actor)
-    for place in dataset.places:
-        yield from place_triples(t, place)
-    for publication in dataset.publications:
-        yield from publication_triples(t, publication)
-    for event in dataset.events:
-        yield from event_triples(t, event, cited)
-    for claim in dataset.claims:
-        yield from claim_triples(t, claim, cited)
+    def __init__(self) -> None:
+        self.cited: set[str] = set()
+        self.publications: set[str] = set()
+
+
+def record_triples(t: Terms[T], section: str, record: Any, reading: Reading) -> Iterator[Triple[T]]:
+    """The triples of one record of ``section`` (a :class:`~graph.data.Dataset` attribute
+    name, or ``dataset`` for its info), as records are read in file order; links wait for
+    :func:`closing_triples`, since they need both events' dates."""
+    if section == "dataset":
+        yield from info_triples(t, record)
+    elif section in CONCEPT_SECTIONS:
+        yield from concept_triples(t, CONCEPT_SECTIONS[section], record)
+    elif section == "events":
+        yield from event_triples(t, record, reading.cited)
+    elif section == "claims":
+        yield from claim_triples(t, record, reading.cited)
+    elif section == "publications":
+        reading.publications.add(record.id)
+        yield from publication_triples(t, record)
+    elif section == "actors":
+        yield from actor_triples(t, record)
+    elif section == "places":
+        yield from place_triples(t, record)
+    elif section != "links":
+        raise ValueError(f"no records in section {section!r}")
+
+
+def closing_triples(
+    t: Terms[T], dataset: Dataset, relations: Relations, reading: Reading
+) -> Iterator[Triple[T]]:
+    """The triples that need the whole dataset: lane order, then every link."""
     yield from lane_triples(t, dataset.events, relations)
     dates = {event.id: event.date for event in dataset.events}
-    publications = frozenset(p.id for p in dataset.publications)
     for link in dataset.links:
         pair = (dates[link.cause], dates[link.effect])
-        yield from link_triples(t, link, pair, relations, publications, cited)
+        yield from link_triples(t, link, pair, relations, reading.publications, reading.cited)
+
+
+#: The sections of a dataset in the order they are read (after its ``dataset`` info).
+SECTIONS = (
+    *CONCEPT_SECTIONS,
+    "actors",
+    "places",
+    "publications",
+    "events",
+    "claims",
+)
+
+
+def all_triples(t: Terms[T], dataset: Dataset, relations: Relations) -> Iterator[Triple[T]]:
+    """Every triple of ``dataset``: record by record in :data:`SECTIONS` order, then
+    :func:`closing_triples`."""
+    reading = Reading()
+    yield from record_triples(t, "dataset", dataset.info, reading)
+    for section in SECTIONS:
+        for record in getattr(dataset, section):
+            yield from record_triples(t, section, record, reading)
+    yield from closing_triples(t, dataset, relations, reading)
 
 
 _BEFORE = frozenset({"before"})

@@ -30,7 +30,7 @@ from rdflib.namespace import XSD
 
 from graph.data import AllenRelations, Dataset
 from graph.rdf import mapping
-from graph.rdf.scheme import CONCEPT_SECTIONS, Terms, Triple, canonical_decimal
+from graph.rdf.scheme import Terms, Triple, canonical_decimal
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 _XSD_DATE, _XSD_DATETIME = f"^^<{XSD.date}>", f"^^<{XSD.dateTime}>"
@@ -55,9 +55,6 @@ class NTriplesTerms(Terms[str]):
 
     def term(self, value: str) -> str:
         return f"<{value}>"
-
-    def node(self, section: str, ident: str) -> str:
-        return f"<{self.base}{section}/{ident}>"
 
     def en(self, text: str) -> str:
         return f'"{_escaped(text)}"@en'
@@ -91,8 +88,7 @@ class NTriplesWriter:
         self.chunk = chunk
         self.lines: list[str] = []
         self.terms = NTriplesTerms("")
-        self.cited: set[str] = set()
-        self.publications: set[str] = set()
+        self.reading = mapping.Reading()
         self.relations = AllenRelations()  # possible_allen_relations, fast
 
     def add(self, triples: Iterable[Triple[str]]) -> None:
@@ -104,40 +100,20 @@ class NTriplesWriter:
             self.lines.clear()
 
     def record(self, section: str, record: Any) -> None:
-        """Write the triples of one record of ``section`` (``dataset`` for the info); links
-        wait for :meth:`finish`."""
-        t = self.terms
+        """Write the triples of one record of ``section`` (``dataset`` first, for the base
+        IRI); links wait for :meth:`finish`."""
         if section == "dataset":
             self.terms = NTriplesTerms(record.base)
-            self.add(mapping.info_triples(self.terms, record))
-        elif section in CONCEPT_SECTIONS:
-            self.add(mapping.concept_triples(t, CONCEPT_SECTIONS[section], record))
-        elif section == "events":
-            self.add(mapping.event_triples(t, record, self.cited))
-        elif section == "claims":
-            self.add(mapping.claim_triples(t, record, self.cited))
-        elif section == "publications":
-            self.publications.add(record.id)
-            self.add(mapping.publication_triples(t, record))
-        elif section == "actors":
-            self.add(mapping.actor_triples(t, record))
-        elif section == "places":
-            self.add(mapping.place_triples(t, record))
-        elif section != "links":  # links need both events' dates: see finish()
-            raise ValueError(f"no records in section {section!r}")
+        self.add(mapping.record_triples(self.terms, section, record, self.reading))
         if len(self.lines) >= self.chunk:
             self.flush()
 
     def finish(self, dataset: Dataset) -> None:
-        """The triples that need the whole dataset: lanes, links; then flush."""
-        t, relations = self.terms, self.relations
-        self.add(mapping.lane_triples(t, dataset.events, relations))
-        self.flush()
-        dates = {event.id: event.date for event in dataset.events}
-        for link in dataset.links:
-            pair = (dates[link.cause], dates[link.effect])
-            self.add(mapping.link_triples(t, link, pair, relations, self.publications, self.cited))
-            if len(self.lines) >= self.chunk:
+        """The triples that need the whole dataset (lanes, links), in chunks; then flush."""
+        lines, chunk = self.lines, self.chunk
+        for s, p, o in mapping.closing_triples(self.terms, dataset, self.relations, self.reading):
+            lines.append(f"{s} {p} {o} .\n")
+            if len(lines) >= chunk:
                 self.flush()
         self.flush()
 
@@ -147,10 +123,7 @@ def iter_ntriples(dataset: Dataset, chunk: int = 4_000) -> Iterator[str]:
     chunks: list[str] = []
     writer = NTriplesWriter(chunks.append, chunk)
     writer.record("dataset", dataset.info)
-    for section in ("lanes", "event_types", "quantity_kinds", "actors", "places"):
-        for record in getattr(dataset, section):
-            writer.record(section, record)
-    for section in ("publications", "events", "claims"):
+    for section in mapping.SECTIONS:
         for record in getattr(dataset, section):
             writer.record(section, record)
             yield from chunks

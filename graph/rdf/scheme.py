@@ -27,8 +27,9 @@ from graph.vocab import EKG, FARO, FOAF, QUDT, SEM
 # The IRI scheme: base + section + "/" + id.
 DATASET, GRAPH, EVENT, LINK, CLAIM = "dataset", "graph", "event", "link", "claim"
 ACTOR, PLACE, PUBLICATION, QUANTITY = "actor", "place", "publication", "quantity"
+LANE, TYPE, KIND = "lane", "type", "kind"
 #: Concept sections, by the dataset attribute that lists them.
-CONCEPT_SECTIONS = {"lanes": "lane", "event_types": "type", "quantity_kinds": "kind"}
+CONCEPT_SECTIONS = {"lanes": LANE, "event_types": TYPE, "quantity_kinds": KIND}
 
 
 def iri(base: str, section: str, ident: str) -> str:
@@ -173,9 +174,9 @@ class Terms(ABC, Generic[T]):
     def term(self, value: str) -> T:
         """An IRI given in full (a vocabulary term, a source's URL)."""
 
-    @abstractmethod
     def node(self, section: str, ident: str) -> T:
         """The IRI of a record: :func:`iri` under this dataset's base."""
+        return self.term(iri(self.base, section, ident))
 
     @abstractmethod
     def en(self, text: str) -> T:

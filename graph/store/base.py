@@ -87,17 +87,16 @@ class Capabilities:
     """What a store can do, stated by its backend: callers ask these, never its name or class.
 
     ``remote``: the data lives on a SPARQL server that others may write to; queries go over
-    HTTP and the server enforces its own limits. ``cancellable``: a running query can be
-    stopped inside this process (no engine here can, so client queries run in worker
-    processes that can be killed: :mod:`graph.store.sandbox`). ``directory``: the on-disk
-    directory other processes can open read-only. ``union_default_graph``: without
+    HTTP and the server enforces its own limits. Otherwise no engine here can stop a running
+    query, so client queries run in worker processes that can be killed
+    (:mod:`graph.store.sandbox`). ``directory``: the on-disk directory other processes can
+    open read-only. ``union_default_graph``: without
     ``default_graphs`` the default graph is the union of the named graphs.
     ``native_media_types``: result formats :meth:`Store.answer` writes itself, faster than
     rendering rdflib terms.
     """
 
     remote: bool = False
-    cancellable: bool = False
     directory: Path | None = None
     union_default_graph: bool = True
     native_media_types: frozenset[str] = frozenset()

@@ -1,6 +1,6 @@
 """Checks on a SPARQL query's text before any engine parses it.
 
-Engines have hazards a client can trigger (measured here, see ``shared/STORES.md``): a query
+Engines have hazards a client can trigger (each measured on this project's machine): a query
 nested a few thousand brackets deep crashes a pyoxigraph process, ``SERVICE <url>`` makes the
 engine call out over HTTP, and rdflib fetches ``FROM <http…>`` or reads ``FROM <file:…>``.
 :func:`check_query` refuses these from the text alone, with a linear scan that understands

@@ -1,6 +1,6 @@
 """The ``ekg`` commands over the causal graph: chain, causes, effects, what-if.
 
-They follow the links stated as facts (supported and qualified, :data:`ASSERTED_STATUSES`), as
+They follow the links stated as facts (supported and qualified, the library's default), as
 the HTTP API does by default, and print text or (``--format json``) the analysis result.
 """
 
@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import click
+import networkx as nx
 
-from graph.causal import analyze_causes, analyze_effects, find_causal_chains, what_if
-from graph.pipeline import build_knowledge_graph
-from graph.vocab import ASSERTED_STATUSES
+from graph.causal import (
+    analyze_causes,
+    analyze_effects,
+    build_causal_graph,
+    find_causal_chains,
+    what_if,
+)
+from graph.data import Dataset, load_dataset
 from service.cli.options import (
     DATA_OPTION,
     FORMAT_OPTION,
@@ -26,11 +32,12 @@ from service.cli.options import (
 )
 
 
-def _analysis_graph(data: Path) -> tuple[Any, Any]:
-    """The dataset and its causal graph; commands follow the links stated as facts
-    (supported and qualified, :data:`ASSERTED_STATUSES`), as the HTTP API does by default."""
-    built = build_knowledge_graph(data, "rdflib")  # the analyses need no SPARQL store
-    return built, built.causal
+def _analysis_graph(data: Path) -> tuple[Dataset, nx.DiGraph]:
+    """The dataset and its causal graph (no store: the analyses need no SPARQL). Commands
+    follow the links stated as facts, supported and qualified, as the library and the HTTP
+    API do by default."""
+    dataset = load_dataset(data)
+    return dataset, build_causal_graph(dataset)
 
 
 def _reach_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -62,8 +69,8 @@ def chain(
     source: str, target: str, data: Path, max_depth: int, limit: int, supported_only: bool, fmt: str
 ) -> None:
     """Causal chains from SOURCE to TARGET, shortest first, with their strength."""
-    built, graph = _analysis_graph(data)
-    statuses = {"supported"} if supported_only else ASSERTED_STATUSES
+    dataset, graph = _analysis_graph(data)
+    statuses = {"supported"} if supported_only else None  # None: supported and qualified
     found = find_causal_chains(
         graph, source, target, max_depth=max_depth, limit=limit, statuses=statuses
     )
@@ -78,7 +85,7 @@ def chain(
             f"{found_chain.weakest_link} ({found_chain.weakest_confidence})"
         )
         for event in found_chain.events:
-            click.echo(f"   {event}: {built.dataset.event(event).label}")
+            click.echo(f"   {event}: {dataset.event(event).label}")
 
 
 @click.command()
@@ -87,9 +94,7 @@ def chain(
 def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
     """Everything that directly or indirectly caused EVENT, and its root causes."""
     _, graph = _analysis_graph(data)
-    result = analyze_causes(
-        graph, event, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES
-    )
+    result = analyze_causes(graph, event, max_depth=max_depth, limit=limit)
     _emit(
         result,
         fmt,
@@ -106,9 +111,7 @@ def causes(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) 
 def effects(event: str, data: Path, max_depth: int | None, limit: int, fmt: str) -> None:
     """Everything EVENT directly or indirectly led to."""
     _, graph = _analysis_graph(data)
-    result = analyze_effects(
-        graph, event, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES
-    )
+    result = analyze_effects(graph, event, max_depth=max_depth, limit=limit)
     _emit(result, fmt, lambda r: [f"{reach.depth}  {reach.event}" for reach in r.descendants])
 
 
@@ -120,7 +123,7 @@ def what_if_command(
 ) -> None:
     """Effects that lose every causal path from a root cause if EVENTS had not happened."""
     _, graph = _analysis_graph(data)
-    result = what_if(graph, events, max_depth=max_depth, limit=limit, statuses=ASSERTED_STATUSES)
+    result = what_if(graph, events, max_depth=max_depth, limit=limit)
     _emit(
         result,
         fmt,

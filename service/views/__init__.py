@@ -1,13 +1,13 @@
 """The HTTP routes, one blueprint (``bp``) a module, each view thin: parse, one :mod:`graph`
 call, serialize.
 
-=========================  ================================================================
-:mod:`~service.views.api`        ``/api``: events, the event resource, timelines, claims
-:mod:`~service.views.analyses`   ``/api``: causal analyses and graph exports
-:mod:`~service.views.sparql`     ``/sparql``: the SPARQL 1.1 Protocol endpoint and its page
-:mod:`~service.views.pages`      HTML pages and event IRIs that resolve
-:mod:`~service.views.meta`       ``/health``, ``/-/status``, ``/-/reload``
-=========================  ================================================================
+==============================  ==========================================================
+:mod:`~service.views.api`       ``/api``: events, the event resource, timelines, claims
+:mod:`~service.views.analyses`  ``/api``: causal analyses and graph exports
+:mod:`~service.views.sparql`    ``/sparql``: the SPARQL 1.1 Protocol endpoint and its page
+:mod:`~service.views.pages`     HTML pages and event IRIs that resolve
+:mod:`~service.views.meta`      ``/health``, ``/-/status``, ``/-/reload``
+==============================  ==========================================================
 """
 
 from service.views import analyses, api, meta, pages, sparql

@@ -1,7 +1,7 @@
 """``/api`` causal analyses over the networkx link graph, and graph exports.
 
 Every analysis is bounded (depth, limit); no path between two events is a 200 with an empty
-list. Unknown events are 404 problems (:class:`graph.causal.graph.UnknownEventError`).
+list. Unknown events are 404 problems (:class:`graph.errors.UnknownEventError`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from graph.causal import (
     to_dot,
     what_if,
 )
-from graph.vocab import ASSERTED_STATUSES
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas import (
@@ -59,7 +58,7 @@ def links(args: dict[str, Any]) -> dict[str, Any]:
     the links the graph states as facts (supported and qualified), as SPARQL property paths and
     graph.causal do; a `status` list replaces them (`status=contested` follows only contested
     links)."""
-    return {"statuses": args["status"] or ASSERTED_STATUSES, "kinds": args["kind"] or None}
+    return {"statuses": args["status"] or None, "kinds": args["kind"] or None}  # None: defaults
 
 
 def _key(options: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
@@ -186,7 +185,7 @@ def compare(args: dict[str, Any]) -> ResponseReturnValue:
     """Two events side by side: dates, figures, direct causes and effects (links stated as
     facts unless `status` says otherwise), `similar_to` links."""
     data = built()
-    statuses = args["status"] or ASSERTED_STATUSES
+    statuses = args["status"] or None  # None: the default, supported and qualified
     return asdict(
         compare_events(data.dataset, data.causal, args["a"], args["b"], statuses=statuses)
     )
