@@ -1,5 +1,6 @@
-"""Shared fixtures: data files, datasets, a store per backend, the Flask app (and the one
-helper that checks problem answers), the browser; and the ``browser`` and ``remote`` markers.
+"""Shared fixtures: data files, datasets and their timeline indexes, a small causal graph, a
+store per backend, the Flask app (and the one helper that checks problem answers), the browser;
+and the ``browser`` and ``remote`` markers.
 
 Markers are set here, by what a test uses, so they need no decorator: ``browser`` on every test
 that drives Chromium (the ``browser`` fixture), ``remote`` on every test that needs a real
@@ -14,9 +15,11 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 from flask import Flask
@@ -25,11 +28,13 @@ from hypothesis import HealthCheck, settings
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
+from graph.causal.graph import Chain, build_graph_from_links
 from graph.data.events import load_dataset
 from graph.data.model import Dataset
 from graph.rdf.build import decimal_literal, iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import BACKENDS, Store, open_store
+from graph.timeline.paging import EventIndex
 from support.servers import SparqlServer, oxigraph_server, virtuoso_server
 
 # Hypothesis: `ci` (the default) draws the same examples on every run, so CI turns red only
@@ -63,12 +68,50 @@ def real(events_path: Path) -> Dataset:
     return load_dataset(events_path)
 
 
+@pytest.fixture(scope="session")
+def tiny_index(tiny: Dataset) -> EventIndex:
+    """The timeline index of tiny.yaml (read only: queries never change an index)."""
+    return EventIndex.from_dataset(tiny)
+
+
+@pytest.fixture(scope="session")
+def real_index(real: Dataset) -> EventIndex:
+    """The timeline index of the curated events.yaml (read only, as :func:`tiny_index`)."""
+    return EventIndex.from_dataset(real)
+
+
 @pytest.fixture
 def data(tmp_path: Path, tiny_path: Path) -> Path:
     """A copy of tiny.yaml that a test may edit (to reload it, for instance)."""
     path = tmp_path / "events.yaml"
     shutil.copy(tiny_path, path)
     return path
+
+
+# -- causal graphs --------------------------------------------------------------------------------
+
+
+def chain(*events: str, strength: float, weakest: str, confidence: float) -> Chain:
+    """A Chain of a graph from build_graph_from_links (link ids are ``cause>effect``)."""
+    links = tuple(f"{u}>{v}" for u, v in pairwise(events))
+    return Chain(events, links, strength, weakest, confidence)
+
+
+@pytest.fixture
+def crisis() -> nx.DiGraph:
+    """opec -> oil -> ruble -> hike, a shortcut oil -> hike, a second root sanctions -> ruble,
+    a similarity (not causal) and a contested link."""
+    return build_graph_from_links(
+        [
+            ("opec", "oil", 0.9),
+            ("oil", "ruble", 0.8),
+            ("ruble", "hike", 0.9),
+            ("oil", "hike", 0.5),
+            ("sanctions", "ruble", 0.6),
+            ("crisis-1998", "hike", 0.9, {"kind": "similar_to"}),
+            ("ufsa", "ruble", 0.15, {"kind": "contributes_to", "status": "contested"}),
+        ]
+    )
 
 
 # -- the service under test -----------------------------------------------------------------------

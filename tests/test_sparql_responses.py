@@ -1,0 +1,199 @@
+"""What ``/sparql`` answers, on every store backend: content negotiation of results and
+graphs, the service description, the YASGUI query page and CORS; every answer is parsed
+back with rdflib."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import FOAF, RDF
+from rdflib.query import Result
+
+from graph.store.base import BACKENDS
+
+from .conftest import assert_problem, running_app
+
+K = "http://kasei.us/2009/09/sparql/data/"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def app(request, tiny_path):
+    """The same app as test_sparql_protocol.py's: tiny.yaml plus the W3C manifest's graphs."""
+    with running_app(tiny_path, BACKEND=request.param, SPARQL_TIMEOUT=3.0) as app:
+        store = app.extensions["ekg"].store
+        for n in (1, 2, 3):  # the manifest's ut:graphData
+            document = URIRef(f"{K}data{n}.rdf")
+            store.load([(document, RDF.type, FOAF.Document)], str(document))
+        yield app
+
+
+# -- content negotiation ------------------------------------------------------------------------
+
+SELECT = "SELECT ?e ?label WHERE { ?e a sem:Event ; rdfs:label ?label } ORDER BY ?e"
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "application/sparql-results+json"),
+        ("*/*", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json", "application/sparql-results+json"),
+        ("text/csv;q=0.4, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/tab-separated-values, text/csv", "text/tab-separated-values"),  # tie: document order
+        ("text/csv, text/tab-separated-values", "text/csv"),
+        ("text/*;q=0.9, text/csv;q=0.1", "text/tab-separated-values"),  # specific range wins
+        ("image/png, */*;q=0.1", "application/sparql-results+json"),
+    ],
+)
+def test_select_negotiation(client, accept, expected):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"query": SELECT}, headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == expected
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_select_results_parse_back(client, fmt):
+    response = client.get("/sparql", query_string={"query": SELECT, "format": fmt})
+    result = Result.parse(io.BytesIO(response.data), format=fmt)
+    labels = sorted(str(row[1]) for row in result)
+    assert labels[0] == "Bank of Russia raises its key rate to 17 %"
+    assert len(labels) == 4
+
+
+def test_json_results_keep_datatypes_and_languages(client):
+    query = "SELECT ?label ?v { ?q ekg:previousValue ?v . ?e ekg:quantity ?q ; rdfs:label ?label }"
+    bindings = client.get("/sparql", query_string={"query": query}).get_json()["results"][
+        "bindings"
+    ]
+    assert bindings == [
+        {
+            "label": {
+                "type": "literal",
+                "value": "Bank of Russia raises its key rate to 17 %",
+                "xml:lang": "en",
+            },
+            "v": {
+                "type": "literal",
+                "value": "10.5",
+                "datatype": "http://www.w3.org/2001/XMLSchema#decimal",
+            },
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected", "parser"),
+    [
+        (None, "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/trig", "application/trig", "trig"),
+        ("text/plain", "application/n-triples", "nt"),
+    ],
+)
+def test_construct_negotiation_and_parse_back(client, accept, expected, parser):
+    headers = {"Accept": accept} if accept else {}
+    query = "CONSTRUCT WHERE { ?a faro:causes ?b }"
+    response = client.get("/sparql", query_string={"query": query}, headers=headers)
+    assert response.mimetype == expected
+    graph = Graph().parse(data=response.data, format=parser)
+    assert len(graph) == 2
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [("ASK {}", "text/csv"), (SELECT, "text/turtle"), ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")],
+)
+def test_nothing_acceptable_is_406(client, query, accept):
+    response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+    assert_problem(response, 406)
+
+
+def test_format_parameter_wins_over_accept(client):
+    response = client.get(
+        "/sparql",
+        query_string={"query": SELECT, "format": "csv"},
+        headers={"Accept": "application/sparql-results+xml"},
+    )
+    assert response.mimetype == "text/csv"
+    full = client.get(
+        "/sparql", query_string={"query": SELECT, "format": "application/sparql-results+xml"}
+    )
+    assert full.mimetype == "application/sparql-results+xml"
+    ask_as_csv = client.get("/sparql", query_string={"query": "ASK {}", "format": "csv"})
+    assert_problem(ask_as_csv, 406)
+
+
+# -- service description, YASGUI, CORS ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("accept", "parser"),
+    [
+        (None, "turtle"),
+        ("text/turtle", "turtle"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
+def test_service_description(client, accept, parser):
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", headers=headers)
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.data, format=parser)
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = URIRef("http://localhost/sparql")
+    assert (endpoint, RDF.type, URIRef(sd + "Service")) in graph
+    assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in graph
+    triples = graph.value(
+        URIRef("http://example.org/ekg/id/dataset/tiny"), URIRef("http://rdfs.org/ns/void#triples")
+    )
+    assert int(triples) == 166
+
+
+def test_html_clients_get_the_query_page(client):
+    response = client.get(
+        "/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "yasgui-4.6.2.min.js" in page
+    assert "//cdn" not in page and "unpkg" not in page
+    config = json.loads(page.split('id="sparql-config">', 1)[1].split("</script>", 1)[0])
+    assert config["endpoint"] == "http://localhost/sparql"
+    assert {e["name"] for e in config["examples"]} >= {"causes-of-rate-hike", "key-rate-decisions"}
+    assert config["prefixes"]["faro"] == "http://purl.org/faro/"
+
+
+def test_cors_allows_other_origins_without_credentials(client):
+    response = client.get(
+        "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://notebook.example"}
+    )
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    preflight = client.options(
+        "/sparql",
+        headers={
+            "Origin": "https://notebook.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_errors_carry_cors_headers_too(client):
+    response = client.get("/sparql?query=ASK%20%7B", headers={"Origin": "https://x.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
