@@ -6,6 +6,6 @@
   (``python -m support.synthetic N OUT.yaml``); the draw is in :mod:`support.synthetic_draw`,
   the ``events.yaml`` writer in :mod:`support.synthetic_yaml`.
 
-Never shipped: the wheel holds ``graph``, ``service`` and ``ontology`` only, and neither of those
-imports this package (``tests/test_layers.py`` checks).
+Never shipped: the wheel installs ``graph`` and ``service`` only (the ontology travels inside
+``graph``), and neither imports this package (``tests/test_layers.py`` checks).
 """

@@ -1,4 +1,4 @@
-"""Dependency direction: ontology (data) <- graph <- service. graph/ never imports the web;
+"""Dependency direction: graph <- service (the ontology is data). graph/ never imports the web;
 inside graph/ the sub-packages import in one direction and never each other's private names.
 The development trees stay apart: tests/ and benchmarks/ never import each other (what they
 share is in support/), and nothing that ships imports any of the three."""
@@ -100,7 +100,6 @@ APART: dict[str, set[str]] = {
     "support": {"tests", "benchmarks"},
     "graph": {"tests", "benchmarks", "support"},
     "service": {"tests", "benchmarks", "support"},
-    "ontology": {"tests", "benchmarks", "support"},
 }
 
 

@@ -175,7 +175,9 @@ class Store(ABC):
     def worker_copy(self, directory: Path) -> tuple[str, Path]:
         """Where a query worker process finds this store's data, as ``(backend, path)`` for
         :class:`graph.store.sandbox.StoreSpec`: by default everything as TriG in
-        ``directory``, which rdflib workers read."""
+        ``directory``, which rdflib workers read. A remote store has none: its server answers."""
+        if self.capabilities.remote:
+            raise StoreError("a remote store's queries go to its server, not to query workers")
         target = directory / "data.trig"
         target.write_bytes(self.serialize("trig"))
         return "rdflib", target

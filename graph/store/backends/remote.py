@@ -35,7 +35,6 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from pathlib import Path
 from typing import Any, TypeVar
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -101,12 +100,7 @@ class RemoteStore(Store):
 
     @property
     def capabilities(self) -> Capabilities:
-        # (The union default graph is sent as default-graph-uri = the catalog's data graphs.)
         return Capabilities(remote=True)
-
-    def worker_copy(self, directory: Path) -> tuple[str, Path]:
-        """Never: the server answers queries itself, within its own limits."""
-        raise StoreError("a remote store's queries go to its server, not to query workers")
 
     def __init__(
         self,
