@@ -5,7 +5,7 @@ Two outputs of the same seeded draw: :func:`generate_dataset` builds the frozen
 :mod:`graph.data.model` records directly (no YAML, no validation pass: the fast path for
 benchmarks), and :func:`write_events_yaml` streams the same data as an ``events.yaml`` file
 in the format of ``docs/data-model.md``, which ``ekg validate`` accepts and
-:func:`graph.data.events.load_dataset` reads back into an equal :class:`~graph.data.model.Dataset`.
+:func:`graph.data.loader.load_dataset` reads back into an equal :class:`~graph.data.model.Dataset`.
 
 The data is deterministic for a given ``n`` and ``seed``: events in storylines, EDTF dates at
 day, month and year precision, causal links that form a DAG consistent with time. This module

@@ -4,7 +4,7 @@
 ``n`` and ``seed``, drawn by :func:`support.synthetic_draw.draw_plan`) in the format of
 ``docs/data-model.md``, in one file or split into included story files. The text is built by
 hand, record by record, and written in chunks, so only the compact plan is held in memory;
-:func:`graph.data.events.load_dataset` reads it back into an equal dataset.
+:func:`graph.data.loader.load_dataset` reads it back into an equal dataset.
 """
 
 from __future__ import annotations

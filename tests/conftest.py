@@ -29,7 +29,7 @@ from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
 from graph.causal.graph import Chain, build_graph_from_links
-from graph.data.events import load_dataset
+from graph.data.loader import load_dataset
 from graph.data.model import Dataset
 from graph.rdf.build import decimal_literal, iter_triples
 from graph.store.backends.remote import RemoteStore

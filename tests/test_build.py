@@ -8,7 +8,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, TIME, XSD
 
-from graph.data.events import parse_dataset
+from graph.data.loader import parse_dataset
 from graph.rdf.build import build_graph, event_iri, iter_triples
 from graph.vocab import EKG, FARO, LINK_PREDICATES, SEM
 

@@ -13,9 +13,9 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from graph.data import events
+from graph.data import loader
 from graph.data.dates import parse_date, possible_allen_relations
-from graph.data.events import load_dataset
+from graph.data.loader import load_dataset
 from graph.data.model import Dataset
 from graph.errors import StoreError, ValidationError
 from graph.pipeline import build_knowledge_graph
@@ -177,7 +177,7 @@ def test_chunk_loader_stops_on_the_callers_error(tmp_path):
 def test_false_alarm_of_the_fast_parser_still_builds(tmp_path, tiny_path, monkeypatch):
     # YAML 1.2 (the fast parser) reads 1e3 as a number, YAML 1.1 (the located loader) as
     # text: the fast reading sees a problem, the exact one none, and the store is built anyway.
-    monkeypatch.setattr(events, "FAST_PARSE_BYTES", 0)
+    monkeypatch.setattr(loader, "FAST_PARSE_BYTES", 0)
     data = tmp_path / "events.yaml"
     data.write_text(tiny_path.read_text().replace("label: Brent falls below $60", "label: 1e3"))
     loaded, store = build_store_dir(data, tmp_path / "store")

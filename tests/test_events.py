@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.data.events import load_dataset, parse_dataset, read_dataset
+from graph.data.loader import load_dataset, parse_dataset, read_dataset
 from graph.data.yamlfile import parse_yaml, parse_yaml_fast
 from graph.errors import DataError, ValidationError
 

@@ -13,7 +13,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from graph.data.dates import parse_date, possible_allen_relations, starts_certainly_after
-from graph.data.events import load_dataset, parse_dataset
+from graph.data.loader import load_dataset, parse_dataset
 from graph.errors import DataError, DateError, ValidationError
 
 # -- dates -------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
 from graph.causal.comparison import TemporalRelation
-from graph.data.events import load_dataset
+from graph.data.loader import load_dataset
 
 from .conftest import PROBLEM, running_app
 

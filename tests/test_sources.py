@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rdflib.compare import isomorphic
 
-from graph.data.events import load_dataset, read_dataset
+from graph.data.loader import load_dataset, read_dataset
 from graph.errors import DataError, ValidationError
 from graph.rdf.build import build_graph
 

@@ -216,7 +216,7 @@ def check_consistency(dataset: Dataset, graph: nx.DiGraph) -> Consistency:
     --------
     >>> from pathlib import Path
     >>> from graph.causal.graph import build_causal_graph
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
     >>> check_consistency(tiny, build_causal_graph(tiny))
     Consistency(time_inversions=(), cycles=(), contradicted_claims=())
@@ -353,7 +353,7 @@ def compare_events(
     --------
     >>> from pathlib import Path
     >>> from graph.causal.graph import build_causal_graph
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
     >>> result = compare_events(tiny, build_causal_graph(tiny), "ruble-falls", "rate-hike")
     >>> [q.value for q in result.a.quantities], [c.cause for c in result.b.causes]

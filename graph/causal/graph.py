@@ -70,7 +70,7 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     Parameters
     ----------
     dataset : Dataset
-        A valid dataset, as :func:`graph.data.events.load_dataset` returns.
+        A valid dataset, as :func:`graph.data.loader.load_dataset` returns.
 
     Returns
     -------
@@ -80,7 +80,7 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     Examples
     --------
     >>> from pathlib import Path
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
     >>> g = build_causal_graph(tiny)
     >>> g.nodes["ruble-falls"]["start"], g.edges["oil-below-60", "ruble-falls"]["links"]

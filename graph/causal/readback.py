@@ -53,7 +53,7 @@ def read_causal_graph(store: Store, base: str, *, page_size: int = 10_000) -> nx
     --------
     >>> from pathlib import Path
     >>> from graph.rdf.build import iter_triples
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> from graph.store.base import open_store
     >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
     >>> store = open_store("oxigraph")

@@ -3,7 +3,7 @@
 ``events.yaml`` and the story files it includes are parsed with line numbers
 (:mod:`~graph.data.yamlfile`, :mod:`~graph.data.sources`), read field by field and record by
 record (:mod:`~graph.data.fields`, :mod:`~graph.data.readers`) and checked as a whole
-(:mod:`~graph.data.events`: references, time order, cycles), reporting every problem at once
+(:mod:`~graph.data.loader`: references, time order, cycles), reporting every problem at once
 as ``file:line: message``. The result is a :class:`Dataset` of :mod:`~graph.data.model`
 records whose dates are EDTF (:mod:`~graph.data.dates`, :mod:`~graph.data.allen`).
 
@@ -20,7 +20,7 @@ from graph.data.dates import (
     possible_allen_relations,
     starts_certainly_after,
 )
-from graph.data.events import LoadedData, collector_paused, load_dataset, read_dataset
+from graph.data.loader import LoadedData, collector_paused, load_dataset, read_dataset
 from graph.data.model import (
     Actor,
     Claim,

@@ -55,7 +55,7 @@ def line_of(m: Any, key: str | None = None) -> int:
 
 class FieldReader:
     """Reads fields of located YAML mappings into values, collecting problems instead of
-    raising; :mod:`graph.data.events` builds the dataset's records with it."""
+    raising; :mod:`graph.data.loader` builds the dataset's records with it."""
 
     def __init__(self, file_name: str, problems: list[Problem]) -> None:
         self.file = file_name

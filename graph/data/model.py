@@ -1,4 +1,4 @@
-"""The curated dataset as frozen dataclasses, produced by :func:`graph.data.events.load_dataset`.
+"""The curated dataset as frozen dataclasses, produced by :func:`graph.data.loader.load_dataset`.
 
 Every record keeps ``line``, the line of its YAML mapping, so later checks and messages can
 point back at the file. ``line`` takes no part in equality.
@@ -145,7 +145,7 @@ class DatasetInfo:
 
 @dataclass(frozen=True)
 class Dataset:
-    """A whole, valid dataset. Build one with :func:`graph.data.events.load_dataset`."""
+    """A whole, valid dataset. Build one with :func:`graph.data.loader.load_dataset`."""
 
     info: DatasetInfo
     lanes: tuple[Concept, ...]

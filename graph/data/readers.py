@@ -3,7 +3,7 @@
 :class:`RecordReader` adds to :class:`~graph.data.fields.FieldReader` a reader per kind of record
 (dataset info, concepts, actors, places, publications, events with their quantities, links,
 claims). Each returns the record, or ``None`` when a required part is missing or wrong; every
-problem found on the way is recorded with its line. :mod:`graph.data.events` runs them over the
+problem found on the way is recorded with its line. :mod:`graph.data.loader` runs them over the
 sections of every file and checks what spans records (ids, references, links).
 
 >>> reader = RecordReader("events.yaml", [])

@@ -6,7 +6,7 @@ stores use. The triples are declared in :mod:`graph.rdf.mapping`, the IRI scheme
 :mod:`graph.rdf.scheme`.
 
 >>> from pathlib import Path
->>> from graph.data.events import load_dataset
+>>> from graph.data.loader import load_dataset
 >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> g = build_graph(ds)
 >>> hike = event_iri(ds.info.base, "rate-hike")

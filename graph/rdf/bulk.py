@@ -135,7 +135,7 @@ class ChunkLoader:
 
 
 class _Stream:
-    """The sink of :func:`graph.data.events.read_dataset`: records -> N-Triples -> bulk load.
+    """The sink of :func:`graph.data.loader.read_dataset`: records -> N-Triples -> bulk load.
 
     The load starts with the dataset info (the graph's name is known then); records read
     before it -- none in a valid file -- are not written.

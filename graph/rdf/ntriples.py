@@ -8,7 +8,7 @@ can stream them into a bulk load while validation is still reading (see
 decimals). A test checks the graph equals :func:`graph.rdf.build.build_graph`'s.
 
 >>> from pathlib import Path
->>> from graph.data.events import load_dataset
+>>> from graph.data.loader import load_dataset
 >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> text = "".join(iter_ntriples(ds))
 >>> text.splitlines()[0].split()[1:]

@@ -13,7 +13,7 @@ graphs the way the SPARQL Protocol's ``default-graph-uri`` / ``named-graph-uri``
 come back as rdflib terms whatever the backend; the same test suite runs on every backend.
 
 >>> from pathlib import Path
->>> from graph.data.events import load_dataset
+>>> from graph.data.loader import load_dataset
 >>> from graph.rdf.build import iter_triples
 >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> store = open_store("oxigraph")

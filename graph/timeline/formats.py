@@ -5,7 +5,7 @@ re-exported here. The exports render each date at its precision, never finer: a 
 event is the whole year, never 1 January; a month-only one is the whole month.
 
 >>> from pathlib import Path
->>> from graph.data.events import load_dataset
+>>> from graph.data.loader import load_dataset
 >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> page = query_events(EventIndex.from_dataset(ds), lanes=["oil"])
 >>> [item["start"] for item in to_vis_items(page.events, ds.links, lanes=ds.lanes)["items"]]
@@ -100,7 +100,7 @@ def to_vis_items(
     :meth:`EventIndex.links_among` of the page, not every link.
 
     >>> from pathlib import Path
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
     >>> vis = to_vis_items(ds.events[1:3], ds.links, lanes=ds.lanes)
     >>> vis["items"][0]
@@ -151,7 +151,7 @@ def to_timelinejs(
     HTML-escaped (TimelineJS renders it as HTML).
 
     >>> from pathlib import Path
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
     >>> tl = to_timelinejs(ds.events[3:], title="Rate hike", lanes=ds.lanes)
     >>> tl["events"][0]["start_date"], tl["events"][0]["display_date"]

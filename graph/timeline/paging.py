@@ -191,7 +191,7 @@ def query_events(
     :class:`PageTokenError`.
 
     >>> from pathlib import Path
-    >>> from graph.data.events import load_dataset
+    >>> from graph.data.loader import load_dataset
     >>> index = EventIndex.from_dataset(
     ...     load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml"))
     >>> page = query_events(index, text="MOSCOW", sort="-date", count_total=True)

@@ -4,7 +4,7 @@ One place decides how a record looks, so ``/api/events``, ``/api/events/<id>``, 
 and the CLI agree.
 
 >>> from pathlib import Path
->>> from graph.data.events import load_dataset
+>>> from graph.data.loader import load_dataset
 >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> labels = Labels.of(ds)
 >>> event_summary(ds.event("rate-hike"))["date"]["precision"]
