@@ -55,7 +55,7 @@ class BuiltGraph:
 
     @functools.cached_property
     def index(self) -> EventIndex:
-        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.formats`)."""
+        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.paging`)."""
         return EventIndex.from_dataset(self.dataset)
 
     @functools.cached_property

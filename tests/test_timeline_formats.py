@@ -6,7 +6,8 @@ import datetime as dt
 
 from graph.data.dates import parse_date
 from graph.data.model import Concept
-from graph.timeline.formats import Era, query_events, to_timelinejs, to_vis_items
+from graph.timeline.formats import Era, to_timelinejs, to_vis_items
+from graph.timeline.paging import query_events
 
 
 def test_vis_items_of_tiny(tiny, tiny_index):

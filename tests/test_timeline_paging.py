@@ -11,7 +11,8 @@ import pytest
 from graph.data.dates import parse_date
 from graph.data.model import Dataset, Event
 from graph.errors import EkgError, PageTokenError
-from graph.timeline.formats import EventIndex, query_events, to_vis_items
+from graph.timeline.formats import to_vis_items
+from graph.timeline.paging import EventIndex, query_events
 
 
 def ids(events) -> list[str]:

@@ -6,6 +6,7 @@ event is the whole year, never 1 January; a month-only one is the whole month.
 
 >>> from pathlib import Path
 >>> from graph.data.loader import load_dataset
+>>> from graph.timeline.paging import EventIndex, query_events
 >>> ds = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> page = query_events(EventIndex.from_dataset(ds), lanes=["oil"])
 >>> [item["start"] for item in to_vis_items(page.events, ds.links, lanes=ds.lanes)["items"]]
@@ -21,20 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.data import Concept, Event, EventDate, Link, Precision
-from graph.errors import PageTokenError
-from graph.timeline.paging import EventIndex, EventPage, query_events
 
-__all__ = [
-    "ERAS",
-    "Era",
-    "EventIndex",
-    "EventPage",
-    "PageTokenError",
-    "display_date",
-    "query_events",
-    "to_timelinejs",
-    "to_vis_items",
-]
+__all__ = ["ERAS", "Era", "display_date", "to_timelinejs", "to_vis_items"]
 
 _MONTHS = (
     "January",
