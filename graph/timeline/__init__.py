@@ -4,11 +4,13 @@
 :class:`EventIndex` (flat arrays built by :mod:`~graph.timeline.indexing`, page tokens from
 :mod:`~graph.timeline.pagetoken`); :mod:`~graph.timeline.formats` shapes a page for
 vis-timeline and TimelineJS3; :mod:`~graph.timeline.records` makes the JSON records of
-events, links and claims that the HTTP API and pages return.
+events, links and claims that the HTTP API and pages return, and
+:mod:`~graph.timeline.claimreview` the claims as schema.org ``ClaimReview`` JSON-LD.
 
 This package imports :mod:`graph.data`, :mod:`graph.rdf` and :mod:`graph.store`.
 """
 
+from graph.timeline.claimreview import claim_reviews
 from graph.timeline.formats import display_date, to_timelinejs, to_vis_items
 from graph.timeline.paging import MAX_LIMIT, EventIndex, EventPage, query_events
 from graph.timeline.records import (
@@ -27,6 +29,7 @@ __all__ = [
     "EventPage",
     "Labels",
     "claim_record",
+    "claim_reviews",
     "display_date",
     "event_detail",
     "event_graph",

@@ -75,6 +75,7 @@ from service.schemas.bodies import (
     TimelineLinkSchema,
     TimelineSchema,
 )
+from service.schemas.claimreview import ClaimReviewDocumentSchema, ClaimReviewSchema
 
 __all__ = [
     "CONFIDENCE",
@@ -96,6 +97,8 @@ __all__ = [
     "ChainSchema",
     "ClaimArgs",
     "ClaimListSchema",
+    "ClaimReviewDocumentSchema",
+    "ClaimReviewSchema",
     "ClaimSchema",
     "CompareArgs",
     "ComparisonSchema",

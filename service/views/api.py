@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -21,6 +22,7 @@ from graph.timeline import (
     EventPage,
     Labels,
     claim_record,
+    claim_reviews,
     event_detail,
     event_graph,
     event_summary,
@@ -38,6 +40,7 @@ from service.runtime.state import built
 from service.schemas import (
     ClaimArgs,
     ClaimListSchema,
+    ClaimReviewDocumentSchema,
     EventDetailSchema,
     EventFilterArgs,
     EventPageSchema,
@@ -48,6 +51,7 @@ from service.schemas import (
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
 
 _EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
+_CLAIM_TYPES = ["application/json", "application/ld+json"]
 
 #: Pages (and their bytes, at most) kept per data version by :func:`cached_page`.
 PAGE_CACHE_SIZE = 256
@@ -214,13 +218,30 @@ def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/claims")
 @bp.arguments(ClaimArgs, location="query", as_kwargs=False)
-@bp.response(200, ClaimListSchema)
+@bp.response(200, ClaimListSchema, content_type="application/json")
+@bp.doc(
+    responses={200: {"content": {"application/ld+json": {"schema": ClaimReviewDocumentSchema}}}}
+)
+@bp.alt_response(406, description="None of the accepted media types is available")
 def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
-    """The publications' claims with verdicts, evidence and the events they are about."""
+    """The publications' claims with verdicts, evidence and the events they are about.
+
+    `application/json` (default), or `application/ld+json`: each claim a schema.org
+    `ClaimReview` of the publication (`itemReviewed`, a `CreativeWork`) with a `reviewRating`
+    whose `alternateName` is the verdict; the `@context` is inline. The filters apply to both.
+    """
+    chosen = choose(request.headers.get("Accept"), _CLAIM_TYPES)
+    if chosen is None:
+        raise not_acceptable("the claims are available as " + ", ".join(_CLAIM_TYPES))
     verdicts, about = set(args["verdict"]), set(args["about"])
-    claims = [
-        claim_record(claim)
-        for claim in built().dataset.claims
+    dataset = built().dataset
+    selected = [
+        claim
+        for claim in dataset.claims
         if (not verdicts or claim.verdict in verdicts) and (not about or about & set(claim.about))
     ]
-    return {"claims": claims, "count": len(claims)}
+    if chosen == "application/ld+json":
+        body = json.dumps(claim_reviews(dataset, selected), ensure_ascii=False)
+        return _vary(Response(body, content_type="application/ld+json; charset=utf-8"))
+    claims = [claim_record(claim) for claim in selected]
+    return {"claims": claims, "count": len(claims)}, 200, {"Vary": "Accept"}
