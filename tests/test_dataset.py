@@ -176,3 +176,24 @@ def test_every_shipped_query_runs_and_answers(real_store, name, quirks):
     result = run_shipped(real_store, name, quirks)
     assert result is None or result.rows, f"{name} returned nothing"
     assert not re.search(r"\bSERVICE\b", load_query(name))
+
+
+# Audit findings (issue 16): each test pins one corrected record to the fact sheet.
+
+
+def _by_id(records, record_id):
+    return next(record for record in records if record.id == record_id)
+
+
+def test_gorbachev_resignation_is_on_moscow_winter_time_of_1991(real):
+    """Errata 10: Moscow was on UTC+2 in Dec 1991; the address was at about 17:00 UTC."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    event = _by_id(real.events, "gorbachev-resigns")
+    begin = event.date.begin
+    assert begin.utcoffset() == dt.timedelta(hours=2)
+    assert begin.utcoffset() == begin.replace(tzinfo=ZoneInfo("Europe/Moscow")).utcoffset()
+    assert begin.astimezone(dt.UTC).hour == 17
+    assert "about 19:00" in event.description  # approximate: EDTF has no `~` on a date-time
+    assert "UTC+3" not in event.description
