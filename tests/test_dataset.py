@@ -197,3 +197,16 @@ def test_gorbachev_resignation_is_on_moscow_winter_time_of_1991(real):
     assert begin.astimezone(dt.UTC).hour == 17
     assert "about 19:00" in event.description  # approximate: EDTF has no `~` on a date-time
     assert "UTC+3" not in event.description
+
+
+def test_official_euro_rate_also_exceeded_80_on_18_dec(real):
+    """Errata 4: the source supports "also exceeded 80 on 18 Dec", not "first" or "only"."""
+    evidence = " ".join(_by_id(real.claims, "claim-ruble-89-per-euro").evidence.split())
+    assert "also exceeded 80 on 18 Dec" in evidence
+    assert not re.search(r"\b(only|first)\b", evidence)
+
+
+def test_ruble_new_lows_claim_keeps_the_dating_caveat(real):
+    """Errata 9: the exact 80.10 RUB/USD peak comes from a page dated 17 Dec."""
+    evidence = " ".join(_by_id(real.claims, "claim-ruble-new-lows-tuesday").evidence.split())
+    assert "80.10" in evidence and "dated 17 Dec" in evidence
