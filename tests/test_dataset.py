@@ -210,3 +210,35 @@ def test_ruble_new_lows_claim_keeps_the_dating_caveat(real):
     """Errata 9: the exact 80.10 RUB/USD peak comes from a page dated 17 Dec."""
     evidence = " ".join(_by_id(real.claims, "claim-ruble-new-lows-tuesday").evidence.split())
     assert "80.10" in evidence and "dated 17 Dec" in evidence
+
+
+def test_obama_unleash_claim_is_misstated(real):
+    """Errata 12: only "poised to sign" is verified; "unleash" is misstated."""
+    claim = _by_id(real.claims, "claim-obama-poised-new-sanctions")
+    assert claim.verdict == "misstated"
+    assert "poised to sign" in " ".join(claim.evidence.split())
+
+
+def test_us_backed_shock_therapists_is_partly_supported(real):
+    """Sheet H04: "shock therapists appeared, backed by the US" is partly supported."""
+    assert _by_id(real.claims, "claim-us-backed-shock-therapists").verdict == "partly-supported"
+
+
+def test_amnesty_claim_keeps_the_framing_apart_from_the_fact(real):
+    """Sheet A22/C11: the capital amnesty is verified; "response to the US drive" is framing."""
+    verdicts = {c.text: c.verdict for c in real.claims if c.ref == "A22"}
+    assert verdicts["to decide on an amnesty"] == "verified"
+    assert verdicts["His response to the current US imperialist drive"] == "opinion"
+    assert not any("imperialist" in text for text, v in verdicts.items() if v != "opinion")
+
+
+def test_partly_supported_is_a_declared_verdict():
+    from rdflib import Graph
+
+    from graph import vocab
+
+    root = Path(__file__).resolve().parents[1] / "ontology"
+    term = vocab.CLAIM_VERDICTS["partly-supported"]
+    ontology = Graph().parse(root / "ekg.ttl")
+    assert (term, None, None) in ontology
+    assert "ekg:PartlySupported" in (root / "shapes.ttl").read_text(encoding="utf-8")
