@@ -242,3 +242,10 @@ def test_partly_supported_is_a_declared_verdict():
     ontology = Graph().parse(root / "ekg.ttl")
     assert (term, None, None) in ontology
     assert "ekg:PartlySupported" in (root / "shapes.ttl").read_text(encoding="utf-8")
+
+
+def test_september_sanctions_list_the_five_banks_as_before_sberbank(real):
+    """Errata 11: the five banks were the US list before Sberbank was added; then six."""
+    text = " ".join(_by_id(real.events, "sectoral-sanctions-expanded-sep-12").description.split())
+    assert "now comprised" not in text
+    assert "Before Sberbank was added" in text and "six" in text
