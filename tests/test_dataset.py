@@ -249,3 +249,11 @@ def test_september_sanctions_list_the_five_banks_as_before_sberbank(real):
     text = " ".join(_by_id(real.events, "sectoral-sanctions-expanded-sep-12").description.split())
     assert "now comprised" not in text
     assert "Before Sberbank was added" in text and "six" in text
+
+
+def test_stem_ruble_run_motive_is_asserted_by_bloomberg(real):
+    """C06 (11 Dec hike): "to stem ruble run" is Bloomberg's headline, not the Bank of Russia."""
+    link = _by_id(real.links, "ruble-fall-dec-1-prompts-hike-to-10-5")
+    assert link.asserted_by == ("bloomberg-cbr-hike-to-10-5",)
+    publication = _by_id(real.publications, "bloomberg-cbr-hike-to-10-5")
+    assert publication.title == "Russian Central Bank Raises Key Rate to 10.50% to Stem Ruble Run"
