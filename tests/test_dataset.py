@@ -257,3 +257,10 @@ def test_stem_ruble_run_motive_is_asserted_by_bloomberg(real):
     assert link.asserted_by == ("bloomberg-cbr-hike-to-10-5",)
     publication = _by_id(real.publications, "bloomberg-cbr-hike-to-10-5")
     assert publication.title == "Russian Central Bank Raises Key Rate to 10.50% to Stem Ruble Run"
+
+
+def test_failed_hike_is_directed_to_black_tuesday(real):
+    """Sheet C07: hike fails -> ruble falls further, directed E06 -> E07, supported."""
+    link = _by_id(real.links, "hike-to-17-fails-to-stop-ruble-fall")
+    assert (link.cause, link.effect) == ("cbr-hike-to-17", "ruble-black-tuesday")
+    assert link.kind == "contributes_to" and link.status == "supported"

@@ -46,6 +46,7 @@ def test_real_what_if_without_black_monday(real):
         still_supported=(
             Reach("bank-and-energy-shares-fall-dec-16", 2),
             Reach("moscow-stocks-slump-dec-16", 2),
+            Reach("ruble-black-tuesday", 2),  # also caused by the failed hike (C07)
         ),
         truncated=False,
     )
