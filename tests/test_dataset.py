@@ -264,3 +264,12 @@ def test_failed_hike_is_directed_to_black_tuesday(real):
     link = _by_id(real.links, "hike-to-17-fails-to-stop-ruble-fall")
     assert (link.cause, link.effect) == ("cbr-hike-to-17", "ruble-black-tuesday")
     assert link.kind == "contributes_to" and link.status == "supported"
+
+
+def test_c09_covers_only_the_16_december_slump(real):
+    """Sheet C09: ruble collapse + hike -> the 16 Dec stock slump (E08) and Sberbank fall (E09)."""
+    dec_16 = {"moscow-stocks-slump-dec-16", "bank-and-energy-shares-fall-dec-16"}
+    c09 = [link for link in real.links if link.ref == "C09"]
+    assert c09 and all(link.effect in dec_16 for link in c09)
+    monday = _by_id(real.links, "ruble-fall-drags-rts-dec-15")
+    assert (monday.kind, monday.ref) == ("correlates_with", "E05")
