@@ -66,6 +66,7 @@ LINK_STATUSES: dict[str, URIRef] = {
 
 CLAIM_VERDICTS: dict[str, URIRef] = {
     "verified": EKG.Verified,
+    "partly-supported": EKG.PartlySupported,
     "article-only": EKG.ArticleOnly,
     "misstated": EKG.Misstated,
     "opinion": EKG.Opinion,

@@ -107,6 +107,17 @@ def test_real_chain_from_opec_to_bank_shares(real):
             weakest_link="opec-no-cut-drives-oil-slide",
             weakest_confidence=0.75,
         ),
+        # through the failed hike (C07, directed E06 -> E07)
+        Chain(
+            events=("opec-decides-no-cut", "oil-slides-to-60", "ruble-black-monday",
+                    "cbr-hike-to-17", "ruble-black-tuesday", "bank-and-energy-shares-fall-dec-16"),
+            links=("opec-no-cut-drives-oil-slide", "oil-slide-weakens-ruble-dec-15",
+                   "black-monday-forces-hike-to-17", "hike-to-17-fails-to-stop-ruble-fall",
+                   "ruble-fall-hits-bank-shares-dec-16"),
+            strength=0.284766,
+            weakest_link="opec-no-cut-drives-oil-slide",
+            weakest_confidence=0.75,
+        ),
     ]  # fmt: skip
 
 
@@ -136,14 +147,16 @@ def test_longest_chain_refuses_a_cycle():
 
 
 def test_real_longest_chain(real):
-    # four links; the chain from opec-decides-no-cut ties exactly (0.75 * 0.75 * 0.9 * 0.75)
+    # five links since C07 is directed (hike -> Black Tuesday); the chains from
+    # opec-decides-no-cut and to the bank shares tie exactly (0.75 * 0.75 * 0.9 * 0.75 * 0.75)
     # and the one found first in the file's order is kept
     assert find_longest_chain(build_causal_graph(real)) == Chain(
         events=("crimea-annexation-treaty", "us-sectoral-sanctions-jul-16", "ruble-black-monday",
-                "cbr-hike-to-17", "bank-and-energy-shares-fall-dec-16"),
+                "cbr-hike-to-17", "ruble-black-tuesday", "moscow-stocks-slump-dec-16"),
         links=("annexation-leads-to-jul-16-sanctions", "jul-16-sanctions-weaken-ruble",
-               "black-monday-forces-hike-to-17", "hike-to-17-hits-bank-shares-dec-16"),
-        strength=0.379687,
+               "black-monday-forces-hike-to-17", "hike-to-17-fails-to-stop-ruble-fall",
+               "ruble-fall-drags-stocks-dec-16"),
+        strength=0.284766,
         weakest_link="annexation-leads-to-jul-16-sanctions",
         weakest_confidence=0.75,
     )  # fmt: skip

@@ -104,6 +104,7 @@ def test_closed_value_sets_are_enums(spec):
         assert properties["status"]["enum"] == statuses, name
     assert components["Claim"]["properties"]["verdict"]["enum"] == [
         "verified",
+        "partly-supported",
         "article-only",
         "misstated",
         "opinion",

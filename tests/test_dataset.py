@@ -176,3 +176,100 @@ def test_every_shipped_query_runs_and_answers(real_store, name, quirks):
     result = run_shipped(real_store, name, quirks)
     assert result is None or result.rows, f"{name} returned nothing"
     assert not re.search(r"\bSERVICE\b", load_query(name))
+
+
+# Audit findings (issue 16): each test pins one corrected record to the fact sheet.
+
+
+def _by_id(records, record_id):
+    return next(record for record in records if record.id == record_id)
+
+
+def test_gorbachev_resignation_is_on_moscow_winter_time_of_1991(real):
+    """Errata 10: Moscow was on UTC+2 in Dec 1991; the address was at about 17:00 UTC."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    event = _by_id(real.events, "gorbachev-resigns")
+    begin = event.date.begin
+    assert begin.utcoffset() == dt.timedelta(hours=2)
+    assert begin.utcoffset() == begin.replace(tzinfo=ZoneInfo("Europe/Moscow")).utcoffset()
+    assert begin.astimezone(dt.UTC).hour == 17
+    assert "about 19:00" in event.description  # approximate: EDTF has no `~` on a date-time
+    assert "UTC+3" not in event.description
+
+
+def test_official_euro_rate_also_exceeded_80_on_18_dec(real):
+    """Errata 4: the source supports "also exceeded 80 on 18 Dec", not "first" or "only"."""
+    evidence = " ".join(_by_id(real.claims, "claim-ruble-89-per-euro").evidence.split())
+    assert "also exceeded 80 on 18 Dec" in evidence
+    assert not re.search(r"\b(only|first)\b", evidence)
+
+
+def test_ruble_new_lows_claim_keeps_the_dating_caveat(real):
+    """Errata 9: the exact 80.10 RUB/USD peak comes from a page dated 17 Dec."""
+    evidence = " ".join(_by_id(real.claims, "claim-ruble-new-lows-tuesday").evidence.split())
+    assert "80.10" in evidence and "dated 17 Dec" in evidence
+
+
+def test_obama_unleash_claim_is_misstated(real):
+    """Errata 12: only "poised to sign" is verified; "unleash" is misstated."""
+    claim = _by_id(real.claims, "claim-obama-poised-new-sanctions")
+    assert claim.verdict == "misstated"
+    assert "poised to sign" in " ".join(claim.evidence.split())
+
+
+def test_us_backed_shock_therapists_is_partly_supported(real):
+    """Sheet H04: "shock therapists appeared, backed by the US" is partly supported."""
+    assert _by_id(real.claims, "claim-us-backed-shock-therapists").verdict == "partly-supported"
+
+
+def test_amnesty_claim_keeps_the_framing_apart_from_the_fact(real):
+    """Sheet A22/C11: the capital amnesty is verified; "response to the US drive" is framing."""
+    verdicts = {c.text: c.verdict for c in real.claims if c.ref == "A22"}
+    assert verdicts["to decide on an amnesty"] == "verified"
+    assert verdicts["His response to the current US imperialist drive"] == "opinion"
+    assert not any("imperialist" in text for text, v in verdicts.items() if v != "opinion")
+
+
+def test_partly_supported_is_a_declared_verdict():
+    from rdflib import Graph
+
+    from graph import vocab
+
+    root = Path(__file__).resolve().parents[1] / "ontology"
+    term = vocab.CLAIM_VERDICTS["partly-supported"]
+    ontology = Graph().parse(root / "ekg.ttl")
+    assert (term, None, None) in ontology
+    assert "ekg:PartlySupported" in (root / "shapes.ttl").read_text(encoding="utf-8")
+
+
+def test_september_sanctions_list_the_five_banks_as_before_sberbank(real):
+    """Errata 11: the five banks were the US list before Sberbank was added; then six."""
+    text = " ".join(_by_id(real.events, "sectoral-sanctions-expanded-sep-12").description.split())
+    assert "now comprised" not in text
+    assert "Before Sberbank was added" in text and "six" in text
+
+
+def test_stem_ruble_run_motive_is_asserted_by_bloomberg(real):
+    """C06 (11 Dec hike): "to stem ruble run" is Bloomberg's headline, not the Bank of Russia."""
+    link = _by_id(real.links, "ruble-fall-dec-1-prompts-hike-to-10-5")
+    assert link.asserted_by == ("bloomberg-cbr-hike-to-10-5",)
+    publication = _by_id(real.publications, "bloomberg-cbr-hike-to-10-5")
+    assert publication.title == "Russian Central Bank Raises Key Rate to 10.50% to Stem Ruble Run"
+
+
+def test_failed_hike_is_directed_to_black_tuesday(real):
+    """Sheet C07: hike fails -> ruble falls further, directed E06 -> E07, supported."""
+    link = _by_id(real.links, "hike-to-17-fails-to-stop-ruble-fall")
+    assert (link.cause, link.effect) == ("cbr-hike-to-17", "ruble-black-tuesday")
+    assert link.kind == "contributes_to" and link.status == "supported"
+
+
+def test_c09_covers_only_the_16_december_slump(real):
+    """Sheet C09: ruble collapse + hike -> the 16 Dec stock slump (E08) and Sberbank fall (E09)."""
+    dec_16 = {"moscow-stocks-slump-dec-16", "bank-and-energy-shares-fall-dec-16"}
+    c09 = [link for link in real.links if link.ref == "C09"]
+    assert c09 and all(link.effect in dec_16 for link in c09)
+    monday = _by_id(real.links, "ruble-fall-drags-rts-dec-15")
+    assert (monday.kind, monday.ref) == ("correlates_with", "E05")

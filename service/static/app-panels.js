@@ -10,7 +10,7 @@
   const EKG = window.EKG;
   const { el, formatNumber, humanKind } = EKG;
 
-  const VERDICTS = { verified: 'Verified', 'article-only': 'Article only', misstated: 'Misstated', opinion: 'Opinion' };
+  const VERDICTS = { verified: 'Verified', 'partly-supported': 'Partly supported', 'article-only': 'Article only', misstated: 'Misstated', opinion: 'Opinion' };
   const WARN_STATUSES = ['contested', 'unsupported'];
 
   function eventButton(id, label, onSelect) {
