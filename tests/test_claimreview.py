@@ -16,8 +16,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 from werkzeug.test import TestResponse
 
+from graph import vocab
 from graph.data.loader import load_dataset
-from graph.timeline.claimreview import BEST_RATING, WORST_RATING
+from graph.timeline.claimreview import BEST_RATING, RATING_VALUES, WORST_RATING
 
 from .conftest import assert_problem, running_app
 
@@ -75,22 +76,21 @@ def test_every_claim_is_a_claim_review_of_the_article(real_client, real_dataset)
 
 
 def test_numeric_ratings_only_for_graded_verdicts(real_client):
-    """verified is the best point, misstated the worst; article-only and opinion have a name
-    and no number."""
+    """verified is the best point, misstated the worst, partly-supported the middle;
+    article-only and opinion have a name and no number."""
     graph = _graph(real_client.get("/api/claims", headers={"Accept": LD}))
     seen = set()
     for rating in graph.subjects(RDF.type, SDO.Rating):
         verdict = str(graph.value(rating, SDO.alternateName))
         value = graph.value(rating, SDO.ratingValue)
         seen.add(verdict)
-        if verdict in ("verified", "misstated"):
-            expected = BEST_RATING if verdict == "verified" else WORST_RATING
-            assert value.toPython() == expected
+        if verdict in RATING_VALUES:
+            assert value.toPython() == RATING_VALUES[verdict]
             assert graph.value(rating, SDO.bestRating).toPython() == BEST_RATING
             assert graph.value(rating, SDO.worstRating).toPython() == WORST_RATING
         else:
             assert value is None and graph.value(rating, SDO.bestRating) is None
-    assert seen == {"verified", "article-only", "misstated", "opinion"}
+    assert seen == {"verified", "partly-supported", "article-only", "misstated", "opinion"}
 
 
 def _no_fetch(url, options=None):
@@ -106,12 +106,7 @@ def test_expands_offline_with_pyld(real_client, real_dataset):
         for term in ("claimReviewed", "itemReviewed", "reviewRating", "author", "url"):
             assert f"{SDO}{term}" in node, term
         (rating,) = node[f"{SDO}reviewRating"]
-        assert rating[f"{SDO}alternateName"][0]["@value"] in {
-            "verified",
-            "article-only",
-            "misstated",
-            "opinion",
-        }
+        assert rating[f"{SDO}alternateName"][0]["@value"] in vocab.CLAIM_VERDICTS
     # The same triples as rdflib reads.
     nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": _no_fetch})
     ours = Graph().parse(data=nquads, format="nt")

@@ -19,6 +19,8 @@ Each claim becomes one ``ClaimReview``:
 The rating scale is the usual 1 (false) to 5 (true) of ``ClaimReview`` markup:
 
 - ``verified`` (confirmed by at least one independent source) is 5, ``bestRating``;
+- ``partly-supported`` (part of the claim is confirmed, part is not) is 3, the middle of the
+  scale, where fact-checkers put a claim that mixes true and untrue parts;
 - ``misstated`` (the publication got the fact wrong: attribution, figure or order) is 1,
   ``worstRating``: the claim is not true as stated, and the verdict does not grade how far off
   it is, so no point in between is claimed;
@@ -61,7 +63,11 @@ CONTEXT: dict[str, Any] = {
 BEST_RATING, WORST_RATING = 5, 1
 
 #: Verdict -> ratingValue on the scale WORST_RATING..BEST_RATING; verdicts not here get none.
-RATING_VALUES: dict[str, int] = {"verified": BEST_RATING, "misstated": WORST_RATING}
+RATING_VALUES: dict[str, int] = {
+    "verified": BEST_RATING,
+    "partly-supported": 3,
+    "misstated": WORST_RATING,
+}
 
 
 def _date(date: EventDate) -> dict[str, str]:
