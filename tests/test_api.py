@@ -60,6 +60,10 @@ def _ids(response) -> list[str]:
     return [event["id"] for event in response.get_json()["events"]]
 
 
+WINDOW_15 = ["oil-below-60", "ruble-falls", "rate-hike"]
+WINDOW_16 = ["oil-below-60", "rate-hike"]
+
+
 @pytest.mark.parametrize(
     ("query", "ids"),
     [
@@ -72,6 +76,16 @@ def _ids(response) -> list[str]:
         ("from=2014-12-15&to=2014-12-15", ["oil-below-60", "ruble-falls"]),
         ("from=2014-12", ["oil-below-60", "ruble-falls", "rate-hike"]),
         ("to=2014-11", ["opec-no-cut"]),
+        # the 01:00 MSK (+03:00) hike of 16 December is 22:00 UTC on the 15th; the events
+        # known to a day (ruble-falls on the 15th, oil-below-60 up to the 16th) are met on
+        # their own calendar
+        ("from=2014-12-15T21:30:00Z&to=2014-12-15T22:30:00Z", WINDOW_15),
+        ("from=2014-12-15T21:30:00%2B00:00&to=2014-12-15T22:30:00%2B00:00", WINDOW_15),
+        ("from=2014-12-15T21:30:00+00:00&to=2014-12-15T22:30:00+00:00", WINDOW_15),
+        ("from=2014-12-16T00:30:00Z&to=2014-12-16T01:30:00Z", ["oil-below-60"]),
+        ("from=2014-12-16T00:30:00%2B00:00&to=2014-12-16T01:30:00%2B00:00", ["oil-below-60"]),
+        ("from=2014-12-16T00:30:00%2B03:00&to=2014-12-16T01:30:00%2B03:00", WINDOW_16),
+        ("from=2014-12-16&to=2014-12-16", ["oil-below-60", "rate-hike"]),
         ("q=RUBLE", ["ruble-falls"]),
         ("sort=-date", ["rate-hike", "ruble-falls", "oil-below-60", "opec-no-cut"]),
         ("sort=label", ["rate-hike", "oil-below-60", "opec-no-cut", "ruble-falls"]),
@@ -80,6 +94,15 @@ def _ids(response) -> list[str]:
 )
 def test_event_filters(client, query, ids):
     assert _ids(client.get(f"/api/events?{query}")) == ids
+
+
+def test_time_window_in_utc_on_the_real_events(real_client):
+    around = "/api/events?from=2014-12-15T21:30:00Z&to=2014-12-15T22:30:00Z"
+    assert "cbr-hike-to-17" in _ids(real_client.get(around))
+    later = "/api/events?from=2014-12-16T00:30:00Z&to=2014-12-16T01:30:00Z"
+    assert "cbr-hike-to-17" not in _ids(real_client.get(later))
+    day = "/api/events?from=2014-12-16&to=2014-12-16&limit=1000"
+    assert "cbr-hike-to-17" in _ids(real_client.get(day))
 
 
 def test_keyset_paging_with_link_header(client):

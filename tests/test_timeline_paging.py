@@ -2,7 +2,6 @@
 text search, keyset paging and page tokens, checked against a slow reference."""
 
 import dataclasses
-import datetime as dt
 import itertools
 import random
 
@@ -21,8 +20,8 @@ def ids(events) -> list[str]:
 
 def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", **facets):
     """The matching event ids, the slow and obvious way (the reference for query_events)."""
-    low = start.start.earliest if start else dt.datetime.min
-    high = end.finish.latest if end else dt.datetime.max
+    low = (start.start, start.start.earliest) if start else None
+    high = (end.finish, end.finish.latest) if end else None
     statuses = {e.id: set() for e in dataset.events}
     for link in dataset.links:
         statuses[link.cause].add(link.status)
@@ -47,8 +46,8 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
     kept = [
         e
         for e in dataset.events
-        if e.date.start.earliest <= high
-        and e.date.finish.latest >= low
+        if (high is None or not _after((e.date.start, e.date.start.earliest), high))
+        and (low is None or not _after(low, (e.date.finish, e.date.finish.latest)))
         and all(values(e)[f] & _values(wanted) for f, wanted in facets.items() if wanted)
         and (not text or text.casefold() in searchable(e))
     ]
@@ -57,6 +56,15 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
     else:
         kept.sort(key=lambda e: (e.date.start.earliest, e.id), reverse=sort == "-date")
     return ids(kept)
+
+
+def _after(x, y) -> bool:
+    """``x`` (an endpoint and one of its moments) is later than ``y``: in UTC if both have an
+    offset, else on their wall clocks."""
+    (x_end, x_at), (y_end, y_at) = x, y
+    if x_end.offset is not None and y_end.offset is not None:
+        return x_at - x_end.offset > y_at - y_end.offset
+    return x_at > y_at
 
 
 def _values(wanted) -> set[str]:
@@ -125,6 +133,40 @@ def test_window_of_15_and_16_december(real_index):
         "brent-below-60",
     ]
     assert (page.next, page.count, page.total) == (None, 13, None)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "found"),
+    [
+        ("2014-12-15T21:30:00Z", "2014-12-15T22:30:00Z", True),  # 01:00 MSK is 22:00 UTC
+        ("2014-12-15T21:30:00+00:00", "2014-12-15T22:30:00+00:00", True),
+        ("2014-12-16T00:30:00+03:00", "2014-12-16T01:30:00+03:00", True),
+        ("2014-12-16T00:30:00Z", "2014-12-16T01:30:00Z", False),  # 03:30 to 04:30 MSK
+        ("2014-12-16T00:30:00+00:00", "2014-12-16T01:30:00+00:00", False),
+        ("2014-12-15T22:00:00Z", "2014-12-15T22:00:00Z", True),  # the very instant
+        ("2014-12-15T22:00:01Z", None, False),
+        (None, "2014-12-15T21:59:59Z", False),
+        ("2014-12-16", "2014-12-16", True),  # a calendar day: the day written in the data
+        ("2014-12-15", "2014-12-15", False),
+        ("2014-12-16T00:30:00", "2014-12-16T01:30:00", True),  # no offset: the wall clock
+    ],
+)
+def test_instant_bounds_compare_in_utc(real_index, start, end, found):
+    page = query_events(
+        real_index,
+        start=parse_date(start) if start else None,
+        end=parse_date(end) if end else None,
+        limit=1000,
+    )
+    assert ("cbr-hike-to-17" in ids(page.events)) is found
+
+
+def test_instant_bounds_compare_floating_days_on_the_wall_clock(real_index):
+    """A day-precision event has no offset: an instant bound meets it on its own wall clock."""
+    start, end = parse_date("2014-12-16T23:30:00+03:00"), parse_date("2014-12-17T00:30:00+03:00")
+    found = ids(query_events(real_index, start=start, end=end, limit=1000).events)
+    assert "ruble-black-tuesday" in found  # 16 December, whatever its hour
+    assert "cbr-hike-to-17" not in found
 
 
 def test_window_keeps_events_that_may_fall_in_it(tiny):
@@ -298,6 +340,20 @@ def synthetic(tiny: Dataset, size: int, seed: int) -> Dataset:
     return dataclasses.replace(tiny, events=events, links=links)
 
 
+INSTANT_BOUNDS = [
+    "2014-12-15T21:30:00Z",
+    "2014-12-15T22:00:00+00:00",
+    "2014-12-15T22:30:00Z",
+    "2014-12-16T00:30:00Z",
+    "2014-12-16T01:00:00+03:00",
+    "2014-12-16T07:42:00Z",
+    "2014-12-16T07:43:00-05:00",
+    "1999-12-31T12:00:00+11:00",
+    "1999-12-31T11:00:00Z",
+    "1999-12-31T12:00:00",
+]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_queries_match_the_reference(tiny, seed):
     dataset = synthetic(tiny, 1500, seed)
@@ -309,6 +365,9 @@ def test_random_queries_match_the_reference(tiny, seed):
             query["start"] = parse_date(f"{rng.randint(1984, 2021)}-{rng.randint(1, 12):02}")
         if rng.random() < 0.5:
             query["end"] = parse_date(f"{rng.randint(1984, 2021)}-{rng.randint(1, 12):02}-01")
+        if rng.random() < 0.3:  # instants with offsets, near the instants of the data
+            for side in rng.sample(["start", "end"], rng.randint(1, 2)):
+                query[side] = parse_date(rng.choice(INSTANT_BOUNDS))
         for facet, pool in [
             ("lanes", ["oil", "markets"]),
             ("actors", ["opec", "bank-of-russia"]),

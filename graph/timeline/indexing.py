@@ -28,18 +28,39 @@ def micros(moment: dt.datetime) -> int:
     return (seconds + moment.second) * 10**6 + moment.microsecond
 
 
-def date_bounds(events: Iterable[Event]) -> tuple[list[int], list[int]]:
-    """Earliest starts and latest finishes, computed once per distinct EDTF string."""
-    seen: dict[str, tuple[int, int]] = {}
-    firsts, lasts = [], []
+def date_bounds(events: Iterable[Event]) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Earliest starts and latest finishes on the wall clock, then the same in UTC for
+    endpoints written with an offset (a floating endpoint keeps its wall clock there), computed
+    once per distinct EDTF string."""
+    seen: dict[str, tuple[int, int, int, int]] = {}
+    firsts, lasts, utc_firsts, utc_lasts = [], [], [], []
     for event in events:
         date = event.date
-        pair = seen.get(date.edtf)
-        if pair is None:
-            pair = seen[date.edtf] = (micros(date.start.earliest), micros(date.finish.latest))
-        firsts.append(pair[0])
-        lasts.append(pair[1])
-    return firsts, lasts
+        bounds = seen.get(date.edtf)
+        if bounds is None:
+            start, finish = date.start, date.finish
+            bounds = seen[date.edtf] = (
+                micros(start.earliest),
+                micros(finish.latest),
+                micros(start.earliest - start.offset) if start.offset else micros(start.earliest),
+                micros(finish.latest - finish.offset) if finish.offset else micros(finish.latest),
+            )
+        firsts.append(bounds[0])
+        lasts.append(bounds[1])
+        utc_firsts.append(bounds[2])
+        utc_lasts.append(bounds[3])
+    return firsts, lasts, utc_firsts, utc_lasts
+
+
+def offset_flags(events: Iterable[Event]) -> array:
+    """Per event: bit 1 if its start, bit 2 if its finish is an instant with an offset."""
+    return array(
+        "B",
+        (
+            (event.date.start.offset is not None) | (event.date.finish.offset is not None) << 1
+            for event in events
+        ),
+    )
 
 
 def link_index(
