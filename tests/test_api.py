@@ -389,3 +389,9 @@ def test_cached_pages_belong_to_one_data_version(make_app, tiny_path, events_pat
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
     assert after.get_json()["count"] > before.get_json()["count"]
     assert_problem(client.get("/api/timeline?limit=0"), 400, "limit")
+
+
+def test_same_day_events_in_instant_then_causal_order(real_client):
+    found = _ids(real_client.get("/api/events?from=2014-12-16&to=2014-12-16&sort=date"))
+    assert found.index("cbr-hike-to-17") < found.index("ruble-black-tuesday")
+    assert found.index("cbr-hike-to-17") < found.index("brent-below-60")

@@ -2,6 +2,7 @@
 text search, keyset paging and page tokens, checked against a slow reference."""
 
 import dataclasses
+import datetime as dt
 import itertools
 import random
 
@@ -11,6 +12,7 @@ from graph.data.dates import parse_date
 from graph.data.model import Dataset, Event
 from graph.errors import EkgError, PageTokenError
 from graph.timeline.formats import to_vis_items
+from graph.timeline.indexing import micros
 from graph.timeline.paging import EventIndex, query_events
 
 
@@ -53,8 +55,9 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
     ]
     if sort == "label":
         kept.sort(key=lambda e: (e.label.casefold(), e.id))
-    else:
-        kept.sort(key=lambda e: (e.date.start.earliest, e.id), reverse=sort == "-date")
+    else:  # the date order itself is checked by test_date_order_*
+        rank = {event.id: p for p, event in enumerate(EventIndex.from_dataset(dataset).events)}
+        kept.sort(key=lambda e: rank[e.id], reverse=sort == "-date")
     return ids(kept)
 
 
@@ -83,10 +86,38 @@ def walk(index: EventIndex, limit: int, **query) -> list[str]:
         after = page.next
 
 
+def assert_date_order(dataset: Dataset, index: EventIndex) -> None:
+    """Days in order; within a day instants in UTC order, and every asserted same-day link
+    whose ends are not both instants from cause to effect (the datasets here are acyclic)."""
+    events = index.events
+    days = [e.date.start.earliest.date() for e in events]
+    assert days == sorted(days)
+    assert list(index.days) == sorted(index.days)
+    place = {e.id: p for p, e in enumerate(events)}
+
+    def timed(e: Event) -> bool:
+        return e.date.begin_precision == "second"
+
+    def utc(e: Event) -> dt.datetime:
+        return e.date.start.earliest - (e.date.start.offset or dt.timedelta())
+
+    for day, group in itertools.groupby(events, key=lambda e: e.date.start.earliest.date()):
+        instants = [e for e in group if timed(e)]
+        assert [utc(e) for e in instants] == sorted(utc(e) for e in instants), day
+    for link in dataset.links:
+        cause, effect = dataset.event(link.cause), dataset.event(link.effect)
+        if (
+            link.status in ("supported", "qualified")
+            and cause.date.start.earliest.date() == effect.date.start.earliest.date()
+            and cause.id != effect.id
+            and not (timed(cause) and timed(effect))
+        ):
+            assert place[cause.id] < place[effect.id], link.id
+
+
 def test_index_is_sorted_and_looks_up_ids(real, real_index):
     assert len(real_index) == len(real.events)
-    keys = [(e.date.start.earliest, e.id) for e in real_index.events]
-    assert keys == sorted(keys)
+    assert_date_order(real, real_index)
     assert real_index.event("cbr-hike-to-17") == real.event("cbr-hike-to-17")
     with pytest.raises(KeyError):
         real_index.event("no-such-event")
@@ -120,17 +151,18 @@ def test_window_of_15_and_16_december(real_index):
     assert ids(page.events) == [
         "oil-slides-to-60",  # 2014-12-12/2014-12-16: overlaps the window
         "cbr-repo-auction",
-        "moscow-stocks-fall-dec-15",
         "ruble-black-monday",
-        "bank-and-energy-shares-fall-dec-16",
+        "moscow-stocks-fall-dec-15",  # an effect of Black Monday, after it
+        # 16 December: the events known to the day that the hike did not cause come first,
         "cbr-shvetsov-calls-situation-critical",
         "kerry-ready-to-ease-sanctions",
-        "moscow-stocks-slump-dec-16",
         "nabiullina-blames-external-factors",
-        "ruble-black-tuesday",
         "white-house-says-obama-will-sign-ufsa",
-        "cbr-hike-to-17",  # instants come after the day-precision events of their day
-        "brent-below-60",
+        "cbr-hike-to-17",  # then the 01:00 MSK instant,
+        "ruble-black-tuesday",  # its effects (cause before effect),
+        "bank-and-energy-shares-fall-dec-16",
+        "moscow-stocks-slump-dec-16",
+        "brent-below-60",  # and the 10:42 MSK instant after the 01:00 one
     ]
     assert (page.next, page.count, page.total) == (None, 13, None)
 
@@ -381,3 +413,46 @@ def test_random_queries_match_the_reference(tiny, seed):
             query["text"] = rng.choice(["ruble", "OIL", "event 4", "vienna"])
         query["sort"] = rng.choice(["date", "-date", "label"])
         assert walk(index, rng.randint(1, 60), **query) == expected(dataset, **query), query
+
+
+def test_same_day_cause_comes_before_its_effect(real_index):
+    order = ids(real_index.events)
+    assert order.index("cbr-hike-to-17") < order.index("ruble-black-tuesday")
+    assert order.index("ruble-black-monday") < order.index("moscow-stocks-fall-dec-15")
+    down = ids(query_events(real_index, sort="-date", limit=1000).events)
+    assert down == order[::-1]
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_paging_one_event_at_a_time_through_a_reordered_day(real, real_index, sort):
+    window = {"start": parse_date("2014-12-16"), "end": parse_date("2014-12-16")}
+    assert walk(real_index, 1, sort=sort, **window) == expected(real, sort=sort, **window)
+
+
+def test_page_token_keyed_by_the_start_itself_still_reads(real_index):
+    """Tokens made before the date order had day keys held the event's earliest start."""
+    import base64
+
+    hike = real_index.event("cbr-hike-to-17")
+    key = str(micros(hike.date.start.earliest))  # 01:00 on the wall clock, not midnight
+    payload = base64.urlsafe_b64encode(f"date\ncbr-hike-to-17\n{key}".encode()).decode()
+    page = query_events(real_index, after="v1." + payload.rstrip("="), limit=1)
+    assert ids(page.events) == ["ruble-black-tuesday"]
+
+
+def test_causal_cycles_and_same_day_links_keep_every_event(tiny):
+    base = tiny.events[0]
+    days = {"a": "2014-12-16", "b": "2014-12-16", "c": "2014-12-16T05:00:00Z"}
+    days |= {"d": "2014-12-16T01:00:00+03:00", "e": "2014-12"}
+    events = tuple(
+        dataclasses.replace(base, id=name, date=parse_date(date)) for name, date in days.items()
+    )
+    pairs = [("a", "b"), ("b", "a"), ("c", "a"), ("d", "c"), ("c", "d"), ("e", "b")]
+    links = tuple(
+        dataclasses.replace(tiny.links[0], id=f"l{i}", cause=c, effect=e, status="supported")
+        for i, (c, e) in enumerate(pairs)
+    )
+    index = EventIndex.from_dataset(dataclasses.replace(tiny, events=events, links=links))
+    # e (December) belongs to 1 December; on the 16th the instants keep their UTC order
+    # (d is 22:00 UTC on the 15th) whatever the links say, and a and b follow c, their cause
+    assert ids(index.events) == ["e", "d", "c", "a", "b"]

@@ -27,6 +27,7 @@ from graph.timeline.indexing import (
     DAY,
     FACETS,
     date_bounds,
+    date_order,
     link_index,
     micros,
     offset_flags,
@@ -63,11 +64,16 @@ class EventIndex:
     """The events of one dataset version, arranged for fast timeline queries.
 
     Build it with :meth:`from_dataset`. Positions ``0 .. N-1`` number the events in date
-    order, (earliest possible start, id); every other structure is a flat array over them.
+    order (:func:`~graph.timeline.indexing.date_order`: by day, then within a day the events
+    without a time of day before the instants, in UTC order, a cause before its same-day
+    effect); every other structure is a flat array over them.
 
     Attributes
     ----------
     events : events in date order.
+    days : per position the day key of the date order (earliest possible start on the wall
+        clock, down to midnight, in µs): ascending, what page tokens and the date window
+        bisect.
     starts, finishes : earliest possible start and latest possible finish per position,
         in µs on the wall clock.
     utc_starts, utc_finishes, zoned : the same in UTC for an endpoint written with an offset
@@ -85,6 +91,7 @@ class EventIndex:
     """
 
     events: tuple[Event, ...]
+    days: array
     starts: array
     finishes: array
     utc_starts: array
@@ -111,7 +118,7 @@ class EventIndex:
         given, ids = dataset.events, [e.id for e in dataset.events]
         firsts, lasts, utc_firsts, utc_lasts = date_bounds(given)
         by_id = sorted(range(len(given)), key=ids.__getitem__)
-        order = sorted(by_id, key=firsts.__getitem__)  # stable: equal starts stay in id order
+        order, days = date_order(given, firsts, utc_firsts, dataset.links)
         rank = array("i", bytes(4 * len(order)))  # rank[i]: position of given[i]
         for p, i in enumerate(order):
             rank[i] = p
@@ -129,6 +136,7 @@ class EventIndex:
         bits, masks, links, causes = link_index(dataset.links, position)
         return cls(
             events=tuple(map(given.__getitem__, order)),
+            days=array("q", days),
             starts=starts,
             finishes=finishes,
             utc_starts=utc_starts,
@@ -210,10 +218,13 @@ def query_events(
     instant of that day). Within ``types``, ``actors``, ``places``, ``tags``, ``lanes`` and
     ``statuses`` (of the links an event takes part in) any value matches (a lone string is one
     value); unknown values match nothing. ``text`` is a case-insensitive substring of the
-    label, description, tags, actor and place labels. ``sort`` is ``"date"`` (earliest
-    possible start, then id), ``"-date"`` or ``"label"``. Pass the previous page's ``next`` as
-    ``after`` to get the next page; a token that cannot be read raises
-    :class:`PageTokenError`.
+    label, description, tags, actor and place labels. ``sort`` is ``"date"`` (by day of the
+    earliest possible start; within a day the events without a time of day first, then the
+    instants in UTC order, and a cause always before its same-day effect, so "Black
+    Tuesday" (16 December) follows the 01:00 MSK rate hike that day: see
+    :func:`~graph.timeline.indexing.date_order`), ``"-date"`` (its reverse) or ``"label"``.
+    Pass the previous page's ``next`` as ``after`` to get the next page; a token that cannot
+    be read raises :class:`PageTokenError`.
 
     >>> from pathlib import Path
     >>> from graph.data.loader import load_dataset
@@ -335,8 +346,9 @@ def _plan(
         by_label = index.by_label
         return lambda cut: map(by_label.__getitem__, range(cut or 0, len(by_label)))
     reverse = sort == "-date"
-    hi = len(index) if high == _OPEN else bisect_right(index.starts, high)
-    reach = [bisect_left(index.starts, low - width) for width, _ in index.spans]
+    hi = len(index) if high == _OPEN else bisect_right(index.days, high)
+    # (a day key is at most a day before the earliest start it stands for)
+    reach = [bisect_left(index.days, low - width - DAY) for width, _ in index.spans]
     sources: list[Source] = [(lambda a, b: b - a, lambda a, b: _walk(range(a, b), reverse))]
     for facet, values in facets.items():
         found = [index.postings[facet][v] for v in values if v in index.postings[facet]]
