@@ -395,3 +395,11 @@ def test_same_day_events_in_instant_then_causal_order(real_client):
     found = _ids(real_client.get("/api/events?from=2014-12-16&to=2014-12-16&sort=date"))
     assert found.index("cbr-hike-to-17") < found.index("ruble-black-tuesday")
     assert found.index("cbr-hike-to-17") < found.index("brent-below-60")
+
+
+def test_graph_nodes_carry_their_dates_at_their_precision(real_client):
+    body = real_client.get("/api/graph?focus=berezovsky-leaves-russia&depth=1").get_json()
+    nodes = {node["data"]["id"]: node["data"] for node in body["elements"]["nodes"]}
+    year = nodes["berezovsky-leaves-russia"]
+    assert (year["start"], year["end"], year["precision"]) == ("2000-01-01", "2000-12-31", "year")
+    assert (year["date"], year["display_date"]) == ("2000", "2000")
