@@ -403,3 +403,11 @@ def test_graph_nodes_carry_their_dates_at_their_precision(real_client):
     year = nodes["berezovsky-leaves-russia"]
     assert (year["start"], year["end"], year["precision"]) == ("2000-01-01", "2000-12-31", "year")
     assert (year["date"], year["display_date"]) == ("2000", "2000")
+
+
+def test_compare_keeps_what_each_figure_measures(real_client):
+    body = real_client.get(f"/api/compare?a=ruble-black-monday&b={HIKE}").get_json()
+    rise = [q for q in body["b"]["quantities"] if q["value"] == 11.5]
+    assert [(q["unit"], q["note"]) for q in rise] == [
+        ("percentage-point", "rise since the start of 2014")
+    ]

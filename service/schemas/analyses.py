@@ -165,6 +165,10 @@ class QuantityInfoSchema(BodySchema):
     unit = string(validate=ma.validate.OneOf(list(vocab.UNITS)))
     previous = ma.fields.Float(required=True, allow_none=True)
     according_to = string(nullable=True)
+    note = string(
+        nullable=True,
+        metadata={"description": "what the figure measures, where the value alone would mislead"},
+    )
 
 
 class LinkInfoSchema(BodySchema):
