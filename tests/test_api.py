@@ -60,6 +60,10 @@ def _ids(response) -> list[str]:
     return [event["id"] for event in response.get_json()["events"]]
 
 
+WINDOW_15 = ["oil-below-60", "ruble-falls", "rate-hike"]
+WINDOW_16 = ["oil-below-60", "rate-hike"]
+
+
 @pytest.mark.parametrize(
     ("query", "ids"),
     [
@@ -72,6 +76,16 @@ def _ids(response) -> list[str]:
         ("from=2014-12-15&to=2014-12-15", ["oil-below-60", "ruble-falls"]),
         ("from=2014-12", ["oil-below-60", "ruble-falls", "rate-hike"]),
         ("to=2014-11", ["opec-no-cut"]),
+        # the 01:00 MSK (+03:00) hike of 16 December is 22:00 UTC on the 15th; the events
+        # known to a day (ruble-falls on the 15th, oil-below-60 up to the 16th) are met on
+        # their own calendar
+        ("from=2014-12-15T21:30:00Z&to=2014-12-15T22:30:00Z", WINDOW_15),
+        ("from=2014-12-15T21:30:00%2B00:00&to=2014-12-15T22:30:00%2B00:00", WINDOW_15),
+        ("from=2014-12-15T21:30:00+00:00&to=2014-12-15T22:30:00+00:00", WINDOW_15),
+        ("from=2014-12-16T00:30:00Z&to=2014-12-16T01:30:00Z", ["oil-below-60"]),
+        ("from=2014-12-16T00:30:00%2B00:00&to=2014-12-16T01:30:00%2B00:00", ["oil-below-60"]),
+        ("from=2014-12-16T00:30:00%2B03:00&to=2014-12-16T01:30:00%2B03:00", WINDOW_16),
+        ("from=2014-12-16&to=2014-12-16", ["oil-below-60", "rate-hike"]),
         ("q=RUBLE", ["ruble-falls"]),
         ("sort=-date", ["rate-hike", "ruble-falls", "oil-below-60", "opec-no-cut"]),
         ("sort=label", ["rate-hike", "oil-below-60", "opec-no-cut", "ruble-falls"]),
@@ -80,6 +94,15 @@ def _ids(response) -> list[str]:
 )
 def test_event_filters(client, query, ids):
     assert _ids(client.get(f"/api/events?{query}")) == ids
+
+
+def test_time_window_in_utc_on_the_real_events(real_client):
+    around = "/api/events?from=2014-12-15T21:30:00Z&to=2014-12-15T22:30:00Z"
+    assert "cbr-hike-to-17" in _ids(real_client.get(around))
+    later = "/api/events?from=2014-12-16T00:30:00Z&to=2014-12-16T01:30:00Z"
+    assert "cbr-hike-to-17" not in _ids(real_client.get(later))
+    day = "/api/events?from=2014-12-16&to=2014-12-16&limit=1000"
+    assert "cbr-hike-to-17" in _ids(real_client.get(day))
 
 
 def test_keyset_paging_with_link_header(client):
@@ -366,3 +389,25 @@ def test_cached_pages_belong_to_one_data_version(make_app, tiny_path, events_pat
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
     assert after.get_json()["count"] > before.get_json()["count"]
     assert_problem(client.get("/api/timeline?limit=0"), 400, "limit")
+
+
+def test_same_day_events_in_instant_then_causal_order(real_client):
+    found = _ids(real_client.get("/api/events?from=2014-12-16&to=2014-12-16&sort=date"))
+    assert found.index("cbr-hike-to-17") < found.index("ruble-black-tuesday")
+    assert found.index("cbr-hike-to-17") < found.index("brent-below-60")
+
+
+def test_graph_nodes_carry_their_dates_at_their_precision(real_client):
+    body = real_client.get("/api/graph?focus=berezovsky-leaves-russia&depth=1").get_json()
+    nodes = {node["data"]["id"]: node["data"] for node in body["elements"]["nodes"]}
+    year = nodes["berezovsky-leaves-russia"]
+    assert (year["start"], year["end"], year["precision"]) == ("2000-01-01", "2000-12-31", "year")
+    assert (year["date"], year["display_date"]) == ("2000", "2000")
+
+
+def test_compare_keeps_what_each_figure_measures(real_client):
+    body = real_client.get(f"/api/compare?a=ruble-black-monday&b={HIKE}").get_json()
+    rise = [q for q in body["b"]["quantities"] if q["value"] == 11.5]
+    assert [(q["unit"], q["note"]) for q in rise] == [
+        ("percentage-point", "rise since the start of 2014")
+    ]

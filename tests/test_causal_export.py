@@ -53,14 +53,22 @@ def test_select_subgraph_along_a_chain_and_both(crisis):
 
 def test_to_cytoscape():
     g = build_graph_from_links([("b", "c", 0.5), ("a", "b", 0.9, {"status": "qualified"})])
-    g.nodes["a"].update(lane="oil", type="oil-market", start="2014-11-27")
+    g.nodes["a"].update(
+        lane="oil", type="oil-market", start="2014-11-27", date=parse_date("2014-11-27")
+    )
+    g.nodes["b"].update(start="1998-01-01", date=parse_date("1998"))
+    undated = {"start": None, "end": None, "precision": None, "date": None, "display_date": None}
     assert to_cytoscape(g) == {
         "elements": {
             "nodes": [
                 {"data": {"id": "a", "label": "a", "lane": "oil", "type": "oil-market",
-                          "start": "2014-11-27"}},
-                {"data": {"id": "b", "label": "b", "lane": None, "type": None, "start": None}},
-                {"data": {"id": "c", "label": "c", "lane": None, "type": None, "start": None}},
+                          "start": "2014-11-27", "end": "2014-11-27", "precision": "day",
+                          "date": "2014-11-27", "display_date": "27 November 2014"}},
+                # a year is not 1 January: its precision and display date say so
+                {"data": {"id": "b", "label": "b", "lane": None, "type": None,
+                          "start": "1998-01-01", "end": "1998-12-31", "precision": "year",
+                          "date": "1998", "display_date": "1998"}},
+                {"data": {"id": "c", "label": "c", "lane": None, "type": None, **undated}},
             ],
             "edges": [
                 {"data": {"id": "a>b", "source": "a", "target": "b", "kind": "causes",

@@ -180,9 +180,9 @@ def test_compare_events(tiny):
                      "precision": "day"},
             "quantities": [
                 {"kind": "exchange-rate", "value": 64.44, "unit": "rub-per-usd",
-                 "previous": None, "according_to": "RBC"},
+                 "previous": None, "according_to": "RBC", "note": None},
                 {"kind": "exchange-rate", "value": 63.4, "unit": "rub-per-usd",
-                 "previous": None, "according_to": "TASS"},
+                 "previous": None, "according_to": "TASS", "note": None},
             ],
             "causes": [{"id": "oil-to-ruble", "cause": "oil-below-60", "effect": "ruble-falls",
                         "kind": "contributes_to", "confidence": 0.75, "status": "qualified"}],

@@ -81,6 +81,26 @@ def test_what_caused_the_rate_hike(real_store):
     assert "ufsa-passed-by-congress" not in causes  # only via a contested link (C12)
 
 
+def test_rate_hike_causes_count_the_steps_of_their_shortest_chain(real, real_store):
+    """``steps`` is the number of links in the shortest chain of supported or qualified
+    causes/enables/contributes_to links to the hike (5: five or more)."""
+    import networkx as nx
+
+    chains = nx.DiGraph()
+    chains.add_edges_from(
+        (link.effect, link.cause)  # reversed: lengths from the hike back to its causes
+        for link in real.links
+        if link.status in ("supported", "qualified")
+        and link.kind in ("causes", "enables", "contributes_to")
+    )
+    lengths = nx.single_source_shortest_path_length(chains, "cbr-hike-to-17")
+    expected = {cause: min(n, 5) for cause, n in lengths.items() if n > 0}
+    result = real_store.query(load_query("causes-of-rate-hike"))
+    steps = {cause: int(str(row[2])) for cause, row in zip(_ids(result), result.rows, strict=True)}
+    assert steps == expected
+    assert steps["ruble-black-monday"] == 1 and max(steps.values()) > 2
+
+
 def test_key_rate_decisions_of_2014_in_order(real_store):
     """List the Bank of Russia's key-rate decisions of 2014 in order."""
     result = real_store.query(load_query("key-rate-decisions"))

@@ -12,6 +12,7 @@ from graph.data.dates import parse_date
 from graph.data.model import Dataset, Event
 from graph.errors import EkgError, PageTokenError
 from graph.timeline.formats import to_vis_items
+from graph.timeline.indexing import micros
 from graph.timeline.paging import EventIndex, query_events
 
 
@@ -21,8 +22,8 @@ def ids(events) -> list[str]:
 
 def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", **facets):
     """The matching event ids, the slow and obvious way (the reference for query_events)."""
-    low = start.start.earliest if start else dt.datetime.min
-    high = end.finish.latest if end else dt.datetime.max
+    low = (start.start, start.start.earliest) if start else None
+    high = (end.finish, end.finish.latest) if end else None
     statuses = {e.id: set() for e in dataset.events}
     for link in dataset.links:
         statuses[link.cause].add(link.status)
@@ -47,16 +48,26 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
     kept = [
         e
         for e in dataset.events
-        if e.date.start.earliest <= high
-        and e.date.finish.latest >= low
+        if (high is None or not _after((e.date.start, e.date.start.earliest), high))
+        and (low is None or not _after(low, (e.date.finish, e.date.finish.latest)))
         and all(values(e)[f] & _values(wanted) for f, wanted in facets.items() if wanted)
         and (not text or text.casefold() in searchable(e))
     ]
     if sort == "label":
         kept.sort(key=lambda e: (e.label.casefold(), e.id))
-    else:
-        kept.sort(key=lambda e: (e.date.start.earliest, e.id), reverse=sort == "-date")
+    else:  # the date order itself is checked by test_date_order_*
+        rank = {event.id: p for p, event in enumerate(EventIndex.from_dataset(dataset).events)}
+        kept.sort(key=lambda e: rank[e.id], reverse=sort == "-date")
     return ids(kept)
+
+
+def _after(x, y) -> bool:
+    """``x`` (an endpoint and one of its moments) is later than ``y``: in UTC if both have an
+    offset, else on their wall clocks."""
+    (x_end, x_at), (y_end, y_at) = x, y
+    if x_end.offset is not None and y_end.offset is not None:
+        return x_at - x_end.offset > y_at - y_end.offset
+    return x_at > y_at
 
 
 def _values(wanted) -> set[str]:
@@ -75,10 +86,38 @@ def walk(index: EventIndex, limit: int, **query) -> list[str]:
         after = page.next
 
 
+def assert_date_order(dataset: Dataset, index: EventIndex) -> None:
+    """Days in order; within a day instants in UTC order, and every asserted same-day link
+    whose ends are not both instants from cause to effect (the datasets here are acyclic)."""
+    events = index.events
+    days = [e.date.start.earliest.date() for e in events]
+    assert days == sorted(days)
+    assert list(index.days) == sorted(index.days)
+    place = {e.id: p for p, e in enumerate(events)}
+
+    def timed(e: Event) -> bool:
+        return e.date.begin_precision == "second"
+
+    def utc(e: Event) -> dt.datetime:
+        return e.date.start.earliest - (e.date.start.offset or dt.timedelta())
+
+    for day, group in itertools.groupby(events, key=lambda e: e.date.start.earliest.date()):
+        instants = [e for e in group if timed(e)]
+        assert [utc(e) for e in instants] == sorted(utc(e) for e in instants), day
+    for link in dataset.links:
+        cause, effect = dataset.event(link.cause), dataset.event(link.effect)
+        if (
+            link.status in ("supported", "qualified")
+            and cause.date.start.earliest.date() == effect.date.start.earliest.date()
+            and cause.id != effect.id
+            and not (timed(cause) and timed(effect))
+        ):
+            assert place[cause.id] < place[effect.id], link.id
+
+
 def test_index_is_sorted_and_looks_up_ids(real, real_index):
     assert len(real_index) == len(real.events)
-    keys = [(e.date.start.earliest, e.id) for e in real_index.events]
-    assert keys == sorted(keys)
+    assert_date_order(real, real_index)
     assert real_index.event("cbr-hike-to-17") == real.event("cbr-hike-to-17")
     with pytest.raises(KeyError):
         real_index.event("no-such-event")
@@ -112,19 +151,54 @@ def test_window_of_15_and_16_december(real_index):
     assert ids(page.events) == [
         "oil-slides-to-60",  # 2014-12-12/2014-12-16: overlaps the window
         "cbr-repo-auction",
-        "moscow-stocks-fall-dec-15",
         "ruble-black-monday",
-        "bank-and-energy-shares-fall-dec-16",
+        "moscow-stocks-fall-dec-15",  # an effect of Black Monday, after it
+        # 16 December: the events known to the day that the hike did not cause come first,
         "cbr-shvetsov-calls-situation-critical",
         "kerry-ready-to-ease-sanctions",
-        "moscow-stocks-slump-dec-16",
         "nabiullina-blames-external-factors",
-        "ruble-black-tuesday",
         "white-house-says-obama-will-sign-ufsa",
-        "cbr-hike-to-17",  # instants come after the day-precision events of their day
-        "brent-below-60",
+        "cbr-hike-to-17",  # then the 01:00 MSK instant,
+        "ruble-black-tuesday",  # its effects (cause before effect),
+        "bank-and-energy-shares-fall-dec-16",
+        "moscow-stocks-slump-dec-16",
+        "brent-below-60",  # and the 10:42 MSK instant after the 01:00 one
     ]
     assert (page.next, page.count, page.total) == (None, 13, None)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "found"),
+    [
+        ("2014-12-15T21:30:00Z", "2014-12-15T22:30:00Z", True),  # 01:00 MSK is 22:00 UTC
+        ("2014-12-15T21:30:00+00:00", "2014-12-15T22:30:00+00:00", True),
+        ("2014-12-16T00:30:00+03:00", "2014-12-16T01:30:00+03:00", True),
+        ("2014-12-16T00:30:00Z", "2014-12-16T01:30:00Z", False),  # 03:30 to 04:30 MSK
+        ("2014-12-16T00:30:00+00:00", "2014-12-16T01:30:00+00:00", False),
+        ("2014-12-15T22:00:00Z", "2014-12-15T22:00:00Z", True),  # the very instant
+        ("2014-12-15T22:00:01Z", None, False),
+        (None, "2014-12-15T21:59:59Z", False),
+        ("2014-12-16", "2014-12-16", True),  # a calendar day: the day written in the data
+        ("2014-12-15", "2014-12-15", False),
+        ("2014-12-16T00:30:00", "2014-12-16T01:30:00", True),  # no offset: the wall clock
+    ],
+)
+def test_instant_bounds_compare_in_utc(real_index, start, end, found):
+    page = query_events(
+        real_index,
+        start=parse_date(start) if start else None,
+        end=parse_date(end) if end else None,
+        limit=1000,
+    )
+    assert ("cbr-hike-to-17" in ids(page.events)) is found
+
+
+def test_instant_bounds_compare_floating_days_on_the_wall_clock(real_index):
+    """A day-precision event has no offset: an instant bound meets it on its own wall clock."""
+    start, end = parse_date("2014-12-16T23:30:00+03:00"), parse_date("2014-12-17T00:30:00+03:00")
+    found = ids(query_events(real_index, start=start, end=end, limit=1000).events)
+    assert "ruble-black-tuesday" in found  # 16 December, whatever its hour
+    assert "cbr-hike-to-17" not in found
 
 
 def test_window_keeps_events_that_may_fall_in_it(tiny):
@@ -298,6 +372,20 @@ def synthetic(tiny: Dataset, size: int, seed: int) -> Dataset:
     return dataclasses.replace(tiny, events=events, links=links)
 
 
+INSTANT_BOUNDS = [
+    "2014-12-15T21:30:00Z",
+    "2014-12-15T22:00:00+00:00",
+    "2014-12-15T22:30:00Z",
+    "2014-12-16T00:30:00Z",
+    "2014-12-16T01:00:00+03:00",
+    "2014-12-16T07:42:00Z",
+    "2014-12-16T07:43:00-05:00",
+    "1999-12-31T12:00:00+11:00",
+    "1999-12-31T11:00:00Z",
+    "1999-12-31T12:00:00",
+]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_queries_match_the_reference(tiny, seed):
     dataset = synthetic(tiny, 1500, seed)
@@ -309,6 +397,9 @@ def test_random_queries_match_the_reference(tiny, seed):
             query["start"] = parse_date(f"{rng.randint(1984, 2021)}-{rng.randint(1, 12):02}")
         if rng.random() < 0.5:
             query["end"] = parse_date(f"{rng.randint(1984, 2021)}-{rng.randint(1, 12):02}-01")
+        if rng.random() < 0.3:  # instants with offsets, near the instants of the data
+            for side in rng.sample(["start", "end"], rng.randint(1, 2)):
+                query[side] = parse_date(rng.choice(INSTANT_BOUNDS))
         for facet, pool in [
             ("lanes", ["oil", "markets"]),
             ("actors", ["opec", "bank-of-russia"]),
@@ -322,3 +413,46 @@ def test_random_queries_match_the_reference(tiny, seed):
             query["text"] = rng.choice(["ruble", "OIL", "event 4", "vienna"])
         query["sort"] = rng.choice(["date", "-date", "label"])
         assert walk(index, rng.randint(1, 60), **query) == expected(dataset, **query), query
+
+
+def test_same_day_cause_comes_before_its_effect(real_index):
+    order = ids(real_index.events)
+    assert order.index("cbr-hike-to-17") < order.index("ruble-black-tuesday")
+    assert order.index("ruble-black-monday") < order.index("moscow-stocks-fall-dec-15")
+    down = ids(query_events(real_index, sort="-date", limit=1000).events)
+    assert down == order[::-1]
+
+
+@pytest.mark.parametrize("sort", ["date", "-date"])
+def test_paging_one_event_at_a_time_through_a_reordered_day(real, real_index, sort):
+    window = {"start": parse_date("2014-12-16"), "end": parse_date("2014-12-16")}
+    assert walk(real_index, 1, sort=sort, **window) == expected(real, sort=sort, **window)
+
+
+def test_page_token_keyed_by_the_start_itself_still_reads(real_index):
+    """Tokens made before the date order had day keys held the event's earliest start."""
+    import base64
+
+    hike = real_index.event("cbr-hike-to-17")
+    key = str(micros(hike.date.start.earliest))  # 01:00 on the wall clock, not midnight
+    payload = base64.urlsafe_b64encode(f"date\ncbr-hike-to-17\n{key}".encode()).decode()
+    page = query_events(real_index, after="v1." + payload.rstrip("="), limit=1)
+    assert ids(page.events) == ["ruble-black-tuesday"]
+
+
+def test_causal_cycles_and_same_day_links_keep_every_event(tiny):
+    base = tiny.events[0]
+    days = {"a": "2014-12-16", "b": "2014-12-16", "c": "2014-12-16T05:00:00Z"}
+    days |= {"d": "2014-12-16T01:00:00+03:00", "e": "2014-12"}
+    events = tuple(
+        dataclasses.replace(base, id=name, date=parse_date(date)) for name, date in days.items()
+    )
+    pairs = [("a", "b"), ("b", "a"), ("c", "a"), ("d", "c"), ("c", "d"), ("e", "b")]
+    links = tuple(
+        dataclasses.replace(tiny.links[0], id=f"l{i}", cause=c, effect=e, status="supported")
+        for i, (c, e) in enumerate(pairs)
+    )
+    index = EventIndex.from_dataset(dataclasses.replace(tiny, events=events, links=links))
+    # e (December) belongs to 1 December; on the 16th the instants keep their UTC order
+    # (d is 22:00 UTC on the 15th) whatever the links say, and a and b follow c, their cause
+    assert ids(index.events) == ["e", "d", "c", "a", "b"]

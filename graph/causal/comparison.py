@@ -267,13 +267,16 @@ def _find_cycles(graph: nx.DiGraph, dates: Mapping[str, EventDate]) -> tuple[Cau
 
 @dataclass(frozen=True)
 class QuantityInfo:
-    """A figure of an event; ``previous`` is the value before the event, if recorded."""
+    """A figure of an event; ``previous`` is the value before the event, if recorded, and
+    ``note`` what the figure measures when the value alone would mislead (the hike's
+    ``11.5`` pp is the rise *since the start of 2014*, not the size of the hike)."""
 
     kind: str
     value: float
     unit: str
     previous: float | None
     according_to: str | None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -377,7 +380,7 @@ def _side(
     require_events(graph, event_id)
     view = filtered_view(graph, statuses=statuses)
     quantities = tuple(
-        QuantityInfo(q.kind, float(q.value), q.unit, _float(q.previous), q.according_to)
+        QuantityInfo(q.kind, float(q.value), q.unit, _float(q.previous), q.according_to, q.note)
         for q in event.quantities
     )
     causes = tuple(_link_info(cause, event_id, view.succ[cause][event_id])

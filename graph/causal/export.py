@@ -12,6 +12,8 @@ from typing import Any
 import networkx as nx
 
 from graph.causal.graph import filtered_view, link_filter, reach, require_events
+from graph.data import EventDate
+from graph.data.datetext import date_precision, display_date
 from graph.errors import GraphvizError
 
 MAX_SELECT_DEPTH = 6
@@ -116,15 +118,7 @@ def to_cytoscape(graph: nx.DiGraph) -> dict[str, Any]:
 'confidence': 0.9, 'status': 'supported'}}]
     """
     nodes = [
-        {
-            "data": {
-                "id": node,
-                "label": data.get("label", node),
-                "lane": data.get("lane"),
-                "type": data.get("type"),
-                "start": data.get("start"),
-            }
-        }
+        {"data": {"id": node, **_node_data(node, data)}}
         for node, data in sorted(graph.nodes(data=True), key=lambda item: item[0])
     ]
     edges = [
@@ -141,6 +135,25 @@ def to_cytoscape(graph: nx.DiGraph) -> dict[str, Any]:
         for cause, effect, data in sorted(graph.edges(data=True), key=_edge_order)
     ]
     return {"elements": {"nodes": nodes, "edges": edges}}
+
+
+def _node_data(node: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Label, lane, type and the date of a node: ``start`` and ``end`` are the ISO forms of
+    the date's bounds as written (``1998`` starts ``1998-01-01`` and ends ``1998-12-31``),
+    so read them with ``precision`` (``year``, ``month``, ``day``, ``instant`` or
+    ``interval``); ``date`` is the EDTF text and ``display_date`` the date in words at its
+    own precision (``1998``, never ``1 January 1998``). All are null for an undated node."""
+    date: EventDate | None = data.get("date")
+    return {
+        "label": data.get("label", node),
+        "lane": data.get("lane"),
+        "type": data.get("type"),
+        "start": data.get("start"),
+        "end": date.end.isoformat() if date else None,
+        "precision": date_precision(date) if date else None,
+        "date": date.edtf if date else None,
+        "display_date": display_date(date) if date else None,
+    }
 
 
 def _edge_order(edge: tuple[str, str, Mapping[str, Any]]) -> tuple[str, str, str]:

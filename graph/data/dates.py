@@ -80,6 +80,8 @@ def parse_date(text: str) -> EventDate:
     datetime.date(2014, 8, 1)
     >>> parse_date("2014-12-16T01:00:00+03:00").begin.isoformat()
     '2014-12-16T01:00:00+03:00'
+    >>> parse_date("2014-12-15T22:00:00+00:00").start == parse_date("2014-12-15T22:00:00Z").start
+    True
     >>> parse_date("2014-13-01")
     Traceback (most recent call last):
     ...
@@ -131,10 +133,14 @@ def _fast_side(part: str) -> tuple[dt.date, Precision] | None:
     return dt.date(year, 1, 1), "year"
 
 
+# ISO 8601 writes UTC as ``Z`` or ``+00:00``; the edtf package reads only ``Z``.
+_UTC_OFFSET = re.compile(r"(?<=:[0-9]{2})\+00:00(?=$|[~?%/])")
+
+
 def parse_with_edtf(text: str) -> EventDate:
     """:func:`parse_date` done entirely by the ``edtf`` package (slow; the reference)."""
     try:
-        parsed = edtf.parse_edtf(text)
+        parsed = edtf.parse_edtf(_UTC_OFFSET.sub("Z", text))
     except Exception as exc:  # the parser raises several unrelated types on bad input
         raise DateError(f"{text!r} is not a valid EDTF date") from exc
     if "/" in text:

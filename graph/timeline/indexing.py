@@ -7,12 +7,14 @@ builds in seconds and keeps about 150 bytes an event.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
+from graph import vocab
 from graph.data import Dataset, Event, Link
 
 FACETS = ("types", "actors", "places", "tags", "lanes", "statuses")
@@ -28,18 +30,123 @@ def micros(moment: dt.datetime) -> int:
     return (seconds + moment.second) * 10**6 + moment.microsecond
 
 
-def date_bounds(events: Iterable[Event]) -> tuple[list[int], list[int]]:
-    """Earliest starts and latest finishes, computed once per distinct EDTF string."""
-    seen: dict[str, tuple[int, int]] = {}
-    firsts, lasts = [], []
+def date_bounds(events: Iterable[Event]) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Earliest starts and latest finishes on the wall clock, then the same in UTC for
+    endpoints written with an offset (a floating endpoint keeps its wall clock there), computed
+    once per distinct EDTF string."""
+    seen: dict[str, tuple[int, int, int, int]] = {}
+    firsts, lasts, utc_firsts, utc_lasts = [], [], [], []
     for event in events:
         date = event.date
-        pair = seen.get(date.edtf)
-        if pair is None:
-            pair = seen[date.edtf] = (micros(date.start.earliest), micros(date.finish.latest))
-        firsts.append(pair[0])
-        lasts.append(pair[1])
-    return firsts, lasts
+        bounds = seen.get(date.edtf)
+        if bounds is None:
+            start, finish = date.start, date.finish
+            bounds = seen[date.edtf] = (
+                micros(start.earliest),
+                micros(finish.latest),
+                micros(start.earliest - start.offset) if start.offset else micros(start.earliest),
+                micros(finish.latest - finish.offset) if finish.offset else micros(finish.latest),
+            )
+        firsts.append(bounds[0])
+        lasts.append(bounds[1])
+        utc_firsts.append(bounds[2])
+        utc_lasts.append(bounds[3])
+    return firsts, lasts, utc_firsts, utc_lasts
+
+
+def offset_flags(events: Iterable[Event]) -> array:
+    """Per event: bit 1 if its start, bit 2 if its finish is an instant with an offset."""
+    return array(
+        "B",
+        (
+            (event.date.start.offset is not None) | (event.date.finish.offset is not None) << 1
+            for event in events
+        ),
+    )
+
+
+def date_order(
+    events: tuple[Event, ...], firsts: list[int], utc_firsts: list[int], links: Iterable[Link]
+) -> tuple[list[int], list[int]]:
+    """The date order of ``events`` (indices into it) and each event's day key (its earliest
+    possible start on the wall clock, down to midnight), ascending along the order.
+
+    Days come in order. Within a day: the events without a time of day (days, and months,
+    years or intervals that may start on it) first, by earliest start and id, then the
+    instants by UTC instant and id -- except that an event comes after the same-day causes of
+    its asserted links (supported or qualified, of any kind: a link is written cause ->
+    effect), so that a day-precision effect follows the instant that caused it (16 December
+    2014: the 01:00 MSK rate hike, then "Black Tuesday"). Causal order never overrides the
+    order of two instants; should links contradict each other (a cycle), the earliest event
+    in the default order goes first.
+    """
+    days = [first - first % DAY for first in firsts]
+    timed = [
+        event.date.start.offset is not None or event.date.begin_precision == "second"
+        for event in events
+    ]
+    prio = [
+        (days[i], timed[i], utc_firsts[i] if timed[i] else firsts[i], event.id)
+        for i, event in enumerate(events)
+    ]
+    order = sorted(range(len(events)), key=prio.__getitem__)
+    where = {event.id: i for i, event in enumerate(events)}
+    causes: defaultdict[int, set[int]] = defaultdict(set)
+    for link in links:
+        if link.status not in vocab.ASSERTED_STATUSES:
+            continue
+        cause, effect = where.get(link.cause), where.get(link.effect)
+        if cause is None or effect is None or cause == effect or days[cause] != days[effect]:
+            continue
+        if not (timed[cause] and timed[effect]):
+            causes[effect].add(cause)
+    if not causes:
+        return order, list(map(days.__getitem__, order))
+    touched = {days[i] for i in causes}
+    result: list[int] = []
+    group: list[int] = []
+    for i in order:
+        if group and days[group[0]] != days[i]:
+            result += _causal(group, causes, timed, prio) if days[group[0]] in touched else group
+            group = []
+        group.append(i)
+    if group:
+        result += _causal(group, causes, timed, prio) if days[group[0]] in touched else group
+    return result, list(map(days.__getitem__, result))
+
+
+def _causal(
+    group: list[int], causes: dict[int, set[int]], timed: list[bool], prio: list[tuple]
+) -> list[int]:
+    """``group`` (one day, in default order) reordered so that causes come first (Kahn)."""
+    members = set(group)
+    before = {i: {c for c in causes.get(i, ()) if c in members} for i in group}
+    instants = [i for i in group if timed[i]]  # in UTC order: each waits for the previous one
+    for earlier, later in pairwise(instants):
+        before[later].add(earlier)
+    after: defaultdict[int, list[int]] = defaultdict(list)
+    for i, firsts in before.items():
+        for c in firsts:
+            after[c].append(i)
+    waiting = {i: len(firsts) for i, firsts in before.items()}
+    ready = [prio[i] + (i,) for i in group if not waiting[i]]
+    heapq.heapify(ready)
+    result: list[int] = []
+    placed: set[int] = set()
+    while len(result) < len(group):
+        if not ready:  # a cycle: release the earliest waiting event
+            i = min((i for i in group if i not in placed), key=prio.__getitem__)
+            ready.append(prio[i] + (i,))
+        i = heapq.heappop(ready)[-1]
+        if i in placed:
+            continue
+        placed.add(i)
+        result.append(i)
+        for j in after[i]:
+            waiting[j] -= 1
+            if not waiting[j] and j not in placed:
+                heapq.heappush(ready, prio[j] + (j,))
+    return result
 
 
 def link_index(

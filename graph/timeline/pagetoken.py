@@ -1,7 +1,9 @@
 """Page tokens: the opaque ``after`` values of keyset paging (:mod:`graph.timeline.paging`).
 
-A token names the last event of a page and its sort key, so the next page starts right after
-it even when events are added or removed between requests. It is ``v1.`` followed by
+A token names the last event of a page and its sort key (for the date sorts, the day key of
+:func:`~graph.timeline.indexing.date_order`), so the next page starts right after it even
+when events are added or removed between requests; if that event itself is gone, the next
+page starts again at the beginning (``-date``: the end) of its day. It is ``v1.`` followed by
 base64url text; anything else, or a token made for another sort order, is a
 :class:`PageTokenError` that tells the client to start again.
 """
@@ -10,11 +12,11 @@ from __future__ import annotations
 
 import base64
 from bisect import bisect_left, bisect_right
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from graph.data import Event
 from graph.errors import PageTokenError
+from graph.timeline.indexing import DAY
 
 if TYPE_CHECKING:  # paging imports this module
     from graph.timeline.paging import EventIndex
@@ -25,7 +27,7 @@ _TOKEN_VERSION = "v1"
 def encode_token(index: EventIndex, p: int, sort: str) -> str:
     """``v1.`` + base64url of sort, id and sort key of the event at ``p`` (last on the page)."""
     event = index.events[p]
-    key = label_key(event)[0] if sort == "label" else str(index.starts[p])
+    key = label_key(event)[0] if sort == "label" else str(index.days[p])
     payload = "\n".join((sort, event.id, key)).encode()
     return f"{_TOKEN_VERSION}.{base64.urlsafe_b64encode(payload).decode().rstrip('=')}"
 
@@ -46,10 +48,15 @@ def decode_token(index: EventIndex, token: str | None, sort: str) -> int | None:
         return bisect_right(index.by_label, probe, key=lambda p: label_key(events[p]))
     if not (key.isascii() and key.isdigit()):
         raise PageTokenError(f"{token[:40]!r} is not a valid page token: bad date key")
-    first = bisect_left(index.starts, int(key))
-    stop = bisect_right(index.starts, int(key), first)  # equal starts are in id order
-    side = bisect_left if sort == "-date" else bisect_right
-    return side(events, event_id, first, stop, key=attrgetter("id"))
+    day = int(key) - int(key) % DAY  # (earlier tokens held the start itself)
+    first = bisect_left(index.days, day)
+    stop = bisect_right(index.days, day, first)
+    for p in range(first, stop):  # a day holds few events, not in id order (date_order)
+        if events[p].id == event_id:
+            return p if sort == "-date" else p + 1
+    # The event is gone, so its place in its day is unknown: show that whole day again
+    # rather than skip any of it.
+    return stop if sort == "-date" else first
 
 
 def _read(token: str) -> tuple[str, str, str]:

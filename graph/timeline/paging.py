@@ -4,8 +4,11 @@ Build the index once per data version; a page then costs O(log N + candidates sc
 scan walks one *source* in sort order -- every event, one facet's posting lists or the search
 text, each entered where the date window can first be reached -- whichever promises the fewest
 candidates, and stops as soon as the page is full (plus one event, to know whether there is a
-next page). Times are compared on the wall clock written in the data (an offset such as
-``+03:00`` is kept for display, not converted). Example: :func:`query_events`.
+next page). A date window bound that is an instant with an offset (``Z``, ``+00:00``,
+``+03:00``) is compared in UTC with the instants of the data that have one, and on its wall
+clock with floating dates (days, months, years, and times without an offset), as
+:mod:`graph.data.dates` compares dates; a bound without an offset is compared on the wall clock
+written in the data. Example: :func:`query_events`.
 """
 
 from __future__ import annotations
@@ -19,11 +22,15 @@ from functools import partial
 from itertools import islice
 
 from graph.data import Dataset, Event, EventDate, Link
+from graph.data.dates import Endpoint
 from graph.timeline.indexing import (
+    DAY,
     FACETS,
     date_bounds,
+    date_order,
     link_index,
     micros,
+    offset_flags,
     postings,
     search_text,
     span_classes,
@@ -57,13 +64,21 @@ class EventIndex:
     """The events of one dataset version, arranged for fast timeline queries.
 
     Build it with :meth:`from_dataset`. Positions ``0 .. N-1`` number the events in date
-    order, (earliest possible start, id); every other structure is a flat array over them.
+    order (:func:`~graph.timeline.indexing.date_order`: by day, then within a day the events
+    without a time of day before the instants, in UTC order, a cause before its same-day
+    effect); every other structure is a flat array over them.
 
     Attributes
     ----------
     events : events in date order.
+    days : per position the day key of the date order (earliest possible start on the wall
+        clock, down to midnight, in µs): ascending, what page tokens and the date window
+        bisect.
     starts, finishes : earliest possible start and latest possible finish per position,
         in µs on the wall clock.
+    utc_starts, utc_finishes, zoned : the same in UTC for an endpoint written with an offset
+        (else as in ``starts``/``finishes``: the same arrays if no event has an offset), and
+        per position bit 1 if the start, bit 2 if the finish has an offset.
     postings : ``facet -> value -> ascending positions`` for each of :data:`FACETS`
         (``statuses``: statuses of the links an event is cause or effect of); the keys of a
         facet are the values it can be filtered on.
@@ -76,8 +91,12 @@ class EventIndex:
     """
 
     events: tuple[Event, ...]
+    days: array
     starts: array
     finishes: array
+    utc_starts: array
+    utc_finishes: array
+    zoned: array
     postings: dict[str, dict[str, array]]
     status_bits: dict[str, int]
     status_masks: array
@@ -97,9 +116,9 @@ class EventIndex:
         then permuted: at a million events that is several times faster than date order.
         """
         given, ids = dataset.events, [e.id for e in dataset.events]
-        firsts, lasts = date_bounds(given)
+        firsts, lasts, utc_firsts, utc_lasts = date_bounds(given)
         by_id = sorted(range(len(given)), key=ids.__getitem__)
-        order = sorted(by_id, key=firsts.__getitem__)  # stable: equal starts stay in id order
+        order, days = date_order(given, firsts, utc_firsts, dataset.links)
         rank = array("i", bytes(4 * len(order)))  # rank[i]: position of given[i]
         for p, i in enumerate(order):
             rank[i] = p
@@ -107,12 +126,22 @@ class EventIndex:
         text, offsets = search_text(dataset, order)
         starts = array("q", map(firsts.__getitem__, order))
         finishes = array("q", map(lasts.__getitem__, order))
+        zoned = offset_flags(map(given.__getitem__, order))
+        if any(zoned):
+            utc_starts = array("q", map(utc_firsts.__getitem__, order))
+            utc_finishes = array("q", map(utc_lasts.__getitem__, order))
+        else:
+            utc_starts, utc_finishes = starts, finishes
         position = dict(zip(ids, rank, strict=True))
         bits, masks, links, causes = link_index(dataset.links, position)
         return cls(
             events=tuple(map(given.__getitem__, order)),
+            days=array("q", days),
             starts=starts,
             finishes=finishes,
+            utc_starts=utc_starts,
+            utc_finishes=utc_finishes,
+            zoned=zoned,
             postings=postings(given, rank, bits, masks),
             status_bits=bits,
             status_masks=masks,
@@ -182,13 +211,20 @@ def query_events(
 
     ``start``/``end`` keep the events that *can* overlap ``start.start.earliest ..
     end.finish.latest``: an event known only to a month or a year is kept if it may fall in
-    the window. Within ``types``, ``actors``, ``places``, ``tags``, ``lanes`` and
+    the window. A bound that is an instant with an offset is compared in UTC with the
+    instants that have one (``2014-12-15T22:30:00Z`` is after ``2014-12-16T01:00:00+03:00``),
+    and on its wall clock with floating dates; a day, month or year bound is a calendar
+    date, compared on the wall clock written in the data (``2014-12-16`` holds the 01:00 MSK
+    instant of that day). Within ``types``, ``actors``, ``places``, ``tags``, ``lanes`` and
     ``statuses`` (of the links an event takes part in) any value matches (a lone string is one
     value); unknown values match nothing. ``text`` is a case-insensitive substring of the
-    label, description, tags, actor and place labels. ``sort`` is ``"date"`` (earliest
-    possible start, then id), ``"-date"`` or ``"label"``. Pass the previous page's ``next`` as
-    ``after`` to get the next page; a token that cannot be read raises
-    :class:`PageTokenError`.
+    label, description, tags, actor and place labels. ``sort`` is ``"date"`` (by day of the
+    earliest possible start; within a day the events without a time of day first, then the
+    instants in UTC order, and a cause always before its same-day effect, so "Black
+    Tuesday" (16 December) follows the 01:00 MSK rate hike that day: see
+    :func:`~graph.timeline.indexing.date_order`), ``"-date"`` (its reverse) or ``"label"``.
+    Pass the previous page's ``next`` as ``after`` to get the next page; a token that cannot
+    be read raises :class:`PageTokenError`.
 
     >>> from pathlib import Path
     >>> from graph.data.loader import load_dataset
@@ -204,13 +240,13 @@ def query_events(
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    low = micros(start.start.earliest) if start is not None else -_OPEN
-    high = micros(end.finish.latest) if end is not None else _OPEN
+    low = _Bound.of(start.start, early=True) if start is not None else _Bound(-_OPEN)
+    high = _Bound.of(end.finish, early=False) if end is not None else _Bound(_OPEN)
     given = zip(FACETS, (types, actors, places, tags, lanes, statuses), strict=True)
     facets = {f: frozenset((v,) if isinstance(v, str) else v) for f, v in given if v}
     needle = text.casefold() if text else None
     match = _predicate(index, low, high, facets, needle)
-    plan = _plan(index, low, high, facets, needle, sort)
+    plan = _plan(index, low.scan(early=True), high.scan(early=False), facets, needle, sort)
     found = list(islice(filter(match, plan(decode_token(index, after, sort))), limit + 1))
     page = tuple(index.events[p] for p in found[:limit])
     return EventPage(
@@ -224,10 +260,40 @@ def query_events(
 # -- answering a query -----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Bound:
+    """One end of the date window in µs: ``wall`` on its wall clock and, for an instant with
+    an offset, ``utc`` in UTC; ``scan`` is a wall-clock value no event past the bound can
+    cross (an offset moves an instant by less than a day)."""
+
+    wall: int
+    utc: int | None = None
+
+    @classmethod
+    def of(cls, endpoint: Endpoint, *, early: bool) -> _Bound:
+        moment = endpoint.earliest if early else endpoint.latest
+        if endpoint.offset is None:
+            return cls(micros(moment))
+        return cls(micros(moment), micros(moment - endpoint.offset))
+
+    def scan(self, early: bool) -> int:
+        if self.utc is None:
+            return self.wall
+        return min(self.wall, self.utc) - DAY if early else max(self.wall, self.utc) + DAY
+
+
 def _predicate(
-    index: EventIndex, low: int, high: int, facets: dict[str, frozenset[str]], needle: str | None
+    index: EventIndex,
+    low_bound: _Bound,
+    high_bound: _Bound,
+    facets: dict[str, frozenset[str]],
+    needle: str | None,
 ) -> Match:
-    events, starts, finishes, masks = index.events, index.starts, index.finishes, index.status_masks
+    events, masks = index.events, index.status_masks
+    starts, finishes, zoned = index.starts, index.finishes, index.zoned
+    utc_starts, utc_finishes = index.utc_starts, index.utc_finishes
+    low, high = low_bound.wall, high_bound.wall
+    low_utc, high_utc = low_bound.utc, high_bound.utc
     text, offsets = index.text, index.offsets
     types, lanes, places = facets.get("types"), facets.get("lanes"), facets.get("places")
     actors, tags = facets.get("actors"), facets.get("tags")
@@ -235,7 +301,15 @@ def _predicate(
     bits = sum(index.status_bits.get(status, 0) for status in wanted or ())
 
     def match(p: int) -> bool:
-        if starts[p] > high or finishes[p] < low:
+        if high_utc is not None and zoned[p] & 1:
+            if utc_starts[p] > high_utc:
+                return False
+        elif starts[p] > high:
+            return False
+        if low_utc is not None and zoned[p] & 2:
+            if utc_finishes[p] < low_utc:
+                return False
+        elif finishes[p] < low:
             return False
         e = events[p]
         if (types and e.type not in types) or (lanes and e.lane not in lanes):
@@ -272,8 +346,9 @@ def _plan(
         by_label = index.by_label
         return lambda cut: map(by_label.__getitem__, range(cut or 0, len(by_label)))
     reverse = sort == "-date"
-    hi = len(index) if high == _OPEN else bisect_right(index.starts, high)
-    reach = [bisect_left(index.starts, low - width) for width, _ in index.spans]
+    hi = len(index) if high == _OPEN else bisect_right(index.days, high)
+    # (a day key is at most a day before the earliest start it stands for)
+    reach = [bisect_left(index.days, low - width - DAY) for width, _ in index.spans]
     sources: list[Source] = [(lambda a, b: b - a, lambda a, b: _walk(range(a, b), reverse))]
     for facet, values in facets.items():
         found = [index.postings[facet][v] for v in values if v in index.postings[facet]]

@@ -165,6 +165,10 @@ class QuantityInfoSchema(BodySchema):
     unit = string(validate=ma.validate.OneOf(list(vocab.UNITS)))
     previous = ma.fields.Float(required=True, allow_none=True)
     according_to = string(nullable=True)
+    note = string(
+        nullable=True,
+        metadata={"description": "what the figure measures, where the value alone would mislead"},
+    )
 
 
 class LinkInfoSchema(BodySchema):
@@ -204,7 +208,27 @@ class GraphNodeDataSchema(BodySchema):
     label = string()
     lane = string(nullable=True)
     type = string(nullable=True)
-    start = string(nullable=True, metadata={"description": "ISO form of the date's begin"})
+    start = string(
+        nullable=True,
+        metadata={
+            "description": "ISO form of the date's begin, as written: read it with `precision` "
+            "(a year-precision event starts on 1 January of the year, and may fall any day in it)"
+        },
+    )
+    end = string(
+        nullable=True,
+        metadata={"description": "ISO form of the date's last day or instant (inclusive)"},
+    )
+    precision = string(
+        nullable=True,
+        validate=ma.validate.OneOf(["year", "month", "day", "instant", "interval"]),
+        metadata={"description": "precision of the date: year, month, day, instant or interval"},
+    )
+    date = string(nullable=True, metadata={"description": "the date as written (EDTF)"})
+    display_date = string(
+        nullable=True,
+        metadata={"description": "the date in words at its own precision (e.g. 1998)"},
+    )
 
 
 class GraphNodeSchema(BodySchema):

@@ -3,6 +3,7 @@ accepted range, and an invalid one is a 400 problem naming it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -24,12 +25,21 @@ _SIDE = rf"[0-9]{{4}}(-[0-9]{{2}}(-[0-9]{{2}}({_TIME})?)?)?[~?%]?"
 DATE_PATTERN = f"^{_SIDE}(/{_SIDE})?$"
 
 
+# An offset whose "+" an unencoded query string turned into a space (``T22:00:00 03:00``).
+_SPACED_OFFSET = re.compile(r"(T[0-9]{2}:[0-9]{2}:[0-9]{2}) ([0-9]{2}:[0-9]{2})")
+
+
 class DateParameter(ma.fields.Field):
-    """An EDTF (or plain ISO 8601) date, parsed into an :class:`EventDate`."""
+    """An EDTF (or plain ISO 8601) date, parsed into an :class:`EventDate`.
+
+    An instant with an offset (``Z``, ``+00:00``, ``+03:00``) is compared in UTC with the
+    instants of the data; a day, month or year is a calendar date (see
+    :func:`graph.timeline.query_events`).
+    """
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> EventDate:
         try:
-            return parse_date(str(value))
+            return parse_date(_SPACED_OFFSET.sub(r"\1+\2", str(value)))
         except DateError as exc:
             raise ma.ValidationError(
                 f"{exc.detail}; use an EDTF or ISO 8601 date such as 2014-12-16 or 2014-12"
@@ -62,7 +72,8 @@ class EventFilterArgs(ArgsSchema):
         data_key="from",
         load_default=None,
         metadata={
-            "description": "events that may end on or after this date (EDTF or ISO 8601)",
+            "description": "events that may end on or after this date (EDTF or ISO 8601; "
+            "an instant with an offset such as 2014-12-15T22:00:00Z is compared in UTC)",
             "example": "2014-12",
         },
     )
