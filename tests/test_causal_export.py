@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from graph.causal.chains import find_causal_chains, find_longest_chain
-from graph.causal.comparison import check_consistency, compare_events, describe_temporal_relation
+from graph.causal.comparison import compare_events, describe_temporal_relation
+from graph.causal.consistency import check_consistency
 from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
 from graph.causal.graph import (
     ALL_STATUSES,

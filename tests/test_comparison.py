@@ -10,16 +10,13 @@ import json
 import pytest
 
 from graph.causal.chains import find_causal_chains
-from graph.causal.comparison import (
+from graph.causal.comparison import DateInfo, LinkInfo, compare_events, describe_temporal_relation
+from graph.causal.consistency import (
     CausalCycle,
     Consistency,
     ContradictedClaim,
-    DateInfo,
-    LinkInfo,
     TimeInversion,
     check_consistency,
-    compare_events,
-    describe_temporal_relation,
 )
 from graph.causal.graph import ALL_STATUSES, build_causal_graph, build_graph_from_links
 from graph.data.dates import parse_date

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import schemathesis
 
-from graph.causal.comparison import check_consistency
+from graph.causal.consistency import check_consistency
 from graph.causal.graph import build_causal_graph
 from graph.causal.influence import analyze_causes
 from graph.timeline.paging import EventIndex, query_events

@@ -14,19 +14,21 @@ This package imports :mod:`graph.data`, :mod:`graph.store` and :mod:`graph.rdf`.
 
 from graph.causal.chains import find_causal_chains, find_longest_chain
 from graph.causal.comparison import (
-    CausalCycle,
     Comparison,
-    Consistency,
-    ContradictedClaim,
     DateInfo,
     EventSide,
     LinkInfo,
     QuantityInfo,
     TemporalRelation,
-    TimeInversion,
-    check_consistency,
     compare_events,
     describe_temporal_relation,
+)
+from graph.causal.consistency import (
+    CausalCycle,
+    Consistency,
+    ContradictedClaim,
+    TimeInversion,
+    check_consistency,
 )
 from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
 from graph.causal.graph import (
