@@ -86,7 +86,7 @@ def _json_operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
 
 def test_every_json_answer_has_a_typed_closed_schema(spec):
     operations = dict(_json_operations(spec))
-    assert len(operations) == 15
+    assert len(operations) == 16
     for path, operation in operations.items():
         content = operation["responses"]["200"]["content"]
         schema = content["application/json"]["schema"]
@@ -115,14 +115,14 @@ def test_closed_value_sets_are_enums(spec):
 
 def test_status_parameters_state_their_true_default(spec):
     """One default, everywhere: analyses follow the links stated as facts unless told
-    otherwise, and the document says so; the event filters have no default (no filter)."""
+    otherwise, and the document says so; the event and link filters have no default (no filter)."""
     defaults = {
         path: parameter["schema"].get("default")
         for path, operation in _json_operations(spec)
         for parameter in operation.get("parameters", [])
         if parameter["name"] == "status"
     }
-    filters = {"/api/events", "/api/timeline", "/api/timeline/timelinejs"}
+    filters = {"/api/events", "/api/links", "/api/timeline", "/api/timeline/timelinejs"}
     assert {path: defaults[path] for path in filters} == dict.fromkeys(filters)
     analyses = {path: default for path, default in defaults.items() if path not in filters}
     assert sorted(analyses) == [
@@ -146,10 +146,12 @@ def _urls(dataset) -> Iterator[str]:
     yield from ["/api/events?limit=3", "/api/events?sort=label&limit=1000", "/api/consistency"]
     yield from ["/api/timeline?limit=1000", "/api/timeline?limit=2&sort=-date"]
     yield from ["/api/timeline/timelinejs?limit=1000", "/api/claims", "/api/claims?verdict=opinion"]
+    yield from ["/api/links", "/api/links?limit=2", "/api/links?status=contested,unsupported"]
     for options in ("", ALL, "status=contested", "kind=similar_to,correlates_with"):
         yield from [f"/api/drivers?limit=100&{options}", f"/api/longest-chain?{options}"]
     for event in ids:
         yield f"/api/events/{event}"
+        yield f"/api/links?event={event}"
         for options in ("", ALL):
             yield f"/api/causes/{event}?{options}"
             yield f"/api/effects/{event}?{options}"

@@ -145,6 +145,7 @@ def _spoil(body: dict, how: str, deep: bool) -> dict:
         "/api/timeline?limit=2",
         "/api/timeline/timelinejs?limit=2",
         "/api/claims",
+        "/api/links?status=contested",
         "/api/chains?source=opec-decides-no-cut&target=cbr-hike-to-17",
         "/api/causes/cbr-hike-to-17",
         "/api/effects/opec-decides-no-cut",

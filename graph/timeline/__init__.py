@@ -4,7 +4,8 @@
 :class:`EventIndex` (flat arrays built by :mod:`~graph.timeline.indexing`, page tokens from
 :mod:`~graph.timeline.pagetoken`); :mod:`~graph.timeline.formats` shapes a page for
 vis-timeline and TimelineJS3; :mod:`~graph.timeline.records` makes the JSON records of
-events, links and claims that the HTTP API and pages return, and
+events, links and claims that the HTTP API and pages return, :mod:`~graph.timeline.links`
+the filtered list of links, and
 :mod:`~graph.timeline.claimreview` the claims as schema.org ``ClaimReview`` JSON-LD.
 
 This package imports :mod:`graph.data`, :mod:`graph.rdf` and :mod:`graph.store`.
@@ -12,6 +13,7 @@ This package imports :mod:`graph.data`, :mod:`graph.rdf` and :mod:`graph.store`.
 
 from graph.timeline.claimreview import claim_reviews
 from graph.timeline.formats import display_date, to_timelinejs, to_vis_items
+from graph.timeline.links import MAX_LINKS, LinkPage, link_resource, select_links
 from graph.timeline.paging import MAX_LIMIT, EventIndex, EventPage, query_events
 from graph.timeline.records import (
     Labels,
@@ -25,18 +27,22 @@ from graph.timeline.records import (
 
 __all__ = [
     "MAX_LIMIT",
+    "MAX_LINKS",
     "EventIndex",
     "EventPage",
     "Labels",
+    "LinkPage",
     "claim_record",
     "claim_reviews",
     "display_date",
     "event_detail",
     "event_graph",
     "event_summary",
+    "link_resource",
     "links_by_event",
     "page_context",
     "query_events",
+    "select_links",
     "to_timelinejs",
     "to_vis_items",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +59,8 @@ class Labels:
     actors: dict[str, str]
     places: dict[str, str]
     events: dict[str, str]
+    #: Publication titles (asserters of links are publications or actors).
+    publications: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, dataset: Dataset) -> Labels:
@@ -69,6 +71,7 @@ class Labels:
             {a.id: a.label for a in dataset.actors},
             {p.id: p.label for p in dataset.places},
             {e.id: e.label for e in dataset.events},
+            {p.id: p.title for p in dataset.publications},
         )
 
 
@@ -137,16 +140,23 @@ def event_summary(event: Event) -> dict[str, Any]:
     }
 
 
+def link_facts(link: Link) -> dict[str, Any]:
+    """What a link says, the same wherever a link is shown: kind, confidence, status, note."""
+    return {
+        "kind": link.kind,
+        "confidence": float(link.confidence),
+        "status": link.status,
+        "note": link.note,
+    }
+
+
 def link_record(link: Link, other: str, labels: Labels) -> dict[str, Any]:
     """A link seen from one of its events: ``other`` is the event at the far end."""
     return {
         "link_id": link.id,
         "event_id": other,
         "label": labels.events.get(other, other),
-        "kind": link.kind,
-        "confidence": float(link.confidence),
-        "status": link.status,
-        "note": link.note,
+        **link_facts(link),
     }
 
 

@@ -1,7 +1,7 @@
 """marshmallow schemas of the JSON API: request parameters (:mod:`~service.schemas.args`,
 validated and documented) and the bodies the views build (:mod:`~service.schemas.bodies` for
-events, claims and timelines, :mod:`~service.schemas.analyses` for the causal analyses), which
-the OpenAPI document states and tests hold every answer to."""
+events, links, claims and timelines, :mod:`~service.schemas.analyses` for the causal analyses),
+which the OpenAPI document states and tests hold every answer to."""
 
 from service.schemas.analyses import (
     CausalCycleSchema,
@@ -44,6 +44,7 @@ from service.schemas.args import (
     EventFilterArgs,
     GraphArgs,
     LinkFilterArgs,
+    LinkListArgs,
     PairArgs,
     ReachArgs,
     WhatIfArgs,
@@ -54,6 +55,7 @@ from service.schemas.bodies import (
     LINK_STATUS,
     PRECISIONS,
     TEMPORAL_PHRASES,
+    AsserterSchema,
     BodySchema,
     ClaimListSchema,
     ClaimSchema,
@@ -62,6 +64,9 @@ from service.schemas.bodies import (
     EventLinkSchema,
     EventPageSchema,
     EventSummarySchema,
+    LinkEventSchema,
+    LinkPageSchema,
+    LinkSchema,
     QuantitySchema,
     SourceSchema,
     TimelineGroupSchema,
@@ -89,6 +94,7 @@ __all__ = [
     "TEMPORAL_PHRASES",
     "VERDICTS",
     "ArgsSchema",
+    "AsserterSchema",
     "BodySchema",
     "CausalCycleSchema",
     "CauseAnalysisSchema",
@@ -124,8 +130,12 @@ __all__ = [
     "GraphElementsSchema",
     "GraphNodeDataSchema",
     "GraphNodeSchema",
+    "LinkEventSchema",
     "LinkFilterArgs",
     "LinkInfoSchema",
+    "LinkListArgs",
+    "LinkPageSchema",
+    "LinkSchema",
     "PairArgs",
     "QuantityInfoSchema",
     "QuantitySchema",

@@ -12,7 +12,7 @@ from webargs.fields import DelimitedList
 from graph import vocab
 from graph.data import EventDate, parse_date
 from graph.errors import DateError
-from graph.timeline import MAX_LIMIT
+from graph.timeline import MAX_LIMIT, MAX_LINKS
 
 STATUSES = list(vocab.LINK_STATUSES)
 KINDS = list(vocab.LINK_PREDICATES)
@@ -108,6 +108,39 @@ class EventFilterArgs(ArgsSchema):
         load_default="date", validate=ma.validate.OneOf(["date", "-date", "label"])
     )
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, MAX_LIMIT))
+    next = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 500),
+        metadata={"description": "the `next` token of the previous page"},
+    )
+
+
+class LinkListArgs(ArgsSchema):
+    """Filters of /api/links: no status by default -- the list shows every link, contested and
+    unsupported ones too (the analyses' default differs: they follow links as facts)."""
+
+    status = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
+        load_default=list,
+        metadata={
+            "description": "links with one of these statuses (comma-separated). No default: "
+            "without it the list holds links of every status, contested and unsupported ones "
+            "too -- unlike the analyses, which follow only supported and qualified links "
+            "unless told otherwise"
+        },
+    )
+    kind = DelimitedList(
+        ma.fields.String(validate=ma.validate.OneOf(KINDS)),
+        load_default=list,
+        metadata={"description": "links of one of these kinds (comma-separated; no default)"},
+    )
+    asserter = _ids("links asserted by one of these publications or actors (`asserted_by` ids)")
+    event = _ids("links whose cause or effect is one of these event ids")
+    limit = ma.fields.Integer(
+        load_default=MAX_LINKS,
+        validate=ma.validate.Range(1, MAX_LINKS),
+        metadata={"description": "links per page (in id order)"},
+    )
     next = ma.fields.String(
         load_default=None,
         validate=ma.validate.Length(1, 500),

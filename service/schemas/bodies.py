@@ -1,4 +1,5 @@
-"""Response bodies of ``/api/events``, ``/api/events/<id>``, ``/api/claims`` and the timelines,
+"""Response bodies of ``/api/events``, ``/api/events/<id>``, ``/api/links``, ``/api/claims`` and
+the timelines,
 and the field helpers every response schema uses."""
 
 from __future__ import annotations
@@ -155,6 +156,46 @@ class EventLinkSchema(BodySchema):
     confidence = ma.fields.Float(required=True, validate=CONFIDENCE)
     status = string(validate=LINK_STATUS)
     note = string(nullable=True)
+
+
+class LinkEventSchema(BodySchema):
+    id = string(metadata={"description": "event id"})
+    label = string()
+
+
+class AsserterSchema(BodySchema):
+    id = string(metadata={"description": "publication or actor id"})
+    label = string(metadata={"description": "the publication's title or the actor's label"})
+    type = string(validate=ma.validate.OneOf(["publication", "actor"]))
+
+
+class LinkSchema(BodySchema):
+    """A causal link on its own (graph.timeline.links.link_resource); kind, confidence, status
+    and note as in the event resource's links."""
+
+    id = string()
+    cause = ma.fields.Nested(LinkEventSchema, required=True)
+    effect = ma.fields.Nested(LinkEventSchema, required=True)
+    kind = string(validate=LINK_KIND)
+    confidence = ma.fields.Float(required=True, validate=CONFIDENCE)
+    status = string(validate=LINK_STATUS)
+    note = string(nullable=True)
+    asserted_by = list_of(AsserterSchema, metadata={"description": "who asserts the link"})
+    sources = list_of(SourceSchema)
+    ref = string(nullable=True, metadata={"description": "the link's id in the fact sheet"})
+
+
+class LinkPageSchema(BodySchema):
+    links = list_of(LinkSchema)
+    count = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "how many links match the filters, on every page"},
+    )
+    next = string(
+        nullable=True,
+        metadata={"description": "token of the next page (the `next` parameter); null on the last"},
+    )
 
 
 class EventDetailSchema(EventSummarySchema):

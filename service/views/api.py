@@ -1,4 +1,4 @@
-"""``/api``: events, the event resource (Linked Data), timelines and claims.
+"""``/api``: events, the event resource (Linked Data), links, timelines and claims.
 
 Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call, serialize.
 """
@@ -21,14 +21,17 @@ from graph.store import GRAPH_MEDIA_TYPES
 from graph.timeline import (
     EventPage,
     Labels,
+    LinkPage,
     claim_record,
     claim_reviews,
     event_detail,
     event_graph,
     event_summary,
+    link_resource,
     links_by_event,
     page_context,
     query_events,
+    select_links,
     to_timelinejs,
     to_vis_items,
 )
@@ -44,11 +47,15 @@ from service.schemas import (
     EventDetailSchema,
     EventFilterArgs,
     EventPageSchema,
+    LinkListArgs,
+    LinkPageSchema,
     TimelineJsSchema,
     TimelineSchema,
 )
 
-bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Events, timelines and claims")
+bp = ApiBlueprint(
+    "api", __name__, url_prefix="/api", description="Events, links, timelines and claims"
+)
 
 _EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
 _CLAIM_TYPES = ["application/json", "application/ld+json"]
@@ -126,7 +133,7 @@ def find_page(args: dict[str, Any]) -> EventPage:
     )
 
 
-def _next_link(page: EventPage) -> dict[str, str]:
+def _next_link(page: EventPage | LinkPage) -> dict[str, str]:
     if page.next is None:
         return {}
     query = {key: value for key, value in request.args.items() if key != "next"}
@@ -143,6 +150,35 @@ def list_events(args: dict[str, Any]) -> ResponseReturnValue:
     page = find_page(args)
     body = {
         "events": [event_summary(e) for e in page.events],
+        "count": page.count,
+        "next": page.next,
+    }
+    return body, 200, _next_link(page)
+
+
+@bp.get("/links")
+@cached_page
+@bp.arguments(LinkListArgs, location="query", as_kwargs=False)
+@bp.response(200, LinkPageSchema)
+def list_links(args: dict[str, Any]) -> ResponseReturnValue:
+    """The causal links matching the filters, each with its events, asserters and sources, in
+    id order and in pages (keyset paging: follow `next` or the Link header).
+
+    Every status is listed unless `status` says otherwise: contested and unsupported links are
+    shown here (with who asserts them), whereas the analyses follow only the links the graph
+    states as facts unless told otherwise."""
+    page = select_links(
+        built().dataset,
+        statuses=args["status"],
+        kinds=args["kind"],
+        asserters=args["asserter"],
+        events=args["event"],
+        limit=args["limit"],
+        after=args["next"],
+    )
+    names = labels()
+    body = {
+        "links": [link_resource(link, names) for link in page.links],
         "count": page.count,
         "next": page.next,
     }
