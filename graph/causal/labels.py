@@ -6,8 +6,9 @@ graph's node attributes (``label`` and ``date``, as :func:`~graph.causal.graph.b
 and :func:`~graph.causal.readback.read_causal_graph` store them): one lookup per answer rather
 than a label repeated beside every id.
 
->>> g = build_graph_from_links([("a", "b", 0.5), ("b", "c", 0.8)])
+>>> from graph.causal.graph import build_graph_from_links, make_chain
 >>> from graph.data import parse_date
+>>> g = build_graph_from_links([("a", "b", 0.5), ("b", "c", 0.8)])
 >>> g.nodes["a"].update(label="The start", date=parse_date("2014-12-16~"))
 >>> event_labels(g, mentioned_events(make_chain(g, ["a", "b"])))["a"]
 {'label': 'The start', 'date': '2014-12-16~', 'display_date': 'about 16 December 2014'}
@@ -35,6 +36,7 @@ __all__ = ["event_labels", "mentioned_events"]
 def mentioned_events(*results: Any) -> list[str]:
     """Every event id the analysis ``results`` name (results, or lists of them), sorted.
 
+    >>> from graph.causal.graph import build_graph_from_links, make_chain
     >>> from graph.causal.influence import analyze_causes
     >>> g = build_graph_from_links([("a", "b", 0.5), ("b", "c", 0.8)])
     >>> mentioned_events(analyze_causes(g, "c")), mentioned_events([make_chain(g, "ab")])
