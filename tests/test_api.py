@@ -224,7 +224,7 @@ def test_shortest_chain_from_opec_to_the_sberbank_share_fall(real_client):
 
 def test_no_chain_is_an_empty_list(real_client):
     body = real_client.get(f"/api/chains?source={SHARES}&target={OPEC}").get_json()
-    assert body == {"chains": [], "count": 0}
+    assert body == {"chains": [], "count": 0, "event_labels": {}}
 
 
 def test_chain_options(real_client):

@@ -16,6 +16,7 @@ import schemathesis
 from graph.causal.consistency import check_consistency
 from graph.causal.graph import build_causal_graph
 from graph.causal.influence import analyze_causes
+from graph.causal.labels import event_labels, mentioned_events
 from graph.timeline.paging import EventIndex, query_events
 from graph.timeline.records import event_summary
 from graph.vocab import ASSERTED_STATUSES
@@ -73,6 +74,8 @@ def _open_spots(spec: dict[str, Any], schema: dict[str, Any], where: str, seen: 
             yield f"{where}: nothing required"
         for name, prop in schema["properties"].items():
             yield from _open_spots(spec, prop, f"{where}.{name}", seen)
+    elif kind == "object" and isinstance(schema.get("additionalProperties"), dict):
+        yield from _open_spots(spec, schema["additionalProperties"], f"{where}{{}}", seen)
     elif kind == "object" and not schema.get("nullable"):
         yield f"{where}: an object without properties"
 
@@ -224,7 +227,8 @@ def test_consistency_findings_conform(data, monkeypatch, make_app):
     api = schemathesis.openapi.from_wsgi("/openapi.json", app)
     response = app.test_client().get("/api/consistency")
     body = response.get_json()
-    assert [len(found) for found in body.values()] == [1, 1, 1]
+    assert [len(found) for found in body.values()] == [1, 1, 1, 3]  # and 3 events named
+    assert sorted(body["event_labels"]) == ["early", "rate-hike", "ruble-falls"]
     api["/api/consistency"]["GET"].validate_response(response)
 
 
@@ -247,8 +251,10 @@ def test_answers_are_the_bodies_the_views_build_byte_for_byte(real_client, real)
     """Key for key, in the order built: the schemas describe the bodies, they do not remake them."""
     graph = build_causal_graph(real)
     hike = "cbr-hike-to-17"
-    response = real_client.get(f"/api/causes/{hike}")
-    assert response.data == _bytes(dataclasses.asdict(analyze_causes(graph, hike)))
+    found = analyze_causes(graph, hike)
+    lookup = event_labels(graph, mentioned_events(found))
+    body = {**dataclasses.asdict(found), "event_labels": lookup}
+    assert real_client.get(f"/api/causes/{hike}").data == _bytes(body)
     page = query_events(EventIndex.from_dataset(real), sort="label", limit=3)
     body = {
         "events": [event_summary(e) for e in page.events],

@@ -7,7 +7,8 @@ costs. The analyses take that graph first, then event ids, then keyword-only bou
 :mod:`~graph.causal.influence` (causes, effects, key drivers), :mod:`~graph.causal.whatif`
 (counterfactual removal), :mod:`~graph.causal.comparison` (time order, consistency, events
 side by side) and :mod:`~graph.causal.export` (Cytoscape JSON, DOT, SVG).
-:mod:`~graph.causal.readback` reads the same graph back from a store.
+:mod:`~graph.causal.readback` reads the same graph back from a store, and
+:mod:`~graph.causal.labels` names the events an answer mentions (labels, dates).
 
 This package imports :mod:`graph.data`, :mod:`graph.store` and :mod:`graph.rdf`.
 """
@@ -50,6 +51,7 @@ from graph.causal.influence import (
     analyze_effects,
     rank_drivers,
 )
+from graph.causal.labels import event_labels, mentioned_events
 from graph.causal.readback import read_causal_graph
 from graph.causal.whatif import WhatIf, what_if
 
@@ -78,10 +80,12 @@ __all__ = [
     "check_consistency",
     "compare_events",
     "describe_temporal_relation",
+    "event_labels",
     "filtered_view",
     "find_causal_chains",
     "find_longest_chain",
     "has_parent",
+    "mentioned_events",
     "rank_drivers",
     "reach",
     "read_causal_graph",

@@ -21,6 +21,27 @@ from service.schemas.bodies import (
 # causal analyses (graph.causal results, as dataclasses.asdict gives them) ------------------------
 
 
+class EventLabelSchema(BodySchema):
+    """An event an analysis answer names (graph.causal.labels.event_labels)."""
+
+    label = string()
+    date = string(metadata={"description": "the date as written (EDTF)"})
+    display_date = string(metadata={"description": "the date in words, at its precision"})
+
+
+def event_lookup() -> ma.fields.Dict:
+    """``event_labels``: the last property of every analysis answer."""
+    return ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Nested(EventLabelSchema),
+        required=True,
+        metadata={
+            "description": "every event id the answer names (and no other), with its label and "
+            "date: once per answer, where the rest of the body gives ids only"
+        },
+    )
+
+
 class ChainSchema(BodySchema):
     """A causal chain (graph.causal.graph.Chain): ``events`` joined by ``links``."""
 
@@ -35,9 +56,14 @@ class ChainSchema(BodySchema):
     weakest_confidence = ma.fields.Float(required=True, allow_none=True, validate=CONFIDENCE)
 
 
+class LongestChainSchema(ChainSchema):
+    event_labels = event_lookup()
+
+
 class ChainListSchema(BodySchema):
     chains = list_of(ChainSchema, metadata={"description": "shortest first, then strongest"})
     count = count()
+    event_labels = event_lookup()
 
 
 class ReachSchema(BodySchema):
@@ -59,6 +85,7 @@ class CauseAnalysisSchema(BodySchema):
     truncated = ma.fields.Boolean(
         required=True, metadata={"description": "`limit` cut the search short"}
     )
+    event_labels = event_lookup()
 
 
 class EffectAnalysisSchema(BodySchema):
@@ -67,6 +94,7 @@ class EffectAnalysisSchema(BodySchema):
     truncated = ma.fields.Boolean(
         required=True, metadata={"description": "`limit` cut the search short"}
     )
+    event_labels = event_lookup()
 
 
 class DriverSchema(BodySchema):
@@ -83,6 +111,7 @@ class DriverSchema(BodySchema):
 class DriverListSchema(BodySchema):
     drivers = list_of(DriverSchema, metadata={"description": "highest score first"})
     count = count()
+    event_labels = event_lookup()
 
 
 class WhatIfSchema(BodySchema):
@@ -96,6 +125,7 @@ class WhatIfSchema(BodySchema):
     truncated = ma.fields.Boolean(
         required=True, metadata={"description": "`limit` cut the search short"}
     )
+    event_labels = event_lookup()
 
 
 class TimeInversionSchema(BodySchema):
@@ -133,6 +163,7 @@ class ConsistencySchema(BodySchema):
     time_inversions = list_of(TimeInversionSchema)
     cycles = list_of(CausalCycleSchema)
     contradicted_claims = list_of(ContradictedClaimSchema)
+    event_labels = event_lookup()
 
 
 class DateInfoSchema(BodySchema):
@@ -157,6 +188,12 @@ class TemporalRelationSchema(BodySchema):
     )
     decided = ma.fields.Boolean(required=True, metadata={"description": "one relation"})
     phrase = string(validate=ma.validate.OneOf(TEMPORAL_PHRASES))
+
+
+class TemporalAnswerSchema(TemporalRelationSchema):
+    """/api/temporal: the relation, and the two events named."""
+
+    event_labels = event_lookup()
 
 
 class QuantityInfoSchema(BodySchema):
@@ -198,6 +235,7 @@ class ComparisonSchema(BodySchema):
         LinkInfoSchema, metadata={"description": "`similar_to` links between a and b"}
     )
     relation = ma.fields.Nested(TemporalRelationSchema, required=True)
+    event_labels = event_lookup()
 
 
 # /api/graph (Cytoscape.js elements JSON) ----------------------------------------------------------

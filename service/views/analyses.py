@@ -1,7 +1,9 @@
 """``/api`` causal analyses over the networkx link graph, and graph exports.
 
 Every analysis is bounded (depth, limit); no path between two events is a 200 with an empty
-list. Unknown events are 404 problems (:class:`graph.errors.UnknownEventError`).
+list. Unknown events are 404 problems (:class:`graph.errors.UnknownEventError`). Every analysis
+body ends with ``event_labels``, the label and dates of each event id it names
+(:func:`graph.causal.event_labels`), once per body.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from graph.causal import (
     check_consistency,
     compare_events,
     describe_temporal_relation,
+    event_labels,
     find_causal_chains,
     find_longest_chain,
+    mentioned_events,
     rank_drivers,
     render_svg,
     select_subgraph,
@@ -33,7 +37,6 @@ from service.schemas import (
     CauseAnalysisSchema,
     ChainArgs,
     ChainListSchema,
-    ChainSchema,
     CompareArgs,
     ComparisonSchema,
     ConsistencySchema,
@@ -43,9 +46,10 @@ from service.schemas import (
     EffectAnalysisSchema,
     GraphArgs,
     LinkFilterArgs,
+    LongestChainSchema,
     PairArgs,
     ReachArgs,
-    TemporalRelationSchema,
+    TemporalAnswerSchema,
     WhatIfArgs,
     WhatIfSchema,
 )
@@ -66,6 +70,12 @@ def _key(options: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(sorted(options[name] or ())) for name in ("statuses", "kinds"))
 
 
+def labelled(body: dict[str, Any], *results: Any) -> dict[str, Any]:
+    """``body`` with ``event_labels`` added last: the events the ``results`` name."""
+    body["event_labels"] = event_labels(built().causal, mentioned_events(*results))
+    return body
+
+
 #: Drivers are ranked once per data version and filter; requests take a prefix of the ranking.
 MAX_DRIVERS = 100
 
@@ -84,7 +94,7 @@ def chains(args: dict[str, Any]) -> ResponseReturnValue:
         limit=args["limit"],
         **links(args),
     )
-    return {"chains": [asdict(chain) for chain in found], "count": len(found)}
+    return labelled({"chains": [asdict(chain) for chain in found], "count": len(found)}, found)
 
 
 @bp.get("/causes/<event_id>")
@@ -93,15 +103,14 @@ def chains(args: dict[str, Any]) -> ResponseReturnValue:
 def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Root-cause analysis: every ancestor with its depth, the root causes, and the strongest
     path from each root."""
-    return asdict(
-        analyze_causes(
-            built().causal,
-            event_id,
-            max_depth=args["max_depth"],
-            limit=args["limit"],
-            **links(args),
-        )
+    found = analyze_causes(
+        built().causal,
+        event_id,
+        max_depth=args["max_depth"],
+        limit=args["limit"],
+        **links(args),
     )
+    return labelled(asdict(found), found)
 
 
 @bp.get("/effects/<event_id>")
@@ -109,15 +118,14 @@ def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 @bp.response(200, EffectAnalysisSchema)
 def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Downstream effects: every descendant with its depth."""
-    return asdict(
-        analyze_effects(
-            built().causal,
-            event_id,
-            max_depth=args["max_depth"],
-            limit=args["limit"],
-            **links(args),
-        )
+    found = analyze_effects(
+        built().causal,
+        event_id,
+        max_depth=args["max_depth"],
+        limit=args["limit"],
+        **links(args),
     )
+    return labelled(asdict(found), found)
 
 
 @bp.get("/drivers")
@@ -130,7 +138,7 @@ def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     key = ("drivers", *_key(options))
     ranked = data.remember(key, lambda: rank_drivers(data.causal, limit=MAX_DRIVERS, **options))
     ranked = ranked[: args["limit"]]
-    return {"drivers": [asdict(d) for d in ranked], "count": len(ranked)}
+    return labelled({"drivers": [asdict(d) for d in ranked], "count": len(ranked)}, ranked)
 
 
 @bp.get("/what-if")
@@ -138,25 +146,25 @@ def drivers(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.response(200, WhatIfSchema)
 def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
     """Effects that lose every causal path from any root cause when `remove` is removed."""
-    return asdict(
-        what_if(
-            built().causal,
-            args["remove"],
-            max_depth=args["max_depth"],
-            limit=args["limit"],
-            **links(args),
-        )
+    found = what_if(
+        built().causal,
+        args["remove"],
+        max_depth=args["max_depth"],
+        limit=args["limit"],
+        **links(args),
     )
+    return labelled(asdict(found), found)
 
 
 @bp.get("/longest-chain")
 @bp.arguments(LinkFilterArgs, location="query", as_kwargs=False)
-@bp.response(200, ChainSchema)
+@bp.response(200, LongestChainSchema)
 def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
     """The longest causal chain (most links; ties go to the strongest)."""
     data, options = built(), links(args)
     key = ("longest-chain", *_key(options))
-    return asdict(data.remember(key, lambda: find_longest_chain(data.causal, **options)))
+    found = data.remember(key, lambda: find_longest_chain(data.causal, **options))
+    return labelled(asdict(found), found)
 
 
 @bp.get("/consistency")
@@ -165,17 +173,17 @@ def consistency() -> ResponseReturnValue:
     """Links whose cause starts after its effect (respecting precision), cycles, and claims
     whose asserted links the dates contradict; links at every status are checked."""
     data = built()
-    return asdict(
-        data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
-    )
+    found = data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
+    return labelled(asdict(found), found)
 
 
 @bp.get("/temporal")
 @bp.arguments(PairArgs, location="query", as_kwargs=False)
-@bp.response(200, TemporalRelationSchema)
+@bp.response(200, TemporalAnswerSchema)
 def temporal(args: dict[str, Any]) -> ResponseReturnValue:
     """The Allen relation of event `a` to event `b`, honest about imprecise dates."""
-    return asdict(describe_temporal_relation(built().causal, args["a"], args["b"]))
+    found = describe_temporal_relation(built().causal, args["a"], args["b"])
+    return labelled(asdict(found), found)
 
 
 @bp.get("/compare")
@@ -186,9 +194,8 @@ def compare(args: dict[str, Any]) -> ResponseReturnValue:
     facts unless `status` says otherwise), `similar_to` links."""
     data = built()
     statuses = args["status"] or None  # None: the default, supported and qualified
-    return asdict(
-        compare_events(data.dataset, data.causal, args["a"], args["b"], statuses=statuses)
-    )
+    found = compare_events(data.dataset, data.causal, args["a"], args["b"], statuses=statuses)
+    return labelled(asdict(found), found)
 
 
 @bp.get("/graph")
