@@ -72,8 +72,10 @@
     const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
     results.setAttribute('aria-busy', 'true');
     try {
-      const answer = kinds.length && state.statuses.length
-        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, status: state.statuses, kind: kinds }))
+      // As the evidence shows it: chains run over supported and qualified links only.
+      const statuses = home.reckonedStatuses();
+      const answer = kinds.length && statuses.length
+        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, status: statuses, kind: kinds }))
         : { chains: [] };
       const chains = answer.chains.filter((c) => c.weakest_confidence === null || c.weakest_confidence === undefined || c.weakest_confidence + 1e-9 >= state.conf);
       data.chains = { chains, hidden: answer.chains.length - chains.length, source, target, depth };

@@ -19,6 +19,10 @@
   const { getJSON, query } = EKG;
 
   const DEFAULT_STATUSES = ['supported', 'qualified', 'contested', 'unsupported'];
+  // The statuses the page reckons with "as the evidence shows it": only these links make causes,
+  // effects and chains (as the API's analyses do by default); contested and unsupported links
+  // are drawn, muted and dashed, with who asserts them, but never followed.
+  const EVIDENCE_STATUSES = ['supported', 'qualified'];
   const DEFAULT_KINDS = ['causes', 'contributes_to', 'enables', 'prevents', 'correlates_with', 'similar_to'];
   const MSK = (text) => new Date(text + '+03:00');
   const PRESETS = {
@@ -117,7 +121,11 @@
   }
 
   async function loadAll() {
-    const [timelineAll, claims] = await Promise.all([fetchTimeline({}), getJSON(API + '/claims').catch(() => ({ claims: [] }))]);
+    const [timelineAll, claims, disputed] = await Promise.all([
+      fetchTimeline({}),
+      getJSON(API + '/claims').catch(() => ({ claims: [] })),
+      fetchDisputed().catch(() => new Map()),
+    ]);
     const articleEvents = new Set();
     const assertions = new Map();
     for (const claim of claims.claims || []) {
@@ -133,9 +141,34 @@
       const verdicts = assertions.get(link.id) || [];
       link.articleVerdicts = verdicts;
       link.articleOnly = verdicts.length > 0 && !verdicts.includes('verified');
+      link.disputed = isDisputed(link);
+      link.asserters = disputed.get(link.id) || [];
       data.links.set(link.id, link);
     }
   }
+
+  /** Who asserts each contested or unsupported link: Map link id -> [asserter label]. */
+  async function fetchDisputed() {
+    const asserters = new Map();
+    let next = null;
+    let guard = 0;
+    do {
+      const page = await getJSON(API + '/links' + query({ status: STATUSES.map((s) => s.id).filter((s) => !EVIDENCE_STATUSES.includes(s)), next }));
+      for (const link of page.links || []) asserters.set(link.id, (link.asserted_by || []).map((a) => a.label));
+      next = page.next;
+      guard += 1;
+    } while (next && guard < 20);
+    return asserters;
+  }
+
+  /** A link the evidence does not bear out (contested, unsupported or of no known status). */
+  const isDisputed = (link) => !EVIDENCE_STATUSES.includes(link.status);
+
+  /** The statuses causes, effects and chains follow: those the filters keep that the evidence bears out. */
+  const reckonedStatuses = () => state.statuses.filter((s) => EVIDENCE_STATUSES.includes(s));
+
+  /** A drawn link that counts as a cause-effect step (link filters and the evidence). */
+  const linkReckoned = (link) => linkPasses(link) && !isDisputed(link);
 
   function eventFiltersActive() {
     return state.lanes.length !== LANES.length || state.from || state.to;
@@ -173,7 +206,7 @@
    * selectSeq counts event selections, so that a late answer for an older one is dropped.
    */
   EKG.home = {
-    API, LANES, STATUSES, KINDS, CHOICES, TABS, PRESETS, COMPARE, CHAIN_EXAMPLE,
+    API, LANES, STATUSES, KINDS, CHOICES, EVIDENCE_STATUSES, TABS, PRESETS, COMPARE, CHAIN_EXAMPLE,
     state, data,
     timeline: null,
     graph: null,
@@ -181,5 +214,6 @@
     selectSeq: 0,
     $: (id) => document.getElementById(id),
     emptyHighlight, loadAll, loadSelection, linkPasses, computeViewLinks, label,
+    isDisputed, reckonedStatuses, linkReckoned,
   };
 })();

@@ -111,6 +111,7 @@
       ...kindRules,
       { selector: 'edge[status = "contested"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [6, 4] } },
       { selector: 'edge[status = "unsupported"]', style: { 'line-style': 'dotted' } },
+      { selector: 'edge.disputed', style: { 'line-color': '#9a9a9a', 'target-arrow-color': '#9a9a9a', opacity: 0.55 } },
       {
         selector: 'edge[?articleOnly]',
         style: {

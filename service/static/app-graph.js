@@ -151,7 +151,7 @@
       }));
       const edges = links.map((link) => ({
         group: 'edges',
-        classes: 'link',
+        classes: link.disputed ? 'link disputed' : 'link',
         data: {
           id: 'link:' + link.id,
           linkId: link.id,

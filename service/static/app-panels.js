@@ -60,6 +60,7 @@
         el('span', { class: 'kind kind-' + link.kind, text: humanKind(link.kind) }),
         link.confidence !== null && link.confidence !== undefined ? el('span', { class: 'confidence', text: 'confidence ' + formatNumber(link.confidence) }) : null,
         statusBadge(link.status),
+        role !== 'similar' && !['supported', 'qualified'].includes(link.status) ? el('span', { class: 'not-counted', title: 'Drawn, but not counted as a cause or effect: the evidence does not bear it out', text: 'not counted' }) : null,
         ctx.articleLinks.has(link.link_id) ? el('span', { class: 'badge badge-article', title: 'Only the article asserts this link' }, el('span', { class: 'article-mark', 'aria-hidden': 'true', text: 'A' }), ' article only') : null),
       link.note ? el('p', { class: 'link-note', text: link.note }) : null))));
     return section;

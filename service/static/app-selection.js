@@ -12,14 +12,25 @@
   const EKG = window.EKG;
   const { el, getJSON, query, DIRECTED_KINDS } = EKG;
   const home = EKG.home;
-  const { $, API, STATUSES, state, data, emptyHighlight } = home;
+  const { $, API, EVIDENCE_STATUSES, state, data, emptyHighlight } = home;
 
   let emptyDetailsTemplate = null;
 
+  /**
+   * The causes and effects of `id` as the evidence shows it: the API's ancestors and descendants
+   * over supported and qualified links (its default) that the link filters keep, then what is
+   * still reachable over links at or above the minimum confidence. Contested and unsupported
+   * links are drawn but never followed, so the counts equal /api/causes and /api/effects.
+   */
   async function reachOf(id) {
     const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
-    if (!kinds.length || !state.statuses.length) return { causes: new Set(), effects: new Set(), note: '(no directed link kind is selected in the filters)' };
-    const params = query({ status: state.statuses, kind: kinds });
+    const statuses = home.reckonedStatuses();
+    if (!kinds.length) return { causes: new Set(), effects: new Set(), note: '(no directed link kind is selected in the filters)' };
+    if (!statuses.length) return { causes: new Set(), effects: new Set(), note: '(no supported or qualified link is kept by the filters)' };
+    const params = query({
+      status: statuses.length === EVIDENCE_STATUSES.length ? null : statuses,
+      kind: kinds.length === DIRECTED_KINDS.length ? null : kinds,
+    });
     const [up, down] = await Promise.all([
       getJSON(API + '/causes/' + encodeURIComponent(id) + params),
       getJSON(API + '/effects/' + encodeURIComponent(id) + params),
@@ -27,7 +38,7 @@
     const ancestors = new Set((up.ancestors || []).map((a) => a.event));
     const descendants = new Set((down.descendants || []).map((d) => d.event));
     // The minimum confidence: keep what is still reachable over links at or above it.
-    const usable = [...data.links.values()].filter((l) => home.linkPasses(l) && DIRECTED_KINDS.includes(l.kind));
+    const usable = [...data.links.values()].filter((l) => home.linkReckoned(l) && DIRECTED_KINDS.includes(l.kind));
     const walk = (start, allowed, forward) => {
       const seen = new Set();
       const todo = [start];
@@ -43,8 +54,10 @@
       }
       return seen;
     };
-    const statuses = state.statuses.length === STATUSES.length ? '' : ' (' + state.statuses.join(', ') + ' links only)';
-    return { causes: walk(id, ancestors, false), effects: walk(id, descendants, true), note: statuses };
+    const note = statuses.length === EVIDENCE_STATUSES.length
+      ? ' (as the evidence shows it: contested and unsupported links are drawn dashed but not followed)'
+      : ' (' + statuses.join(', ') + ' links only)';
+    return { causes: walk(id, ancestors, false), effects: walk(id, descendants, true), note };
   }
 
   function selectionHighlight(id, reach) {
@@ -55,7 +68,7 @@
     const up = new Set([...reach.causes, id]);
     const down = new Set([...reach.effects, id]);
     for (const link of data.viewLinks) {
-      if (!DIRECTED_KINDS.includes(link.kind)) continue;
+      if (!DIRECTED_KINDS.includes(link.kind) || home.isDisputed(link)) continue;
       if (reach.causes.has(link.from) && up.has(link.to)) h.linkRoles.set(link.id, 'cause');
       else if (down.has(link.from) && reach.effects.has(link.to)) h.linkRoles.set(link.id, 'effect');
     }

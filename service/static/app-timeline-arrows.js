@@ -55,7 +55,11 @@
     if (role) classes.push('hl-' + role);
     if (dimmed) classes.push('is-dimmed');
     if (link.articleOnly) classes.push('article-only');
-    const group = svg('g', { class: classes.join(' '), 'data-link-id': link.id });
+    // Contested or unsupported: drawn (dashed, muted) but never a cause or an effect.
+    if (link.disputed) classes.push('is-disputed');
+    const attrs = { class: classes.join(' '), 'data-link-id': link.id, 'data-status': link.status || 'unknown' };
+    if (link.disputed) attrs['data-disputed'] = 'not followed';
+    const group = svg('g', attrs);
     const title = svg('title');
     title.textContent = linkTitle(link, events);
     group.appendChild(title);
@@ -134,6 +138,10 @@
     const to = events.get(link.to);
     const parts = [(from ? from.label : link.from) + ' — ' + EKG.humanKind(link.kind) + ' → ' + (to ? to.label : link.to)];
     parts.push('confidence ' + link.confidence + ', ' + link.status);
+    if (link.disputed) {
+      if (link.asserters && link.asserters.length) parts.push('asserted by ' + link.asserters.join(', '));
+      parts.push('not counted as a cause or effect: the evidence does not bear it out');
+    }
     if (link.articleOnly) parts.push('asserted only by the article (' + link.articleVerdicts.join(', ') + ')');
     return parts.join('\n');
   }
