@@ -1,0 +1,44 @@
+"""Links added from the fact sheet for issue 16's audit: each pins one link to its sheet entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.cli import main
+
+#: link id -> (cause, effect, ref, kind, status, asserted_by)
+ADDED = {
+    "free-float-raises-volatility": (
+        "cbr-abolishes-ruble-corridor", "ruble-fall-dec-1", "C20", "contributes_to", "qualified", (),
+    ),
+}  # fmt: skip
+
+
+def _link(real, link_id):
+    return next(link for link in real.links if link.id == link_id)
+
+
+@pytest.mark.parametrize("link_id", sorted(ADDED))
+def test_added_link_matches_the_fact_sheet(real, link_id):
+    cause, effect, ref, kind, status, asserted_by = ADDED[link_id]
+    link = _link(real, link_id)
+    assert (link.cause, link.effect) == (cause, effect)
+    assert (link.ref, link.kind, link.status) == (ref, kind, status)
+    assert tuple(link.asserted_by) == asserted_by
+    assert link.sources
+
+
+def test_free_float_link_keeps_the_errata_caveat(real):
+    """C20 vs errata 3: the TASS volatility line dates from 31 Oct/5 Nov, before the 10 Nov float."""
+    link = _link(real, "free-float-raises-volatility")
+    note = " ".join(link.note.split())
+    assert "partly supported" in note and "Errata 3" in note
+    assert float(link.confidence) == 0.3  # plausible but unconfirmed (rubric), weaker than the 5 Nov link
+    assert _link(real, "intervention-cap-raises-volatility").confidence > link.confidence
+
+
+def test_events_yaml_validates_with_the_added_links(runner, events_path, real):
+    result = runner.invoke(main, ["validate", str(events_path)])
+    assert result.exit_code == 0, result.output
+    assert f"{len(real.links)} links" in result.output
+    assert set(ADDED) <= {link.id for link in real.links}
