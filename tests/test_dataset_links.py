@@ -11,6 +11,9 @@ ADDED = {
     "free-float-raises-volatility": (
         "cbr-abolishes-ruble-corridor", "ruble-fall-dec-1", "C20", "contributes_to", "qualified", (),
     ),
+    "capital-flight-prompts-amnesty": (
+        "capital-flight-2014", "putin-proposes-capital-amnesty", "C11", "causes", "supported", (),
+    ),
 }  # fmt: skip
 
 
@@ -35,6 +38,19 @@ def test_free_float_link_keeps_the_errata_caveat(real):
     assert "partly supported" in note and "Errata 3" in note
     assert float(link.confidence) == 0.3  # plausible but unconfirmed (rubric), weaker than the 5 Nov link
     assert _link(real, "intervention-cap-raises-volatility").confidence > link.confidence
+
+
+def test_capital_flight_event_carries_only_the_sheet_figures(real):
+    """E33/C11: more than USD 100 bn (BBC, at the time) and USD 151.5 bn (CBR final), year 2014."""
+    event = next(event for event in real.events if event.id == "capital-flight-2014")
+    assert str(event.date.edtf) == "2014"
+    figures = {(float(q.value), q.unit, q.according_to) for q in event.quantities}
+    assert figures == {
+        (100.0, "usd-billion", "BBC (Dec 2014)"),
+        (151.5, "usd-billion", "CBR final figure (cited 2015)"),
+    }
+    note = " ".join(_link(real, "capital-flight-prompts-amnesty").note.split())
+    assert "emigre oligarchs" in note and "interpretation" in note
 
 
 def test_events_yaml_validates_with_the_added_links(runner, events_path, real):
