@@ -36,7 +36,7 @@ def assert_clean(page) -> None:
 def test_timeline_shows_every_event_and_arrow_of_the_selection(page, live_server):
     open_home(page, live_server)
     everything = api(live_server, "timeline", limit="1000")
-    assert page.evaluate("app.data.selection.size") == everything["count"] == 65
+    assert page.evaluate("app.data.selection.size") == everything["count"] == 66
     assert page.evaluate("app.timeline.items.length") == everything["count"]
     assert sorted(page.evaluate("[...app.data.selection.keys()]")) == sorted(
         item["id"] for item in everything["items"]
@@ -243,7 +243,7 @@ def test_filters_live_in_the_url_and_restore_the_same_view(page, live_server):
     assert sorted(restored.evaluate("[...app.data.selection.keys()]")) == before["selection"]
     restored.close()
     page.click("#filter-reset")
-    page.wait_for_function("() => app.data.selection.size === 65")
+    page.wait_for_function("() => app.data.selection.size === 66")
     assert "lane=" not in page.url
     assert_clean(page)
 
