@@ -8,10 +8,6 @@ from service.cli import main
 
 #: link id -> (cause, effect, ref, kind, status, asserted_by)
 ADDED = {
-    "free-float-raises-volatility": (
-        "cbr-abolishes-ruble-corridor", "ruble-fall-dec-1", "C20", "contributes_to", "qualified",
-        (),
-    ),
     "capital-flight-prompts-amnesty": (
         "capital-flight-2014", "putin-proposes-capital-amnesty", "C11", "causes", "supported",
         (),
@@ -51,15 +47,6 @@ def test_added_link_matches_the_fact_sheet(real, link_id):
     assert (link.ref, link.kind, link.status) == (ref, kind, status)
     assert tuple(link.asserted_by) == asserted_by
     assert link.sources
-
-
-def test_free_float_link_keeps_the_errata_caveat(real):
-    """C20 vs errata 3: TASS's volatility line dates from 31 Oct/5 Nov, before the 10 Nov float."""
-    link = _link(real, "free-float-raises-volatility")
-    note = " ".join(link.note.split())
-    assert "partly supported" in note and "Errata 3" in note
-    assert float(link.confidence) == 0.3  # plausible but unconfirmed (rubric)
-    assert _link(real, "intervention-cap-raises-volatility").confidence > link.confidence
 
 
 def test_capital_flight_event_carries_only_the_sheet_figures(real):
