@@ -14,14 +14,13 @@ unsupported links, and who asserts them, can be seen.
 
 from __future__ import annotations
 
-import base64
 from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from graph.data import Dataset, Link
-from graph.errors import PageTokenError
+from graph.timeline.pagetoken import pack_token, unpack_token
 from graph.timeline.records import Labels, link_facts, source_record
 
 #: The most links one page holds.
@@ -70,32 +69,14 @@ def select_links(
         ),
         key=lambda link: link.id,
     )
-    start = 0 if after is None else bisect_right(selected, _read(after), key=lambda x: x.id)
+    start = (
+        0
+        if after is None
+        else bisect_right(selected, unpack_token(after, _TOKEN_VERSION), key=lambda x: x.id)
+    )
     page = selected[start : start + limit]
     more = start + limit < len(selected)
-    return LinkPage(page, len(selected), _token(page[-1].id) if more else None)
-
-
-def _token(link_id: str) -> str:
-    encoded = base64.urlsafe_b64encode(link_id.encode()).decode().rstrip("=")
-    return f"{_TOKEN_VERSION}.{encoded}"
-
-
-def _read(token: str) -> str:
-    version, _, body = token.partition(".")
-    try:
-        if version != _TOKEN_VERSION:
-            raise ValueError(version)
-        padded = body + "=" * (-len(body) % 4)
-        link_id = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
-        if not link_id:
-            raise ValueError(token)
-        return link_id
-    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
-        raise PageTokenError(
-            f"{token[:40]!r} is not a valid page token; use the `next` value of a previous "
-            "page, or start again without it"
-        ) from exc
+    return LinkPage(page, len(selected), pack_token(_TOKEN_VERSION, page[-1].id) if more else None)
 
 
 def link_resource(link: Link, labels: Labels) -> dict[str, Any]:

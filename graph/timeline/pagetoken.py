@@ -28,8 +28,7 @@ def encode_token(index: EventIndex, p: int, sort: str) -> str:
     """``v1.`` + base64url of sort, id and sort key of the event at ``p`` (last on the page)."""
     event = index.events[p]
     key = label_key(event)[0] if sort == "label" else str(index.days[p])
-    payload = "\n".join((sort, event.id, key)).encode()
-    return f"{_TOKEN_VERSION}.{base64.urlsafe_b64encode(payload).decode().rstrip('=')}"
+    return pack_token(_TOKEN_VERSION, "\n".join((sort, event.id, key)))
 
 
 def decode_token(index: EventIndex, token: str | None, sort: str) -> int | None:
@@ -60,18 +59,45 @@ def decode_token(index: EventIndex, token: str | None, sort: str) -> int | None:
 
 
 def _read(token: str) -> tuple[str, str, str]:
-    version, _, body = token.partition(".")
     try:
-        if version != _TOKEN_VERSION:
-            raise ValueError(version)
-        payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
-        sort, event_id, key = payload.split("\n", 2)
-    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
-        raise PageTokenError(
-            f"{token[:40]!r} is not a valid page token; use the `next` value of a previous "
-            "page, or start again without it"
-        ) from exc
+        sort, event_id, key = unpack_token(token, _TOKEN_VERSION).split("\n", 2)
+    except ValueError as exc:
+        raise _invalid(token) from exc
     return sort, event_id, key
+
+
+def pack_token(version: str, payload: str) -> str:
+    """An opaque page token: ``version``, a dot, and ``payload`` as unpadded base64url.
+
+    >>> pack_token("l1", "a-link")
+    'l1.YS1saW5r'
+    >>> unpack_token(pack_token("l1", "a-link"), "l1")
+    'a-link'
+    """
+    return f"{version}.{base64.urlsafe_b64encode(payload.encode()).decode().rstrip('=')}"
+
+
+def unpack_token(token: str, version: str) -> str:
+    """The payload of a token :func:`pack_token` made with ``version``; anything else is a
+    :class:`PageTokenError` telling the client to start again."""
+    prefix, _, body = token.partition(".")
+    try:
+        if prefix != version:
+            raise ValueError(prefix)
+        padded = body + "=" * (-len(body) % 4)
+        payload = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
+    except ValueError as exc:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise _invalid(token) from exc
+    if not payload:
+        raise _invalid(token)
+    return payload
+
+
+def _invalid(token: str) -> PageTokenError:
+    return PageTokenError(
+        f"{token[:40]!r} is not a valid page token; use the `next` value of a previous "
+        "page, or start again without it"
+    )
 
 
 def label_key(event: Event) -> tuple[str, str]:
