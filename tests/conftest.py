@@ -177,6 +177,13 @@ def app(make_app: Callable[..., Flask], data: Path) -> Flask:
     return make_app(data)
 
 
+@pytest.fixture(scope="module")
+def real_client(events_path: Path) -> Iterator[FlaskClient]:
+    """A client of the service on the curated events.yaml, one app per test module."""
+    with running_app(events_path) as app:
+        yield app.test_client()
+
+
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()

@@ -26,12 +26,6 @@ def client(tiny_path):
         yield app.test_client()
 
 
-@pytest.fixture(scope="module")
-def real_client(events_path):
-    with running_app(events_path) as app:
-        yield app.test_client()
-
-
 def expected(name: str) -> dict:
     return json.loads((DATA / "api" / f"{name}.json").read_text(encoding="utf-8"))
 

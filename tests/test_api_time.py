@@ -3,20 +3,11 @@ graph nodes at their precision, and what each compared figure measures."""
 
 from __future__ import annotations
 
-import pytest
-
-from .conftest import running_app
 from .test_api import HIKE
 
 
 def _ids(response) -> list[str]:
     return [event["id"] for event in response.get_json()["events"]]
-
-
-@pytest.fixture(scope="module")
-def real_client(events_path):
-    with running_app(events_path) as app:
-        yield app.test_client()
 
 
 def test_same_day_events_in_instant_then_causal_order(real_client):

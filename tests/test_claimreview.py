@@ -27,12 +27,6 @@ LD = "application/ld+json"
 
 
 @pytest.fixture(scope="module")
-def real_client(events_path):
-    with running_app(events_path) as app:
-        yield app.test_client()
-
-
-@pytest.fixture(scope="module")
 def client(tiny_path):
     with running_app(tiny_path) as app:
         yield app.test_client()

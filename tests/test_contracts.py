@@ -39,12 +39,6 @@ def spec(tiny_path) -> Iterator[dict[str, Any]]:
         yield app.test_client().get("/openapi.json").get_json()
 
 
-@pytest.fixture(scope="module")
-def real_client(events_path):
-    with running_app(events_path) as app:
-        yield app.test_client()
-
-
 def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]

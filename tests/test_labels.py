@@ -26,14 +26,6 @@ from graph.causal import (
 )
 from graph.data.datetext import display_date
 
-from .conftest import running_app
-
-
-@pytest.fixture(scope="module")
-def client(events_path):
-    with running_app(events_path) as app:
-        yield app.test_client()
-
 
 @pytest.fixture(scope="module")
 def graph(real):
@@ -77,11 +69,11 @@ def _bytes(body: Any) -> bytes:
     return (json.dumps(body, separators=(",", ":")) + "\n").encode()
 
 
-def test_every_answer_names_its_events_after_its_old_fields(client, real, graph):
+def test_every_answer_names_its_events_after_its_old_fields(real_client, real, graph):
     events = {event.id: event for event in real.events}
     labelled = 0
     for url, old in _old_bodies(real, graph):
-        response = client.get(url)
+        response = real_client.get(url)
         assert response.status_code == 200, url
         # the fields as they were, byte for byte, then the lookup as the last property
         before = _bytes(old)[: -len("}\n")]
@@ -103,17 +95,17 @@ def test_every_answer_names_its_events_after_its_old_fields(client, real, graph)
     assert labelled > len(events)  # the sweep did name events
 
 
-def test_display_dates_are_the_event_pages_words(client):
+def test_display_dates_are_the_event_pages_words(real_client):
     """One wording of dates: the lookup says a date as ``/api/events/<id>`` does."""
-    lookup = client.get("/api/causes/cbr-hike-to-17").get_json()["event_labels"]
+    lookup = real_client.get("/api/causes/cbr-hike-to-17").get_json()["event_labels"]
     assert len(lookup) > 1
     for event_id, entry in lookup.items():
-        page = client.get(f"/api/events/{event_id}").get_json()
+        page = real_client.get(f"/api/events/{event_id}").get_json()
         assert (page["label"], page["date"]["edtf"]) == (entry["label"], entry["date"])
         assert page["date"]["display"] == entry["display_date"]
 
 
-def test_empty_answers_have_an_empty_lookup(client, real):
+def test_empty_answers_have_an_empty_lookup(real_client, real):
     roots = [e.id for e in real.events if not analyze_causes(build_causal_graph(real), e.id).roots]
-    body = client.get(f"/api/chains?source={roots[0]}&target={roots[1]}").get_json()
+    body = real_client.get(f"/api/chains?source={roots[0]}&target={roots[1]}").get_json()
     assert body == {"chains": [], "count": 0, "event_labels": {}}

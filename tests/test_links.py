@@ -11,20 +11,14 @@ import pytest
 from graph.queries import load_query
 from graph.timeline import Labels, select_links
 
-from .conftest import assert_problem, running_app
+from .conftest import assert_problem
 
 ID = "http://example.org/ekg/id/"
 DISPUTED = {"contested", "unsupported"}
 
 
-@pytest.fixture(scope="module")
-def client(events_path):
-    with running_app(events_path) as app:
-        yield app.test_client()
-
-
-def links(client, query: str = "") -> list[dict]:
-    response = client.get(f"/api/links?{query}")
+def links(real_client, query: str = "") -> list[dict]:
+    response = real_client.get(f"/api/links?{query}")
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
     assert body["count"] == len(body["links"]) and body["next"] is None
@@ -35,16 +29,16 @@ def ids(records: list[dict]) -> set[str]:
     return {record["id"] for record in records}
 
 
-def test_every_status_is_listed_unless_asked(client, real):
-    assert ids(links(client)) == {link.id for link in real.links}
-    assert {record["status"] for record in links(client)} >= {"supported", "qualified"}
+def test_every_status_is_listed_unless_asked(real_client, real):
+    assert ids(links(real_client)) == {link.id for link in real.links}
+    assert {record["status"] for record in links(real_client)} >= {"supported", "qualified"}
 
 
-def test_disputed_links_are_exactly_the_datasets_with_their_asserters(client, real):
+def test_disputed_links_are_exactly_the_datasets_with_their_asserters(real_client, real):
     expected = {link.id: link for link in real.links if link.status in DISPUTED}
     assert expected  # the dataset has at least one contested link
     names = Labels.of(real)
-    found = links(client, "status=contested,unsupported")
+    found = links(real_client, "status=contested,unsupported")
     assert ids(found) == set(expected)
     for record in found:
         link = expected[record["id"]]
@@ -58,11 +52,11 @@ def test_disputed_links_are_exactly_the_datasets_with_their_asserters(client, re
         assert record["effect"] == {"id": link.effect, "label": names.events[link.effect]}
         assert record["ref"] == link.ref
         assert [s["url"] for s in record["sources"]] == [s.url for s in link.sources]
-    assert ids(links(client, "status=contested&status=unsupported")) == set(expected)
+    assert ids(links(real_client, "status=contested&status=unsupported")) == set(expected)
 
 
-def test_the_seed_articles_links_name_it_by_its_title(client, real):
-    found = links(client, "asserter=seed-article")
+def test_the_seed_articles_links_name_it_by_its_title(real_client, real):
+    found = links(real_client, "asserter=seed-article")
     assert ids(found) == {link.id for link in real.links if "seed-article" in link.asserted_by}
     title = next(p.title for p in real.publications if p.id == "seed-article")
     for record in found:
@@ -70,26 +64,26 @@ def test_the_seed_articles_links_name_it_by_its_title(client, real):
         assert seed == {"id": "seed-article", "label": title, "type": "publication"}
 
 
-def test_filters_by_kind_and_asserter(client, real):
+def test_filters_by_kind_and_asserter(real_client, real):
     kinds = {"similar_to", "correlates_with"}
-    assert ids(links(client, "kind=similar_to,correlates_with")) == {
+    assert ids(links(real_client, "kind=similar_to,correlates_with")) == {
         link.id for link in real.links if link.kind in kinds
     }
     who = {"elvira-nabiullina", "barack-obama"}
-    assert ids(links(client, "asserter=elvira-nabiullina,barack-obama")) == {
+    assert ids(links(real_client, "asserter=elvira-nabiullina,barack-obama")) == {
         link.id for link in real.links if who & set(link.asserted_by)
     }
 
 
-def test_filter_by_event_returns_every_link_touching_it(client, real):
+def test_filter_by_event_returns_every_link_touching_it(real_client, real):
     hike = "cbr-hike-to-17"
-    found = links(client, f"event={hike}")
+    found = links(real_client, f"event={hike}")
     assert found and all(hike in (r["cause"]["id"], r["effect"]["id"]) for r in found)
     assert ids(found) == {link.id for link in real.links if hike in (link.cause, link.effect)}
 
 
-def test_filters_combine(client, real):
-    found = links(client, "event=cbr-hike-to-17&kind=contributes_to,causes&status=supported")
+def test_filters_combine(real_client, real):
+    found = links(real_client, "event=cbr-hike-to-17&kind=contributes_to,causes&status=supported")
     assert ids(found) == {
         link.id
         for link in real.links
@@ -97,25 +91,25 @@ def test_filters_combine(client, real):
         and link.kind in {"contributes_to", "causes"}
         and link.status == "supported"
     }
-    assert links(client, "asserter=seed-article&status=supported,qualified,contested") == [
-        r for r in links(client, "asserter=seed-article") if r["status"] != "unsupported"
+    assert links(real_client, "asserter=seed-article&status=supported,qualified,contested") == [
+        r for r in links(real_client, "asserter=seed-article") if r["status"] != "unsupported"
     ]
-    assert links(client, "event=nowhere") == []
+    assert links(real_client, "event=nowhere") == []
 
 
-def test_the_links_match_the_event_resources_links(client):
-    hike = client.get("/api/events/cbr-hike-to-17").get_json()
+def test_the_links_match_the_event_resources_links(real_client):
+    hike = real_client.get("/api/events/cbr-hike-to-17").get_json()
     seen = {r["link_id"]: r for r in hike["causes"] + hike["effects"] + hike["similar"]}
-    for record in links(client, "event=cbr-hike-to-17"):
+    for record in links(real_client, "event=cbr-hike-to-17"):
         other = seen[record["id"]]
         for field in ("kind", "confidence", "status", "note"):
             assert record[field] == other[field]
 
 
-def test_pages_follow_next_and_the_link_header(client, real):
+def test_pages_follow_next_and_the_link_header(real_client, real):
     collected, url = [], "/api/links?limit=7&status=supported,qualified"
     while url:
-        response = client.get(url)
+        response = real_client.get(url)
         body = response.get_json()
         assert body["count"] == sum(link.status != "contested" for link in real.links)
         collected += body["links"]
@@ -142,17 +136,17 @@ def test_pages_follow_next_and_the_link_header(client, real):
         ("colour=red", "colour"),
     ],
 )
-def test_invalid_parameters_are_problems_naming_them(client, query, parameter):
-    assert_problem(client.get(f"/api/links?{query}"), 400, parameter)
+def test_invalid_parameters_are_problems_naming_them(real_client, query, parameter):
+    assert_problem(real_client.get(f"/api/links?{query}"), 400, parameter)
 
 
-def test_a_page_token_not_made_here_is_a_problem(client):
-    assert_problem(client.get("/api/links?next=garbage"), 400)
-    assert_problem(client.get("/api/links?next=l1.%%%"), 400)
+def test_a_page_token_not_made_here_is_a_problem(real_client):
+    assert_problem(real_client.get("/api/links?next=garbage"), 400)
+    assert_problem(real_client.get("/api/links?next=l1.%%%"), 400)
 
 
-def test_the_openapi_document_says_status_has_no_default_here(client):
-    spec = client.get("/openapi.json").get_json()
+def test_the_openapi_document_says_status_has_no_default_here(real_client):
+    spec = real_client.get("/openapi.json").get_json()
     operation = spec["paths"]["/api/links"]["get"]
     status = next(p for p in operation["parameters"] if p["name"] == "status")
     assert "default" not in status["schema"]
@@ -171,7 +165,7 @@ def test_select_links_is_pure_and_ordered(real):
         select_links(real, limit=0)
 
 
-def test_the_disputed_links_query_answers_as_the_api(client, real_store, quirks):
+def test_the_disputed_links_query_answers_as_the_api(real_client, real_store, quirks):
     """disputed-links.rq lists, over ekg:CausalLink nodes (ekg:status, prov:wasAttributedTo),
     the same links and asserters as /api/links?status=contested,unsupported."""
     rows = real_store.query(load_query("disputed-links")).rows
@@ -182,7 +176,7 @@ def test_the_disputed_links_query_answers_as_the_api(client, real_store, quirks)
     }
     from_api = {
         (record["id"], asserter["id"], asserter["label"])
-        for record in links(client, "status=contested,unsupported")
+        for record in links(real_client, "status=contested,unsupported")
         for asserter in record["asserted_by"]
     }
     assert from_sparql == from_api
