@@ -10,6 +10,7 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
     │   └── ValidationError        one or more problems, each with file:line
     ├── DateError                  a string is not a usable EDTF date
     ├── UnknownEventError          an event id the graph does not have (also a LookupError)
+    ├── UnknownLensError           a lens that is neither evidence, all nor a narrative's id
     ├── PageTokenError             a paging token this service did not make (also a ValueError)
     ├── GraphvizError              Graphviz ``dot`` is missing, failed or ran too long
     ├── StoreError                 the triple store cannot be opened, loaded or read
@@ -80,6 +81,10 @@ class DateError(EkgError):
 
 class UnknownEventError(EkgError, LookupError):
     """An event id that is not a node of the graph (the service answers 404)."""
+
+
+class UnknownLensError(EkgError, LookupError):
+    """A lens that is not ``evidence``, ``all`` or a narrative of the dataset (404)."""
 
 
 class PageTokenError(EkgError, ValueError):

@@ -12,7 +12,7 @@ import functools
 import gc
 import shutil
 import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import networkx as nx
 from tqdm import tqdm
 
-from graph.causal import build_causal_graph, read_causal_graph
+from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_graph
 from graph.data import Dataset, data_version, read_dataset
 from graph.errors import StoreError
 from graph.rdf import build_store_dir, graph_iri, iter_triples
@@ -34,6 +34,7 @@ from graph.store import (
     swap_into_place,
 )
 from graph.timeline import EventIndex
+from graph.vocab import LENSES
 
 T = TypeVar("T")
 
@@ -66,6 +67,15 @@ class BuiltGraph:
         if self.store.capabilities.remote:
             return read_causal_graph(self.store, self.dataset.info.base)
         return build_causal_graph(self.dataset)
+
+    def lens(self, lens: str | None = None, statuses: Collection[str] | None = None) -> LensView:
+        """The causal graph and statuses under ``lens`` (:func:`graph.causal.lens.apply_lens`);
+        a narrative's graph is built once per data version."""
+        key = None if statuses is None else frozenset(statuses)
+        if lens is None or lens in LENSES:
+            return apply_lens(self.causal, self.dataset, lens, key)
+        view = self.remember(("lens", lens), lambda: apply_lens(self.causal, self.dataset, lens))
+        return LensView(view.lens, view.graph, view.statuses if key is None else key)
 
     @functools.cached_property
     def _results(self) -> dict[Hashable, Any]:

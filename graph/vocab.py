@@ -57,6 +57,13 @@ CHECKED_STATUSES = frozenset({"supported", "qualified"})
 #: Statuses whose links are also stated as direct triples between the events.
 ASSERTED_STATUSES = frozenset({"supported", "qualified"})
 
+#: Statuses of links the evidence disputes: such a link names who asserts it
+#: (``asserted_by``) and the sources against it (``disputed_by``).
+DISPUTED_STATUSES = frozenset({"contested", "unsupported"})
+
+#: Lenses that are not narratives: ``evidence`` (links of ASSERTED_STATUSES) and ``all``.
+LENSES = ("evidence", "all")
+
 LINK_STATUSES: dict[str, URIRef] = {
     "supported": EKG.Supported,
     "qualified": EKG.Qualified,

@@ -28,6 +28,7 @@ from graph.errors import (
     QueryTimeoutError,
     StoreError,
     UnknownEventError,
+    UnknownLensError,
 )
 from service.negotiation import choose
 
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 #: Domain error class -> (HTTP status, type slug, title). The first matching class wins.
 DOMAIN_ERRORS: tuple[tuple[type[EkgError], int, str, str], ...] = (
     (UnknownEventError, 404, "unknown-event", "Unknown event"),
+    (UnknownLensError, 404, "unknown-lens", "Unknown lens or narrative"),
     (PageTokenError, 400, "invalid-page-token", "Invalid page token"),
     (GraphvizError, 503, "graphviz-unavailable", "Graph rendering unavailable"),
     (QuerySyntaxError, 400, "query-syntax", "SPARQL syntax error"),

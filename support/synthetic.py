@@ -46,6 +46,7 @@ from graph.data.model import (  # noqa: E402
     Source,
 )
 from support.synthetic_draw import (  # noqa: E402
+    DISPUTED_STATUSES,
     EVENT_TYPES,
     KINDS,
     LANES,
@@ -54,6 +55,7 @@ from support.synthetic_draw import (  # noqa: E402
     dataset_info,
     draw_plan,
     event_text,
+    link_asserter,
     pooled_source,
 )
 from support.synthetic_yaml import write_events_yaml  # noqa: E402
@@ -92,6 +94,10 @@ def generate_dataset(n: int, seed: int = 42) -> Dataset:
         Link(
             f"lk-{i}", f"ev-{cause}", f"ev-{effect}", KINDS[kind], confidences[conf],
             STATUSES[status], events[effect].sources,
+            *(
+                ((link_asserter(plan, i),), None, None, events[effect].sources)
+                if STATUSES[status] in DISPUTED_STATUSES else ()
+            ),
         )
         for i, (cause, effect, kind, conf, status) in enumerate(plan.links)
     )  # fmt: skip

@@ -75,6 +75,15 @@ CAUSE_COUNT_CUTS = (0.14, 0.45, 0.72, 0.88)  # 0 .. 4 causes drawn, 1.8 on avera
 KINDS = ("causes", "contributes_to", "enables", "prevents", "correlates_with", "similar_to")
 KIND_CUTS = (0.55, 0.85, 0.93, 0.95, 0.98)
 STATUSES = ("supported", "qualified", "contested")
+#: Statuses whose links name an asserter and the sources against them.
+DISPUTED_STATUSES = frozenset({"contested", "unsupported"})
+
+
+def link_asserter(plan: Plan, i: int) -> str:
+    """The actor who asserts link ``i`` (disputed links name one)."""
+    return str(plan.actors[i % len(plan.actors)][0])
+
+
 STATUS_CUTS = (0.62, 0.95)
 FIGURE_COUNT_CUTS = (0.6, 0.9)  # 0, 1 or 2 quantities per event
 CROSS_STORY = 0.02  # share of causes drawn from any event of the preceding three years

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from support.synthetic_draw import (
+    DISPUTED_STATUSES,
     EVENT_TYPES,
     KINDS,
     LANES,
@@ -25,6 +26,7 @@ from support.synthetic_draw import (
     dataset_info,
     draw_plan,
     event_text,
+    link_asserter,
     pooled_source,
 )
 
@@ -87,12 +89,16 @@ def _yaml_event(plan: Plan, p: int, cited: bytearray) -> str:
 
 def _yaml_link(plan: Plan, i: int) -> str:
     cause, effect, kind, conf, status = plan.links[i]
-    return (
+    source = f"[https://news.example.org/article/{plan.sources_of[effect]}]"
+    text = (
         f"  - id: lk-{i}\n    cause: ev-{cause}\n    effect: ev-{effect}\n"
         f"    kind: {KINDS[kind]}\n    confidence: {conf / 100!r}\n"
         f"    status: {STATUSES[status]}\n"
-        f"    sources: [https://news.example.org/article/{plan.sources_of[effect]}]\n"
+        f"    sources: {source}\n"
     )
+    if STATUSES[status] in DISPUTED_STATUSES:
+        text += f"    asserted_by: [{link_asserter(plan, i)}]\n    disputed_by: {source}\n"
+    return text
 
 
 def write_events_yaml(

@@ -49,7 +49,7 @@ def test_ntriples_equal_build_graph_on_fixtures(name):
 
 def test_ntriples_equal_build_graph_on_real_data(real):
     assert_same_graph(ntriples_graph(real), build_graph(real))
-    assert len(ntriples_graph(real)) == 4212  # 4095 before the issue-16 links
+    assert len(ntriples_graph(real)) == 4329  # 4095 before issue 16, 4212 before its accounts
 
 
 def test_ntriples_equal_build_graph_on_synthetic_data():

@@ -197,7 +197,8 @@ def test_consistency_findings_conform(data, monkeypatch, make_app):
     kind: causes
     confidence: 0.2
     status: contested
-    sources: [https://example.org/early]
+    asserted_by: [seed-article]
+    disputed_by: [https://example.org/early]
 """
     claim = """  - id: claim-early
     stated_in: seed-article

@@ -15,24 +15,60 @@ ADDED = {
     "first-sanctions-wave-weakens-ruble-dec-16": (
         "first-sanctions-wave", "ruble-black-tuesday",
         "C03", "contributes_to", "qualified",
-        ("elvira-nabiullina",),
+        ("elvira-nabiullina", "seed-article"),
     ),
     "jul-16-sanctions-weaken-ruble-dec-16": (
         "us-sectoral-sanctions-jul-16", "ruble-black-tuesday",
         "C03", "contributes_to", "supported",
-        ("elvira-nabiullina",),
+        ("elvira-nabiullina", "seed-article"),
     ),
     "jul-aug-sanctions-weaken-ruble-dec-16": (
         "eu-us-sectoral-sanctions-jul-aug", "ruble-black-tuesday",
         "C03", "contributes_to", "supported",
-        ("elvira-nabiullina",),
+        ("elvira-nabiullina", "seed-article"),
     ),
     "sep-sanctions-weaken-ruble-dec-16": (
         "sectoral-sanctions-expanded-sep-12", "ruble-black-tuesday",
         "C03", "contributes_to", "supported",
-        ("elvira-nabiullina",),
+        ("elvira-nabiullina", "seed-article"),
+    ),
+    # The seed article's own causal story (fact sheet section 3).
+    "ufsa-designed-to-collapse-ruble": (
+        "ufsa-passed-by-congress", "ruble-black-monday", "C12", "contributes_to", "unsupported",
+        ("seed-article",),
+    ),
+    "gulf-states-hold-oil-down-against-russia": (
+        "uae-minister-opec-holds-even-at-40", "ruble-black-monday", "C13", "contributes_to",
+        "contested", ("seed-article",),
+    ),
+    "ukraine-regime-change-moves-to-russia": (
+        "yanukovych-removed", "first-sanctions-wave", "C14", "contributes_to", "unsupported",
+        ("seed-article",),
+    ),
+    "tank-assault-starts-shock-therapy": (
+        "white-house-assault-1993", "price-liberalisation", "C15", "enables", "unsupported",
+        ("seed-article",),
+    ),
+    "workers-resistance-brings-putin-forward": (
+        "price-liberalisation", "putin-named-prime-minister", "C16", "contributes_to",
+        "unsupported", ("seed-article",),
+    ),
+    "putin-exports-us-agent-oligarchs-gusinsky": (
+        "putin-named-prime-minister", "gusinsky-leaves-russia", "C17", "contributes_to",
+        "contested", ("seed-article",),
+    ),
+    "putin-exports-us-agent-oligarchs-berezovsky": (
+        "putin-named-prime-minister", "berezovsky-leaves-russia", "C17", "contributes_to",
+        "contested", ("seed-article",),
+    ),
+    "gusinsky-jail-precedes-exile": (
+        "gusinsky-jailed", "gusinsky-leaves-russia", "C17", "contributes_to", "supported", (),
     ),
 }  # fmt: skip
+
+#: The fact sheet's section 3 "In article?" column: the links the article asserts or implies.
+ARTICLE_REFS = {"C01", "C02", "C03", "C05", "C07", "C09", "C10", "C12", "C13", "C14", "C15",
+                "C16", "C17", "C19"}  # fmt: skip
 
 
 def _link(real, link_id):
@@ -46,7 +82,43 @@ def test_added_link_matches_the_fact_sheet(real, link_id):
     assert (link.cause, link.effect) == (cause, effect)
     assert (link.ref, link.kind, link.status) == (ref, kind, status)
     assert tuple(link.asserted_by) == asserted_by
-    assert link.sources
+    if status in ("contested", "unsupported"):
+        assert link.disputed_by, "a disputed link names the sources against it"
+        assert link.confidence <= 0.2  # the rubric: contested or unsupported framing
+    else:
+        assert link.sources and not link.disputed_by
+
+
+def test_the_articles_account_is_the_links_the_sheet_says_it_asserts(real):
+    account = real.narrative_links("seed-article")
+    assert {link.ref for link in account} == ARTICLE_REFS
+    disputed = [link for link in account if link.status in ("contested", "unsupported")]
+    assert len(disputed) >= 6
+    assert {link.ref for link in disputed} == {"C12", "C13", "C14", "C15", "C16", "C17"}
+    # C18 joins no two events: it stays a claim (A24), asserting no link.
+    (crisis,) = [claim for claim in real.claims if claim.ref == "A24"]
+    assert crisis.verdict == "opinion" and not crisis.asserts_links
+
+
+def test_every_claim_asserts_the_link_it_states(real):
+    asserted = {c.id: set(c.asserts_links) for c in real.claims}
+    assert asserted["claim-started-with-tank-assault"] == {"tank-assault-starts-shock-therapy"}
+    assert asserted["claim-gulf-wont-act-until-40"] == {"gulf-states-hold-oil-down-against-russia"}
+    assert asserted["claim-us-agent-oligarchs-exported"] == {
+        "putin-exports-us-agent-oligarchs-gusinsky",
+        "putin-exports-us-agent-oligarchs-berezovsky",
+    }
+    links = {link.id: link for link in real.links}
+    for claim in real.claims:
+        for link_id in claim.asserts_links:
+            assert claim.stated_in in links[link_id].asserted_by, (claim.id, link_id)
+
+
+def test_analysts_accounts(real):
+    assert {link.ref for link in real.narrative_links("guriev")} == {"C08"}
+    bank = real.narrative_links("bank-of-russia")
+    assert {link.ref for link in bank} == {"C02", "C03", "C05", "C06"}
+    assert all(link.status in ("supported", "qualified") for link in bank)
 
 
 def test_capital_flight_event_carries_only_the_sheet_figures(real):

@@ -204,10 +204,52 @@ def test_cause_after_effect_respects_precision():
 
 
 def test_contested_link_may_run_backwards():
-    text = edit("date: 2014-11-27", "date: 2015-01-02").replace(
-        "status: supported", "status: contested"
-    )
+    text = edit("date: 2014-11-27", "date: 2015-01-02").replace("status: supported", DISPUTED)
     parse_dataset(text)
+
+
+DISPUTED = (
+    'status: contested\n    asserted_by: [seed-article]\n    disputed_by: ["https://a.example/1"]'
+)
+
+
+def test_disputed_link_names_its_asserter_and_the_sources_against_it():
+    assert problems(edit("status: supported", "status: unsupported")) == [
+        "events.yaml:27: an unsupported link needs 'asserted_by': who asserts it",
+        "events.yaml:27: an unsupported link needs 'disputed_by': the sources against it",
+    ]
+    # Its own sources are optional: the asserter is the record of who says it.
+    parse_dataset(edit('status: supported\n    sources: ["https://a.example/1"]', DISPUTED))
+    assert problems(edit("status: supported", 'status: supported\n    disputed_by: ["x"]')) == [
+        "events.yaml:33: 'disputed_by' is for contested or unsupported links",
+        "events.yaml:33: source 'x' is not given in full anywhere in the file",
+    ]
+
+
+def with_narrative(narrative: str) -> str:
+    return edit("status: supported", DISPUTED) + "narratives:\n" + textwrap.indent(narrative, "  ")
+
+
+def test_narratives():
+    dataset = parse_dataset(
+        with_narrative("- {id: article, label: Article, asserted_by: [seed-article]}")
+    )
+    (narrative,) = dataset.narratives
+    assert (narrative.label, narrative.asserted_by) == ("Article", ("seed-article",))
+    assert [link.id for link in dataset.narrative_links("article")] == ["first-second"]
+    assert problems(with_narrative("- {id: all, label: All, asserted_by: [seed-article]}")) == [
+        "events.yaml:42: narrative id 'all' is a lens name"
+    ]
+    assert problems(with_narrative("- {id: opec, label: OPEC, asserted_by: [opec]}")) == [
+        "events.yaml:42: narrative 'opec': no link is asserted by opec"
+    ]
+    assert problems(with_narrative("- {id: x, label: X, asserted_by: [nobody]}")) == [
+        "events.yaml:42: 'asserted_by': unknown agent 'nobody'",
+        "events.yaml:42: narrative 'x': no link is asserted by nobody",
+    ]
+    assert problems(with_narrative("- {id: x, label: X}")) == [
+        "events.yaml:42: narrative: missing required field 'asserted_by'"
+    ]
 
 
 def test_cycle_of_causes_links():
@@ -220,7 +262,8 @@ def test_cycle_of_causes_links():
             kind: enables
             confidence: 0.5
             status: contested
-            sources: ["https://a.example/1"]
+            asserted_by: [opec]
+            disputed_by: ["https://a.example/1"]
         claims:"""),
     )
     assert problems(text) == ["events.yaml:27: causal links form a cycle: first -> second -> first"]

@@ -142,7 +142,8 @@ def test_cycle_across_files(multi, fast):
         "links:\n",
         "links:\n  - id: back\n    cause: rate-hike\n    effect: opec-no-cut\n"
         "    kind: causes\n    confidence: 0.5\n    status: contested\n"
-        "    sources: [https://daily.energybulletin.org/?p=106859]\n",
+        "    asserted_by: [seed-article]\n"
+        "    disputed_by: [https://daily.energybulletin.org/?p=106859]\n",
     )
     line = line_of(oil, "  - id: back")
     assert problems(multi, fast) == [

@@ -137,7 +137,12 @@ def test_links_among_the_events_of_a_page(real, real_index):
 
 
 def test_link_statuses(real_index):
-    assert real_index.link_statuses("ruble-black-monday") == {"supported", "qualified", "contested"}
+    assert real_index.link_statuses("ruble-black-monday") == {
+        "supported",
+        "qualified",
+        "contested",
+        "unsupported",
+    }
     assert real_index.link_statuses("cbr-hike-to-17") == {"supported", "qualified"}
     with pytest.raises(KeyError):
         real_index.link_statuses("no-such-event")

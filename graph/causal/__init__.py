@@ -8,7 +8,8 @@ costs. The analyses take that graph first, then event ids, then keyword-only bou
 (counterfactual removal), :mod:`~graph.causal.comparison` (time order, consistency, events
 side by side) and :mod:`~graph.causal.export` (Cytoscape JSON, DOT, SVG).
 :mod:`~graph.causal.readback` reads the same graph back from a store, and
-:mod:`~graph.causal.labels` names the events an answer mentions (labels, dates).
+:mod:`~graph.causal.labels` names the events an answer mentions (labels, dates), and
+:mod:`~graph.causal.lens` picks whose account an analysis follows (evidence, all, a narrative).
 
 This package imports :mod:`graph.data`, :mod:`graph.store` and :mod:`graph.rdf`.
 """
@@ -52,6 +53,7 @@ from graph.causal.influence import (
     rank_drivers,
 )
 from graph.causal.labels import event_labels, mentioned_events
+from graph.causal.lens import LensView, apply_lens, check_lens, lens_links, narrative_graph
 from graph.causal.readback import read_causal_graph
 from graph.causal.whatif import WhatIf, what_if
 
@@ -67,6 +69,7 @@ __all__ = [
     "Driver",
     "EffectAnalysis",
     "EventSide",
+    "LensView",
     "LinkInfo",
     "QuantityInfo",
     "Reach",
@@ -75,9 +78,11 @@ __all__ = [
     "WhatIf",
     "analyze_causes",
     "analyze_effects",
+    "apply_lens",
     "build_causal_graph",
     "build_graph_from_links",
     "check_consistency",
+    "check_lens",
     "compare_events",
     "describe_temporal_relation",
     "event_labels",
@@ -85,7 +90,9 @@ __all__ = [
     "find_causal_chains",
     "find_longest_chain",
     "has_parent",
+    "lens_links",
     "mentioned_events",
+    "narrative_graph",
     "rank_drivers",
     "reach",
     "read_causal_graph",

@@ -65,7 +65,8 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     ``id``, ``kind``, ``confidence`` (float) and ``status`` of one link, and ``links``, the ids
     of every link between that pair. When several links join one pair, the edge describes the
     one of highest confidence, except that a directed kind always wins over ``similar_to`` or
-    ``correlates_with``, so that a similarity never hides an influence.
+    ``correlates_with``, so that a similarity never hides an influence, and a supported or
+    qualified link over a contested or unsupported one.
 
     Parameters
     ----------
@@ -131,8 +132,11 @@ def assemble_causal_graph(
     return graph
 
 
-def _precedence(attrs: Mapping[str, Any]) -> tuple[bool, float]:
-    return attrs["kind"] in DIRECTED_KINDS, attrs["confidence"]
+def _precedence(attrs: Mapping[str, Any]) -> tuple[bool, bool, float]:
+    # An influence before a similarity, a link the evidence supports before a disputed one
+    # (so that filtering on the edge's status is filtering on its links'), then confidence.
+    asserted = attrs["status"] in ASSERTED_STATUSES
+    return attrs["kind"] in DIRECTED_KINDS, asserted, attrs["confidence"]
 
 
 def build_graph_from_links(links: Iterable[tuple[Any, ...]]) -> nx.DiGraph:

@@ -222,15 +222,16 @@ class FieldReader:
 
     def collect_sources(self, data: dict) -> None:
         """First pass: every fully written source, so bare URLs may refer to later ones."""
-        for section in ("events", "links", "claims"):
+        for section in ("events", "links", "claims", "narratives"):
             records = data.get(section)
             for record in records if isinstance(records, list) else ():
-                listed = record.get("sources") if isinstance(record, dict) else None
-                if not isinstance(listed, list):
-                    continue
-                for line, item in _numbered(listed):
-                    if isinstance(item, dict):
-                        self.define_source(line, item)
+                for key in ("sources", "disputed_by"):
+                    listed = record.get(key) if isinstance(record, dict) else None
+                    if not isinstance(listed, list):
+                        continue
+                    for line, item in _numbered(listed):
+                        if isinstance(item, dict):
+                            self.define_source(line, item)
 
     def define_source(self, line: int, m: dict) -> None:
         if not self.fields(m, line, "source", SOURCE_FIELDS):
@@ -256,14 +257,16 @@ class FieldReader:
             first = self.place(*self.source_places[url])
             self.error(line, f"source {url} has another title or publisher at {first}")
 
-    def source_list(self, m: dict, what: str, required: bool = True) -> tuple[Source, ...]:
-        listed = m.get("sources")
+    def source_list(
+        self, m: dict, what: str, required: bool = True, key: str = "sources"
+    ) -> tuple[Source, ...]:
+        listed = m.get(key)
         if listed is None or listed == []:
             if required:
                 self.error(line_of(m), f"{what}: at least one source is required")
             return ()
         if not isinstance(listed, list):
-            self.error(line_of(m, "sources"), "'sources' must be a list")
+            self.error(line_of(m, key), f"{key!r} must be a list")
             return ()
         result, sources = [], self.sources
         for line, item in _numbered(listed):
@@ -275,7 +278,7 @@ class FieldReader:
                 where = "this file or an earlier one" if self.several_files else "the file"
                 self.error(line, f"source {item!r} is not given in full anywhere in {where}")
             elif not isinstance(item, str | dict):  # a number, a boolean, null, a list
-                at = line or line_of(m, "sources")
+                at = line or line_of(m, key)
                 self.error(
                     at, f"{what}: a source is a URL, or a mapping with url, title and publisher"
                 )

@@ -30,6 +30,7 @@ from graph.data.model import (
     DatasetInfo,
     Event,
     Link,
+    Narrative,
 )
 from graph.data.readers import RecordReader
 from graph.data.sources import INCLUDE_KEY, IncludeTree
@@ -48,6 +49,7 @@ _SECTIONS = (
     "events",
     "links",
     "claims",
+    "narratives",
 )
 _RECORD_SECTIONS = _SECTIONS[2:]
 #: Once this much data has been read (this file included), files are read with the fast
@@ -234,6 +236,7 @@ class _Checker(RecordReader):
         self.read_all(data, "events", self.read_event)
         self.read_all(data, "links", self.read_link)
         self.read_all(data, "claims", self.read_claim)
+        self.read_all(data, "narratives", self.read_narrative)
         return list(self.items(data, INCLUDE_KEY))
 
     def finish(self) -> Dataset | None:
@@ -253,6 +256,7 @@ class _Checker(RecordReader):
                 self.error(line, f"{key!r}: unknown {section.rstrip('s')} {value!r}")
         records = {s: tuple(r) for s, r in self.records.items()}
         self.check_links(records["events"], records["links"])
+        self.check_narratives(records["narratives"], records["links"])
         if self.info is None:
             return None
         return Dataset(self.info, *(records[s] for s in _RECORD_SECTIONS))
@@ -308,6 +312,19 @@ class _Checker(RecordReader):
         for cycle, first in find_cycles(edges):
             names = " -> ".join(cycle)
             self.link_error(links, directed[first], f"causal links form a cycle: {names}")
+
+    def check_narratives(self, narratives: tuple[Narrative, ...], links: tuple[Link, ...]) -> None:
+        """A narrative's id is not a lens name, and some link is asserted by its asserters."""
+        asserters = {agent for link in links for agent in link.asserted_by}
+        for narrative in narratives:
+            self.file = self.files[self.first_file["narratives"][narrative.id]]
+            if narrative.id in vocab.LENSES:
+                self.error(narrative.line, f"narrative id {narrative.id!r} is a lens name")
+            elif not asserters & set(narrative.asserted_by) and not self.unread:
+                names = ", ".join(narrative.asserted_by)
+                self.error(
+                    narrative.line, f"narrative {narrative.id!r}: no link is asserted by {names}"
+                )
 
     def link_error(self, links: tuple[Link, ...], position: int, message: str) -> None:
         self.file = self.files[self.link_files[position]]

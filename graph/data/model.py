@@ -113,6 +113,24 @@ class Link:
     asserted_by: tuple[str, ...] = ()
     ref: str | None = None
     note: str | None = None
+    disputed_by: tuple[Source, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """An account of what caused what: the links its ``asserted_by`` agents assert.
+
+    A link belongs to the account when one of its own ``asserted_by`` ids is one of the
+    account's, whatever the link's status: the seed article's account holds the links the
+    article asserts, supported or not.
+    """
+
+    id: str
+    label: str
+    asserted_by: tuple[str, ...]
+    description: str | None = None
+    sources: tuple[Source, ...] = ()
     line: int = field(default=0, compare=False)
 
 
@@ -157,6 +175,7 @@ class Dataset:
     events: tuple[Event, ...]
     links: tuple[Link, ...]
     claims: tuple[Claim, ...]
+    narratives: tuple[Narrative, ...] = ()
 
     @functools.cached_property
     def _events_by_id(self) -> dict[str, Event]:
@@ -165,3 +184,22 @@ class Dataset:
     def event(self, event_id: str) -> Event:
         """The event with ``event_id``; ``KeyError`` if there is none."""
         return self._events_by_id[event_id]
+
+    @functools.cached_property
+    def _narrative_links(self) -> dict[str, tuple[Link, ...]]:
+        return {
+            n.id: tuple(link for link in self.links if set(link.asserted_by) & set(n.asserted_by))
+            for n in self.narratives
+        }
+
+    def narrative(self, narrative_id: str) -> Narrative:
+        """The narrative with ``narrative_id``; ``KeyError`` if there is none."""
+        for narrative in self.narratives:
+            if narrative.id == narrative_id:
+                return narrative
+        raise KeyError(narrative_id)
+
+    def narrative_links(self, narrative_id: str) -> tuple[Link, ...]:
+        """The links of the narrative ``narrative_id`` (see :class:`Narrative`), in file
+        order; ``KeyError`` if there is no such narrative."""
+        return self._narrative_links[narrative_id]

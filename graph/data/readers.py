@@ -27,6 +27,7 @@ from graph.data.model import (
     DatasetInfo,
     Event,
     Link,
+    Narrative,
     Place,
     Publication,
     Quantity,
@@ -46,8 +47,9 @@ _EVENT = Fields(
 )
 _LINK = Fields(
     {"id", "cause", "effect", "kind", "confidence", "status"},
-    {"sources", "asserted_by", "ref", "note"},
+    {"sources", "asserted_by", "ref", "note", "disputed_by"},
 )
+_NARRATIVE = Fields({"id", "label", "asserted_by"}, {"description", "sources"})
 _CLAIM = Fields(
     {"id", "text", "verdict", "stated_in"}, {"about", "asserts_links", "evidence", "sources", "ref"}
 )
@@ -172,23 +174,51 @@ class RecordReader(FieldReader):
         if confidence is not None and not 0 <= confidence <= 1:
             self.error(line_of(m, "confidence"), f"confidence {confidence} is outside 0..1")
             confidence = None
+        status = self.choice(m, "status", vocab.LINK_STATUSES)
+        disputed = status in vocab.DISPUTED_STATUSES
         values = (
             self.slug(m, "id"),
             self.slug(m, "cause", "events"),
             self.slug(m, "effect", "events"),
             self.choice(m, "kind", vocab.LINK_PREDICATES),
             confidence,
-            self.choice(m, "status", vocab.LINK_STATUSES),
-            self.source_list(m, "link"),
+            status,
+            # A disputed link may have no source for it (its asserter is the record of who
+            # says it), but it has sources against it.
+            self.source_list(m, "link", required=not disputed),
         )
         asserted_by = self.slugs(m, "asserted_by", "agents")
         ref, note = self.text(m, "ref"), self.text(m, "note")
+        disputed_by = self.source_list(m, "link", required=False, key="disputed_by")
+        if disputed:
+            # A disputed link says who asserts it and what disputes it, or it is not curated.
+            what = f"an {status}" if status == "unsupported" else f"a {status}"
+            if not asserted_by:
+                self.error(line, f"{what} link needs 'asserted_by': who asserts it")
+            if not disputed_by and "disputed_by" not in m:
+                self.error(line, f"{what} link needs 'disputed_by': the sources against it")
+        elif "disputed_by" in m and values[5] is not None:
+            self.error(
+                line_of(m, "disputed_by"), "'disputed_by' is for contested or unsupported links"
+            )
         if values[1] is not None and values[1] == values[2]:
             self.error(line_of(m, "effect"), "a link cannot join an event to itself")
             return None
-        if None in values or not values[-1]:
+        if None in values or not (values[-1] or disputed_by):
             return None
-        return Link(*values, asserted_by, ref, note, line)  # type: ignore[arg-type]
+        return Link(*values, asserted_by, ref, note, disputed_by, line)  # type: ignore[arg-type]
+
+    def read_narrative(self, line: int, m: Any) -> Narrative | None:
+        if not self.fields(m, line, "narrative", _NARRATIVE):
+            return None
+        ident, label = self.slug(m, "id"), self.text(m, "label")
+        asserted_by = self.slugs(m, "asserted_by", "agents")
+        if "asserted_by" in m and not asserted_by and isinstance(m["asserted_by"], list):
+            self.error(line_of(m, "asserted_by"), "a narrative needs at least one asserter")
+        sources = self.source_list(m, "narrative", required=False)
+        if ident is None or label is None or not asserted_by:
+            return None
+        return Narrative(ident, label, asserted_by, self.text(m, "description"), sources, line)
 
     def read_claim(self, line: int, m: Any) -> Claim | None:
         if not self.fields(m, line, "claim", _CLAIM):

@@ -190,13 +190,13 @@ def quantity_triples(t: Terms[T], node: T, quantity: Quantity) -> Iterator[Tripl
 
 
 def source_triples(
-    t: Terms[T], node: T, sources: Iterable[Source], cited: set[str]
+    t: Terms[T], node: T, sources: Iterable[Source], cited: set[str], predicate: T | None = None
 ) -> Iterator[Triple[T]]:
-    """``node`` derived from each source; a source document's own triples the first time
-    it is cited (``cited`` remembers the URLs)."""
+    """``node`` derived from each source (or related by ``predicate``, e.g. ``ekg:disputedBy``);
+    a source document's own triples the first time it is cited (``cited`` remembers the URLs)."""
     for source in sources:
         doc = t.term(source.url)
-        yield node, t.derived_from, doc
+        yield node, t.derived_from if predicate is None else predicate, doc
         if source.url in cited:
             continue
         cited.add(source.url)
@@ -251,6 +251,7 @@ def link_triples(
         yield node, t.identifier, t.plain(link.ref)
     yield from _optional(node, t.comment, link.note, t)
     yield from source_triples(t, node, link.sources, cited)
+    yield from source_triples(t, node, link.disputed_by, cited, t.disputed_by)
     possible = relations(*dates)
     if len(possible) == 1:
         (relation,) = possible
@@ -311,7 +312,7 @@ def record_triples(t: Terms[T], section: str, record: Any, reading: Reading) -> 
         yield from actor_triples(t, record)
     elif section == "places":
         yield from place_triples(t, record)
-    elif section != "links":
+    elif section not in ("links", "narratives"):
         raise ValueError(f"no records in section {section!r}")
 
 

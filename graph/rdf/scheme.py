@@ -72,6 +72,7 @@ VOCABULARY = {
     "is_part_of": DCTERMS.isPartOf,
     "derived_from": PROV.wasDerivedFrom,
     "attributed_to": PROV.wasAttributedTo,
+    "disputed_by": EKG.disputedBy,
     "Entity": PROV.Entity,
     "Dataset": VOID.Dataset,
     "Concept": SKOS.Concept,

@@ -1,0 +1,120 @@
+"""Lenses: whose account of the causes an analysis follows.
+
+A lens picks the links an analysis may follow:
+
+- ``evidence`` (the default everywhere): the links the evidence supports, status
+  ``supported`` or ``qualified`` -- the same links that are stated as direct triples in RDF;
+- ``all``: every link, whatever its status;
+- a narrative's id: the links that account asserts (:class:`graph.data.Narrative`), whatever
+  their status, so the seed article's lens follows its contested and unsupported links too.
+
+``statuses`` narrows any lens further (the statuses kept). When a caller gives statuses and no
+lens, the lens is ``all``: ``status=contested`` alone means "the contested links".
+:func:`apply_lens` turns a lens into the graph and statuses the analyses of
+:mod:`graph.causal` take.
+
+>>> from pathlib import Path
+>>> from graph.data.loader import load_dataset
+>>> from graph.causal.graph import build_causal_graph
+>>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+>>> view = apply_lens(build_causal_graph(tiny), tiny, "evidence")
+>>> view.lens, sorted(view.statuses)
+('evidence', ['qualified', 'supported'])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph import vocab
+from graph.causal.graph import ALL_STATUSES, assemble_causal_graph
+from graph.data import Dataset, Link
+from graph.errors import UnknownLensError
+
+EVIDENCE, ALL = vocab.LENSES
+
+
+@dataclass(frozen=True)
+class LensView:
+    """What an analysis looks at under ``lens``: ``graph`` and the ``statuses`` to keep."""
+
+    lens: str
+    graph: nx.DiGraph
+    statuses: frozenset[str]
+
+
+def check_lens(dataset: Dataset, lens: str) -> str:
+    """``lens`` if it is ``evidence``, ``all`` or a narrative of ``dataset``; otherwise
+    :class:`~graph.errors.UnknownLensError` naming the lenses there are."""
+    if lens in vocab.LENSES or any(n.id == lens for n in dataset.narratives):
+        return lens
+    known = ", ".join([*vocab.LENSES, *(n.id for n in dataset.narratives)])
+    raise UnknownLensError(f"unknown lens {lens!r}; the lenses are {known}")
+
+
+def lens_links(dataset: Dataset, lens: str) -> tuple[Link, ...]:
+    """The links of ``dataset`` under ``lens``, in file order.
+
+    >>> from pathlib import Path
+    >>> from graph.data.loader import load_dataset
+    >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+    >>> len(lens_links(tiny, "all")) == len(tiny.links)
+    True
+    """
+    check_lens(dataset, lens)
+    if lens == ALL:
+        return dataset.links
+    if lens == EVIDENCE:
+        return tuple(link for link in dataset.links if link.status in vocab.ASSERTED_STATUSES)
+    return dataset.narrative_links(lens)
+
+
+def apply_lens(
+    graph: nx.DiGraph,
+    dataset: Dataset,
+    lens: str | None = None,
+    statuses: Collection[str] | None = None,
+) -> LensView:
+    """The graph and statuses to analyse under ``lens`` (None: ``all`` if ``statuses`` are
+    given, else ``evidence``), narrowed to ``statuses`` when given.
+
+    ``graph`` is the dataset's whole causal graph (:func:`~graph.causal.graph.build_causal_graph`
+    or one read back from a store). ``evidence`` and ``all`` analyse it as it is, through the
+    status filter; a narrative gets a graph of its own, with every event of ``graph`` and only
+    the narrative's links, so that a pair joined by links of several accounts is described by
+    the narrative's link. Building that graph takes time linear in the events: cache it per
+    data version (the service does).
+    """
+    if lens is None:
+        lens = EVIDENCE if statuses is None else ALL
+    check_lens(dataset, lens)
+    wanted = ALL_STATUSES if statuses is None else frozenset(statuses)
+    if lens == EVIDENCE:
+        return LensView(lens, graph, wanted & vocab.ASSERTED_STATUSES)
+    if lens == ALL:
+        return LensView(lens, graph, wanted)
+    return LensView(lens, narrative_graph(graph, dataset, lens), wanted)
+
+
+def narrative_graph(graph: nx.DiGraph, dataset: Dataset, narrative: str) -> nx.DiGraph:
+    """Every event of ``graph`` and only the links of ``narrative`` among them, plus the
+    structural edges of ``graph`` that are no link of the dataset (such as ``part_of``)."""
+    link_ids = {link.id for link in dataset.links}
+    nodes = (
+        (node, {k: v for k, v in attrs.items() if k != "start"})
+        for node, attrs in graph.nodes(data=True)
+    )
+    records = [
+        (link.cause, link.effect, link.id, link.kind, float(link.confidence), link.status)
+        for link in dataset.narrative_links(narrative)
+        if link.cause in graph and link.effect in graph
+    ]
+    structural = [
+        (cause, effect, data["id"], data["kind"], data["confidence"], data["status"])
+        for cause, effect, data in graph.edges(data=True)
+        if data["id"] not in link_ids
+    ]
+    return assemble_causal_graph(graph.graph.get("dataset", ""), nodes, records + structural)
