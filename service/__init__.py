@@ -18,7 +18,7 @@ from service.runtime import state
 from service.runtime.engine import QueryEngine
 from service.runtime.reload import Generations, Watcher, yaml_files_below
 from service.settings import load_config
-from service.views import analyses, api, meta, pages, sparql
+from service.views import analyses, api, meta, narratives, pages, sparql
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -58,6 +58,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest = ProblemApi(app)
     rest.register_blueprint(api.bp)
     rest.register_blueprint(analyses.bp)
+    rest.register_blueprint(narratives.bp)
     pages.resolve_event_iris(app, generations.current.built.dataset.info.base)
     return app
 

@@ -35,7 +35,7 @@ def assert_clean(page) -> None:
 
 def test_timeline_shows_every_event_and_arrow_of_the_selection(page, live_server):
     open_home(page, live_server)
-    everything = api(live_server, "timeline", limit="1000")
+    everything = api(live_server, "timeline", limit="1000", lens="all")
     assert page.evaluate("app.data.selection.size") == everything["count"] == 66
     assert page.evaluate("app.timeline.items.length") == everything["count"]
     assert sorted(page.evaluate("[...app.data.selection.keys()]")) == sorted(
@@ -65,7 +65,7 @@ def test_timeline_shows_every_event_and_arrow_of_the_selection(page, live_server
     params = {"from": "2014-11-24", "to": "2014-12-28"}
     window = "2014-11-23T00:00:00Z..2014-12-30T00:00:00Z"
     open_home(page, live_server, "?" + urlencode({**params, "w": window}))
-    selection = api(live_server, "timeline", limit="1000", **params)
+    selection = api(live_server, "timeline", limit="1000", lens="all", **params)
     ids = {item["id"] for item in selection["items"]}
     drawn = page.locator("#timeline .vis-item .ti[data-item-id]")
     assert drawn.count() == selection["count"] > 0

@@ -32,9 +32,9 @@ def test_contested_link_is_drawn_but_not_followed(page, live_server):
     arrow = page.locator(f"#tl-arrows .tl-link[data-link-id='{CONTESTED}']")
     assert arrow.count() == 1
     assert "is-disputed" in arrow.get_attribute("class")
-    assert arrow.get_attribute("data-status") == "contested"
+    assert arrow.get_attribute("data-status") == "unsupported"
     title = arrow.locator("title").text_content()
-    assert "contested" in title and "asserted by" in title
+    assert "unsupported" in title and "asserted by" in title
     assert page.evaluate(f"app.graph.cy.getElementById('link:{CONTESTED}').hasClass('disputed')")
     select(page, UFSA)
     # Its two supported effects (the White House statement, the signing), none of the crisis.

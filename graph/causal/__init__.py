@@ -53,7 +53,15 @@ from graph.causal.influence import (
     rank_drivers,
 )
 from graph.causal.labels import event_labels, mentioned_events
-from graph.causal.lens import LensView, apply_lens, check_lens, lens_links, narrative_graph
+from graph.causal.lens import (
+    LensComparison,
+    LensView,
+    apply_lens,
+    check_lens,
+    compare_lenses,
+    lens_links,
+    narrative_graph,
+)
 from graph.causal.readback import read_causal_graph
 from graph.causal.whatif import WhatIf, what_if
 
@@ -69,6 +77,7 @@ __all__ = [
     "Driver",
     "EffectAnalysis",
     "EventSide",
+    "LensComparison",
     "LensView",
     "LinkInfo",
     "QuantityInfo",
@@ -84,6 +93,7 @@ __all__ = [
     "check_consistency",
     "check_lens",
     "compare_events",
+    "compare_lenses",
     "describe_temporal_relation",
     "event_labels",
     "filtered_view",

@@ -118,3 +118,36 @@ def narrative_graph(graph: nx.DiGraph, dataset: Dataset, narrative: str) -> nx.D
         if data["id"] not in link_ids
     ]
     return assemble_causal_graph(graph.graph.get("dataset", ""), nodes, records + structural)
+
+
+@dataclass(frozen=True)
+class LensComparison:
+    """The links of lens ``a`` and lens ``b``: only in ``a``, only in ``b``, in both (each in
+    file order)."""
+
+    a: str
+    b: str
+    only_a: tuple[Link, ...]
+    only_b: tuple[Link, ...]
+    both: tuple[Link, ...]
+
+
+def compare_lenses(dataset: Dataset, a: str, b: str) -> LensComparison:
+    """Which links two lenses (accounts) share and which only one of them holds.
+
+    >>> from pathlib import Path
+    >>> from graph.data.loader import load_dataset
+    >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+    >>> found = compare_lenses(tiny, "all", "evidence")
+    >>> len(found.both) + len(found.only_a) == len(tiny.links), found.only_b
+    (True, ())
+    """
+    in_a, in_b = lens_links(dataset, a), lens_links(dataset, b)
+    ids_a, ids_b = {link.id for link in in_a}, {link.id for link in in_b}
+    return LensComparison(
+        a,
+        b,
+        tuple(link for link in in_a if link.id not in ids_b),
+        tuple(link for link in in_b if link.id not in ids_a),
+        tuple(link for link in in_a if link.id in ids_b),
+    )

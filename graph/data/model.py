@@ -199,6 +199,18 @@ class Dataset:
                 return narrative
         raise KeyError(narrative_id)
 
+    @functools.cached_property
+    def _link_narratives(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for narrative_id, links in self._narrative_links.items():
+            for link in links:
+                found.setdefault(link.id, []).append(narrative_id)
+        return {link_id: tuple(ids) for link_id, ids in found.items()}
+
+    def narratives_of(self, link_id: str) -> tuple[str, ...]:
+        """The ids of the narratives link ``link_id`` belongs to, in file order (may be none)."""
+        return self._link_narratives.get(link_id, ())
+
     def narrative_links(self, narrative_id: str) -> tuple[Link, ...]:
         """The links of the narrative ``narrative_id`` (see :class:`Narrative`), in file
         order; ``KeyError`` if there is no such narrative."""

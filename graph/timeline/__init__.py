@@ -13,7 +13,13 @@ This package imports :mod:`graph.data`, :mod:`graph.rdf` and :mod:`graph.store`.
 
 from graph.timeline.claimreview import claim_reviews
 from graph.timeline.formats import display_date, to_timelinejs, to_vis_items
-from graph.timeline.links import MAX_LINKS, LinkPage, link_resource, select_links
+from graph.timeline.links import (
+    MAX_LINKS,
+    LinkPage,
+    asserter_record,
+    link_resource,
+    select_links,
+)
 from graph.timeline.paging import MAX_LIMIT, EventIndex, EventPage, query_events
 from graph.timeline.records import (
     Labels,
@@ -23,6 +29,7 @@ from graph.timeline.records import (
     event_summary,
     links_by_event,
     page_context,
+    source_record,
 )
 
 __all__ = [
@@ -32,6 +39,7 @@ __all__ = [
     "EventPage",
     "Labels",
     "LinkPage",
+    "asserter_record",
     "claim_record",
     "claim_reviews",
     "display_date",
@@ -43,6 +51,7 @@ __all__ = [
     "page_context",
     "query_events",
     "select_links",
+    "source_record",
     "to_timelinejs",
     "to_vis_items",
 ]

@@ -44,20 +44,23 @@ def select_links(
     statuses: Collection[str] = (),
     kinds: Collection[str] = (),
     asserters: Collection[str] = (),
+    narratives: Collection[str] = (),
     events: Collection[str] = (),
     limit: int = MAX_LINKS,
     after: str | None = None,
 ) -> LinkPage:
     """The links matching every given filter (an empty one does not filter; within one, any
-    value matches): ``statuses``, ``kinds``, ``asserters`` (ids in ``asserted_by``) and
-    ``events`` (the link's cause or effect). In id order, ``limit`` at a time from the page
-    token ``after`` (the ``next`` of the previous page); a token this function did not make
-    raises :class:`PageTokenError`. A token whose link is gone still works: ids are ordered.
+    value matches): ``statuses``, ``kinds``, ``asserters`` (ids in ``asserted_by``),
+    ``narratives`` (the accounts the link belongs to) and ``events`` (its cause or effect).
+    In id order, ``limit`` at a time from the page token ``after`` (the ``next`` of the
+    previous page); a token this function did not make raises :class:`PageTokenError`. A
+    token whose link is gone still works: ids are ordered.
     """
     if not 1 <= limit <= MAX_LINKS:
         raise ValueError(f"limit must be between 1 and {MAX_LINKS}, not {limit}")
     wanted_status, wanted_kind = set(statuses), set(kinds)
     wanted_asserter, wanted_event = set(asserters), set(events)
+    wanted_narrative = set(narratives)
     selected = sorted(
         (
             link
@@ -65,6 +68,10 @@ def select_links(
             if (not wanted_status or link.status in wanted_status)
             and (not wanted_kind or link.kind in wanted_kind)
             and (not wanted_asserter or wanted_asserter.intersection(link.asserted_by))
+            and (
+                not wanted_narrative
+                or wanted_narrative.intersection(dataset.narratives_of(link.id))
+            )
             and (not wanted_event or link.cause in wanted_event or link.effect in wanted_event)
         ),
         key=lambda link: link.id,
@@ -79,21 +86,25 @@ def select_links(
     return LinkPage(page, len(selected), pack_token(_TOKEN_VERSION, page[-1].id) if more else None)
 
 
-def link_resource(link: Link, labels: Labels) -> dict[str, Any]:
+def link_resource(link: Link, labels: Labels, narratives: Collection[str] = ()) -> dict[str, Any]:
     """A link on its own: its id, both events with their labels, what it says (the fields of
-    the event resource's links), who asserts it (publications or actors), sources and ref."""
+    the event resource's links), who asserts it (publications or actors), the ``narratives``
+    it belongs to, its sources, the sources against it (``disputed_by``) and its ref."""
     return {
         "id": link.id,
         "cause": {"id": link.cause, "label": labels.events.get(link.cause, link.cause)},
         "effect": {"id": link.effect, "label": labels.events.get(link.effect, link.effect)},
         **link_facts(link),
-        "asserted_by": [_asserter(agent, labels) for agent in link.asserted_by],
+        "asserted_by": [asserter_record(agent, labels) for agent in link.asserted_by],
+        "narratives": list(narratives),
         "sources": [source_record(source) for source in link.sources],
+        "disputed_by": [source_record(source) for source in link.disputed_by],
         "ref": link.ref,
     }
 
 
-def _asserter(agent: str, labels: Labels) -> dict[str, str]:
+def asserter_record(agent: str, labels: Labels) -> dict[str, str]:
+    """Who asserts a link or a narrative: a publication (titled) or an actor (labelled)."""
     if agent in labels.publications:
         return {"id": agent, "label": labels.publications[agent], "type": "publication"}
     return {"id": agent, "label": labels.actors.get(agent, agent), "type": "actor"}

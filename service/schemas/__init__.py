@@ -50,6 +50,7 @@ from service.schemas.args import (
     LinkListArgs,
     PairArgs,
     ReachArgs,
+    TimelineArgs,
     WhatIfArgs,
 )
 from service.schemas.bodies import (
@@ -150,6 +151,7 @@ __all__ = [
     "TemporalAnswerSchema",
     "TemporalRelationSchema",
     "TimeInversionSchema",
+    "TimelineArgs",
     "TimelineGroupSchema",
     "TimelineItemSchema",
     "TimelineJsDateSchema",

@@ -58,6 +58,21 @@ def _ids(description: str) -> DelimitedList:
     )
 
 
+def _lens(description: str) -> ma.fields.String:
+    return ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": f"{description}: `evidence` (the default: supported and qualified "
+            "links, the ones stated as facts), `all` (every link, whatever its status), or a "
+            "narrative's id (/api/narratives: the links that account asserts, whatever their "
+            "status); an unknown lens is a 404 problem",
+            "example": "seed-article",
+            "default": "evidence",
+        },
+    )
+
+
 class ArgsSchema(ma.Schema):
     """Request parameters: an unknown parameter is an error, not silently ignored."""
 
@@ -115,6 +130,10 @@ class EventFilterArgs(ArgsSchema):
     )
 
 
+class TimelineArgs(EventFilterArgs):
+    lens = _lens("whose links the timeline draws between its events")
+
+
 class LinkListArgs(ArgsSchema):
     """Filters of /api/links: no status by default -- the list shows every link, contested and
     unsupported ones too (the analyses' default differs: they follow links as facts)."""
@@ -135,6 +154,7 @@ class LinkListArgs(ArgsSchema):
         metadata={"description": "links of one of these kinds (comma-separated; no default)"},
     )
     asserter = _ids("links asserted by one of these publications or actors (`asserted_by` ids)")
+    narrative = _ids("links of one of these narratives (/api/narratives ids)")
     event = _ids("links whose cause or effect is one of these event ids")
     limit = ma.fields.Integer(
         load_default=MAX_LINKS,
@@ -165,17 +185,18 @@ def _link_statuses(description: str) -> DelimitedList:
         ma.fields.String(validate=ma.validate.OneOf(STATUSES)),
         load_default=list,
         metadata={
-            "description": f"{description} (default: {', '.join(DEFAULT_STATUSES)}, the links "
-            "the graph states as facts; a list replaces the default: list every status to "
-            "include contested and unsupported links)",
-            "default": DEFAULT_STATUSES,
+            "description": f"{description}: the statuses kept, within the lens (comma-separated; "
+            "default: every status the lens holds -- under the default lens, evidence, that is "
+            f"{', '.join(DEFAULT_STATUSES)}). Given without `lens`, the lens is `all`: "
+            "`status=contested` alone follows the contested links",
         },
     )
 
 
 class LinkFilterArgs(ArgsSchema):
-    """Which links an analysis follows."""
+    """Which links an analysis follows: a lens, narrowed by status and kind."""
 
+    lens = _lens("whose account the analysis follows")
     status = _link_statuses("follow only links with these statuses")
     kind = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(KINDS)),
@@ -219,6 +240,7 @@ class PairArgs(ArgsSchema):
 
 
 class CompareArgs(PairArgs):
+    lens = _lens("whose account the causes and effects come from")
     status = _link_statuses("list only the causes and effects linked with these statuses")
 
 

@@ -181,7 +181,16 @@ class LinkSchema(BodySchema):
     status = string(validate=LINK_STATUS)
     note = string(nullable=True)
     asserted_by = list_of(AsserterSchema, metadata={"description": "who asserts the link"})
+    narratives = ma.fields.List(
+        ma.fields.String(),
+        required=True,
+        metadata={"description": "the narratives (accounts) the link belongs to"},
+    )
     sources = list_of(SourceSchema)
+    disputed_by = list_of(
+        SourceSchema,
+        metadata={"description": "sources against the link (contested and unsupported links)"},
+    )
     ref = string(nullable=True, metadata={"description": "the link's id in the fact sheet"})
 
 

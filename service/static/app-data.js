@@ -106,7 +106,8 @@
     let next = null;
     let guard = 0;
     do {
-      const page = await getJSON(API + '/timeline' + query(Object.assign({ limit: 1000, next }, filters)));
+      // lens=all: every link is drawn; the page reckons (follows, counts) only its lens's links.
+      const page = await getJSON(API + '/timeline' + query(Object.assign({ limit: 1000, next, lens: 'all' }, filters)));
       items.push(...page.items);
       links.push(...(page.links || []));
       next = page.next;

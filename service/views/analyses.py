@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+import networkx as nx
 from flask import Response
 from flask.typing import ResponseReturnValue
 
@@ -57,17 +58,19 @@ from service.schemas import (
 bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
 
 
-def links(args: dict[str, Any]) -> dict[str, Any]:
-    """The link filters of an analysis, as graph/ keyword arguments. By default analyses follow
-    the links the graph states as facts (supported and qualified), as SPARQL property paths and
-    graph.causal do; a `status` list replaces them (`status=contested` follows only contested
-    links)."""
-    return {"statuses": args["status"] or None, "kinds": args["kind"] or None}  # None: defaults
+def lensed(args: dict[str, Any]) -> tuple[nx.DiGraph, dict[str, Any]]:
+    """The graph an analysis runs on and its link filters (graph/ keyword arguments), under
+    the request's `lens` (:func:`graph.causal.apply_lens`): `evidence` by default (supported
+    and qualified links, as SPARQL property paths and graph.causal follow), `all`, or a
+    narrative's links whatever their status; `status` narrows the lens (given alone, it
+    narrows `all`: `status=contested` follows only contested links)."""
+    view = built().lens(args["lens"], args["status"] or None)
+    return view.graph, {"statuses": view.statuses, "kinds": args["kind"] or None}
 
 
-def _key(options: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
-    """A cache key for link filters (order-insensitive)."""
-    return tuple(tuple(sorted(options[name] or ())) for name in ("statuses", "kinds"))
+def _key(args: dict[str, Any]) -> tuple[Any, ...]:
+    """A cache key for a lens and link filters (order-insensitive)."""
+    return (args["lens"], *(tuple(sorted(args[name] or ())) for name in ("status", "kind")))
 
 
 def labelled(body: dict[str, Any], *results: Any) -> dict[str, Any]:
@@ -86,13 +89,14 @@ MAX_DRIVERS = 100
 def chains(args: dict[str, Any]) -> ResponseReturnValue:
     """Causal chains from `source` to `target`, shortest first, each with its links, its
     strength (product of confidences) and its weakest link."""
+    graph, options = lensed(args)
     found = find_causal_chains(
-        built().causal,
+        graph,
         args["source"],
         args["target"],
         max_depth=args["max_depth"],
         limit=args["limit"],
-        **links(args),
+        **options,
     )
     return labelled({"chains": [asdict(chain) for chain in found], "count": len(found)}, found)
 
@@ -103,12 +107,9 @@ def chains(args: dict[str, Any]) -> ResponseReturnValue:
 def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Root-cause analysis: every ancestor with its depth, the root causes, and the strongest
     path from each root."""
+    graph, options = lensed(args)
     found = analyze_causes(
-        built().causal,
-        event_id,
-        max_depth=args["max_depth"],
-        limit=args["limit"],
-        **links(args),
+        graph, event_id, max_depth=args["max_depth"], limit=args["limit"], **options
     )
     return labelled(asdict(found), found)
 
@@ -118,12 +119,9 @@ def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 @bp.response(200, EffectAnalysisSchema)
 def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Downstream effects: every descendant with its depth."""
+    graph, options = lensed(args)
     found = analyze_effects(
-        built().causal,
-        event_id,
-        max_depth=args["max_depth"],
-        limit=args["limit"],
-        **links(args),
+        graph, event_id, max_depth=args["max_depth"], limit=args["limit"], **options
     )
     return labelled(asdict(found), found)
 
@@ -134,9 +132,9 @@ def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     """The events that reach the most downstream effects, weighted by confidence (Katz
     centrality on the reversed link graph, alpha = 1: a confidence-weighted count of paths)."""
-    data, options = built(), links(args)
-    key = ("drivers", *_key(options))
-    ranked = data.remember(key, lambda: rank_drivers(data.causal, limit=MAX_DRIVERS, **options))
+    graph, options = lensed(args)
+    key = ("drivers", *_key(args))
+    ranked = built().remember(key, lambda: rank_drivers(graph, limit=MAX_DRIVERS, **options))
     ranked = ranked[: args["limit"]]
     return labelled({"drivers": [asdict(d) for d in ranked], "count": len(ranked)}, ranked)
 
@@ -146,12 +144,9 @@ def drivers(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.response(200, WhatIfSchema)
 def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
     """Effects that lose every causal path from any root cause when `remove` is removed."""
+    graph, options = lensed(args)
     found = what_if(
-        built().causal,
-        args["remove"],
-        max_depth=args["max_depth"],
-        limit=args["limit"],
-        **links(args),
+        graph, args["remove"], max_depth=args["max_depth"], limit=args["limit"], **options
     )
     return labelled(asdict(found), found)
 
@@ -161,9 +156,9 @@ def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.response(200, LongestChainSchema)
 def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
     """The longest causal chain (most links; ties go to the strongest)."""
-    data, options = built(), links(args)
-    key = ("longest-chain", *_key(options))
-    found = data.remember(key, lambda: find_longest_chain(data.causal, **options))
+    graph, options = lensed(args)
+    key = ("longest-chain", *_key(args))
+    found = built().remember(key, lambda: find_longest_chain(graph, **options))
     return labelled(asdict(found), found)
 
 
@@ -192,9 +187,10 @@ def temporal(args: dict[str, Any]) -> ResponseReturnValue:
 def compare(args: dict[str, Any]) -> ResponseReturnValue:
     """Two events side by side: dates, figures, direct causes and effects (links stated as
     facts unless `status` says otherwise), `similar_to` links."""
-    data = built()
-    statuses = args["status"] or None  # None: the default, supported and qualified
-    found = compare_events(data.dataset, data.causal, args["a"], args["b"], statuses=statuses)
+    graph, options = lensed({**args, "kind": None})
+    found = compare_events(
+        built().dataset, graph, args["a"], args["b"], statuses=options["statuses"]
+    )
     return labelled(asdict(found), found)
 
 
@@ -210,12 +206,9 @@ def compare(args: dict[str, Any]) -> ResponseReturnValue:
 def graph_export(args: dict[str, Any]) -> ResponseReturnValue:
     """A selection of the link graph (`focus` and `depth`, or a `chain` of event ids) as
     Cytoscape elements JSON, GraphViz DOT or SVG."""
+    graph, options = lensed(args)
     selection = select_subgraph(
-        built().causal,
-        focus=args["focus"],
-        depth=args["depth"],
-        chain=args["chain"] or None,
-        **links(args),
+        graph, focus=args["focus"], depth=args["depth"], chain=args["chain"] or None, **options
     )
     if args["format"] == "cytoscape":
         return to_cytoscape(selection)

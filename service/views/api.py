@@ -15,8 +15,10 @@ from urllib.parse import urlencode
 from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from graph.causal import lens_links
 from graph.data import Event
 from graph.errors import UnknownEventError
+from graph.pipeline import BuiltGraph
 from graph.store import GRAPH_MEDIA_TYPES
 from graph.timeline import (
     EventPage,
@@ -49,6 +51,7 @@ from service.schemas import (
     EventPageSchema,
     LinkListArgs,
     LinkPageSchema,
+    TimelineArgs,
     TimelineJsSchema,
     TimelineSchema,
 )
@@ -114,6 +117,13 @@ def labels() -> Labels:
     return data.remember("labels", lambda: Labels.of(data.dataset))
 
 
+def lens_link_ids(data: BuiltGraph, lens: str) -> frozenset[str]:
+    """The ids of the links under ``lens`` (an unknown lens is a 404), once per data version."""
+    return data.remember(
+        ("lens-links", lens), lambda: frozenset(link.id for link in lens_links(data.dataset, lens))
+    )
+
+
 def find_page(args: dict[str, Any]) -> EventPage:
     """The page of events the filter arguments select (one call into graph.timeline.paging)."""
     return query_events(
@@ -167,18 +177,22 @@ def list_links(args: dict[str, Any]) -> ResponseReturnValue:
     Every status is listed unless `status` says otherwise: contested and unsupported links are
     shown here (with who asserts them), whereas the analyses follow only the links the graph
     states as facts unless told otherwise."""
+    dataset = built().dataset
     page = select_links(
-        built().dataset,
+        dataset,
         statuses=args["status"],
         kinds=args["kind"],
         asserters=args["asserter"],
+        narratives=args["narrative"],
         events=args["event"],
         limit=args["limit"],
         after=args["next"],
     )
     names = labels()
     body = {
-        "links": [link_resource(link, names) for link in page.links],
+        "links": [
+            link_resource(link, names, dataset.narratives_of(link.id)) for link in page.links
+        ],
         "count": page.count,
         "next": page.next,
     }
@@ -228,14 +242,20 @@ def _vary(response: Response) -> Response:
 
 @bp.get("/timeline")
 @cached_page
-@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.arguments(TimelineArgs, location="query", as_kwargs=False)
 @bp.response(200, TimelineSchema)
 def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     """The selected events as vis-timeline items, lanes as groups, and the causal links between
-    them (for arrows). Month- and year-precision events span their period and say so."""
-    page = find_page(args)
+    them (for arrows) under `lens`: by default the evidence's (supported and qualified), or
+    every link (`all`), or one narrative's. Month- and year-precision events span their period
+    and say so."""
     data = built()
-    links = data.index.links_among(page.events)
+    lens = args.pop("lens") or "evidence"
+    kept = None if lens == "all" else lens_link_ids(data, lens)
+    page = find_page(args)
+    links = [
+        link for link in data.index.links_among(page.events) if kept is None or link.id in kept
+    ]
     body = to_vis_items(page.events, links, lanes=data.dataset.lanes)
     return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
 
