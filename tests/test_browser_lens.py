@@ -31,8 +31,8 @@ def test_contested_link_is_drawn_but_not_followed(page, live_server):
     open_home(page, live_server, "?w=2014-12-10T00:00:00Z..2014-12-20T00:00:00Z")
     arrow = page.locator(f"#tl-arrows .tl-link[data-link-id='{CONTESTED}']")
     assert arrow.count() == 1
-    assert "is-disputed" in arrow.get_attribute("class")
-    assert arrow.get_attribute("data-status") == "unsupported"
+    assert {"is-disputed", "is-outside"} <= set(arrow.get_attribute("class").split())
+    assert arrow.get_attribute("data-status") == "unsupported"  # fact sheet C12
     title = arrow.locator("title").text_content()
     assert "unsupported" in title and "asserted by" in title
     assert page.evaluate(f"app.graph.cy.getElementById('link:{CONTESTED}').hasClass('disputed')")
@@ -67,5 +67,5 @@ def test_page_counts_equal_the_api(page, live_server):
     assert set(page.evaluate("[...app.data.highlight.effects]")) == descendants
     assert "cause" not in page.evaluate(f"app.nodeClasses('{UFSA}')")
     assert page.locator(f"#tl-arrows .tl-link.hl-cause[data-link-id='{CONTESTED}']").count() == 0
-    assert page.locator("#tl-arrows .tl-link.is-disputed[class*='hl-']").count() == 0
+    assert page.locator("#tl-arrows .tl-link.is-outside[class*='hl-']").count() == 0
     assert_clean(page)

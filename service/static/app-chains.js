@@ -1,5 +1,5 @@
 /*
- * Home page controller, part 4 of 6: the side panel beyond the event details. The chain explorer
+ * Home page controller, part 4 of 8: the side panel beyond the event details. The chain explorer
  * (two search comboboxes, the chains the API finds between the two events, one chain
  * highlighted in both views), the 1998 vs 2014 comparison (loaded when its tab first opens) and
  * the tabs themselves (ARIA tabs: arrow keys, Home, End). Adds its functions to EKG.home (see
@@ -72,10 +72,10 @@
     const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
     results.setAttribute('aria-busy', 'true');
     try {
-      // As the evidence shows it: chains run over supported and qualified links only.
+      // Under the lens: chains run over its links only (evidence: supported and qualified).
       const statuses = home.reckonedStatuses();
       const answer = kinds.length && statuses.length
-        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, status: statuses, kind: kinds }))
+        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, lens: state.lens, status: statuses, kind: kinds }))
         : { chains: [] };
       const chains = answer.chains.filter((c) => c.weakest_confidence === null || c.weakest_confidence === undefined || c.weakest_confidence + 1e-9 >= state.conf);
       data.chains = { chains, hidden: answer.chains.length - chains.length, source, target, depth };

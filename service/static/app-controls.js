@@ -1,5 +1,5 @@
 /*
- * Home page controller, part 5 of 6: what the user sets outside the views, and the URL. The
+ * Home page controller, part 5 of 8: what the user sets outside the views, and the URL. The
  * filter form (lanes and dates reload the selection, link filters only redraw the links; both
  * recompute the highlight), the URL query string that mirrors the state (history.replaceState,
  * format in app-state.js), the zoom toolbar and the keyboard (1-4, +, -, arrows, Escape). Adds
@@ -103,5 +103,5 @@
     });
   }
 
-  Object.assign(home, { initFilters, writeUrl, writeUrlSoon, wireToolbar });
+  Object.assign(home, { initFilters, writeUrl, writeUrlSoon, wireToolbar, refreshHighlight });
 })();

@@ -1,5 +1,5 @@
 /*
- * Home page controller, part 1 of 6: the shared context EKG.home. It reads #app-config (see
+ * Home page controller, part 1 of 8: the shared context EKG.home. It reads #app-config (see
  * templates/index.html for the contract) and holds the constants, the page state (the filters
  * and the view, mirrored in the URL) and the data loaded from the JSON API: every event and
  * link, the selection the event filters keep and the links the link filters keep.
@@ -7,8 +7,8 @@
  * The controller is split by concern, loaded in this order, each adding its functions to
  * EKG.home: app-data.js (this file), app-views.js (timeline, graph and list rendering),
  * app-selection.js (selected event, causes and effects), app-chains.js (chain explorer,
- * comparison, tabs), app-controls.js (filters, URL, toolbar and keys) and app.js (start-up and
- * window.app). They call each other through EKG.home only once the page runs, so the order
+ * comparison, tabs), app-controls.js (filters, URL, toolbar and keys), app-lens.js (the lens
+ * switch and diff mode), app-claims.js (the Claims tab) and app.js (start-up and window.app). They call each other through EKG.home only once the page runs, so the order
  * matters only for EKG.home itself, created here.
  * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
  */
@@ -33,7 +33,7 @@
   };
   const COMPARE = { a: 'cbr-refinancing-rate-to-150', b: 'cbr-hike-to-17' };
   const CHAIN_EXAMPLE = { source: 'opec-decides-no-cut', target: 'bank-and-energy-shares-fall-dec-16' };
-  const TABS = ['details', 'chains', 'compare'];
+  const TABS = ['details', 'chains', 'claims', 'compare'];
 
   const config = readConfig();
   const API = (config.api || '/api').replace(/\/$/, '');
@@ -52,6 +52,9 @@
     path: null,
     tab: 'details',
     window: null,
+    lens: 'evidence',
+    vs: '',
+    verdict: '',
   });
 
   const data = {
@@ -64,6 +67,9 @@
     reach: null,
     drawnLinks: [],
     notes: new Map(), // link id -> note (from event details)
+    claims: [], // the claims of /api/claims
+    narratives: [], // the accounts of /api/narratives
+    lenses: [], // [{id, label}]: the lens choices (evidence, all, each narrative)
   };
 
   function readConfig() {
@@ -122,14 +128,18 @@
   }
 
   async function loadAll() {
-    const [timelineAll, claims, disputed] = await Promise.all([
+    const [timelineAll, claims, info, narratives] = await Promise.all([
       fetchTimeline({}),
       getJSON(API + '/claims').catch(() => ({ claims: [] })),
-      fetchDisputed().catch(() => new Map()),
+      fetchLinkInfo().catch(() => new Map()),
+      getJSON(API + '/narratives').catch(() => ({ narratives: [], lenses: [] })),
     ]);
+    data.claims = claims.claims || [];
+    data.narratives = narratives.narratives || [];
+    data.lenses = EKG.lensChoices(narratives);
     const articleEvents = new Set();
     const assertions = new Map();
-    for (const claim of claims.claims || []) {
+    for (const claim of data.claims) {
       if (claim.verdict === 'article-only') (claim.about || []).forEach((id) => articleEvents.add(id));
       for (const linkId of claim.asserts_links || []) {
         if (!assertions.has(linkId)) assertions.set(linkId, []);
@@ -140,36 +150,72 @@
     for (const event of data.all.values()) event.articleOnly = articleEvents.has(event.id);
     for (const link of timelineAll.links) {
       const verdicts = assertions.get(link.id) || [];
+      const more = info.get(link.id) || {};
       link.articleVerdicts = verdicts;
       link.articleOnly = verdicts.length > 0 && !verdicts.includes('verified');
       link.disputed = isDisputed(link);
-      link.asserters = disputed.get(link.id) || [];
+      link.asserters = more.asserters || [];
+      link.disputedBy = more.disputedBy || [];
+      link.narratives = link.narratives || more.narratives || [];
       data.links.set(link.id, link);
     }
+    markLens();
   }
 
-  /** Who asserts each contested or unsupported link: Map link id -> [asserter label]. */
-  async function fetchDisputed() {
-    const asserters = new Map();
+  /** Who asserts each link, who disputes it and the accounts it belongs to (/api/links). */
+  async function fetchLinkInfo() {
+    const found = new Map();
     let next = null;
     let guard = 0;
     do {
-      const page = await getJSON(API + '/links' + query({ status: STATUSES.map((s) => s.id).filter((s) => !EVIDENCE_STATUSES.includes(s)), next }));
-      for (const link of page.links || []) asserters.set(link.id, (link.asserted_by || []).map((a) => a.label));
+      const page = await getJSON(API + '/links' + query({ limit: 500, next }));
+      for (const link of page.links || []) {
+        found.set(link.id, {
+          asserters: (link.asserted_by || []).map((a) => a.label),
+          disputedBy: (link.disputed_by || []).map((d) => d.publisher || d.title || d.url),
+          narratives: link.narratives || [],
+        });
+      }
       next = page.next;
       guard += 1;
     } while (next && guard < 20);
-    return asserters;
+    return found;
   }
 
   /** A link the evidence does not bear out (contested, unsupported or of no known status). */
   const isDisputed = (link) => !EVIDENCE_STATUSES.includes(link.status);
 
-  /** The statuses causes, effects and chains follow: those the filters keep that the evidence bears out. */
-  const reckonedStatuses = () => state.statuses.filter((s) => EVIDENCE_STATUSES.includes(s));
+  /**
+   * Whether `link` belongs to `lens`: "evidence" keeps supported and qualified links, "all"
+   * every link, a narrative the links it asserts (link.narratives), whatever their status.
+   */
+  function inLens(link, lens) {
+    if (lens === 'all') return true;
+    if (lens === 'evidence' || !lens) return !isDisputed(link);
+    return (link.narratives || []).includes(lens);
+  }
 
-  /** A drawn link that counts as a cause-effect step (link filters and the evidence). */
-  const linkReckoned = (link) => linkPasses(link) && !isDisputed(link);
+  /**
+   * Mark every link for the lens (and the lens compared with): link.outside when the lens does
+   * not follow it (drawn muted, never counted), link.diff 'a' | 'b' | 'both' | 'none' in diff mode.
+   */
+  function markLens() {
+    for (const link of data.links.values()) {
+      const a = inLens(link, state.lens);
+      link.outside = !a;
+      if (!state.vs) link.diff = null;
+      else {
+        const b = inLens(link, state.vs);
+        link.diff = a && b ? 'both' : a ? 'a' : b ? 'b' : 'none';
+      }
+    }
+  }
+
+  /** The statuses causes, effects and chains follow: those the filters keep that the lens follows. */
+  const reckonedStatuses = () => (state.lens === 'evidence' ? state.statuses.filter((s) => EVIDENCE_STATUSES.includes(s)) : state.statuses.slice());
+
+  /** A drawn link that counts as a cause-effect step (link filters and the lens). */
+  const linkReckoned = (link) => linkPasses(link) && !link.outside;
 
   function eventFiltersActive() {
     return state.lanes.length !== LANES.length || state.from || state.to;
@@ -215,6 +261,6 @@
     selectSeq: 0,
     $: (id) => document.getElementById(id),
     emptyHighlight, loadAll, loadSelection, linkPasses, computeViewLinks, label,
-    isDisputed, reckonedStatuses, linkReckoned,
+    isDisputed, reckonedStatuses, linkReckoned, inLens, markLens,
   };
 })();

@@ -151,7 +151,7 @@
       }));
       const edges = links.map((link) => ({
         group: 'edges',
-        classes: link.disputed ? 'link disputed' : 'link',
+        classes: ['link', link.disputed ? 'disputed' : '', link.outside ? 'outside' : '', link.diff ? 'diff-' + link.diff : ''].join(' ').trim(),
         data: {
           id: 'link:' + link.id,
           linkId: link.id,

@@ -60,7 +60,7 @@
         el('span', { class: 'kind kind-' + link.kind, text: humanKind(link.kind) }),
         link.confidence !== null && link.confidence !== undefined ? el('span', { class: 'confidence', text: 'confidence ' + formatNumber(link.confidence) }) : null,
         statusBadge(link.status),
-        role !== 'similar' && !['supported', 'qualified'].includes(link.status) ? el('span', { class: 'not-counted', title: 'Drawn, but not counted as a cause or effect: the evidence does not bear it out', text: 'not counted' }) : null,
+        role !== 'similar' && (ctx.outside ? ctx.outside.has(link.link_id) : !['supported', 'qualified'].includes(link.status)) ? el('span', { class: 'not-counted', title: 'Drawn, but not counted as a cause or effect: the chosen lens does not follow this link', text: 'not counted' }) : null,
         ctx.articleLinks.has(link.link_id) ? el('span', { class: 'badge badge-article', title: 'Only the article asserts this link' }, el('span', { class: 'article-mark', 'aria-hidden': 'true', text: 'A' }), ' article only') : null),
       link.note ? el('p', { class: 'link-note', text: link.note }) : null))));
     return section;
@@ -68,7 +68,8 @@
 
   /**
    * The details of one event (GET /api/events/<id>). ctx: {onSelect(id), onChainFrom(id),
-   * onChainTo(id), articleLinks: Set, reach: {causes, effects, note}, eventUrl}
+   * onChainTo(id), articleLinks: Set, outside: Set (link ids the lens does not follow),
+   * reach: {causes, effects, note}, eventUrl}
    */
   function renderDetails(event, ctx) {
     const facts = [];
@@ -343,6 +344,6 @@
     }
   }
 
-  EKG.panels = { renderDetails, renderChains, renderCompare, renderEventList, statusBadge };
+  EKG.panels = { renderDetails, renderChains, renderCompare, renderEventList, statusBadge, VERDICTS };
   EKG.Combobox = Combobox;
 })();

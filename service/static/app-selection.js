@@ -1,5 +1,5 @@
 /*
- * Home page controller, part 3 of 6: the selected event. Selecting an event (on the timeline, in
+ * Home page controller, part 3 of 8: the selected event. Selecting an event (on the timeline, in
  * the graph, the list, the details or the story) loads its details, asks the API for its causes
  * and effects under the link filters, highlights them in both views and writes the URL; null
  * clears the selection and brings back the story in the Event panel. Adds its functions to
@@ -17,18 +17,21 @@
   let emptyDetailsTemplate = null;
 
   /**
-   * The causes and effects of `id` as the evidence shows it: the API's ancestors and descendants
-   * over supported and qualified links (its default) that the link filters keep, then what is
-   * still reachable over links at or above the minimum confidence. Contested and unsupported
-   * links are drawn but never followed, so the counts equal /api/causes and /api/effects.
+   * The causes and effects of `id` under the lens: the API's ancestors and descendants over the
+   * lens's links (evidence: supported and qualified; a narrative: the links it asserts; all:
+   * every link) that the link filters keep, then what is still reachable over links at or above
+   * the minimum confidence. Links outside the lens are drawn muted but never followed, so the
+   * counts equal /api/causes and /api/effects with the same lens.
    */
   async function reachOf(id) {
     const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
     const statuses = home.reckonedStatuses();
+    const lensStatuses = state.lens === 'evidence' ? EVIDENCE_STATUSES : home.STATUSES.map((s) => s.id);
     if (!kinds.length) return { causes: new Set(), effects: new Set(), note: '(no directed link kind is selected in the filters)' };
-    if (!statuses.length) return { causes: new Set(), effects: new Set(), note: '(no supported or qualified link is kept by the filters)' };
+    if (!statuses.length) return { causes: new Set(), effects: new Set(), note: '(no link of this lens is kept by the status filter)' };
     const params = query({
-      status: statuses.length === EVIDENCE_STATUSES.length ? null : statuses,
+      lens: state.lens,
+      status: statuses.length === lensStatuses.length ? null : statuses,
       kind: kinds.length === DIRECTED_KINDS.length ? null : kinds,
     });
     const [up, down] = await Promise.all([
@@ -54,9 +57,10 @@
       }
       return seen;
     };
-    const note = statuses.length === EVIDENCE_STATUSES.length
-      ? ' (as the evidence shows it: contested and unsupported links are drawn dashed but not followed)'
-      : ' (' + statuses.join(', ') + ' links only)';
+    const narrowed = statuses.length === lensStatuses.length ? '' : ', ' + statuses.join(', ') + ' links only';
+    const note = state.lens === 'evidence'
+      ? ' (as the evidence shows it: contested and unsupported links are drawn dashed but not followed' + narrowed + ')'
+      : ' (' + home.lensLabel(state.lens).replace(/^As /, 'as ') + ': links outside it are drawn muted, not followed' + narrowed + ')';
     return { causes: walk(id, ancestors, false), effects: walk(id, descendants, true), note };
   }
 
@@ -68,7 +72,7 @@
     const up = new Set([...reach.causes, id]);
     const down = new Set([...reach.effects, id]);
     for (const link of data.viewLinks) {
-      if (!DIRECTED_KINDS.includes(link.kind) || home.isDisputed(link)) continue;
+      if (!DIRECTED_KINDS.includes(link.kind) || link.outside) continue;
       if (reach.causes.has(link.from) && up.has(link.to)) h.linkRoles.set(link.id, 'cause');
       else if (down.has(link.from) && reach.effects.has(link.to)) h.linkRoles.set(link.id, 'effect');
     }
@@ -111,6 +115,7 @@
         onChainFrom: (from) => home.startChain(from, null),
         onChainTo: (to) => home.startChain(null, to),
         articleLinks: new Set([...data.links.values()].filter((l) => l.articleOnly).map((l) => l.id)),
+        outside: new Set([...data.links.values()].filter((l) => l.outside).map((l) => l.id)),
         reach: { causes: reach.causes.size, effects: reach.effects.size, note: reach.note },
         eventUrl: API + '/events/' + encodeURIComponent(id),
       }));

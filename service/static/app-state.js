@@ -10,7 +10,10 @@
  *   event                selected event id
  *   source, target, path chain explorer: the two events and the index of the chosen chain
  *   tab                  side panel tab other than "details"
- * Plain ES2017 script; exports EKG.FilterForm and EKG.urlState.
+ *   lens                 the account the page reckons with, other than "evidence" (a lens id)
+ *   vs                   diff mode: the lens compared with (links only in lens, only in vs, both)
+ *   verdict              claims tab: the verdict shown (every verdict when absent)
+ * Plain ES2017 script; exports EKG.FilterForm, EKG.urlState and EKG.lensChoices.
  */
 (function () {
   'use strict';
@@ -19,6 +22,18 @@
   const { el } = EKG;
   const $ = (id) => document.getElementById(id);
   const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+  const ID_RE = /^[A-Za-z0-9_.-]{1,80}$/;
+  const LENS_FALLBACK = [
+    { id: 'evidence', label: 'As the evidence shows it' },
+    { id: 'all', label: 'Every link, whatever its status' },
+  ];
+
+  /** The lens choices of an /api/narratives answer: its lenses, or evidence, all and each narrative. */
+  function lensChoices(answer) {
+    const lenses = (answer && answer.lenses) || [];
+    if (lenses.length) return lenses.map((l) => ({ id: l.id, label: l.label || l.id }));
+    return LENS_FALLBACK.concat(((answer && answer.narratives) || []).map((n) => ({ id: n.id, label: n.label || n.id })));
+  }
 
   /** The unfiltered state for choices {lanes, statuses, kinds} (lists of {id, label}). */
   function defaults(choices) {
@@ -138,6 +153,7 @@
     const target = params.get('target') || null;
     const event = params.get('event') || null;
     const tab = tabs.includes(params.get('tab')) ? params.get('tab') : (source && target && !event ? 'chains' : tabs[0]);
+    const id = (key) => (ID_RE.test(params.get(key) || '') ? params.get(key) : '');
     const w = (params.get('w') || '').split('..');
     const start = w.length === 2 ? new Date(w[0]) : null;
     const end = w.length === 2 ? new Date(w[1]) : null;
@@ -153,6 +169,9 @@
       target,
       path: path !== null && /^\d+$/.test(path) ? Number(path) : null,
       tab,
+      lens: id('lens') || 'evidence',
+      vs: id('vs'),
+      verdict: id('verdict'),
       window: start && end && !isNaN(start) && !isNaN(end) && end > start ? [start, end] : null,
     };
   }
@@ -173,9 +192,13 @@
     params.target = state.target;
     if (state.path !== null && state.source && state.target) params.path = String(state.path);
     if (state.tab !== defaultTab) params.tab = state.tab;
+    if (state.lens && state.lens !== 'evidence') params.lens = state.lens;
+    params.vs = state.vs || null;
+    params.verdict = state.verdict || null;
     return EKG.query(params);
   }
 
   EKG.FilterForm = FilterForm;
   EKG.urlState = { defaults, parse, format };
+  EKG.lensChoices = lensChoices;
 })();

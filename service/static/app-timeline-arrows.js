@@ -18,6 +18,8 @@
     cause: EKG.HIGHLIGHT.cause,
     effect: EKG.HIGHLIGHT.effect,
     chain: EKG.HIGHLIGHT.chain,
+    diffa: EKG.DIFF_COLOURS.a,
+    diffb: EKG.DIFF_COLOURS.b,
   };
 
   /** Add the markers and the clip path to the overlay; returns {clipRect, layer (the <g> of the arrows)}. */
@@ -55,17 +57,22 @@
     if (role) classes.push('hl-' + role);
     if (dimmed) classes.push('is-dimmed');
     if (link.articleOnly) classes.push('article-only');
-    // Contested or unsupported: drawn (dashed, muted) but never a cause or an effect.
+    // Contested or unsupported: dashed, with who asserts it. Outside the lens: drawn muted but
+    // never a cause or an effect. In diff mode: only in lens A, only in B, in both, in neither.
     if (link.disputed) classes.push('is-disputed');
+    if (link.outside) classes.push('is-outside');
+    if (link.diff) classes.push('diff-' + link.diff);
     const attrs = { class: classes.join(' '), 'data-link-id': link.id, 'data-status': link.status || 'unknown' };
-    if (link.disputed) attrs['data-disputed'] = 'not followed';
+    if (link.outside) attrs['data-outside'] = 'not followed';
+    if (link.diff) attrs['data-diff'] = link.diff;
     const group = svg('g', attrs);
     const title = svg('title');
     title.textContent = linkTitle(link, events);
     group.appendChild(title);
     const path = svg('path', { d, class: 'tl-link-path' });
     path.style.strokeWidth = String(EKG.linkWidth(link.confidence) * (role ? 1.25 : 1));
-    if (directed) path.setAttribute('marker-end', 'url(#m-' + link.kind + '-' + (role || 'base') + ')');
+    const variant = role || (link.diff === 'a' || link.diff === 'b' ? 'diff' + link.diff : 'base');
+    if (directed) path.setAttribute('marker-end', 'url(#m-' + link.kind + '-' + variant + ')');
     group.appendChild(path);
     const mid = {
       x: 0.125 * p0.x + 0.375 * p1.x + 0.375 * p2.x + 0.125 * p3.x,
@@ -138,10 +145,12 @@
     const to = events.get(link.to);
     const parts = [(from ? from.label : link.from) + ' — ' + EKG.humanKind(link.kind) + ' → ' + (to ? to.label : link.to)];
     parts.push('confidence ' + link.confidence + ', ' + link.status);
-    if (link.disputed) {
+    if (link.disputed || (link.asserters && link.asserters.length)) {
       if (link.asserters && link.asserters.length) parts.push('asserted by ' + link.asserters.join(', '));
-      parts.push('not counted as a cause or effect: the evidence does not bear it out');
+      if (link.disputedBy && link.disputedBy.length) parts.push('disputed by ' + link.disputedBy.join(', '));
     }
+    if (link.outside) parts.push('not counted as a cause or effect: outside the chosen lens');
+    if (link.diff) parts.push(EKG.DIFF_WORDS[link.diff] || '');
     if (link.articleOnly) parts.push('asserted only by the article (' + link.articleVerdicts.join(', ') + ')');
     return parts.join('\n');
   }

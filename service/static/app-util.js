@@ -29,6 +29,9 @@
     similar_to: '#7a7a7a',
   };
   const HIGHLIGHT = { selected: '#111827', cause: '#c2410c', effect: '#1d4ed8', chain: '#a16207' };
+  // Diff mode: links only in lens A, only in lens B (the lens compared with).
+  const DIFF_COLOURS = { a: '#047857', b: '#a21caf' };
+  const DIFF_WORDS = { a: 'only in the chosen lens', b: 'only in the lens compared with', both: 'in both lenses', none: 'in neither lens' };
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const PALETTE = ['#0b5cad', '#9a5b00', '#7b3294', '#b3261e', '#2e7d32', '#59636e', '#00796b'];
 
@@ -206,7 +209,7 @@
   }
 
   Object.assign(EKG, {
-    MSK, DAY, DIRECTED_KINDS, LANE_COLOURS, KIND_COLOURS, HIGHLIGHT, MONTHS,
+    MSK, DAY, DIRECTED_KINDS, LANE_COLOURS, KIND_COLOURS, HIGHLIGHT, DIFF_COLOURS, DIFF_WORDS, MONTHS,
     el, append, svg, unescapeHtml, escapeHtml, ApiError, getJSON, query, parseDate, msk,
     shortDate, clockTime, isoDay, isoInstant, precisionPhrase, formatNumber, humanKind, choices,
     laneColour, linkWidth, debounce,

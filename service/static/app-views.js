@@ -1,5 +1,5 @@
 /*
- * Home page controller, part 2 of 6: drawing the state into the views. The timeline and the
+ * Home page controller, part 2 of 8: drawing the state into the views. The timeline and the
  * causal graph get the selection and the links the filters keep, both get the highlight
  * (selected event, its causes and effects, or the chosen chain), and the captions and the list
  * of events follow the timeline window. Also moving that window: zoom presets and revealing

@@ -1,5 +1,5 @@
 /*
- * Home page controller, part 6 of 6: start-up. Reads the state from the URL, builds the filter
+ * Home page controller, part 8 of 8: start-up. Reads the state from the URL, builds the filter
  * form, the timeline (EKG.TimelineView) and the causal graph (EKG.GraphView), wires the
  * controls, loads the events and links from the JSON API and draws the first view, with any
  * event, chain or tab named in the URL. The other parts (app-data.js, app-views.js,
@@ -56,6 +56,8 @@
       document.body.dataset.ready = 'error';
       return;
     }
+    home.initLens();
+    home.initClaims();
     home.renderViews();
     const [start, end] = state.window || PRESETS.crisis;
     timeline.setWindow(start, end);
