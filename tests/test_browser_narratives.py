@@ -100,7 +100,9 @@ def test_diff_mode_draws_links_only_in_one_account(page, live_server):
     only_a = {link["id"] for link in compare["only_a"]}
     only_b = {link["id"] for link in compare["only_b"]}
     both = {link["id"] for link in compare["both"]}
-    diff = page.evaluate("Object.fromEntries([...app.data.links.values()].map(l => [l.id, l.diff]))")
+    diff = page.evaluate(
+        "Object.fromEntries([...app.data.links.values()].map(l => [l.id, l.diff]))"
+    )
     assert {k for k, v in diff.items() if v == "a"} == only_a
     assert {k for k, v in diff.items() if v == "b"} == only_b
     assert {k for k, v in diff.items() if v == "both"} == both
@@ -147,7 +149,7 @@ def test_claims_overview_lists_every_claim_and_filters_by_verdict(page, live_ser
     assert page.get_attribute("#claims-filter [data-verdict='opinion']", "aria-pressed") == "true"
     # An event named by a claim selects it.
     page.click("#claims-filter [data-verdict='']")
-    page.locator("#claims-list .claim-about button[data-select='ufsa-passed-by-congress']").first.click()
+    page.locator(f"#claims-list .claim-about button[data-select='{UFSA}']").first.click()
     page.wait_for_function(f"() => app.state.event === '{UFSA}'")
     assert_clean(page)
 
