@@ -136,6 +136,10 @@ def test_claims_overview_lists_every_claim_and_filters_by_verdict(page, live_ser
     assert "no event" in a24.first.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app-claims.png"))
+    asserting = page.locator("#claims-list .claim-card:has(.claim-links)")
+    assert asserting.count() == sum(1 for c in claims if c["asserts_links"])
+    asserting.first.locator(".claim-links").scroll_into_view_if_needed()
+    page.locator("#panel-claims").screenshot(path=str(ARTIFACTS / "app-claim-links.png"))
     page.click("#claims-filter [data-verdict='opinion']")
     page.wait_for_function("() => location.search.includes('verdict=opinion')")
     opinions = api(live_server, "claims", verdict="opinion")["claims"]

@@ -51,8 +51,9 @@
   function linkLine(id) {
     const link = data.links.get(id);
     if (!link) return el('li', { text: id });
-    return el('li', { class: 'claim-link' + (link.outside ? ' is-outside' : '') },
-      eventButton(link.from), ' → ', eventButton(link.to), ' ', EKG.panels.statusBadge(link.status));
+    return el('li', { class: 'claim-link' + (link.outside ? ' is-outside' : ''), dataset: { link: id } },
+      el('span', {}, eventButton(link.from), ' → ', eventButton(link.to), ' ', EKG.panels.statusBadge(link.status),
+        link.outside ? el('span', { class: 'not-counted', text: ' not followed under this lens' }) : null));
   }
 
   function eventButton(id) {

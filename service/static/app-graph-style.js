@@ -114,6 +114,7 @@
       { selector: 'edge.outside', style: { 'line-color': '#9a9a9a', 'target-arrow-color': '#9a9a9a', opacity: 0.55 } },
       { selector: 'edge.diff-a', style: { 'line-color': EKG.DIFF_COLOURS.a, 'target-arrow-color': EKG.DIFF_COLOURS.a, opacity: 1 } },
       { selector: 'edge.diff-b', style: { 'line-color': EKG.DIFF_COLOURS.b, 'target-arrow-color': EKG.DIFF_COLOURS.b, opacity: 1 } },
+      { selector: 'edge.diff-both', style: { 'line-color': EKG.DIFF_COLOURS.both, 'target-arrow-color': EKG.DIFF_COLOURS.both } },
       { selector: 'edge.diff-none', style: { opacity: 0.15 } },
       {
         selector: 'edge[?articleOnly]',

@@ -41,12 +41,17 @@
     const links = [...data.links.values()];
     const followed = links.filter((l) => !l.outside).length;
     const a = lensLabel(state.lens);
-    let text = a + ': ' + followed + ' of ' + links.length + ' links followed; the other ' + (links.length - followed) + ' are drawn grey and never counted.';
+    const summary = $('lens-summary');
     if (state.vs) {
       const n = (d) => links.filter((l) => l.diff === d).length;
-      text = 'Diff: ' + n('a') + ' links only in "' + a + '", ' + n('b') + ' only in "' + lensLabel(state.vs) + '", ' + n('both') + ' in both. Causes, effects and chains follow "' + a + '".';
+      const part = (d, text) => el('span', { class: 'diff-key diff-key-' + d }, el('span', { class: 'diff-swatch', 'aria-hidden': 'true' }), text);
+      summary.replaceChildren('Diff: ',
+        part('a', n('a') + ' links only in "' + a + '"'), ', ',
+        part('b', n('b') + ' only in "' + lensLabel(state.vs) + '"'), ', ',
+        part('both', n('both') + ' in both'), '. Causes, effects and chains follow "' + a + '".');
+    } else {
+      summary.textContent = a + ': ' + followed + ' of ' + links.length + ' links followed; the other ' + (links.length - followed) + ' are drawn grey and never counted.';
     }
-    $('lens-summary').textContent = text;
     document.body.dataset.lens = state.lens;
     document.body.classList.toggle('diff-mode', Boolean(state.vs));
     for (const item of document.querySelectorAll('#legend-lens .lg-diff')) item.hidden = !state.vs;

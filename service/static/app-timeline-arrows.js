@@ -20,6 +20,7 @@
     chain: EKG.HIGHLIGHT.chain,
     diffa: EKG.DIFF_COLOURS.a,
     diffb: EKG.DIFF_COLOURS.b,
+    diffboth: EKG.DIFF_COLOURS.both,
   };
 
   /** Add the markers and the clip path to the overlay; returns {clipRect, layer (the <g> of the arrows)}. */
@@ -71,7 +72,7 @@
     group.appendChild(title);
     const path = svg('path', { d, class: 'tl-link-path' });
     path.style.strokeWidth = String(EKG.linkWidth(link.confidence) * (role ? 1.25 : 1));
-    const variant = role || (link.diff === 'a' || link.diff === 'b' ? 'diff' + link.diff : 'base');
+    const variant = role || (link.diff && link.diff !== 'none' ? 'diff' + link.diff : 'base');
     if (directed) path.setAttribute('marker-end', 'url(#m-' + link.kind + '-' + variant + ')');
     group.appendChild(path);
     const mid = {

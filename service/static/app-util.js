@@ -30,7 +30,7 @@
   };
   const HIGHLIGHT = { selected: '#111827', cause: '#c2410c', effect: '#1d4ed8', chain: '#a16207' };
   // Diff mode: links only in lens A, only in lens B (the lens compared with).
-  const DIFF_COLOURS = { a: '#047857', b: '#a21caf' };
+  const DIFF_COLOURS = { a: '#0e7490', b: '#a21caf', both: '#4b5563' };
   const DIFF_WORDS = { a: 'only in the chosen lens', b: 'only in the lens compared with', both: 'in both lenses', none: 'in neither lens' };
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   const PALETTE = ['#0b5cad', '#9a5b00', '#7b3294', '#b3261e', '#2e7d32', '#59636e', '#00796b'];
