@@ -169,4 +169,6 @@ def test_phone_width_lens_bar_and_claims(page, live_server):
     page.locator("#lens-bar").screenshot(path=str(ARTIFACTS / "app-phone-lens.png"))
     page.locator(".side").screenshot(path=str(ARTIFACTS / "app-phone-claims.png"))
     page.screenshot(path=str(ARTIFACTS / "app-phone-lens-full.png"), full_page=True)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "app-phone-lens-top.png"))
     assert_clean(page)
