@@ -147,16 +147,16 @@ def test_longest_chain_refuses_a_cycle():
 
 
 def test_real_longest_chain(real):
-    # five links since C07 is directed (hike -> Black Tuesday); the chains from
-    # opec-decides-no-cut and to the bank shares tie exactly (0.75 * 0.75 * 0.9 * 0.75 * 0.75)
-    # and the one found first in the file's order is kept
+    # six steps since part_of is followed: the troop deployment led to EO 13660, a part of the
+    # first sanctions wave, whose link to the ruble continues to the stocks' slump of 16 Dec
     assert find_longest_chain(build_causal_graph(real)) == Chain(
-        events=("crimea-annexation-treaty", "us-sectoral-sanctions-jul-16", "ruble-black-monday",
-                "cbr-hike-to-17", "ruble-black-tuesday", "moscow-stocks-slump-dec-16"),
-        links=("annexation-leads-to-jul-16-sanctions", "jul-16-sanctions-weaken-ruble",
-               "black-monday-forces-hike-to-17", "hike-to-17-fails-to-stop-ruble-fall",
-               "ruble-fall-drags-stocks-dec-16"),
-        strength=0.284766,
-        weakest_link="annexation-leads-to-jul-16-sanctions",
-        weakest_confidence=0.75,
+        events=("crimea-troop-deployment", "us-eo-13660", "first-sanctions-wave",
+                "ruble-black-monday", "cbr-hike-to-17", "ruble-black-tuesday",
+                "moscow-stocks-slump-dec-16"),
+        links=("troop-deployment-triggers-eo-13660", "part-of:us-eo-13660",
+               "first-sanctions-wave-weakens-ruble", "black-monday-forces-hike-to-17",
+               "hike-to-17-fails-to-stop-ruble-fall", "ruble-fall-drags-stocks-dec-16"),
+        strength=0.273375,
+        weakest_link="first-sanctions-wave-weakens-ruble",
+        weakest_confidence=0.6,
     )  # fmt: skip

@@ -2,9 +2,17 @@
 
 :func:`build_causal_graph` turns a :class:`~graph.data.model.Dataset` into an ``nx.DiGraph`` with
 one node per event and one edge per linked pair, keeping links of every kind and status.
+Besides links, the graph has one structural edge per event with a ``part_of``: sub-event ->
+the event it is part of, of kind ``part_of`` (:data:`graph.vocab.PART_OF`), because a cause of a
+part is a cause of the whole, and the whole happens through its parts. So the causes of
+``cbr-hike-to-17`` include the troop deployment that led to ``us-eo-13660``, a part of
+``first-sanctions-wave``, where the links to the ruble start. These edges are not links (no
+link id, never in link lists, counts or the RDF's CausalLinks); their id is
+``part-of:<sub-event>``, which no link id (a slug) can be.
 Analyses take that graph first, then event ids, then keyword-only bounds, and look only at
 :func:`filtered_view` of it: by default the directed kinds of :data:`graph.vocab.DIRECTED_KINDS`
-(``similar_to`` and ``correlates_with`` state no influence) at the statuses the graph states as
+and ``part_of`` (:data:`graph.vocab.FOLLOWED_KINDS`; ``similar_to`` and ``correlates_with``
+state no influence) at the statuses the graph states as
 facts, :data:`graph.vocab.ASSERTED_STATUSES` (supported and qualified), as the HTTP API and the
 CLI do: a contested link is followed only on request (``statuses=ALL_STATUSES``, or any list).
 Every search is bounded by ``max_depth`` and/or ``limit`` (:func:`reach`); no path between
@@ -28,7 +36,7 @@ import networkx as nx
 
 from graph.data import Dataset
 from graph.errors import UnknownEventError
-from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS, LINK_STATUSES
+from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS, FOLLOWED_KINDS, LINK_STATUSES, PART_OF
 
 # A chain's search cost is one hop (_HOP) plus -log(confidence) per link, so that paths come
 # out shortest first and, among equally short ones, strongest first. -log is capped (_MAX_COST)
@@ -65,7 +73,9 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     ``id``, ``kind``, ``confidence`` (float) and ``status`` of one link, and ``links``, the ids
     of every link between that pair. When several links join one pair, the edge describes the
     one of highest confidence, except that a directed kind always wins over ``similar_to`` or
-    ``correlates_with``, so that a similarity never hides an influence.
+    ``correlates_with``, so that a similarity never hides an influence. Each event with a
+    ``part_of`` adds the structural edge sub-event -> parent (:func:`part_of_edge`), unless a
+    link of a directed kind already joins the two, in either direction.
 
     Parameters
     ----------
@@ -94,19 +104,22 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
         (link.cause, link.effect, link.id, link.kind, float(link.confidence), link.status)
         for link in dataset.links
     )
-    return assemble_causal_graph(dataset.info.id, nodes, links)
+    parts = ((e.id, e.part_of) for e in dataset.events if e.part_of)
+    return assemble_causal_graph(dataset.info.id, nodes, links, parts)
 
 
 def assemble_causal_graph(
     name: str,
     events: Iterable[tuple[str, dict[str, Any]]],
     links: Iterable[tuple[str, str, str, str, float, str]],
+    parts: Iterable[tuple[str, str]] = (),
 ) -> nx.DiGraph:
     """The graph :func:`build_causal_graph` describes, from plain records: ``events`` as
-    ``(id, {label, lane, type, date})`` and ``links`` as ``(cause, effect, id, kind,
-    confidence, status)`` -- whether they come from a dataset or from a store
-    (:func:`graph.causal.readback.read_causal_graph`). Ties of precedence go to the smaller link
-    id, so the result does not depend on the order of ``links``.
+    ``(id, {label, lane, type, date})``, ``links`` as ``(cause, effect, id, kind,
+    confidence, status)`` and ``parts`` as ``(sub-event, parent)`` -- whether they come from a
+    dataset or from a store (:func:`graph.causal.readback.read_causal_graph`). Ties of
+    precedence go to the smaller link id, so the result does not depend on the order of
+    ``links``; ``parts`` are added after every link.
 
     >>> g = assemble_causal_graph("toy", [("a", {"date": None}), ("b", {"date": None})],
     ...                           [("a", "b", "l2", "causes", 0.5, "supported"),
@@ -128,7 +141,34 @@ def assemble_causal_graph(
         old["links"].append(link_id)
         if (_precedence(attrs), old["id"]) > (_precedence(old), link_id):
             old.update(attrs)
+    for part, whole in parts:
+        _add_part_of(graph, part, whole)
     return graph
+
+
+def part_of_edge(part: str) -> dict[str, Any]:
+    """The attributes of the structural edge from ``part`` to the event it is part of: kind
+    ``part_of``, confidence 1, status supported, and no links.
+
+    >>> part_of_edge("us-eo-13660")["id"]
+    'part-of:us-eo-13660'
+    """
+    return {"id": f"part-of:{part}", "kind": PART_OF, "confidence": 1.0, "status": "supported"}
+
+
+def _add_part_of(graph: nx.DiGraph, part: str, whole: str) -> None:
+    """Add ``part -> whole`` unless a link of a directed kind joins them either way (it says
+    more; and a whole that causes its own part would otherwise close a loop). Over a
+    similarity or a correlation, the structural edge wins and keeps the link ids."""
+    for u, v in ((part, whole), (whole, part)):
+        data: dict[str, Any] | None = graph.get_edge_data(u, v)
+        if data is not None and data["kind"] in DIRECTED_KINDS:
+            return
+    old: dict[str, Any] | None = graph.get_edge_data(part, whole)
+    if old is None:
+        graph.add_edge(part, whole, **part_of_edge(part), links=[])
+    else:
+        old.update(part_of_edge(part))
 
 
 def _precedence(attrs: Mapping[str, Any]) -> tuple[bool, float]:
@@ -190,7 +230,8 @@ def filtered_view(
         Link statuses to keep; None (the default) keeps :data:`graph.vocab.ASSERTED_STATUSES`,
         supported and qualified. :data:`ALL_STATUSES` keeps every status.
     kinds : collection of str, optional
-        Link kinds to keep; None (the default) keeps :data:`graph.vocab.DIRECTED_KINDS`.
+        Edge kinds to keep; None (the default) keeps :data:`graph.vocab.FOLLOWED_KINDS`, the
+        directed link kinds and ``part_of``.
     events : collection of str, optional
         Events to keep (with the kept links among them); None keeps every event. Restricting
         here, not with ``.subgraph()`` on the view, keeps iteration proportional to ``events``.
@@ -230,7 +271,7 @@ def link_filter(
     >>> keeps({"kind": "causes", "status": "contested"})
     False
     """
-    kept_kinds = DIRECTED_KINDS if kinds is None else frozenset(kinds)
+    kept_kinds = FOLLOWED_KINDS if kinds is None else frozenset(kinds)
     kept_statuses = ASSERTED_STATUSES if statuses is None else frozenset(statuses)
 
     def keeps(data: Mapping[str, Any]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from graph import vocab
+from service.schemas.args import EDGE_KINDS
 from service.schemas.bodies import (
     CONFIDENCE,
     LINK_KIND,
@@ -274,10 +275,10 @@ class GraphNodeSchema(BodySchema):
 
 
 class GraphEdgeDataSchema(BodySchema):
-    id = string(metadata={"description": "link id"})
-    source = string(metadata={"description": "cause event id"})
-    target = string(metadata={"description": "effect event id"})
-    kind = string(validate=LINK_KIND)
+    id = string(metadata={"description": "link id, or `part-of:<sub-event>` for a part_of edge"})
+    source = string(metadata={"description": "cause event id (or the sub-event)"})
+    target = string(metadata={"description": "effect event id (or the event it is part of)"})
+    kind = string(validate=ma.validate.OneOf(EDGE_KINDS))
     confidence = ma.fields.Float(required=True, validate=CONFIDENCE)
     status = string(validate=LINK_STATUS)
 
