@@ -137,6 +137,9 @@ def test_rank_drivers_stops_early_yet_ranks_as_a_full_search():
         ((-_reference_score(g, event), event) for event in g), key=lambda item: item
     )  # every event searched
     ranked = rank_drivers(g, limit=8)
+    assert rank_drivers(g, limit=8, max_searches=None) == ranked
+    capped = rank_drivers(g, limit=8, max_searches=1)  # only the 8 highest bounds searched
+    assert len(capped) == 8 and capped[0] == ranked[0]
     assert [(d.event, d.score) for d in ranked] == [
         (event, round(-negative, 6)) for negative, event in full[:8]
     ]
