@@ -51,6 +51,15 @@ LINK_PREDICATES: dict[str, URIRef] = {
 #: Kinds that state a direction of influence: time order and acyclicity apply to them.
 DIRECTED_KINDS = frozenset({"causes", "enables", "prevents", "contributes_to"})
 
+#: The kind of the structural edges of the causal graph, sub-event -> the event it is part of
+#: (an event's ``part_of``): a cause of a part is a cause of the whole, and the whole happens
+#: through its parts. Not a link kind: the YAML cannot state it (it is not in LINK_PREDICATES),
+#: and these edges are never links (not in /api/links, link counts, or the RDF's CausalLinks).
+PART_OF = "part_of"
+
+#: Edge kinds the analyses follow unless told otherwise: the directed link kinds and part_of.
+FOLLOWED_KINDS = DIRECTED_KINDS | {PART_OF}
+
 #: Link statuses whose time order is checked (a contested link may be wrong on purpose).
 CHECKED_STATUSES = frozenset({"supported", "qualified"})
 

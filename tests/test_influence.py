@@ -3,6 +3,12 @@ event, its descendants, and events ranked by their weighted downstream chains.""
 
 from __future__ import annotations
 
+import math
+import random
+from itertools import pairwise
+
+import networkx as nx
+
 from graph.causal.graph import ALL_STATUSES, build_causal_graph, build_graph_from_links
 from graph.causal.influence import (
     Driver,
@@ -86,15 +92,16 @@ def test_real_causes_of_the_hike_to_17(real):
 # -- drivers ------------------------------------------------------------------------------------
 
 
-def test_rank_drivers_counts_weighted_chains(crisis):
-    # ruble: 0.9; oil: 0.8 * 1.9 + 0.5 = 2.02; opec: 0.9 * 3.02 = 2.718
+def test_rank_drivers_counts_each_effect_once_by_its_strongest_chain(crisis):
+    # ruble: 0.9; oil: ruble 0.8 + hike max(0.5, 0.8 * 0.9) = 1.52; opec: 0.9 + 0.72 + 0.648
     assert rank_drivers(crisis, limit=4) == [
-        Driver("opec", 2.718, 3, False),
-        Driver("oil", 2.02, 2, False),
+        Driver("opec", 2.268, 3, False),
+        Driver("oil", 1.52, 2, False),
         Driver("sanctions", 1.14, 2, False),
         Driver("ruble", 0.9, 1, False),
     ]
-    assert rank_drivers(crisis, limit=1, max_descendants=2) == [Driver("opec", 2.718, 2, True)]
+    # a search stopped early keeps the strongest descendants: oil 0.9 and ruble 0.72
+    assert rank_drivers(crisis, limit=1, max_descendants=2) == [Driver("opec", 1.62, 2, True)]
     assert rank_drivers(crisis, limit=0) == []
     # the contested link counts only on request; ties by id
     assert rank_drivers(crisis, limit=10)[-3:] == [
@@ -107,20 +114,66 @@ def test_rank_drivers_counts_weighted_chains(crisis):
     )
 
 
-def test_rank_drivers_condenses_cycles():
+def test_splitting_an_effect_into_parallel_events_does_not_multiply_what_follows():
+    downstream = [("ruble", "hike", 0.8), ("hike", "stocks", 0.9)]
+    whole = build_graph_from_links([("treaty", "sanctions", 0.75), ("sanctions", "ruble", 0.8),
+                                    *downstream])  # fmt: skip
+    split = build_graph_from_links(
+        [link for part in ("s1", "s2", "s3")
+         for link in (("treaty", part, 0.75), (part, "ruble", 0.8))] + downstream
+    )  # fmt: skip
+    one, three = rank_drivers(whole, limit=1)[0], rank_drivers(split, limit=1)[0]
+    assert (one.event, one.score) == ("treaty", 0.75 + 0.6 + 0.48 + 0.432)
+    # the two extra sanctions count themselves; ruble, hike and stocks still count once
+    assert (three.event, three.score) == ("treaty", round(one.score + 2 * 0.75, 6))
+
+
+def test_rank_drivers_stops_early_yet_ranks_as_a_full_search():
+    rng = random.Random(7)
+    links = [(f"e{i:02}", f"e{j:02}", rng.choice([0.3, 0.5, 0.75, 0.9, 1.0]))
+             for i in range(40) for j in range(i + 1, 40) if rng.random() < 0.12]  # fmt: skip
+    g = build_graph_from_links(links)
+    full = sorted(
+        ((-_reference_score(g, event), event) for event in g), key=lambda item: item
+    )  # every event searched
+    ranked = rank_drivers(g, limit=8)
+    assert rank_drivers(g, limit=8, max_searches=None) == ranked
+    capped = rank_drivers(g, limit=8, max_searches=1)  # only the 8 highest bounds searched
+    assert len(capped) == 8 and capped[0] == ranked[0]
+    assert [(d.event, d.score) for d in ranked] == [
+        (event, round(-negative, 6)) for negative, event in full[:8]
+    ]
+
+
+def _reference_score(g, source):
+    """The strongest chain to each descendant by enumerating every simple path."""
+    best = {}
+    for target in nx.descendants(g, source):
+        for path in nx.all_simple_paths(g, source, target):
+            strength = math.prod(g.edges[u, v]["confidence"] for u, v in pairwise(path))
+            best[target] = max(best.get(target, 0.0), strength)
+    return sum(best.values())
+
+
+def test_rank_drivers_searches_through_cycles():
     g = build_graph_from_links([("a", "b", 0.5), ("b", "c", 1.0), ("c", "b", 1.0), ("c", "d", 0.5)])
-    # {b, c} is one component scoring 0.5 (its link to d); a scores 0.5 * 1.5
+    # b reaches c (1) and d (0.5), c reaches b (1) and d (0.5); a reaches b, c (0.5) and d
     assert rank_drivers(g) == [
-        Driver("a", 0.75, 3, False),
-        Driver("b", 0.5, 2, False),
-        Driver("c", 0.5, 2, False),
+        Driver("b", 1.5, 2, False),
+        Driver("c", 1.5, 2, False),
+        Driver("a", 1.25, 3, False),
         Driver("d", 0.0, 0, False),
     ]
 
 
 def test_real_drivers(real):
-    drivers = rank_drivers(build_causal_graph(real), limit=2)
-    assert drivers == [
-        Driver("crimea-annexation-treaty", 15.247969, 9, False),  # 11.029219 before C03 -> 16 Dec
-        Driver("opec-decides-no-cut", 6.170156, 8, False),
+    # was crimea-annexation-treaty 15.247969 first (Katz: its three sanctions events each
+    # counted the same ruble falls again), then crimea-troop-deployment 7.24335
+    drivers = rank_drivers(build_causal_graph(real), limit=5)
+    assert [(d.event, d.score, d.descendants) for d in drivers] == [
+        ("crimea-troop-deployment", 5.676, 9),
+        ("crimea-annexation-treaty", 5.175, 9),
+        ("opec-decides-no-cut", 4.5375, 8),
+        ("crimea-referendum", 4.176, 7),
+        ("us-sectoral-sanctions-jul-16", 3.9, 6),
     ]

@@ -22,6 +22,7 @@ from graph.data import (
     possible_allen_relations,
 )
 from graph.errors import DataError, UnknownEventError
+from graph.vocab import DIRECTED_KINDS
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def _side(
 ) -> EventSide:
     event = _event(dataset, event_id)
     require_events(graph, event_id)
-    view = filtered_view(graph, statuses=statuses)
+    view = filtered_view(graph, statuses=statuses, kinds=DIRECTED_KINDS)  # links, not part_of
     quantities = tuple(
         QuantityInfo(q.kind, float(q.value), q.unit, _float(q.previous), q.according_to, q.note)
         for q in event.quantities

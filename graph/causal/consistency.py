@@ -72,8 +72,11 @@ def check_consistency(dataset: Dataset, graph: nx.DiGraph) -> Consistency:
     starts after its effect starts, honouring each date's precision
     (:func:`graph.data.dates.starts_certainly_after`). Validation rejects these for supported and
     qualified links; contested and unsupported ones may be wrong on purpose and are reported.
-    (b) Cycles among links of a directed kind in ``graph``, at any status too: one cycle per
-    strongly connected component (``nx.find_cycle``), never an enumeration of all cycles.
+    (b) Cycles among links of a directed kind in ``graph``, at any status too, and the
+    ``part_of`` edges the analyses follow with them (a whole that leads to one of its own parts
+    closes a loop): one cycle per strongly connected component (``nx.find_cycle``), never an
+    enumeration of all cycles. A ``part_of`` edge is never a time inversion: a part may start
+    after its whole starts.
     (c) Contradicted claims: claims whose ``asserts_links`` include a link of (a); a claim is
     judged only by the links it asserts, not by the events it is ``about``.
 

@@ -26,6 +26,7 @@ _DOT_COLORS = {
     "contributes_to": "#4a6fa5",
     "correlates_with": "#8c8c8c",
     "similar_to": "#8c8c8c",
+    "part_of": "#b0b0b0",  # structural: a sub-event -> the event it is part of
 }
 
 

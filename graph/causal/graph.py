@@ -2,9 +2,18 @@
 
 :func:`build_causal_graph` turns a :class:`~graph.data.model.Dataset` into an ``nx.DiGraph`` with
 one node per event and one edge per linked pair, keeping links of every kind and status.
+Besides links, the graph has structural edges of kind ``part_of`` (:data:`graph.vocab.PART_OF`):
+a cause of a part is a cause of the whole, so each link into an event with a ``part_of`` also
+gives an edge from its cause to the parent, with the link's confidence and status. So the
+causes of ``cbr-hike-to-17`` include the troop deployment that led to ``us-eo-13660``, a part of
+``first-sanctions-wave``, where the links to the ruble start. A part does not inherit its
+whole's effects (some come before the part). These edges are not links (never in link lists,
+counts or the RDF's CausalLinks); their id is ``part-of:<link id>``, which no link id (a slug)
+can be.
 Analyses take that graph first, then event ids, then keyword-only bounds, and look only at
 :func:`filtered_view` of it: by default the directed kinds of :data:`graph.vocab.DIRECTED_KINDS`
-(``similar_to`` and ``correlates_with`` state no influence) at the statuses the graph states as
+and ``part_of`` (:data:`graph.vocab.FOLLOWED_KINDS`; ``similar_to`` and ``correlates_with``
+state no influence) at the statuses the graph states as
 facts, :data:`graph.vocab.ASSERTED_STATUSES` (supported and qualified), as the HTTP API and the
 CLI do: a contested link is followed only on request (``statuses=ALL_STATUSES``, or any list).
 Every search is bounded by ``max_depth`` and/or ``limit`` (:func:`reach`); no path between
@@ -28,7 +37,7 @@ import networkx as nx
 
 from graph.data import Dataset
 from graph.errors import UnknownEventError
-from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS, LINK_STATUSES
+from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS, FOLLOWED_KINDS, LINK_STATUSES, PART_OF
 
 # A chain's search cost is one hop (_HOP) plus -log(confidence) per link, so that paths come
 # out shortest first and, among equally short ones, strongest first. -log is capped (_MAX_COST)
@@ -66,7 +75,9 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     of every link between that pair. When several links join one pair, the edge describes the
     one of highest confidence, except that a directed kind always wins over ``similar_to`` or
     ``correlates_with``, so that a similarity never hides an influence, and a supported or
-    qualified link over a contested or unsupported one.
+    qualified link over a contested or unsupported one. Each event with a ``part_of`` adds
+    structural edges into its parent (:func:`part_of_edge`): a cause of a part is a cause of
+    the whole.
 
     Parameters
     ----------
@@ -95,19 +106,22 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
         (link.cause, link.effect, link.id, link.kind, float(link.confidence), link.status)
         for link in dataset.links
     )
-    return assemble_causal_graph(dataset.info.id, nodes, links)
+    parts = ((e.id, e.part_of) for e in dataset.events if e.part_of)
+    return assemble_causal_graph(dataset.info.id, nodes, links, parts)
 
 
 def assemble_causal_graph(
     name: str,
     events: Iterable[tuple[str, dict[str, Any]]],
     links: Iterable[tuple[str, str, str, str, float, str]],
+    parts: Iterable[tuple[str, str]] = (),
 ) -> nx.DiGraph:
     """The graph :func:`build_causal_graph` describes, from plain records: ``events`` as
-    ``(id, {label, lane, type, date})`` and ``links`` as ``(cause, effect, id, kind,
-    confidence, status)`` -- whether they come from a dataset or from a store
-    (:func:`graph.causal.readback.read_causal_graph`). Ties of precedence go to the smaller link
-    id, so the result does not depend on the order of ``links``.
+    ``(id, {label, lane, type, date})``, ``links`` as ``(cause, effect, id, kind,
+    confidence, status)`` and ``parts`` as ``(sub-event, parent)`` -- whether they come from a
+    dataset or from a store (:func:`graph.causal.readback.read_causal_graph`). Ties of
+    precedence go to the smaller link id, so the result does not depend on the order of
+    ``links``; ``parts`` are added after every link.
 
     >>> g = assemble_causal_graph("toy", [("a", {"date": None}), ("b", {"date": None})],
     ...                           [("a", "b", "l2", "causes", 0.5, "supported"),
@@ -129,7 +143,47 @@ def assemble_causal_graph(
         old["links"].append(link_id)
         if (_precedence(attrs), old["id"]) > (_precedence(old), link_id):
             old.update(attrs)
+    for part, whole in parts:
+        _add_part_of(graph, part, whole)
     return graph
+
+
+def part_of_edge(link: dict[str, Any]) -> dict[str, Any]:
+    """The attributes of the structural edge that ``link`` (edge data into a sub-event) gives
+    from its cause to the sub-event's parent: kind ``part_of``, the link's confidence and
+    status, and no links of its own; its id names the link, ``part-of:<link id>``.
+
+    >>> part_of_edge({"id": "troops-to-eo", "confidence": 0.9, "status": "supported"})["id"]
+    'part-of:troops-to-eo'
+    """
+    return {
+        "id": f"part-of:{link['id']}",
+        "kind": PART_OF,
+        "confidence": link["confidence"],
+        "status": link["status"],
+    }
+
+
+def _add_part_of(graph: nx.DiGraph, part: str, whole: str) -> None:
+    """A cause of a part is a cause of the whole: for each link of a directed kind into
+    ``part`` (from an event other than ``whole``), an edge from its cause to ``whole``, unless
+    a link of a directed kind already joins them. The part itself gets no edge to its whole:
+    it would inherit the whole's effects, some of them earlier than the part (Brent below $60
+    on 16 Dec is part of the oil slide that weakened the ruble on 15 Dec). Over a similarity or
+    a correlation the structural edge wins and keeps the link ids."""
+    if part not in graph or whole not in graph:
+        return
+    for cause, link in list(graph.pred[part].items()):
+        if cause == whole or link["kind"] not in DIRECTED_KINDS:
+            continue
+        attrs = part_of_edge(link)
+        old: dict[str, Any] | None = graph.get_edge_data(cause, whole)
+        if old is None:
+            graph.add_edge(cause, whole, **attrs, links=[])
+        elif old["kind"] not in DIRECTED_KINDS and (
+            old["kind"] != PART_OF or _precedence(attrs) > _precedence(old)
+        ):
+            old.update(attrs)
 
 
 def _precedence(attrs: Mapping[str, Any]) -> tuple[bool, bool, float]:
@@ -194,7 +248,8 @@ def filtered_view(
         Link statuses to keep; None (the default) keeps :data:`graph.vocab.ASSERTED_STATUSES`,
         supported and qualified. :data:`ALL_STATUSES` keeps every status.
     kinds : collection of str, optional
-        Link kinds to keep; None (the default) keeps :data:`graph.vocab.DIRECTED_KINDS`.
+        Edge kinds to keep; None (the default) keeps :data:`graph.vocab.FOLLOWED_KINDS`, the
+        directed link kinds and ``part_of``.
     events : collection of str, optional
         Events to keep (with the kept links among them); None keeps every event. Restricting
         here, not with ``.subgraph()`` on the view, keeps iteration proportional to ``events``.
@@ -234,7 +289,7 @@ def link_filter(
     >>> keeps({"kind": "causes", "status": "contested"})
     False
     """
-    kept_kinds = DIRECTED_KINDS if kinds is None else frozenset(kinds)
+    kept_kinds = FOLLOWED_KINDS if kinds is None else frozenset(kinds)
     kept_statuses = ASSERTED_STATUSES if statuses is None else frozenset(statuses)
 
     def keeps(data: Mapping[str, Any]) -> bool:

@@ -100,9 +100,8 @@ def apply_lens(
 
 
 def narrative_graph(graph: nx.DiGraph, dataset: Dataset, narrative: str) -> nx.DiGraph:
-    """Every event of ``graph`` and only the links of ``narrative`` among them, plus the
-    structural edges of ``graph`` that are no link of the dataset (such as ``part_of``)."""
-    link_ids = {link.id for link in dataset.links}
+    """Every event of ``graph`` and only the links of ``narrative`` among them, with the
+    ``part_of`` edges those links give (a cause of a part is a cause of the whole)."""
     nodes = (
         (node, {k: v for k, v in attrs.items() if k != "start"})
         for node, attrs in graph.nodes(data=True)
@@ -112,12 +111,8 @@ def narrative_graph(graph: nx.DiGraph, dataset: Dataset, narrative: str) -> nx.D
         for link in dataset.narrative_links(narrative)
         if link.cause in graph and link.effect in graph
     ]
-    structural = [
-        (cause, effect, data["id"], data["kind"], data["confidence"], data["status"])
-        for cause, effect, data in graph.edges(data=True)
-        if data["id"] not in link_ids
-    ]
-    return assemble_causal_graph(graph.graph.get("dataset", ""), nodes, records + structural)
+    parts = [(e.id, e.part_of) for e in dataset.events if e.part_of]
+    return assemble_causal_graph(graph.graph.get("dataset", ""), nodes, records, parts)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """The causal graph read back from a store, for services whose data lives in a SPARQL server.
 
 :func:`graph.causal.graph.build_causal_graph` derives the graph from the dataset in memory; a
-service in front of a remote store (:mod:`graph.store.backends.remote`) can instead pull it with two
-paged queries -- events, then causal links -- once per data version, and cache it. The result
-is the same graph (a test checks it on events.yaml against every backend).
+service in front of a remote store (:mod:`graph.store.backends.remote`) can instead pull it
+with three paged queries -- events, causal links, then sub-events (``sem:hasSubEvent``, an
+event's ``part_of``, which become the graph's ``part_of`` edges) -- once per data version,
+and cache it. The result is the same graph (a test checks it on events.yaml against every
+backend).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ LINKS = """SELECT ?cause ?effect ?link ?relation ?confidence ?status WHERE {
   ?link a ekg:CausalLink ; ekg:cause ?cause ; ekg:effect ?effect ; ekg:relation ?relation ;
         ekg:confidence ?confidence ; ekg:status ?status .
 } ORDER BY ?link"""
+
+PARTS = """SELECT ?part ?whole WHERE {
+  ?whole a sem:Event ; sem:hasSubEvent ?part .
+} ORDER BY ?part ?whole"""
 
 
 def read_causal_graph(store: Store, base: str, *, page_size: int = 10_000) -> nx.DiGraph:
@@ -86,9 +92,13 @@ def read_causal_graph(store: Store, base: str, *, page_size: int = 10_000) -> nx
         )
         for cause, effect, link, relation, confidence, status in _pages(store, LINKS, page_size)
     )
+    parts = (
+        (ids.local(part, "event"), ids.local(whole, "event"))
+        for part, whole in _pages(store, PARTS, page_size)
+    )
     datasets = store.query("SELECT ?d WHERE { ?d a void:Dataset } ORDER BY ?d LIMIT 1").rows
     name = ids.local(datasets[0][0], "dataset") if datasets else ""
-    return assemble_causal_graph(name, events, links)
+    return assemble_causal_graph(name, events, links, parts)
 
 
 _KINDS = {str(iri): kind for kind, iri in vocab.LINK_PREDICATES.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from graph import vocab
+from service.schemas.args import EDGE_KINDS
 from service.schemas.bodies import (
     CONFIDENCE,
     LINK_KIND,
@@ -274,10 +275,15 @@ class GraphNodeSchema(BodySchema):
 
 
 class GraphEdgeDataSchema(BodySchema):
-    id = string(metadata={"description": "link id"})
+    id = string(
+        metadata={
+            "description": "link id, or `part-of:<link id>` for a part_of edge: from the cause "
+            "of a sub-event (that link) to the event the sub-event is part of"
+        }
+    )
     source = string(metadata={"description": "cause event id"})
-    target = string(metadata={"description": "effect event id"})
-    kind = string(validate=LINK_KIND)
+    target = string(metadata={"description": "effect event id (for part_of: the whole)"})
+    kind = string(validate=ma.validate.OneOf(EDGE_KINDS))
     confidence = ma.fields.Float(required=True, validate=CONFIDENCE)
     status = string(validate=LINK_STATUS)
 

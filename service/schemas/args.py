@@ -16,6 +16,8 @@ from graph.timeline import MAX_LIMIT, MAX_LINKS
 
 STATUSES = list(vocab.LINK_STATUSES)
 KINDS = list(vocab.LINK_PREDICATES)
+#: What an analysis may follow: the link kinds and the structural part_of edges.
+EDGE_KINDS = [*KINDS, vocab.PART_OF]
 VERDICTS = list(vocab.CLAIM_VERDICTS)
 
 
@@ -199,12 +201,13 @@ class LinkFilterArgs(ArgsSchema):
     lens = _lens("whose account the analysis follows")
     status = _link_statuses("follow only links with these statuses")
     kind = DelimitedList(
-        ma.fields.String(validate=ma.validate.OneOf(KINDS)),
+        ma.fields.String(validate=ma.validate.OneOf(EDGE_KINDS)),
         load_default=list,
         metadata={
-            "description": "follow only these kinds (default: causes, "
-            "enables, prevents, contributes_to)",
-            "default": [kind for kind in KINDS if kind in vocab.DIRECTED_KINDS],
+            "description": "follow only these kinds (default: causes, enables, prevents, "
+            "contributes_to, and part_of: the structural edge from a sub-event to the event it "
+            "is part of, not a link)",
+            "default": [kind for kind in EDGE_KINDS if kind in vocab.FOLLOWED_KINDS],
         },
     )
 

@@ -27,6 +27,7 @@
     contributes_to: '#4a6fa5',
     correlates_with: '#7a7a7a',
     similar_to: '#7a7a7a',
+    part_of: '#b0b0b0',
   };
   const HIGHLIGHT = { selected: '#111827', cause: '#c2410c', effect: '#1d4ed8', chain: '#a16207' };
   // Diff mode: links only in lens A, only in lens B (the lens compared with).

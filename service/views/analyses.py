@@ -130,8 +130,9 @@ def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
 @bp.arguments(DriverArgs, location="query", as_kwargs=False)
 @bp.response(200, DriverListSchema)
 def drivers(args: dict[str, Any]) -> ResponseReturnValue:
-    """The events that reach the most downstream effects, weighted by confidence (Katz
-    centrality on the reversed link graph, alpha = 1: a confidence-weighted count of paths)."""
+    """The events that reach the most downstream effects, weighted by confidence: the sum, over
+    each distinct event downstream, of the strength of the strongest chain to it (each effect
+    counts once, however many parallel routes lead to it)."""
     graph, options = lensed(args)
     key = ("drivers", *_key(args))
     ranked = built().remember(key, lambda: rank_drivers(graph, limit=MAX_DRIVERS, **options))
