@@ -75,7 +75,7 @@
       // Under the lens: chains run over its links only (evidence: supported and qualified).
       const statuses = home.reckonedStatuses();
       const answer = kinds.length && statuses.length
-        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, lens: state.lens, status: statuses, kind: kinds }))
+        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, lens: state.lens, status: statuses, kind: kinds.concat(['part_of']) }))
         : { chains: [] };
       const chains = answer.chains.filter((c) => c.weakest_confidence === null || c.weakest_confidence === undefined || c.weakest_confidence + 1e-9 >= state.conf);
       data.chains = { chains, hidden: answer.chains.length - chains.length, source, target, depth };

@@ -139,8 +139,11 @@
       const steps = [];
       chain.events.forEach((id, i) => {
         if (i) {
-          const link = ctx.links.get(chain.links[i - 1]);
-          steps.push(el('span', { class: 'chain-arrow' }, el('span', { 'aria-hidden': 'true', text: ' → ' }), el('span', { class: 'chain-kind', text: link ? humanKind(link.kind) : '' }), ' '));
+          // A part_of edge (id "part-of:<link id>"): that link leads to a part of the next event.
+          const id = String(chain.links[i - 1]);
+          const link = ctx.links.get(id.replace(/^part-of:/, ''));
+          const kind = link ? humanKind(link.kind) + (id.startsWith('part-of:') ? ' a part of' : '') : '';
+          steps.push(el('span', { class: 'chain-arrow' }, el('span', { 'aria-hidden': 'true', text: ' → ' }), el('span', { class: 'chain-kind', text: kind }), ' '));
         }
         steps.push(el('span', { class: 'chain-event', text: labels(id) }));
       });

@@ -21,7 +21,9 @@
    * lens's links (evidence: supported and qualified; a narrative: the links it asserts; all:
    * every link) that the link filters keep, then what is still reachable over links at or above
    * the minimum confidence. Links outside the lens are drawn muted but never followed, so the
-   * counts equal /api/causes and /api/effects with the same lens.
+   * counts equal /api/causes and /api/effects with the same lens. Under a minimum confidence,
+   * only what the page can walk over its own links at or above it is kept (the page does not
+   * know the API's part_of edges, which make a cause of a part a cause of the whole).
    */
   async function reachOf(id) {
     const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
@@ -32,7 +34,9 @@
     const params = query({
       lens: state.lens,
       status: statuses.length === lensStatuses.length ? null : statuses,
-      kind: kinds.length === DIRECTED_KINDS.length ? null : kinds,
+      // part_of: the API's structural edge (a cause of a part is a cause of the whole), not a
+      // link kind of the filter; a narrowed kind list keeps it, as the API's default does.
+      kind: kinds.length === DIRECTED_KINDS.length ? null : kinds.concat(['part_of']),
     });
     const [up, down] = await Promise.all([
       getJSON(API + '/causes/' + encodeURIComponent(id) + params),
@@ -61,6 +65,8 @@
     const note = state.lens === 'evidence'
       ? ' (as the evidence shows it: contested and unsupported links are drawn dashed but not followed' + narrowed + ')'
       : ' (' + home.lensLabel(state.lens).replace(/^As /, 'as ') + ': links outside it are drawn muted, not followed' + narrowed + ')';
+    // No minimum confidence: the API's answer as it is (it also follows part_of edges).
+    if (!(state.conf > 0)) return { causes: ancestors, effects: descendants, note };
     return { causes: walk(id, ancestors, false), effects: walk(id, descendants, true), note };
   }
 
