@@ -95,6 +95,7 @@
       uncertain: classes.includes('uncertain'),
       display: item.title || '',
       edtf: item.edtf || '',
+      partOf: item.part_of || null,
       articleOnly: false,
     };
   }
