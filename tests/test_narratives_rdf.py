@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from rdflib import Dataset as RdfDataset
 
 from graph import vocab
 from graph.causal.graph import build_causal_graph
@@ -102,6 +103,9 @@ def test_a_reload_replaces_the_narrative_graphs(backend, request):
     assert set(store.graphs()) == {graph, *(graphs - traders)}
     assert len(store) == len(set(kept))
     assert not store.query(f"ASK {{ <{ID}narrative/traders> ?p ?o }}").boolean
+    exported = RdfDataset()
+    exported.parse(data=store.serialize("trig"), format="trig")  # TriG keeps the graphs apart
+    assert {str(g.identifier) for g in exported.graphs() if len(g)} == set(store.graphs())
     if hasattr(store, "drop"):  # the remote store drops a graph with its parts
         store.drop(graph)
         assert store.graphs() == []
