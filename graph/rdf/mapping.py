@@ -13,6 +13,9 @@ always gives the same triples. The mapping is documented in
 ``docs/data-model.md``; every ``ekg:`` term used here is declared in ``ontology/ekg.ttl``
 (a test checks it).
 
+These are the triples of the dataset's own named graph; each narrative's nanopublication, in
+named graphs of its own, is declared in :mod:`graph.rdf.nanopub`.
+
 Only supported and qualified links are stated as direct triples (what property paths such as
 ``faro:causes+`` follow); contested and unsupported ones exist only as ``ekg:CausalLink``
 records with their status, so a disputed claim never reads as a fact. Temporal relations are

@@ -2,7 +2,8 @@
 writer of the mapping (:mod:`graph.rdf.mapping`) supplies.
 
 Every resource gets an IRI under the dataset's ``base`` (no blank nodes): ``base`` + section
-+ ``/`` + id (:func:`iri`), so the same YAML always gives the same triples.
++ ``/`` + id (:func:`iri`), so the same YAML always gives the same triples. A narrative's
+nanopublication and its named graphs are :func:`nanopub_iris`.
 
 >>> iri("http://example.org/ekg/id/", EVENT, "rate-hike")
 'http://example.org/ekg/id/event/rate-hike'
