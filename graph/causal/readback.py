@@ -27,8 +27,9 @@ EVENTS = """SELECT ?event ?label ?type ?lane ?edtf WHERE {
          ekg:edtf ?edtf .
 } ORDER BY ?event"""
 
-# DISTINCT: an account's assertion graph repeats its links' records (graph.rdf.nanopub), and
-# Oxigraph's and Virtuoso's union default graph yields a triple once per graph that holds it.
+# DISTINCT: Oxigraph's and Virtuoso's union default graph yields a triple once per graph that
+# holds it, so a record another graph repeats would come back twice (the project's own graphs
+# repeat none: graph.rdf.nanopub).
 LINKS = """SELECT DISTINCT ?cause ?effect ?link ?relation ?confidence ?status WHERE {
   ?link a ekg:CausalLink ; ekg:cause ?cause ; ekg:effect ?effect ; ekg:relation ?relation ;
         ekg:confidence ?confidence ; ekg:status ?status .
