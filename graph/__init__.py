@@ -51,7 +51,7 @@ from graph.errors import (
     ValidationError,
 )
 from graph.pipeline import BuiltGraph, build_knowledge_graph
-from graph.rdf import build_graph, build_store_dir, iter_triples
+from graph.rdf import build_graph, build_store_dir, iter_statements, iter_triples
 from graph.store import Store, open_store
 from graph.timeline import EventIndex, query_events, to_timelinejs, to_vis_items
 from graph.vocab import ontology_file
@@ -82,6 +82,7 @@ __all__ = [
     "describe_temporal_relation",
     "find_causal_chains",
     "find_longest_chain",
+    "iter_statements",
     "iter_triples",
     "load_dataset",
     "ontology_file",

@@ -23,7 +23,7 @@ from tqdm import tqdm
 from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_graph
 from graph.data import Dataset, data_version, read_dataset
 from graph.errors import StoreError
-from graph.rdf import build_store_dir, graph_iri, iter_triples
+from graph.rdf import build_store_dir, graph_iri, iter_statements
 from graph.store import (
     DEFAULT_DATA_GRAPH,
     OxigraphStore,
@@ -139,7 +139,7 @@ def build_knowledge_graph(
             bar.set_description_str("data read; loading the store")
             if store is None:
                 store = open_store(backend)
-            store.load(iter_triples(loaded.dataset), graph_iri(loaded.dataset.info))
+            store.load(iter_statements(loaded.dataset), graph_iri(loaded.dataset.info))
     seconds = time.perf_counter() - started
     return BuiltGraph(loaded.dataset, store, seconds, loaded.version[:16], loaded.files)
 

@@ -18,6 +18,7 @@ UNIT = Namespace("http://qudt.org/vocab/unit/")
 CUR = Namespace("http://qudt.org/vocab/currency/")
 EKG = Namespace("http://example.org/ekg/ontology#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+NP = Namespace("http://www.nanopub.org/nschema#")
 
 PREFIXES: dict[str, Namespace] = {
     "ekg": EKG,
@@ -31,6 +32,7 @@ PREFIXES: dict[str, Namespace] = {
     "cur": CUR,
     "skos": Namespace(str(SKOS)),
     "foaf": FOAF,
+    "np": NP,
     "void": Namespace(str(VOID)),
     "rdf": Namespace(str(RDF)),
     "rdfs": Namespace(str(RDFS)),

@@ -31,7 +31,7 @@ from rdflib.namespace import XSD
 from graph.causal.graph import Chain, build_graph_from_links
 from graph.data.loader import load_dataset
 from graph.data.model import Dataset
-from graph.rdf.build import decimal_literal, iter_triples
+from graph.rdf.build import decimal_literal, iter_statements, iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import BACKENDS, Store, open_store
 from graph.timeline.paging import EventIndex
@@ -288,7 +288,7 @@ def real_store(request: pytest.FixtureRequest, real: Dataset) -> Iterator[Store]
             store: Store = remote_store(stack.enter_context(LAUNCHERS[request.param]()))
         else:
             store = open_store(request.param)
-        store.load(iter_triples(real))
+        store.load(iter_statements(real))
         yield store
         store.close()
 

@@ -58,6 +58,7 @@ def test_page_counts_equal_the_api(page, live_server):
     page.wait_for_function(
         f"() => app.state.event === '{HIKE}'"
         " && document.querySelector('#details p .hl-word.hl-cause') !== null"
+        " && /^[0-9]/.test(document.querySelector('#details p .hl-word.hl-cause').textContent)"
     )
     ancestors = {a["event"] for a in api(live_server, f"causes/{HIKE}")["ancestors"]}
     descendants = {d["event"] for d in api(live_server, f"effects/{HIKE}")["descendants"]}

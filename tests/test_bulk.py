@@ -1,5 +1,6 @@
-"""The fast store build: N-Triples text equal to build.py's graph, streamed bulk loads into an
-on-disk store, its manifest, and reuse of a store whose data has not changed."""
+"""The fast store build: N-Triples and N-Quads text equal to build.py's graphs (the dataset's
+and its narratives' named graphs), streamed bulk loads into an on-disk store, its manifest,
+and reuse of a store whose data has not changed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from graph.data import loader
@@ -20,9 +22,9 @@ from graph.data.model import Dataset
 from graph.errors import StoreError, ValidationError
 from graph.pipeline import build_knowledge_graph
 from graph.rdf import bulk
-from graph.rdf.build import build_graph
+from graph.rdf.build import build_dataset, build_graph
 from graph.rdf.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
-from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
+from graph.rdf.ntriples import NTriplesWriter, dataset_nquads, iter_ntriples
 from graph.rdf.scheme import graph_iri
 from support import synthetic
 
@@ -41,20 +43,47 @@ def ntriples_graph(dataset: Dataset) -> Graph:
     return Graph().parse(data="".join(iter_ntriples(dataset, chunk=7)), format="nt")
 
 
+def written_dataset(dataset: Dataset) -> RdfDataset:
+    """The graphs the N-Triples writer gives: the dataset's own and the N-Quads' named ones."""
+    rdf = RdfDataset()
+    rdf.parse(data=dataset_nquads(dataset), format="nquads")
+    own = rdf.graph(URIRef(graph_iri(dataset.info)))
+    own.parse(data="".join(iter_ntriples(dataset, chunk=7)), format="nt")
+    return rdf
+
+
+def named_graphs(rdf: RdfDataset) -> dict[str, Graph]:
+    return {str(g.identifier): g for g in rdf.graphs() if len(g)}
+
+
+def assert_same_graphs(built: RdfDataset, expected: RdfDataset) -> None:
+    """Graph by graph: the same names, each graph isomorphic."""
+    built_graphs, expected_graphs = named_graphs(built), named_graphs(expected)
+    assert sorted(built_graphs) == sorted(expected_graphs)
+    for name, graph in expected_graphs.items():
+        assert_same_graph(built_graphs[name], graph)
+
+
+def assert_writers_agree(dataset: Dataset) -> None:
+    assert_same_graphs(written_dataset(dataset), build_dataset(dataset, graph_iri(dataset.info)))
+
+
 @pytest.mark.parametrize("name", ["tiny.yaml", "features.yaml", "multi/events.yaml"])
 def test_ntriples_equal_build_graph_on_fixtures(name):
-    dataset = load_dataset(DATA / name)
-    assert_same_graph(ntriples_graph(dataset), build_graph(dataset))
+    assert_writers_agree(load_dataset(DATA / name))
 
 
 def test_ntriples_equal_build_graph_on_real_data(real):
-    assert_same_graph(ntriples_graph(real), build_graph(real))
+    assert_writers_agree(real)
     assert len(ntriples_graph(real)) == 4329  # 4095 before issue 16, 4212 before its accounts
+    graphs = named_graphs(build_dataset(real, graph_iri(real.info)))
+    assert len(graphs) == 1 + 4 * len(real.narratives)  # the dataset's, a nanopub's four
+    assert len(graphs[f"{real.info.base}narrative/seed-article/assertion"]) == 29  # one a link
 
 
 def test_ntriples_equal_build_graph_on_synthetic_data():
     dataset = synthetic.generate_dataset(800, seed=3)
-    assert_same_graph(ntriples_graph(dataset), build_graph(dataset))
+    assert_writers_agree(dataset)
 
 
 def test_allen_relations_on_day_numbers_match_the_reference():
@@ -193,3 +222,19 @@ def test_reuse_of_a_store_held_open_reads_it(tmp_path, tiny_path):
     _, again = build_store_dir(tiny_path, target)
     assert os.stat(target).st_ino == inode
     assert len(again) == len(serving) == 166
+
+
+def test_store_dir_holds_the_narratives_named_graphs(tmp_path):
+    """The streamed bulk load writes the nanopublication graphs too, equal to build.py's."""
+    data = DATA / "features.yaml"
+    loaded, store = build_store_dir(data, tmp_path / "store")
+    expected = build_dataset(loaded.dataset, graph_iri(loaded.dataset.info))
+    assert store.graphs() == sorted(named_graphs(expected))
+    dumped = RdfDataset()
+    dumped.parse(data=store.serialize("trig"), format="trig")
+    assert_same_graphs(dumped, expected)
+    assert loaded.streamed
+    (tmp_path / "work").mkdir()
+    bulk._load_into(tmp_path / "whole", loaded, str(tmp_path / "work"))  # the unstreamed way
+    again = ox.Store.read_only(str(tmp_path / "whole"))
+    assert len(again) == len(store)

@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 from graph.causal.graph import build_causal_graph
 from graph.causal.readback import read_causal_graph
 from graph.errors import QueryTimeoutError, StoreError, StoreUnavailableError
-from graph.rdf.build import iter_triples
+from graph.rdf.build import iter_statements, iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import DEFAULT_DATA_GRAPH
 
@@ -127,7 +127,7 @@ def test_a_server_that_does_not_answer_times_out():
 
 def test_causal_graph_read_from_a_remote_store_equals_the_datasets(server, real):
     store = remote_store(server)
-    store.load(iter_triples(real))
+    store.load(iter_statements(real))
     pulled = read_causal_graph(store, real.info.base, page_size=25)  # several pages
     expected = build_causal_graph(real)
     assert nx.utils.nodes_equal(pulled.nodes(data=True), expected.nodes(data=True))
@@ -157,7 +157,7 @@ def test_service_answers_from_a_remote_store(remote_app, real):
     client = remote_app.test_client()
     status = client.get("/-/status").get_json()
     assert status["backend"] == "sparql"
-    assert status["counts"]["triples"] == len(set(iter_triples(real)))
+    assert status["counts"]["triples"] == len(set(iter_statements(real)))
     answer = client.post(
         "/sparql",
         data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?e a sem:Event }"},

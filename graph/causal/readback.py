@@ -27,7 +27,10 @@ EVENTS = """SELECT ?event ?label ?type ?lane ?edtf WHERE {
          ekg:edtf ?edtf .
 } ORDER BY ?event"""
 
-LINKS = """SELECT ?cause ?effect ?link ?relation ?confidence ?status WHERE {
+# DISTINCT: Oxigraph's and Virtuoso's union default graph yields a triple once per graph that
+# holds it, so a record another graph repeats would come back twice (the project's own graphs
+# repeat none: graph.rdf.nanopub).
+LINKS = """SELECT DISTINCT ?cause ?effect ?link ?relation ?confidence ?status WHERE {
   ?link a ekg:CausalLink ; ekg:cause ?cause ; ekg:effect ?effect ; ekg:relation ?relation ;
         ekg:confidence ?confidence ; ekg:status ?status .
 } ORDER BY ?link"""

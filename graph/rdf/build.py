@@ -12,6 +12,12 @@ stores use. The triples are declared in :mod:`graph.rdf.mapping`, the IRI scheme
 >>> hike = event_iri(ds.info.base, "rate-hike")
 >>> (event_iri(ds.info.base, "ruble-falls"), vocab.FARO.causes, hike) in g
 True
+
+A narrative becomes a nanopublication in named graphs of its own (:mod:`graph.rdf.nanopub`):
+:func:`iter_triples` gives the dataset's own graph, :func:`iter_quads` the named graphs,
+:func:`iter_statements` both (what :meth:`graph.store.Store.load` takes),
+:func:`build_dataset` all graphs apart, and :func:`build_graph` all triples merged, as a
+query's default graph (the union of the named graphs) sees them.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import TypeVar
 
+from rdflib import Dataset as RdfDataset
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
@@ -27,9 +35,12 @@ from rdflib.term import Node
 from graph import vocab
 from graph.data import AllenRelations, Dataset
 from graph.rdf import mapping, scheme
+from graph.rdf.nanopub import narrative_quads
 from graph.rdf.scheme import EVENT, Terms, canonical_decimal
 
 Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, Node]
+G = TypeVar("G", Graph, RdfDataset)
 
 
 def event_iri(base: str, event_id: str) -> URIRef:
@@ -69,15 +80,43 @@ def decimal_literal(value: Decimal) -> Literal:
 
 
 def build_graph(dataset: Dataset) -> Graph:
-    """All triples of ``dataset`` in an rdflib graph with the project's prefixes bound."""
-    graph = Graph(bind_namespaces="none")
-    for prefix, namespace in vocab.PREFIXES.items():
-        graph.bind(prefix, namespace)
-    for triple in iter_triples(dataset):
-        graph.add(triple)
+    """All triples of ``dataset``, its named graphs' merged in, in an rdflib graph with the
+    project's prefixes bound: what a query's default graph (the union) holds."""
+    graph = _bound(Graph(bind_namespaces="none"))
+    for statement in iter_statements(dataset):
+        graph.add(statement[:3])
     return graph
 
 
+def build_dataset(dataset: Dataset, graph: str) -> RdfDataset:
+    """Every graph of ``dataset`` apart: its own triples in named graph ``graph``, and the
+    named graphs of its narratives (:func:`iter_quads`)."""
+    rdf = _bound(RdfDataset())
+    named = rdf.graph(URIRef(graph))
+    for triple in iter_triples(dataset):
+        named.add(triple)
+    for quad in iter_quads(dataset):
+        rdf.add(quad)  # type: ignore[arg-type]
+    return rdf
+
+
 def iter_triples(dataset: Dataset) -> Iterator[Triple]:
-    """Yield every triple of ``dataset`` (see :func:`graph.rdf.mapping.all_triples`)."""
+    """Yield every triple of the dataset's own graph (see :func:`graph.rdf.mapping.all_triples`)."""
     yield from mapping.all_triples(RdflibTerms(dataset.info.base), dataset, AllenRelations())
+
+
+def iter_quads(dataset: Dataset) -> Iterator[Quad]:
+    """Yield every quad of the named graphs of the dataset's narratives, graph last."""
+    yield from narrative_quads(RdflibTerms(dataset.info.base), dataset)
+
+
+def iter_statements(dataset: Dataset) -> Iterator[Triple | Quad]:
+    """:func:`iter_triples`, then :func:`iter_quads`: what a store loads."""
+    yield from iter_triples(dataset)
+    yield from iter_quads(dataset)
+
+
+def _bound(graph: G) -> G:
+    for prefix, namespace in vocab.PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph

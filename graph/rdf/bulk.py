@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.data import Dataset, LoadedData, collector_paused, read_dataset
 from graph.errors import StoreError
-from graph.rdf.ntriples import NTriplesWriter, iter_ntriples
+from graph.rdf.ntriples import NTriplesWriter, dataset_nquads, iter_ntriples
 from graph.rdf.scheme import graph_iri
 from graph.store import OxigraphStore, chunks_prefix, fresh_dir, swap_into_place, sweep
 
@@ -56,7 +56,8 @@ class ChunkLoader:
     loads, so validation, formatting and loading share the cores; small chunks bound the
     loader's memory (about 0.3 GB, against 1.6 GB for one load of 100 k events). Use as a
     context manager: leaving it waits for the last load and raises :class:`StoreError` if a
-    load failed; leaving it on an exception stops after the chunks being loaded.
+    load failed; leaving it on an exception stops after the chunks being loaded. N-Quads
+    given to :meth:`write_quads` (other named graphs: a narrative's, small) are loaded last.
     """
 
     def __init__(self, store: ox.Store, graph: str, workdir: str | Path) -> None:
@@ -64,6 +65,7 @@ class ChunkLoader:
         self.graph = ox.NamedNode(graph)
         self.workdir = Path(workdir)
         self.error: BaseException | None = None
+        self._quads: list[str] = []
         self._count = 0
         self._size = 0
         self._out = self._next_chunk()
@@ -105,6 +107,10 @@ class ChunkLoader:
             self._ready.put(Path(self._out.name))  # waits while the previous chunk loads
             self._out = self._next_chunk()
 
+    def write_quads(self, text: str) -> None:
+        """Add N-Quads lines (whole lines, each naming its graph), loaded after the rest."""
+        self._quads.append(text)
+
     def close(self) -> None:
         """Load what is left and wait for the loads to complete."""
         if not self._out.closed:
@@ -114,6 +120,12 @@ class ChunkLoader:
                 self._ready.put(None)
         for thread in self._threads:
             thread.join()
+        if self.error is None and self._quads:
+            try:
+                self.store.bulk_load("".join(self._quads), format=ox.RdfFormat.N_QUADS)
+            except (OSError, SyntaxError, ValueError) as exc:
+                self.error = exc
+            self._quads.clear()
         if self.error is not None:
             raise StoreError(f"cannot load the triples: {self.error}") from self.error
 
@@ -151,7 +163,7 @@ class _Stream:
         if section == "dataset" and self.loader is None:
             graph = graph_iri(record)
             self.loader = ChunkLoader(self.store, graph, self.workdir)
-            self.writer = NTriplesWriter(self.loader.write)
+            self.writer = NTriplesWriter(self.loader.write, write_quads=self.loader.write_quads)
         if self.writer is not None:
             self.writer.record(section, record)
 
@@ -240,6 +252,7 @@ def _load_into(fresh: Path, loaded: LoadedData, work: str) -> None:
     with ChunkLoader(store, graph_iri(loaded.dataset.info), work) as loader:
         for chunk in iter_ntriples(loaded.dataset):
             loader.write(chunk)
+        loader.write_quads(dataset_nquads(loaded.dataset))
     _seal(store, fresh, loaded)
 
 

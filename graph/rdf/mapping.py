@@ -13,6 +13,9 @@ always gives the same triples. The mapping is documented in
 ``docs/data-model.md``; every ``ekg:`` term used here is declared in ``ontology/ekg.ttl``
 (a test checks it).
 
+These are the triples of the dataset's own named graph; each narrative's nanopublication, in
+named graphs of its own, is declared in :mod:`graph.rdf.nanopub`.
+
 Only supported and qualified links are stated as direct triples (what property paths such as
 ``faro:causes+`` follow); contested and unsupported ones exist only as ``ekg:CausalLink``
 records with their status, so a disputed claim never reads as a fact. Temporal relations are
@@ -195,11 +198,15 @@ def source_triples(
     """``node`` derived from each source (or related by ``predicate``, e.g. ``ekg:disputedBy``);
     a source document's own triples the first time it is cited (``cited`` remembers the URLs)."""
     for source in sources:
-        doc = t.term(source.url)
-        yield node, t.derived_from if predicate is None else predicate, doc
-        if source.url in cited:
-            continue
+        yield node, t.derived_from if predicate is None else predicate, t.term(source.url)
+        yield from document_triples(t, source, cited)
+
+
+def document_triples(t: Terms[T], source: Source, cited: set[str]) -> Iterator[Triple[T]]:
+    """A source document's own triples, unless ``cited`` already holds its URL (then added)."""
+    if source.url not in cited:
         cited.add(source.url)
+        doc = t.term(source.url)
         yield doc, t.type, t.Entity
         yield doc, t.title, t.plain(source.title)
         yield doc, t.publisher, t.plain(source.publisher)
@@ -319,12 +326,16 @@ def record_triples(t: Terms[T], section: str, record: Any, reading: Reading) -> 
 def closing_triples(
     t: Terms[T], dataset: Dataset, relations: Relations, reading: Reading
 ) -> Iterator[Triple[T]]:
-    """The triples that need the whole dataset: lane order, then every link."""
+    """The triples of the dataset's graph that need the whole dataset: lane order, every link,
+    then the source documents first cited by a narrative."""
     yield from lane_triples(t, dataset.events, relations)
     dates = {event.id: event.date for event in dataset.events}
     for link in dataset.links:
         pair = (dates[link.cause], dates[link.effect])
         yield from link_triples(t, link, pair, relations, reading.publications, reading.cited)
+    for narrative in dataset.narratives:  # its nanopublication: see narrative_quads
+        for source in narrative.sources:
+            yield from document_triples(t, source, reading.cited)
 
 
 #: The sections of a dataset in the order they are read (after its ``dataset`` info).

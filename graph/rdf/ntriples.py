@@ -30,6 +30,7 @@ from rdflib.namespace import XSD
 
 from graph.data import AllenRelations, Dataset
 from graph.rdf import mapping
+from graph.rdf.nanopub import narrative_quads
 from graph.rdf.scheme import Terms, Triple, canonical_decimal
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -80,11 +81,19 @@ class NTriplesWriter:
 
     Call :meth:`record` for every record as it is read (``dataset`` first, for the base
     IRI), then :meth:`finish` with the whole dataset for what needs all of it (lane order,
-    links' temporal relations). A chunk is about ``chunk`` lines.
+    links' temporal relations). A chunk is about ``chunk`` lines. The named graphs of the
+    narratives (:mod:`graph.rdf.nanopub`) go to ``write_quads`` as N-Quads, once, at the end
+    (not written without it).
     """
 
-    def __init__(self, write: Callable[[str], object], chunk: int = 4_000) -> None:
+    def __init__(
+        self,
+        write: Callable[[str], object],
+        chunk: int = 4_000,
+        write_quads: Callable[[str], object] | None = None,
+    ) -> None:
         self.write = write
+        self.write_quads = write_quads
         self.chunk = chunk
         self.lines: list[str] = []
         self.terms = NTriplesTerms("")
@@ -116,10 +125,23 @@ class NTriplesWriter:
             if len(lines) >= chunk:
                 self.flush()
         self.flush()
+        if self.write_quads is not None:
+            self.write_quads(nquads(self.terms, dataset))
+
+
+def nquads(terms: NTriplesTerms, dataset: Dataset) -> str:
+    """The named graphs of ``dataset``'s narratives as N-Quads text."""
+    return "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in narrative_quads(terms, dataset))
+
+
+def dataset_nquads(dataset: Dataset) -> str:
+    """The named graphs of ``dataset``'s narratives as N-Quads text (see :func:`nquads`)."""
+    return nquads(NTriplesTerms(dataset.info.base), dataset)
 
 
 def iter_ntriples(dataset: Dataset, chunk: int = 4_000) -> Iterator[str]:
-    """The triples of ``dataset`` as N-Triples text, in chunks (see :class:`NTriplesWriter`)."""
+    """The triples of ``dataset``'s own graph as N-Triples text, in chunks (see
+    :class:`NTriplesWriter`); its named graphs are :func:`dataset_nquads`."""
     chunks: list[str] = []
     writer = NTriplesWriter(chunks.append, chunk)
     writer.record("dataset", dataset.info)

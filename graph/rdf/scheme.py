@@ -2,7 +2,8 @@
 writer of the mapping (:mod:`graph.rdf.mapping`) supplies.
 
 Every resource gets an IRI under the dataset's ``base`` (no blank nodes): ``base`` + section
-+ ``/`` + id (:func:`iri`), so the same YAML always gives the same triples.
++ ``/`` + id (:func:`iri`), so the same YAML always gives the same triples. A narrative's
+nanopublication and its named graphs are :func:`nanopub_iris`.
 
 >>> iri("http://example.org/ekg/id/", EVENT, "rate-hike")
 'http://example.org/ekg/id/event/rate-hike'
@@ -22,12 +23,14 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, VOID
 
 from graph import vocab
 from graph.data import DatasetInfo
-from graph.vocab import EKG, FARO, FOAF, QUDT, SEM
+from graph.vocab import EKG, FARO, FOAF, NP, QUDT, SEM
 
 # The IRI scheme: base + section + "/" + id.
 DATASET, GRAPH, EVENT, LINK, CLAIM = "dataset", "graph", "event", "link", "claim"
 ACTOR, PLACE, PUBLICATION, QUANTITY = "actor", "place", "publication", "quantity"
-LANE, TYPE, KIND = "lane", "type", "kind"
+LANE, TYPE, KIND, NARRATIVE = "lane", "type", "kind", "narrative"
+#: The named graphs of a narrative's nanopublication, after its IRI: ``…/narrative/<id>/head``.
+NANOPUB_GRAPHS = ("head", "assertion", "provenance", "pubinfo")
 #: Concept sections, by the dataset attribute that lists them.
 CONCEPT_SECTIONS = {"lanes": LANE, "event_types": TYPE, "quantity_kinds": KIND}
 
@@ -40,6 +43,17 @@ def iri(base: str, section: str, ident: str) -> str:
 def graph_iri(info: DatasetInfo) -> str:
     """The named graph that holds a dataset in a store: ``base`` + ``graph/`` + its id."""
     return iri(info.base, GRAPH, info.id)
+
+
+def nanopub_iris(base: str, narrative_id: str) -> dict[str, str]:
+    """The IRIs of a narrative's nanopublication: ``nanopub`` (``base`` + ``narrative/`` + its
+    id) and its named graphs (:data:`NANOPUB_GRAPHS`), each that IRI + ``/`` + the graph's role.
+
+    >>> nanopub_iris("http://example.org/ekg/id/", "guriev")["assertion"]
+    'http://example.org/ekg/id/narrative/guriev/assertion'
+    """
+    nanopub = iri(base, NARRATIVE, narrative_id)
+    return {"nanopub": nanopub, **{role: f"{nanopub}/{role}" for role in NANOPUB_GRAPHS}}
 
 
 def local_id(value: str, base: str, section: str) -> str | None:
@@ -131,11 +145,18 @@ VOCABULARY = {
     "about": EKG.about,
     "asserts_link": EKG.assertsLink,
     "evidence": EKG.evidence,
+    "Narrative": EKG.Narrative,
+    "Nanopublication": NP.Nanopublication,
+    "has_assertion": NP.hasAssertion,
+    "has_provenance": NP.hasProvenance,
+    "has_publication_info": NP.hasPublicationInfo,
 }
 CONCEPT_CLASSES = {"lane": "Lane", "type": "EventType", "kind": "QuantityKind"}
 
 T = TypeVar("T")
 Triple = tuple[T, T, T]
+#: A triple and the named graph that holds it.
+Quad = tuple[T, T, T, T]
 
 
 class Terms(ABC, Generic[T]):

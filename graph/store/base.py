@@ -39,6 +39,8 @@ from graph import vocab
 from graph.errors import QuerySyntaxError, StoreError
 
 Triple = tuple[Node, Node, Node]
+#: A triple and the named graph that holds it (last).
+Quad = tuple[Node, Node, Node, Node]
 ResultKind = TypingLiteral["select", "ask", "graph"]
 
 #: The named graph a dataset is loaded into when the caller names none.
@@ -119,8 +121,14 @@ class Store(ABC):
         return Capabilities()
 
     @abstractmethod
-    def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
-        """Replace named graph ``graph`` with ``triples``, atomically where the backend can."""
+    def load(self, triples: Iterable[Triple | Quad], graph: str = DEFAULT_DATA_GRAPH) -> None:
+        """Replace named graph ``graph`` with ``triples``, atomically where the backend can.
+
+        A quad ``(s, p, o, g)`` goes into named graph ``g`` instead: a *part* of the load
+        (a narrative's nanopublication graphs, beside the dataset's graph). A load of
+        ``graph`` replaces the parts the store's previous load of ``graph`` wrote, too, so a
+        reload never leaves a part behind. (The local backends remember the parts in the
+        store object: a store directory is always built fresh.)"""
 
     @abstractmethod
     def query(

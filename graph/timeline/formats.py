@@ -145,6 +145,8 @@ def _vis_item(event: Event) -> dict[str, Any]:
     item["className"] = " ".join(classes)
     item["title"] = html.escape(_vis_title(date, precision))
     item.update(group=event.lane, precision=precision, edtf=date.edtf)
+    if event.part_of:
+        item["part_of"] = event.part_of
     return item
 
 

@@ -247,6 +247,9 @@ class TimelineItemSchema(BodySchema):
     group = string(metadata={"description": "lane id"})
     precision = string(validate=ma.validate.OneOf(["year", "month", "day", "instant", "interval"]))
     edtf = string()
+    part_of = ma.fields.String(
+        metadata={"description": "the event this one is part of; only when there is one"}
+    )
 
 
 class TimelineGroupSchema(BodySchema):

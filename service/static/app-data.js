@@ -101,6 +101,7 @@
       uncertain: classes.includes('uncertain'),
       display: item.title || '',
       edtf: item.edtf || '',
+      partOf: item.part_of || null,
       articleOnly: false,
     };
   }

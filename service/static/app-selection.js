@@ -45,7 +45,13 @@
     const ancestors = new Set((up.ancestors || []).map((a) => a.event));
     const descendants = new Set((down.descendants || []).map((d) => d.event));
     // The minimum confidence: keep what is still reachable over links at or above it.
-    const usable = [...data.links.values()].filter((l) => home.linkReckoned(l) && DIRECTED_KINDS.includes(l.kind));
+    const followed = [...data.links.values()].filter((l) => home.linkReckoned(l) && DIRECTED_KINDS.includes(l.kind));
+    // A cause of a part is a cause of the whole (the API's part_of edges): a link into a
+    // sub-event also leads from its cause to the event the sub-event is part of.
+    const usable = followed.concat(followed.flatMap((l) => {
+      const whole = data.all.has(l.to) ? data.all.get(l.to).partOf : null;
+      return whole && whole !== l.from ? [{ from: l.from, to: whole }] : [];
+    }));
     const walk = (start, allowed, forward) => {
       const seen = new Set();
       const todo = [start];

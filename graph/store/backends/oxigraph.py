@@ -18,6 +18,7 @@ from graph.store.base import (
     DEFAULT_PREFIXES,
     Capabilities,
     NativeAnswer,
+    Quad,
     QueryResult,
     Store,
     Triple,
@@ -97,24 +98,40 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the oxigraph store at {path}: {exc}") from exc
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        #: The parts (other named graphs) each graph's last load wrote: see Store.load.
+        self._parts: dict[str, set[str]] = {}
 
-    def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
+    def load(self, triples: Iterable[Triple | Quad], graph: str = DEFAULT_DATA_GRAPH) -> None:
         name = ox.NamedNode(graph)
-        # Quad itself refuses a literal subject or predicate (a "bad term", caught below).
-        quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)  # type: ignore[arg-type]
+        parts: set[str] = set()
+
+        def quad(statement: Triple | Quad) -> ox.Quad:
+            # Quad itself refuses a literal subject or predicate (a "bad term", caught below).
+            s, p, o, *g = statement
+            if g:
+                parts.add(str(g[0]))
+            into = to_ox(g[0]) if g else name
+            return ox.Quad(to_ox(s), to_ox(p), to_ox(o), into)  # type: ignore[arg-type]
+
+        quads = map(quad, triples)
         try:
             if self.path is None:
                 staged = list(quads)  # a bad term fails here, before anything is changed
-                if self._store.contains_named_graph(name):
-                    self._store.remove_graph(name)
+                self._remove(graph)
                 self._store.extend(staged)
             else:  # bulk loading is not transactional: callers build into a fresh directory
-                if self._store.contains_named_graph(name):
-                    self._store.remove_graph(name)
+                self._remove(graph)
                 self._store.bulk_extend(quads)
                 self._store.flush()
         except OSError as exc:
             raise StoreError(f"cannot write the oxigraph store: {exc}") from exc
+        self._parts[graph] = parts - {graph}
+
+    def _remove(self, graph: str) -> None:
+        """Remove named graph ``graph`` and the parts its last load wrote."""
+        for name in (graph, *sorted(self._parts.pop(graph, ()))):
+            if self._store.contains_named_graph(ox.NamedNode(name)):
+                self._store.remove_graph(ox.NamedNode(name))
 
     def query(
         self,

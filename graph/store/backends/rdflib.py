@@ -21,6 +21,7 @@ from graph.errors import QueryError, StoreError
 from graph.store.base import (
     DEFAULT_DATA_GRAPH,
     DEFAULT_PREFIXES,
+    Quad,
     QueryResult,
     Store,
     Triple,
@@ -42,6 +43,8 @@ class RdflibStore(Store):
 
     def __init__(self) -> None:
         self._dataset = _new_dataset()
+        #: The parts (other named graphs) each graph's last load wrote: see Store.load.
+        self._parts: dict[str, set[str]] = {}
 
     @classmethod
     def from_trig(cls, path: str) -> RdflibStore:
@@ -53,17 +56,24 @@ class RdflibStore(Store):
             raise StoreError(f"cannot read {path}: {exc}") from exc
         return store
 
-    def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
+    def load(self, triples: Iterable[Triple | Quad], graph: str = DEFAULT_DATA_GRAPH) -> None:
         fresh = _new_dataset()
+        replaced = {graph, *self._parts.get(graph, ())}
         for name in self.graphs():
-            if name != graph:
+            if name not in replaced:
                 target = fresh.graph(URIRef(name))
                 for triple in self._dataset.graph(URIRef(name)):
                     target.add(triple)
         target = fresh.graph(URIRef(graph))
-        for triple in triples:
-            target.add(triple)
+        parts: set[str] = set()
+        for statement in triples:
+            if len(statement) == 3:
+                target.add(statement)
+            else:
+                parts.add(str(statement[3]))
+                fresh.graph(URIRef(str(statement[3]))).add(statement[:3])
         self._dataset = fresh  # swap only once the whole load succeeded
+        self._parts[graph] = parts - {graph}
 
     def query(
         self,

@@ -12,7 +12,9 @@ default graph of :class:`~graph.store.base.Store` is sent as ``default-graph-uri
 and only they are visible to ``GRAPH``. Nothing is ever half-loaded: a load goes into a fresh
 staging graph and only a single update request -- drop the old graph, ``MOVE`` the staging
 graph into its place, record it in the catalog -- makes it visible; a failure before that
-drops the staging graph and leaves the served graph as it was.
+drops the staging graph and leaves the served graph as it was. A load's other named graphs
+(its quads': a narrative's) are staged and moved the same way, listed in the catalog as parts
+of the load's graph (``dct:isPartOf``), and dropped with it by the next load or :meth:`drop`.
 
 Connection failures (refused, reset) and 502/503/504 answers are retried with exponential
 backoff; a query that outlives ``timeout`` raises :class:`~graph.errors.QueryTimeoutError`
@@ -25,7 +27,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import http.client
-import json
 import logging
 import re
 import time
@@ -35,10 +36,9 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.term import Node
+from rdflib import Dataset, URIRef
 from SPARQLWrapper import JSON, POST, TURTLE, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
@@ -49,10 +49,12 @@ from graph.errors import (
     StoreError,
     StoreUnavailableError,
 )
+from graph.store.backends.answers import graph_result, json_result
 from graph.store.base import (
     DEFAULT_DATA_GRAPH,
     DEFAULT_PREFIXES,
     Capabilities,
+    Quad,
     QueryResult,
     Store,
     Triple,
@@ -68,6 +70,8 @@ CATALOG_GRAPH = "urn:x-ekg:catalog"
 #: A graph that never holds anything: how "no graphs at all" is said in protocol parameters.
 EMPTY_GRAPH = "urn:x-ekg:graph:none"
 _DATA_GRAPH = f"{vocab.EKG}DataGraph"
+#: In the catalog, a part of a load (a narrative's graph) -> the graph it was loaded with.
+_PART_OF = "http://purl.org/dc/terms/isPartOf"
 _RETRIED_STATUSES = frozenset({502, 503, 504})
 _FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 
@@ -146,8 +150,8 @@ class RemoteStore(Store):
         client.setReturnFormat(TURTLE if is_graph else JSON)
         body = self._retrying(lambda: self._send_query(client, sparql))
         if is_graph:
-            return _graph_result(body, max_rows)
-        return _json_result(body, max_rows)
+            return graph_result(body, max_rows)
+        return json_result(body, max_rows)
 
     def graphs(self) -> list[str]:
         if self._graphs is None:
@@ -184,29 +188,47 @@ class RemoteStore(Store):
 
     # -- writing -------------------------------------------------------------------------
 
-    def load(self, triples: Iterable[Triple], graph: str = DEFAULT_DATA_GRAPH) -> None:
+    def load(self, triples: Iterable[Triple | Quad], graph: str = DEFAULT_DATA_GRAPH) -> None:
         _check_iri(graph)
         staging = f"urn:x-ekg:staging:{uuid.uuid4()}"
+        targets = {graph: staging}  # graph -> its staging graph
         try:
             for chunk in _chunks(triples, self.chunk_size):
-                self._upload(staging, chunk)
-            self.update(
-                f"DROP SILENT GRAPH <{graph}> ;\n"
-                f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}> ;\n"
-                f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a <{_DATA_GRAPH}> }} }}"
-            )
+                for target, part in _by_graph(chunk, graph).items():
+                    if target not in targets:
+                        _check_iri(target)
+                        targets[target] = f"{staging}:{len(targets)}"
+                    self._upload(targets[target], part)
+            old = self._parts_of(graph)
+            self.update(self._replacement(graph, old, targets))
         except BaseException:
-            self._drop_quietly(staging)
+            for name in targets.values():
+                self._drop_quietly(name)
             raise
-        self._graphs = sorted({*(self._graphs or self.graphs()), graph})
+        self._graphs = sorted({*(self._graphs or self.graphs())} - set(old) | set(targets))
+
+    def _replacement(self, graph: str, old: list[str], targets: dict[str, str]) -> str:
+        """One update request: drop ``graph`` and the parts its last load wrote (``old``),
+        move each staging graph into place, and record every graph of the load in the catalog."""
+        entry = f"INSERT DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a <{_DATA_GRAPH}> }} }}"
+        moves = [f"MOVE SILENT GRAPH <{targets[name]}> TO GRAPH <{name}>" for name in targets]
+        parts = [_catalog("INSERT", name, graph) for name in targets if name != graph]
+        return " ;\n".join([*_removal(graph, old), *moves, entry, *parts])
+
+    def _parts_of(self, graph: str) -> list[str]:
+        """The parts (other named graphs) the last load of ``graph`` wrote, from the catalog."""
+        result = self.query(
+            f"SELECT ?part WHERE {{ GRAPH <{CATALOG_GRAPH}> {{ ?part <{_PART_OF}> <{graph}> }} }}",
+            default_graphs=[EMPTY_GRAPH],
+            named_graphs=[CATALOG_GRAPH],
+        )
+        return sorted(str(row[0]) for row in result.rows if isinstance(row[0], URIRef))
 
     def drop(self, graph: str) -> None:
-        """Remove named graph ``graph`` and its catalog entry."""
+        """Remove named graph ``graph``, the parts its load wrote, and their catalog entries."""
         _check_iri(graph)
-        self.update(
-            f"DROP SILENT GRAPH <{graph}> ;\n"
-            f"DELETE DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a <{_DATA_GRAPH}> }} }}"
-        )
+        entry = f"DELETE DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a <{_DATA_GRAPH}> }} }}"
+        self.update(" ;\n".join([*_removal(graph, self._parts_of(graph)), entry]))
         self._graphs = None
 
     def clear(self) -> None:
@@ -346,51 +368,30 @@ def _with_prologue(sparql: str, base_iri: str | None) -> str:
     return "\n".join([*lines, sparql])
 
 
-def _chunks(triples: Iterable[Triple], size: int) -> Iterator[list[Triple]]:
+def _chunks(triples: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(triples)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def _json_term(cell: dict[str, str]) -> Node:
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if "xml:lang" in cell:
-        return Literal(value, lang=cell["xml:lang"])
-    datatype = cell.get("datatype")
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
-        return Literal(value, datatype=URIRef(datatype))
-    return Literal(value)
+def _by_graph(chunk: list[Triple | Quad], graph: str) -> dict[str, list[Triple]]:
+    """The triples of ``chunk`` by the graph they go into (``graph`` for a triple)."""
+    groups: dict[str, list[Triple]] = {}
+    for statement in chunk:
+        name = graph if len(statement) == 3 else str(statement[3])
+        groups.setdefault(name, []).append(statement[:3])
+    return groups
 
 
-def _json_result(body: bytes, max_rows: int | None) -> QueryResult:
-    try:
-        data: dict[str, Any] = json.loads(body)
-    except ValueError as exc:
-        raise QueryError("the SPARQL server sent an answer that is not SPARQL JSON") from exc
-    if "boolean" in data:
-        return QueryResult("ask", boolean=bool(data["boolean"]))
-    names = tuple(data["head"].get("vars", ()))
-    bindings = data["results"]["bindings"]
-    truncated = max_rows is not None and len(bindings) > max_rows
-    rows = [
-        tuple(_json_term(b[name]) if name in b else None for name in names)
-        for b in (bindings[:max_rows] if truncated else bindings)
-    ]
-    return QueryResult("select", variables=names, rows=rows, truncated=truncated)
+def _removal(graph: str, old: list[str]) -> list[str]:
+    """Updates that drop ``graph`` and its ``old`` parts, with the parts' catalog entries."""
+    drops = [f"DROP SILENT GRAPH <{name}>" for name in [graph, *old]]
+    return [*drops, *(_catalog("DELETE", name, graph) for name in old)]
 
 
-def _graph_result(body: bytes, max_rows: int | None) -> QueryResult:
-    graph = Graph()
-    try:
-        graph.parse(data=body, format="turtle")
-    except Exception as exc:  # rdflib raises many unrelated types on bad input
-        raise QueryError("the SPARQL server sent an answer that is not Turtle") from exc
-    triples = list(graph)
-    truncated = max_rows is not None and len(triples) > max_rows
-    if truncated:
-        triples = triples[:max_rows]
-    return QueryResult("graph", triples=triples, truncated=truncated)
+def _catalog(operation: str, part: str, graph: str) -> str:
+    """``INSERT DATA`` / ``DELETE DATA`` of a part's catalog entry."""
+    return (
+        f"{operation} DATA {{ GRAPH <{CATALOG_GRAPH}> {{ "
+        f"<{part}> a <{_DATA_GRAPH}> ; <{_PART_OF}> <{graph}> }} }}"
+    )
