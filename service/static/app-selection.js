@@ -21,9 +21,8 @@
    * lens's links (evidence: supported and qualified; a narrative: the links it asserts; all:
    * every link) that the link filters keep, then what is still reachable over links at or above
    * the minimum confidence. Links outside the lens are drawn muted but never followed, so the
-   * counts equal /api/causes and /api/effects with the same lens. Under a minimum confidence,
-   * only what the page can walk over its own links at or above it is kept (the page does not
-   * know the API's part_of edges, which make a cause of a part a cause of the whole).
+   * counts equal /api/causes and /api/effects with the same lens. With no minimum confidence
+   * the API's answer is taken as it is.
    */
   async function reachOf(id) {
     const kinds = state.kinds.filter((k) => DIRECTED_KINDS.includes(k));
