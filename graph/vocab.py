@@ -75,6 +75,9 @@ DISPUTED_STATUSES = frozenset({"contested", "unsupported"})
 #: Lenses that are not narratives: ``evidence`` (links of ASSERTED_STATUSES) and ``all``.
 LENSES = ("evidence", "all")
 
+#: Ids no narrative may take: the other lenses, and ``compare`` (``/api/narratives/compare``).
+RESERVED_NARRATIVE_IDS = frozenset({*LENSES, "compare"})
+
 LINK_STATUSES: dict[str, URIRef] = {
     "supported": EKG.Supported,
     "qualified": EKG.Qualified,

@@ -38,7 +38,7 @@ ADDED = {
         ("seed-article",),
     ),
     "gulf-states-hold-oil-down-against-russia": (
-        "uae-minister-opec-holds-even-at-40", "ruble-black-monday", "C13", "contributes_to",
+        "uae-minister-opec-holds-even-at-40", "brent-below-60", "C13", "contributes_to",
         "contested", ("seed-article",),
     ),
     "ukraine-regime-change-moves-to-russia": (
@@ -55,11 +55,11 @@ ADDED = {
     ),
     "putin-exports-us-agent-oligarchs-gusinsky": (
         "putin-named-prime-minister", "gusinsky-leaves-russia", "C17", "contributes_to",
-        "contested", ("seed-article",),
+        "unsupported", ("seed-article",),
     ),
     "putin-exports-us-agent-oligarchs-berezovsky": (
         "putin-named-prime-minister", "berezovsky-leaves-russia", "C17", "contributes_to",
-        "contested", ("seed-article",),
+        "unsupported", ("seed-article",),
     ),
     "gusinsky-jail-precedes-exile": (
         "gusinsky-jailed", "gusinsky-leaves-russia", "C17", "contributes_to", "supported", (),

@@ -238,8 +238,14 @@ def test_narratives():
     assert (narrative.label, narrative.asserted_by) == ("Article", ("seed-article",))
     assert [link.id for link in dataset.narrative_links("article")] == ["first-second"]
     assert problems(with_narrative("- {id: all, label: All, asserted_by: [seed-article]}")) == [
-        "events.yaml:42: narrative id 'all' is a lens name"
+        "events.yaml:42: narrative id 'all' is reserved"
     ]
+    assert problems(with_narrative("- {id: compare, label: C, asserted_by: [seed-article]}")) == [
+        "events.yaml:42: narrative id 'compare' is reserved"
+    ]
+    assert problems(
+        edit("status: supported", DISPUTED.replace('["https://a.example/1"]', "[]"))
+    ) == ["events.yaml:27: a contested link needs 'disputed_by': the sources against it"]
     assert problems(with_narrative("- {id: opec, label: OPEC, asserted_by: [opec]}")) == [
         "events.yaml:42: narrative 'opec': no link is asserted by opec"
     ]

@@ -21,7 +21,7 @@ from .conftest import DATA, STORE_BACKENDS, open_test_store
 ID = "http://example.org/ekg/id/"
 
 
-def test_the_seed_articles_assertion_graph_holds_its_29_links(real_store, real):
+def test_the_seed_articles_assertion_graph_holds_its_28_links(real_store, real):
     iris = nanopub_iris(real.info.base, "seed-article")
     assertion, narrative = iris["assertion"], iris["nanopub"]
     result = real_store.query(
@@ -29,7 +29,7 @@ def test_the_seed_articles_assertion_graph_holds_its_29_links(real_store, real):
     )
     links = [str(row[0]).removeprefix(f"{ID}link/") for row in result.rows]
     assert sorted(links) == sorted(link.id for link in real.narrative_links("seed-article"))
-    assert len(links) == 29
+    assert len(links) == 28
 
 
 def test_no_link_record_is_counted_twice_over_the_union_default_graph(real_store, real):
@@ -51,7 +51,7 @@ def test_narratives_query_counts_each_accounts_links_by_status(real_store, real)
             key = (narrative.id, link.status)
             expected[key] = expected.get(key, 0) + 1
     assert counts == expected
-    assert sum(n for (name, _), n in counts.items() if name == "seed-article") == 29
+    assert sum(n for (name, _), n in counts.items() if name == "seed-article") == 28
 
 
 def test_disputed_links_name_their_asserters_and_the_sources_against_them(real_store, real):

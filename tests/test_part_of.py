@@ -105,3 +105,36 @@ def test_part_of_edges_read_back_from_a_store_equal_the_datasets(real):
         for _, _, data in graph.edges(data=True):
             data["links"] = sorted(data["links"])
     assert nx.utils.edges_equal(pulled.edges(data=True), expected.edges(data=True))
+
+
+def test_a_supported_part_of_edge_replaces_a_disputed_direct_link():
+    g = _toy([("a", "b", "a-b", "causes", 0.9, "supported"),
+              ("a", "w", "a-w", "causes", 0.15, "contested")], [("b", "w")])  # fmt: skip
+    assert g.edges["a", "w"]["kind"] == "part_of" and g.edges["a", "w"]["links"] == ["a-w"]
+    assert filtered_view(g).has_edge("a", "w")  # the evidence follows a to w through b
+
+
+def test_part_of_goes_up_a_chain_of_parents():
+    # b is part of w, w part of x: a cause of b is a cause of w and of x
+    g = _toy([("a", "b", "a-b", "causes", 0.5, "supported")], [("b", "w"), ("w", "x")])
+    assert g.edges["a", "w"]["id"] == g.edges["a", "x"]["id"] == "part-of:a-b"
+
+
+def test_a_cause_after_one_of_the_wholes_effects_is_not_its_cause():
+    """Sibling parts: c is part of w and follows w's effect y; c's cause z (after y) must not
+    become a cause of w, which would make it a cause of y, earlier than z."""
+    from graph.data import parse_date
+
+    dates = {"w": "2014-12-12/2014-12-16", "y": "2014-12-15", "z": "2014-12-16", "c": "2014-12-16"}
+    events = [(e, {"date": parse_date(d)}) for e, d in dates.items()]
+    g = assemble_causal_graph(
+        "toy",
+        events,
+        [
+            ("w", "y", "w-y", "causes", 0.8, "supported"),
+            ("z", "c", "z-c", "causes", 0.8, "supported"),
+        ],
+        [("c", "w")],
+    )
+    assert not g.has_edge("z", "w")
+    assert "y" not in {r.event for r in analyze_effects(g, "z").descendants}

@@ -140,7 +140,6 @@ def test_link_statuses(real_index):
     assert real_index.link_statuses("ruble-black-monday") == {
         "supported",
         "qualified",
-        "contested",
         "unsupported",
     }
     assert real_index.link_statuses("cbr-hike-to-17") == {"supported", "qualified"}

@@ -35,9 +35,10 @@ from typing import Any
 
 import networkx as nx
 
+from graph.causal.parts import add_part_of_edges, precedence
 from graph.data import Dataset
 from graph.errors import UnknownEventError
-from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS, FOLLOWED_KINDS, LINK_STATUSES, PART_OF
+from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS, LINK_STATUSES
 
 # A chain's search cost is one hop (_HOP) plus -log(confidence) per link, so that paths come
 # out shortest first and, among equally short ones, strongest first. -log is capped (_MAX_COST)
@@ -76,7 +77,7 @@ def build_causal_graph(dataset: Dataset) -> nx.DiGraph:
     one of highest confidence, except that a directed kind always wins over ``similar_to`` or
     ``correlates_with``, so that a similarity never hides an influence, and a supported or
     qualified link over a contested or unsupported one. Each event with a ``part_of`` adds
-    structural edges into its parent (:func:`part_of_edge`): a cause of a part is a cause of
+    structural edges into its parent (:mod:`graph.causal.parts`): a cause of a part is a cause of
     the whole.
 
     Parameters
@@ -141,56 +142,10 @@ def assemble_causal_graph(
             graph.add_edge(cause, effect, **attrs, links=[link_id])
             continue
         old["links"].append(link_id)
-        if (_precedence(attrs), old["id"]) > (_precedence(old), link_id):
+        if (precedence(attrs), old["id"]) > (precedence(old), link_id):
             old.update(attrs)
-    for part, whole in parts:
-        _add_part_of(graph, part, whole)
+    add_part_of_edges(graph, parts)
     return graph
-
-
-def part_of_edge(link: dict[str, Any]) -> dict[str, Any]:
-    """The attributes of the structural edge that ``link`` (edge data into a sub-event) gives
-    from its cause to the sub-event's parent: kind ``part_of``, the link's confidence and
-    status, and no links of its own; its id names the link, ``part-of:<link id>``.
-
-    >>> part_of_edge({"id": "troops-to-eo", "confidence": 0.9, "status": "supported"})["id"]
-    'part-of:troops-to-eo'
-    """
-    return {
-        "id": f"part-of:{link['id']}",
-        "kind": PART_OF,
-        "confidence": link["confidence"],
-        "status": link["status"],
-    }
-
-
-def _add_part_of(graph: nx.DiGraph, part: str, whole: str) -> None:
-    """A cause of a part is a cause of the whole: for each link of a directed kind into
-    ``part`` (from an event other than ``whole``), an edge from its cause to ``whole``, unless
-    a link of a directed kind already joins them. The part itself gets no edge to its whole:
-    it would inherit the whole's effects, some of them earlier than the part (Brent below $60
-    on 16 Dec is part of the oil slide that weakened the ruble on 15 Dec). Over a similarity or
-    a correlation the structural edge wins and keeps the link ids."""
-    if part not in graph or whole not in graph:
-        return
-    for cause, link in list(graph.pred[part].items()):
-        if cause == whole or link["kind"] not in DIRECTED_KINDS:
-            continue
-        attrs = part_of_edge(link)
-        old: dict[str, Any] | None = graph.get_edge_data(cause, whole)
-        if old is None:
-            graph.add_edge(cause, whole, **attrs, links=[])
-        elif old["kind"] not in DIRECTED_KINDS and (
-            old["kind"] != PART_OF or _precedence(attrs) > _precedence(old)
-        ):
-            old.update(attrs)
-
-
-def _precedence(attrs: Mapping[str, Any]) -> tuple[bool, bool, float]:
-    # An influence before a similarity, a link the evidence supports before a disputed one
-    # (so that filtering on the edge's status is filtering on its links'), then confidence.
-    asserted = attrs["status"] in ASSERTED_STATUSES
-    return attrs["kind"] in DIRECTED_KINDS, asserted, attrs["confidence"]
 
 
 def build_graph_from_links(links: Iterable[tuple[Any, ...]]) -> nx.DiGraph:

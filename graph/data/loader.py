@@ -318,8 +318,8 @@ class _Checker(RecordReader):
         asserters = {agent for link in links for agent in link.asserted_by}
         for narrative in narratives:
             self.file = self.files[self.first_file["narratives"][narrative.id]]
-            if narrative.id in vocab.LENSES:
-                self.error(narrative.line, f"narrative id {narrative.id!r} is a lens name")
+            if narrative.id in vocab.RESERVED_NARRATIVE_IDS:
+                self.error(narrative.line, f"narrative id {narrative.id!r} is reserved")
             elif not asserters & set(narrative.asserted_by) and not self.unread:
                 names = ", ".join(narrative.asserted_by)
                 self.error(

@@ -195,7 +195,8 @@ class RecordReader(FieldReader):
             what = f"an {status}" if status == "unsupported" else f"a {status}"
             if not asserted_by:
                 self.error(line, f"{what} link needs 'asserted_by': who asserts it")
-            if not disputed_by and "disputed_by" not in m:
+            listed = m.get("disputed_by")
+            if not disputed_by and not (isinstance(listed, list) and listed):
                 self.error(line, f"{what} link needs 'disputed_by': the sources against it")
         elif "disputed_by" in m and values[5] is not None:
             self.error(

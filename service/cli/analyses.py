@@ -41,6 +41,12 @@ def _analysis_graph(
 ) -> tuple[Dataset, nx.DiGraph, frozenset[str]]:
     """The dataset, the causal graph to analyse under ``lens`` and the statuses to follow (no
     store: the analyses need no SPARQL), as :func:`graph.causal.apply_lens` gives them."""
+    outside = [s for s in statuses if s not in vocab.ASSERTED_STATUSES]
+    if lens == "evidence" and outside:
+        raise click.UsageError(
+            f"the evidence lens holds supported and qualified links only, not "
+            f"{', '.join(outside)}: use --lens all or a narrative"
+        )
     dataset = load_dataset(data)
     view = apply_lens(build_causal_graph(dataset), dataset, lens, statuses or None)
     return dataset, view.graph, view.statuses
@@ -111,6 +117,8 @@ def chain(
 ) -> None:
     """Causal chains from SOURCE to TARGET, shortest first, with their strength."""
     if supported_only:
+        if statuses:
+            raise click.UsageError("--supported-only is --status supported: give one of them")
         statuses, lens = ("supported",), lens or "evidence"
     dataset, graph, kept = _analysis_graph(data, lens, statuses)
     found = find_causal_chains(

@@ -195,11 +195,28 @@ def _link_statuses(description: str) -> DelimitedList:
     )
 
 
+def _within_evidence(data: dict[str, Any]) -> None:
+    """``lens=evidence`` holds supported and qualified links only: asking it for others is a
+    mistake (`status` alone, or `lens=all`, is what was meant), not an empty answer."""
+    outside = [s for s in data.get("status") or () if s not in vocab.ASSERTED_STATUSES]
+    if data.get("lens") == "evidence" and outside:
+        raise ma.ValidationError(
+            f"the evidence lens holds supported and qualified links only, not "
+            f"{', '.join(outside)}: use lens=all or a narrative",
+            "status",
+        )
+
+
 class LinkFilterArgs(ArgsSchema):
     """Which links an analysis follows: a lens, narrowed by status and kind."""
 
     lens = _lens("whose account the analysis follows")
     status = _link_statuses("follow only links with these statuses")
+
+    @ma.validates_schema
+    def _status_within_lens(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _within_evidence(data)
+
     kind = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(EDGE_KINDS)),
         load_default=list,
@@ -245,6 +262,10 @@ class PairArgs(ArgsSchema):
 class CompareArgs(PairArgs):
     lens = _lens("whose account the causes and effects come from")
     status = _link_statuses("list only the causes and effects linked with these statuses")
+
+    @ma.validates_schema
+    def _status_within_lens(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _within_evidence(data)
 
 
 class GraphArgs(LinkFilterArgs):
