@@ -163,3 +163,10 @@ def test_the_story_filter_on_every_api_operation(tmp_path, make_app):
             response.status_code == 404
             and "the stories are first, second" in response.get_json()["detail"]
         )
+
+
+def test_narratives_by_story(real_client):
+    whole = real_client.get("/api/narratives/seed-article").get_json()
+    within = real_client.get("/api/narratives/seed-article?story=ruble-crisis-2014").get_json()
+    assert within["link_count"] == whole["link_count"] == 28  # every link is the 2014 story's
+    assert real_client.get("/api/narratives?story=nope").status_code == 404
