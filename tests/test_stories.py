@@ -170,3 +170,34 @@ def test_narratives_by_story(real_client):
     within = real_client.get("/api/narratives/seed-article?story=ruble-crisis-2014").get_json()
     assert within["link_count"] == whole["link_count"] == 28  # every link is the 2014 story's
     assert real_client.get("/api/narratives?story=nope").status_code == 404
+
+
+def test_a_narrative_is_its_storys_account(tmp_path):
+    """The same asserter in two stories: a narrative in one story's file holds that story's
+    links only (the Bank of Russia of 2014 is not the account of 2022)."""
+    top = TOP.replace(
+        'status: supported, sources: ["https://a.example/1"]}',
+        'status: supported, asserted_by: [cbr], sources: ["https://a.example/1"]}',
+    )
+    top = top.replace(
+        "include: [stories/second.yaml]",
+        "actors: [{id: cbr, label: CBR, kind: organization}]\n"
+        "narratives: [{id: cbr-first, label: CBR, asserted_by: [cbr]}]\n"
+        "include: [stories/second.yaml]",
+    )
+    top = top.replace(
+        "lanes: [{id: oil, label: Oil}]", 'lanes: [{id: oil, label: Oil, colour: "#8a5a00"}]'
+    )
+    second = SECOND.replace("status: supported", "status: supported\n    asserted_by: [cbr]")
+    dataset = load_dataset(write(tmp_path, top, second))
+    (narrative,) = dataset.narratives
+    assert narrative.story == "first"
+    assert [link.id for link in dataset.narrative_links("cbr-first")] == ["a-b"]
+    assert dataset.lanes[0].colour == "#8a5a00"
+
+
+def test_a_lane_colour_is_hex(tmp_path):
+    top = TOP.replace(
+        "lanes: [{id: oil, label: Oil}]", "lanes: [{id: oil, label: Oil, colour: brown}]"
+    )
+    assert problems(write(tmp_path, top)) == ["events.yaml:14: 'colour': 'brown' is not #rrggbb"]

@@ -94,5 +94,7 @@ def _add(graph: nx.DiGraph, cause: str, whole: str, attrs: dict[str, Any]) -> No
         graph.add_edge(cause, whole, **attrs, links=[])
     elif old["kind"] in DIRECTED_KINDS and old["status"] in ASSERTED_STATUSES:
         return  # a link the evidence supports says more
-    elif precedence(attrs) > precedence(old):
-        old.update(attrs)  # over a disputed link, a similarity or a weaker part_of: keeps links
+    elif (precedence(attrs), old["id"]) > (precedence(old), attrs["id"]):
+        # over a disputed link, a similarity or a weaker part_of (keeping its links); ties go
+        # to the smaller id, so the graph does not depend on the order links are read in
+        old.update(attrs)

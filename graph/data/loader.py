@@ -269,7 +269,17 @@ class _Checker(RecordReader):
         if self.info is None:
             return None
         stories = self.filled_stories()
-        return Dataset(self.info, **{s: records[s] for s in _RECORD_SECTIONS}, stories=stories)
+        if stories:  # a narrative is the account of the story whose file holds it
+            default = self.file_story.get(0)
+            records["narratives"] = tuple(
+                replace(n, story=self.file_story.get(self.first_file["narratives"][n.id], default))
+                for n in records["narratives"]
+            )
+        dataset = Dataset(self.info, **{s: records[s] for s in _RECORD_SECTIONS}, stories=stories)
+        for narrative in dataset.narratives if stories and not self.unread else ():
+            if narrative.story is not None and not dataset.narrative_links(narrative.id):
+                self.empty_narrative(narrative)  # its asserters assert links, not in its story
+        return dataset
 
     def add_story(self, story: Story) -> None:
         here = len(self.files) - 1
@@ -364,10 +374,12 @@ class _Checker(RecordReader):
             if narrative.id in vocab.RESERVED_NARRATIVE_IDS:
                 self.error(narrative.line, f"narrative id {narrative.id!r} is reserved")
             elif not asserters & set(narrative.asserted_by) and not self.unread:
-                names = ", ".join(narrative.asserted_by)
-                self.error(
-                    narrative.line, f"narrative {narrative.id!r}: no link is asserted by {names}"
-                )
+                self.empty_narrative(narrative)
+
+    def empty_narrative(self, narrative: Narrative) -> None:
+        self.file = self.files[self.first_file["narratives"][narrative.id]]
+        names = ", ".join(narrative.asserted_by)
+        self.error(narrative.line, f"narrative {narrative.id!r}: no link is asserted by {names}")
 
     def link_error(self, links: tuple[Link, ...], position: int, message: str) -> None:
         self.file = self.files[self.link_files[position]]

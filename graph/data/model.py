@@ -27,11 +27,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Concept:
-    """An entry of a small controlled list: lane, event type or quantity kind."""
+    """An entry of a small controlled list: lane, event type or quantity kind (a lane may
+    have a display ``colour``, ``#rrggbb``)."""
 
     id: str
     label: str
     description: str | None = None
+    colour: str | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,8 @@ class Narrative:
 
     A link belongs to the account when one of its own ``asserted_by`` ids is one of the
     account's, whatever the link's status: the seed article's account holds the links the
-    article asserts, supported or not.
+    article asserts, supported or not. A narrative in a story's file (``story``) is that
+    story's account: only the story's links belong to it.
     """
 
     id: str
@@ -131,6 +134,7 @@ class Narrative:
     asserted_by: tuple[str, ...]
     description: str | None = None
     sources: tuple[Source, ...] = ()
+    story: str | None = None
     line: int = field(default=0, compare=False)
 
 
@@ -247,8 +251,14 @@ class Dataset:
 
     @functools.cached_property
     def _narrative_links(self) -> dict[str, tuple[Link, ...]]:
+        stories = {story.id: frozenset(story.links) for story in self.stories}
         return {
-            n.id: tuple(link for link in self.links if set(link.asserted_by) & set(n.asserted_by))
+            n.id: tuple(
+                link
+                for link in self.links
+                if set(link.asserted_by) & set(n.asserted_by)
+                and (n.story not in stories or link.id in stories[n.story])
+            )
             for n in self.narratives
         }
 

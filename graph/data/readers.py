@@ -15,6 +15,7 @@ Actor(id='opec', label='OPEC', kind='organization', description=None)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,8 @@ from graph.data.model import (
 
 _INFO = Fields({"id", "title", "base"}, {"description", "license"})
 _CONCEPT = Fields({"id", "label"}, {"description"})
+_LANE = Fields({"id", "label"}, {"description", "colour"})
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ACTOR = Fields({"id", "label", "kind"}, {"description"})
 _PLACE = Fields({"id", "label"}, {"country"})
 _PUBLICATION = Fields({"id", "title", "date"}, {"author", "description", "url"})
@@ -73,12 +76,16 @@ class RecordReader(FieldReader):
 
     def concept_reader(self, section: str) -> Callable[[int, Any], Concept | None]:
         def reader(line: int, m: Any) -> Concept | None:
-            if not self.fields(m, line, section, _CONCEPT):
+            if not self.fields(m, line, section, _LANE if section == "lanes" else _CONCEPT):
                 return None
             ident, label = self.slug(m, "id"), self.text(m, "label")
+            colour = self.text(m, "colour")
+            if colour is not None and not COLOUR.match(colour):
+                self.error(line_of(m, "colour"), f"'colour': {colour!r} is not #rrggbb")
+                colour = None
             if ident is None or label is None:
                 return None
-            return Concept(ident, label, self.text(m, "description"))
+            return Concept(ident, label, self.text(m, "description"), colour)
 
         return reader
 
@@ -219,7 +226,7 @@ class RecordReader(FieldReader):
         sources = self.source_list(m, "narrative", required=False)
         if ident is None or label is None or not asserted_by:
             return None
-        return Narrative(ident, label, asserted_by, self.text(m, "description"), sources, line)
+        return Narrative(ident, label, asserted_by, self.text(m, "description"), sources, line=line)
 
     def read_claim(self, line: int, m: Any) -> Claim | None:
         if not self.fields(m, line, "claim", _CLAIM):

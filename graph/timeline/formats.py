@@ -72,6 +72,7 @@ def to_vis_items(
         "items": items,
         "groups": [
             {"id": lane.id, "content": html.escape(lane.label), "order": order}
+            | ({"colour": lane.colour} if lane.colour else {})
             for order, lane in enumerate(lanes)
         ],
         "links": [

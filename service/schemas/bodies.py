@@ -256,6 +256,10 @@ class TimelineGroupSchema(BodySchema):
     id = string(metadata={"description": "lane id"})
     content = string(metadata={"description": "the lane's label, HTML-escaped"})
     order = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
+    colour = ma.fields.String(
+        validate=ma.validate.Regexp(r"^#[0-9a-fA-F]{6}$"),
+        metadata={"description": "the lane's display colour, when the data gives one"},
+    )
 
 
 class TimelineLinkSchema(BodySchema):
