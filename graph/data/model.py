@@ -27,11 +27,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Concept:
-    """An entry of a small controlled list: lane, event type or quantity kind."""
+    """An entry of a small controlled list: lane, event type or quantity kind (a lane may have
+    a ``colour``, ``#rrggbb``)."""
 
     id: str
     label: str
     description: str | None = None
+    colour: str | None = None
 
 
 @dataclass(frozen=True)

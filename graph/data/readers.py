@@ -15,6 +15,7 @@ Actor(id='opec', label='OPEC', kind='organization', description=None)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,8 @@ from graph.data.model import (
 
 _INFO = Fields({"id", "title", "base"}, {"description", "license"})
 _CONCEPT = Fields({"id", "label"}, {"description"})
+_LANE = Fields({"id", "label"}, {"description", "colour"})
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _ACTOR = Fields({"id", "label", "kind"}, {"description"})
 _PLACE = Fields({"id", "label"}, {"country"})
 _PUBLICATION = Fields({"id", "title", "date"}, {"author", "description", "url"})
@@ -72,13 +75,19 @@ class RecordReader(FieldReader):
         return DatasetInfo(*values, self.text(m, "description"), self.text(m, "license"))  # type: ignore[arg-type]
 
     def concept_reader(self, section: str) -> Callable[[int, Any], Concept | None]:
+        spec = _LANE if section == "lanes" else _CONCEPT
+
         def reader(line: int, m: Any) -> Concept | None:
-            if not self.fields(m, line, section, _CONCEPT):
+            if not self.fields(m, line, section, spec):
                 return None
             ident, label = self.slug(m, "id"), self.text(m, "label")
+            colour = self.text(m, "colour")
+            if colour is not None and not COLOUR.match(colour):
+                self.error(line_of(m, "colour"), f"'colour' must be #rrggbb, got {colour!r}")
+                return None
             if ident is None or label is None:
                 return None
-            return Concept(ident, label, self.text(m, "description"))
+            return Concept(ident, label, self.text(m, "description"), colour)
 
         return reader
 
