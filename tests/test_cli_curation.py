@@ -9,6 +9,7 @@ import pytest
 from service.cli import main
 
 from .conftest import assert_problem
+from .test_stories import write as write_stories
 
 
 def test_list_prints_id_date_and_label(runner, tiny_path):
@@ -78,3 +79,27 @@ def test_http_404_for_an_unknown_event_carries_the_suggestion(real_client):
     ):
         body = assert_problem(real_client.get(url), 404)
         assert body["detail"] == SUGGESTION.removeprefix("Error: ").strip(), url
+
+
+def test_stories_lists_each_story_with_counts_and_span(runner, tmp_path):
+    path = write_stories(tmp_path)
+    result = runner.invoke(main, ["stories", "--data", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "first  First story  (2 events, 1 links, 2014-11-27 to 2014-12-15)",
+        "second  Second story  (1 events, 1 links, 1998-08-17 to 1998-08-17)",
+    ]
+    as_json = json.loads(
+        runner.invoke(main, ["stories", "--data", str(path), "--format", "json"]).stdout
+    )
+    assert [(s["id"], s["counts"]["events"], s["time_zone"]) for s in as_json] == [
+        ("first", 2, "Europe/Moscow"),
+        ("second", 1, "Europe/Berlin"),
+    ]
+
+
+def test_stories_of_data_without_any(runner, tiny_path):
+    result = runner.invoke(main, ["stories", "--data", str(tiny_path)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert result.stderr == "no stories: no data file has a story: header\n"
