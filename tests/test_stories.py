@@ -138,3 +138,35 @@ def test_api_stories(real_client, real):
         "source": "opec-decides-no-cut",
         "target": "bank-and-energy-shares-fall-dec-16",
     }
+
+
+def test_the_story_filter_on_every_api_operation(tmp_path, make_app):
+    app = make_app(write(tmp_path))
+    client = app.test_client()
+
+    def ids(url: str, key: str, field: str = "id") -> set[str]:
+        response = client.get(url)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {item[field] for item in response.get_json()[key]}
+
+    assert ids("/api/events?story=second", "events") == {"c"}
+    assert ids("/api/events?story=first", "events") == {"a", "b"}
+    assert ids("/api/timeline?story=second&lens=all", "items") == {"c"}
+    assert ids("/api/links?story=second", "links") == {"c-b"}
+    assert ids("/api/links?story=first", "links") == {"a-b"}
+    assert ids("/api/effects/a?story=first", "descendants", "event") == {"b"}
+    # an event outside the story is not in its graph
+    assert client.get("/api/effects/c?story=first").status_code == 404
+    for url in ("/api/events?story=nope", "/api/links?story=nope", "/api/effects/a?story=nope"):
+        response = client.get(url)
+        assert (
+            response.status_code == 404
+            and "the stories are first, second" in response.get_json()["detail"]
+        )
+
+
+def test_narratives_by_story(real_client):
+    whole = real_client.get("/api/narratives/seed-article").get_json()
+    within = real_client.get("/api/narratives/seed-article?story=ruble-crisis-2014").get_json()
+    assert within["link_count"] == whole["link_count"] == 28  # every link is the 2014 story's
+    assert real_client.get("/api/narratives?story=nope").status_code == 404
