@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource
 
-.PHONY: serve test lint check system-packages clean bench
+.PHONY: serve test lint check system-packages clean bench schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ lint: $(STAMP)  ## ruff check, ruff format --check, mypy (graph/ and service/)
 	$(BIN)/mypy
 
 check: lint test
+
+schema: $(STAMP)  ## regenerate schema/events.json (the data files' JSON Schema) from the loader
+	$(BIN)/python -m graph.data.schema schema/events.json
 
 bench: $(STAMP) system-packages  ## every benchmark (benchmarks/run.py; BENCH_ARGS="--quick" for a short run)
 	@command -v wrk >/dev/null || { echo "wrk is missing: $(SUDO) apt-get install -y wrk"; exit 1; }

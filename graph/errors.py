@@ -30,7 +30,13 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass
+
+#: Ids looked through for a "did you mean" (difflib takes about 0.3 s per 100 000 of them);
+#: beyond this, an unknown id gets no suggestion.
+SUGGESTION_LIMIT = 100_000
 
 
 class EkgError(Exception):
@@ -82,6 +88,36 @@ class DateError(EkgError):
 
 class UnknownEventError(EkgError, LookupError):
     """An event id that is not a node of the graph (the service answers 404)."""
+
+    @classmethod
+    def among(cls, event: str, known: Iterable[str], count: int | None = None) -> UnknownEventError:
+        """The error for ``event``, suggesting the closest of the ``known`` ids (see
+        :func:`did_you_mean`).
+
+        >>> print(UnknownEventError.among("cbr-hike-17", ["cbr-hike-to-17", "oil-below-60"]))
+        unknown event 'cbr-hike-17'; did you mean cbr-hike-to-17?
+        >>> print(UnknownEventError.among("zzz", ["cbr-hike-to-17"]))
+        unknown event 'zzz'
+        """
+        return cls(f"unknown event {event!r}{did_you_mean(event, known, count)}")
+
+
+def did_you_mean(name: str, known: Iterable[str], count: int | None = None) -> str:
+    """``; did you mean x?`` for the ``known`` name closest to ``name`` (by
+    :func:`difflib.get_close_matches`), or nothing when none is close or there are too many to
+    look through: more than :data:`SUGGESTION_LIMIT` (``count``, or ``len(known)``).
+
+    >>> did_you_mean("oil-fall", ["oil-falls", "oil-fell", "opec"])
+    '; did you mean oil-falls?'
+    >>> did_you_mean("x", ["oil-falls"])
+    ''
+    """
+    if count is None:
+        count = len(known) if isinstance(known, Sized) else 0
+    if count > SUGGESTION_LIMIT or not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 class UnknownLensError(EkgError, LookupError):

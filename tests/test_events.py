@@ -92,8 +92,8 @@ def test_real_and_tiny_files_load(tiny, real):
 
 def test_yaml_syntax_error_has_line():
     assert problems(edit("lane: markets", "lane: [markets")) == [
-        "events.yaml:23: YAML syntax error: while parsing a flow sequence "
-        "did not find expected ',' or ']'"
+        "events.yaml:22: YAML syntax error: '[' opened here is never closed (the parser gave "
+        "up at line 23: did not find expected ',' or ']')"
     ]
 
 

@@ -95,13 +95,13 @@ def workdir(outside: Path) -> Path:
 
 def _shipped_sources() -> dict[str, str]:
     """Checkout file -> where the wheel must carry it: every file of graph/ and service/ as is,
-    ontology/*.ttl under graph/ontology/ (see setup.py)."""
+    ontology/*.ttl under graph/ontology/ and schema/*.json under graph/schema/ (see setup.py)."""
     try:
-        listed = run("git", "ls-files", "graph", "service", "ontology", cwd=ROOT).split()
+        listed = run("git", "ls-files", "graph", "service", "ontology", "schema", cwd=ROOT).split()
     except (AssertionError, OSError):  # not a git checkout: everything but caches
         listed = [
             path.relative_to(ROOT).as_posix()
-            for folder in ("graph", "service", "ontology")
+            for folder in ("graph", "service", "ontology", "schema")
             for path in (ROOT / folder).rglob("*")
             if path.is_file() and "__pycache__" not in path.parts
         ]
@@ -111,6 +111,9 @@ def _shipped_sources() -> dict[str, str]:
         if path.parts[0] == "ontology":
             if path.suffix == ".ttl":
                 expected[name] = f"graph/ontology/{path.name}"
+        elif path.parts[0] == "schema":
+            if path.suffix == ".json":
+                expected[name] = f"graph/schema/{path.name}"
         else:
             expected[name] = name
     return expected
@@ -120,7 +123,11 @@ def test_the_wheel_carries_every_file_graph_and_service_need(wheel):
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
     expected = _shipped_sources()
-    assert {"graph/ontology/ekg.ttl", "graph/ontology/shapes.ttl"} <= set(expected.values())
+    assert {
+        "graph/ontology/ekg.ttl",
+        "graph/ontology/shapes.ttl",
+        "graph/schema/events.json",
+    } <= set(expected.values())
     missing = sorted(source for source, target in expected.items() if target not in names)
     assert not missing, f"not in {wheel.name}: {missing}"
 
@@ -146,14 +153,17 @@ def test_the_installed_wheel_imports_everything_from_site_packages(venv, workdir
         "for name in names:\n"
         "    importlib.import_module(name)\n"
         "from graph import ontology_file\n"
+        "from graph.data.schema import schema_file\n"
         "print(json.dumps({'graph': graph.__file__, 'service': service.__file__,\n"
-        "                  'ontology': str(ontology_file('ekg.ttl')), 'modules': names}))\n"
+        "                  'ontology': str(ontology_file('ekg.ttl')),\n"
+        "                  'schema': str(schema_file()), 'modules': names}))\n"
     )
     found = json.loads(run(venv / "python", "-c", script, cwd=workdir))
     site_packages = venv.parent / "lib"
-    for key in ("graph", "service", "ontology"):
+    for key in ("graph", "service", "ontology", "schema"):
         assert Path(found[key]).is_relative_to(site_packages), found[key]
     assert Path(found["ontology"]).is_file()
+    assert Path(found["schema"]).is_file()
     # every module of the checkout, however graph/ and service/ are arranged
     modules = {
         ".".join(PurePosixPath(target).with_suffix("").parts).removesuffix(".__init__")

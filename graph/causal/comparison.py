@@ -136,7 +136,8 @@ def _event(dataset: Dataset, event: str) -> Event:
     try:
         return dataset.event(event)
     except KeyError:
-        raise UnknownEventError(f"unknown event {event!r}") from None
+        events = dataset.events
+        raise UnknownEventError.among(event, (e.id for e in events), len(events)) from None
 
 
 @dataclass(frozen=True)

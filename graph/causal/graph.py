@@ -260,10 +260,14 @@ def require_events(graph: nx.DiGraph, *events: str) -> None:
     Traceback (most recent call last):
     ...
     graph.errors.UnknownEventError: unknown event 'z'
+    >>> require_events(build_graph_from_links([("oil-falls", "b", 1)]), "oil-fall")
+    Traceback (most recent call last):
+    ...
+    graph.errors.UnknownEventError: unknown event 'oil-fall'; did you mean oil-falls?
     """
     for event in events:
         if event not in graph:
-            raise UnknownEventError(f"unknown event {event!r}")
+            raise UnknownEventError.among(event, graph)
 
 
 def make_chain(graph: nx.DiGraph, events: Iterable[str]) -> Chain:

@@ -6,6 +6,8 @@ record (:mod:`~graph.data.fields`, :mod:`~graph.data.readers`) and checked as a 
 (:mod:`~graph.data.loader`: references, time order, cycles), reporting every problem at once
 as ``file:line: message``. The result is a :class:`Dataset` of :mod:`~graph.data.model`
 records whose dates are EDTF (:mod:`~graph.data.dates`, :mod:`~graph.data.allen`).
+:mod:`~graph.data.schema` generates the files' JSON Schema (``schema/events.json``) from the
+same field lists.
 
 This package imports nothing else of :mod:`graph` but :mod:`graph.errors` and
 :mod:`graph.vocab`.

@@ -113,7 +113,7 @@ def parse_yaml(text: str | bytes, file_name: str) -> tuple[Any, list[Problem]]:
 
     A syntax error is returned as a single problem at its line, with ``None`` as the value.
 
-    >>> parse_yaml("a: [1, 2\\n", "bad.yaml")[1][0].line
+    >>> parse_yaml("a: 1\\nb: [1, 2\\n", "bad.yaml")[1][0].line  # where '[' opened
     2
     """
     loader = _Loader(text)
@@ -122,10 +122,7 @@ def parse_yaml(text: str | bytes, file_name: str) -> tuple[Any, list[Problem]]:
     try:
         value = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        return None, [Problem(file_name, line, f"YAML syntax error: {message}")]
+        return None, [_syntax_problem(exc, text, file_name)]
     except yaml.YAMLError as exc:
         return None, [Problem(file_name, 1, f"YAML error: {exc}")]
     except RecursionError:
@@ -133,6 +130,43 @@ def parse_yaml(text: str | bytes, file_name: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return value, loader.problems
+
+
+#: Contexts of PyYAML errors that name where a construct opened: a bracket or a quote.
+_OPENERS = ("while parsing a flow", "while scanning a quoted scalar")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str | bytes, file_name: str) -> Problem:
+    """A syntax error as a problem at the line of the mistake.
+
+    An unclosed bracket or quote makes the parser read on, often for many lines, and give up
+    far from the mistake: the problem is then put where the bracket or quote opened, and says
+    where the parser gave up.
+
+    >>> print(parse_yaml("a: 1\\nb: [unclosed\\nc: 2\\nd: 3\\n", "x.yaml")[1][0])
+    x.yaml:2: YAML syntax error: '[' opened here is never closed (the parser gave up at \
+line 3: did not find expected ',' or ']')
+    """
+    problem, context = exc.problem_mark, exc.context_mark
+    if (
+        problem is not None
+        and context is not None
+        and context.line < problem.line
+        and str(exc.context).startswith(_OPENERS)
+        and ("flow" in str(exc.context) or "end of stream" in str(exc.problem))
+    ):
+        lines = (text.decode("utf-8", "replace") if isinstance(text, bytes) else text).split("\n")
+        opener = lines[context.line][context.column : context.column + 1] or "?"
+        return Problem(
+            file_name,
+            context.line + 1,
+            f"YAML syntax error: {opener!r} opened here is never closed (the parser gave up at "
+            f"line {problem.line + 1}: {exc.problem})",
+        )
+    mark = problem or context
+    line = mark.line + 1 if mark is not None else 1
+    message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+    return Problem(file_name, line, f"YAML syntax error: {message}")
 
 
 # Mapping values the two parsers read differently (YAML 1.1 in PyYAML, 1.2 in yaml-rs) where

@@ -23,6 +23,7 @@ from graph.pipeline import build_knowledge_graph
 from graph.store import EXPORT_FORMATS, OxigraphStore, Store, to_csv, to_json_text, to_table, to_tsv
 from service import create_app
 from service.cli.analyses import COMMANDS as ANALYSIS_COMMANDS
+from service.cli.curation import COMMANDS as CURATION_COMMANDS
 from service.cli.options import (
     BACKEND_OPTION,
     DATA_OPTION,
@@ -210,5 +211,5 @@ def service_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-for _command in ANALYSIS_COMMANDS:
+for _command in (*ANALYSIS_COMMANDS, *CURATION_COMMANDS):
     main.add_command(_command)

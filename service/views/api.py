@@ -220,7 +220,8 @@ def find_event(event_id: str) -> Event:
     try:
         return built().index.event(event_id)
     except KeyError:
-        raise UnknownEventError(f"no event with id {event_id!r}") from None
+        events = built().index.events
+        raise UnknownEventError.among(event_id, (e.id for e in events), len(events)) from None
 
 
 @bp.get("/events/<event_id>")

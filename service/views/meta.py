@@ -1,13 +1,16 @@
-"""Meta routes: liveness, the state of the served data, and reloading it."""
+"""Meta routes: liveness, the state of the served data, reloading it, and the JSON Schema of
+the data files."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 import ipaddress
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from graph.data.schema import schema_file
 from service.errors import ProblemError
 from service.runtime import state
 from service.runtime.reload import Generations
@@ -36,6 +39,19 @@ def status() -> ResponseReturnValue:
         build_seconds=round(built.seconds, 3),
         last_reload=last.to_json() if last else None,
     )
+
+
+@bp.get("/schema/events.json")
+def data_schema() -> ResponseReturnValue:
+    """The JSON Schema (draft 2020-12) of the data files, for editors and other validators."""
+    response = Response(_schema_bytes(), mimetype="application/schema+json")
+    response.cache_control.public, response.cache_control.max_age = True, 3600
+    return response
+
+
+@functools.cache
+def _schema_bytes() -> bytes:
+    return schema_file().read_bytes()
 
 
 @bp.post("/-/reload")
