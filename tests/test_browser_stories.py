@@ -120,8 +120,7 @@ def test_instants_are_shown_in_the_story_time_zone(story_page, two_stories):
     assert "+03:00" not in page.locator("#timeline-caption").inner_text()
     assert "Europe/Berlin" in page.locator("#timeline-caption").inner_text()
     assert "Europe/Berlin" in page.locator("#zone-note").inner_text()
-    page.keyboard.press("Escape")
-    page.keyboard.press("2")  # the "Two days" preset: the axis by the hour, in Berlin time
+    page.click("#zoom-presets [data-zoom='2']")  # "Two days": the axis by the hour, Berlin time
     page.wait_for_function("() => app.timeline.getWindow().end - app.timeline.getWindow().start < 3 * 864e5")
     assert "13:00" in page.locator(
         "#timeline .vis-item:has(.ti[data-item-id='d']) .ti-time"

@@ -51,9 +51,12 @@
       this.items = new vis.DataSet();
       this.groups = new vis.DataSet();
       this.timeline = new vis.Timeline(this.container, this.items, this.groups, {
+        // The axis in the story's zone, at its offset in the middle of the window (one offset
+        // per view: labels stay regular across a change to or from summer time).
         moment: (date) => {
           const m = window.moment(date);
-          return m.utcOffset(EKG.zone.offset(m.valueOf()));
+          const range = this.timeline && this.timeline.range;
+          return m.utcOffset(EKG.zone.offset(range ? (range.start + range.end) / 2 : m.valueOf()));
         },
         orientation: { axis: 'top', item: 'top' },
         groupOrder: 'order',
