@@ -121,10 +121,13 @@ def test_instants_are_shown_in_the_story_time_zone(story_page, two_stories):
     assert "Europe/Berlin" in page.locator("#timeline-caption").inner_text()
     assert "Europe/Berlin" in page.locator("#zone-note").inner_text()
     page.click("#zoom-presets [data-zoom='2']")  # "Two days": the axis by the hour, Berlin time
-    page.wait_for_function("() => app.timeline.getWindow().end - app.timeline.getWindow().start < 3 * 864e5")
-    assert "13:00" in page.locator(
-        "#timeline .vis-item:has(.ti[data-item-id='d']) .ti-time"
-    ).inner_text()
+    page.wait_for_function(
+        "() => app.timeline.getWindow().end - app.timeline.getWindow().start < 3 * 864e5"
+    )
+    assert (
+        "13:00"
+        in page.locator("#timeline .vis-item:has(.ti[data-item-id='d']) .ti-time").inner_text()
+    )
     # An unknown story: the first one is shown, and the page says so.
     open_story(page, two_stories, "?story=nope")
     assert "nope" in page.locator("#story-note").inner_text()
