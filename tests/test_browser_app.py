@@ -178,12 +178,26 @@ def test_chain_explorer_finds_and_highlights_opec_to_bank_shares(page, live_serv
     assert query["source"] == [source] and query["target"] == [target] and query["path"] == ["0"]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "app-chain.png"))
-    # The comparison view and the links to the SPARQL page and the API docs.
+    # The Compare tab: empty until two events are chosen on the page, the pair then in the URL.
     page.click("#tab-compare")
+    assert page.locator(".cmp-card").count() == 0
+    page.fill("#compare-a", "refinancing rate")
+    page.wait_for_selector("#compare-a-list [data-id='cbr-refinancing-rate-to-150']")
+    page.click("#compare-a-list [data-id='cbr-refinancing-rate-to-150']")
+    page.fill("#compare-b", "17 %")
+    page.wait_for_selector(f"#compare-b-list [data-id='{HIKE}']")
+    page.click(f"#compare-b-list [data-id='{HIKE}']")
+    page.click("#compare-go")
     page.wait_for_selector(".cmp-card")
     assert page.locator(".cmp-card").count() == 2
     assert "150 %" in page.locator(".cmp-a").inner_text()
     assert "17 %" in page.locator(".cmp-b").inner_text()
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["ca"] == ["cbr-refinancing-rate-to-150"] and query["cb"] == [HIKE]
+    # The story's example chain is the Compare tab's example too.
+    page.click("#compare-example")
+    page.wait_for_function(f"() => app.state.ca === '{source}' && app.state.cb === '{target}'")
+    page.wait_for_selector(f".cmp-a [data-select='{source}'], .cmp-a button")
     assert page.locator("a[href='/sparql']").count() >= 1
     assert page.locator("a[href='/docs']").count() >= 1
     assert_clean(page)

@@ -1,8 +1,7 @@
 /*
  * Home page controller, part 4 of 8: the side panel beyond the event details. The chain explorer
  * (two search comboboxes, the chains the API finds between the two events, one chain
- * highlighted in both views), the 1998 vs 2014 comparison (loaded when its tab first opens) and
- * the tabs themselves (ARIA tabs: arrow keys, Home, End). Adds its functions to EKG.home (see
+ * highlighted in both views) and the tabs themselves (ARIA tabs: arrow keys, Home, End). Adds its functions to EKG.home (see
  * app-data.js).
  * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
  */
@@ -10,9 +9,9 @@
   'use strict';
 
   const EKG = window.EKG;
-  const { el, getJSON, query, DIRECTED_KINDS } = EKG;
+  const { el, DIRECTED_KINDS } = EKG;
   const home = EKG.home;
-  const { $, API, TABS, COMPARE, CHAIN_EXAMPLE, state, data, emptyHighlight, label } = home;
+  const { $, TABS, CHAIN_EXAMPLE, state, data, emptyHighlight, label } = home;
 
   const combos = {};
 
@@ -39,7 +38,7 @@
   }
 
   async function searchEvents(text) {
-    const result = await getJSON(API + '/events' + query({ q: text, limit: 12 }));
+    const result = await home.api('/events', { q: text, limit: 12 });
     return (result.events || []).map((e) => ({ id: e.id, label: e.label, date: e.date && e.date.display }));
   }
 
@@ -75,7 +74,7 @@
       // Under the lens: chains run over its links only (evidence: supported and qualified).
       const statuses = home.reckonedStatuses();
       const answer = kinds.length && statuses.length
-        ? await getJSON(API + '/chains' + query({ source, target, max_depth: depth, limit: 25, lens: state.lens, status: statuses, kind: kinds.concat(['part_of']) }))
+        ? await home.api('/chains', { source, target, max_depth: depth, limit: 25, lens: state.lens, status: statuses, kind: kinds.concat(['part_of']) })
         : { chains: [] };
       const chains = answer.chains.filter((c) => c.weakest_confidence === null || c.weakest_confidence === undefined || c.weakest_confidence + 1e-9 >= state.conf);
       data.chains = { chains, hidden: answer.chains.length - chains.length, source, target, depth };
@@ -158,36 +157,11 @@
       home.writeUrl();
     });
     $('chain-example').addEventListener('click', () => {
+      if (!CHAIN_EXAMPLE.source) return;
       setCombo('source', CHAIN_EXAMPLE.source);
       setCombo('target', CHAIN_EXAMPLE.target);
       findChains();
     });
-  }
-
-  // -- comparison ----------------------------------------------------------------------------
-
-  let compareLoaded = false;
-
-  async function loadCompare() {
-    if (compareLoaded) return;
-    compareLoaded = true;
-    const box = $('compare');
-    try {
-      const [cmp, a, b] = await Promise.all([
-        getJSON(API + '/compare' + query(COMPARE)),
-        getJSON(API + '/events/' + COMPARE.a),
-        getJSON(API + '/events/' + COMPARE.b),
-      ]);
-      for (const link of [...(a.similar || []), ...(b.similar || [])]) if (link.note) data.notes.set(link.link_id, link.note);
-      box.replaceChildren(...EKG.panels.renderCompare(cmp, { a, b }, {
-        onSelect: (id) => home.selectEvent(id, { from: 'details', reveal: true }),
-        labels: label,
-        notes: data.notes,
-      }));
-    } catch (err) {
-      compareLoaded = false;
-      box.replaceChildren(el('p', { class: 'notice', text: 'Could not load the comparison: ' + err.message }));
-    }
   }
 
   // -- tabs ----------------------------------------------------------------------------------
@@ -203,7 +177,7 @@
       $('panel-' + tab).hidden = !on;
     }
     if (focus) $('tab-' + name).focus();
-    if (name === 'compare') loadCompare();
+    if (name === 'compare') home.loadCompare();
     home.writeUrl();
   }
 
@@ -228,7 +202,7 @@
   }
 
   Object.assign(home, {
-    clearChainChoice, startChain, setCombo, findChains, renderChainList, chooseChain, wireChains,
+    clearChainChoice, startChain, setCombo, searchEvents, findChains, renderChainList, chooseChain, wireChains,
     showTab, wireTabs,
   });
 })();

@@ -2,7 +2,8 @@
  * Home page controller, part 5 of 8: what the user sets outside the views, and the URL. The
  * filter form (lanes and dates reload the selection, link filters only redraw the links; both
  * recompute the highlight), the URL query string that mirrors the state (history.replaceState,
- * format in app-state.js), the zoom toolbar and the keyboard (1-4, +, -, arrows, Escape). Adds
+ * format in app-state.js), the zoom toolbar and the keyboard (1-9 the story's zoom presets, +, -,
+ * arrows, Escape). Adds
  * its functions to EKG.home (see app-data.js).
  * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
  */
@@ -91,10 +92,11 @@
       if (e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target;
       if (t && (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName))) return;
-      const keys = { 1: 'history', 2: 'year', 3: 'crisis', 4: 'hours', '+': 'in', '=': 'in', '-': 'out' };
-      if (keys[e.key]) {
+      const keys = { '+': 'in', '=': 'in', '-': 'out' };
+      const zoom = home.PRESETS[e.key] ? e.key : keys[e.key];
+      if (zoom) {
         e.preventDefault();
-        home.zoomTo(keys[e.key]);
+        home.zoomTo(zoom);
       } else if (e.key === 'Escape' && (state.event || state.path !== null)) {
         state.path = null;
         home.selectEvent(null);

@@ -24,23 +24,18 @@
   // are drawn, muted and dashed, with who asserts them, but never followed.
   const EVIDENCE_STATUSES = ['supported', 'qualified'];
   const DEFAULT_KINDS = ['causes', 'contributes_to', 'enables', 'prevents', 'correlates_with', 'similar_to'];
-  const MSK = (text) => new Date(text + '+03:00');
-  const PRESETS = {
-    history: [MSK('1914-06-01T00:00:00'), MSK('2016-06-01T00:00:00')],
-    year: [MSK('2013-12-20T00:00:00'), MSK('2015-02-20T00:00:00')],
-    crisis: [MSK('2014-11-24T00:00:00'), MSK('2014-12-28T00:00:00')],
-    hours: [MSK('2014-12-15T00:00:00'), MSK('2014-12-17T00:00:00')],
-  };
-  const COMPARE = { a: 'cbr-refinancing-rate-to-150', b: 'cbr-hike-to-17' };
-  const CHAIN_EXAMPLE = { source: 'opec-decides-no-cut', target: 'bank-and-energy-shares-fall-dec-16' };
+  // Filled from the story (GET /api/stories) by app-story.js before anything is drawn: the zoom
+  // presets ('1'..'9' -> {label, range: [start, end]}), the default window, the example chain
+  // and the story itself. LANES is the story's lanes in its order (the dataset's if it names none).
+  const PRESETS = {};
+  const CHAIN_EXAMPLE = { source: null, target: null };
+  const STORY = { id: null, record: null, stories: [], window: null, bounds: null };
   const TABS = ['details', 'chains', 'claims', 'compare'];
 
   const config = readConfig();
   const API = (config.api || '/api').replace(/\/$/, '');
-  const LANES = EKG.choices(config.lanes, [
-    { id: 'oil', label: 'Oil' }, { id: 'monetary-policy', label: 'Monetary policy' }, { id: 'sanctions', label: 'Sanctions' },
-    { id: 'markets', label: 'Markets' }, { id: 'politics', label: 'Politics' }, { id: 'history', label: 'History' },
-  ]);
+  const DATASET_LANES = EKG.choices(config.lanes, []);
+  const LANES = DATASET_LANES.slice();
   const STATUSES = EKG.choices(config.statuses, DEFAULT_STATUSES);
   const KINDS = EKG.choices(config.kinds, DEFAULT_KINDS);
 
@@ -55,6 +50,9 @@
     lens: 'evidence',
     vs: '',
     verdict: '',
+    story: null,
+    ca: null,
+    cb: null,
   });
 
   const data = {
@@ -79,6 +77,11 @@
     } catch (err) {
       return {};
     }
+  }
+
+  /** GET <api><path> with `params` and the story: every answer the page draws is the story's. */
+  function api(path, params) {
+    return getJSON(API + path + query(Object.assign({}, params || {}, { story: STORY.id })));
   }
 
   function emptyHighlight() {
@@ -114,7 +117,7 @@
     let guard = 0;
     do {
       // lens=all: every link is drawn; the page reckons (follows, counts) only its lens's links.
-      const page = await getJSON(API + '/timeline' + query(Object.assign({ limit: 1000, next, lens: 'all' }, filters)));
+      const page = await api('/timeline', Object.assign({ limit: 1000, next, lens: 'all' }, filters));
       items.push(...page.items);
       links.push(...(page.links || []));
       next = page.next;
@@ -131,9 +134,9 @@
   async function loadAll() {
     const [timelineAll, claims, info, narratives] = await Promise.all([
       fetchTimeline({}),
-      getJSON(API + '/claims').catch(() => ({ claims: [] })),
+      api('/claims').catch(() => ({ claims: [] })),
       fetchLinkInfo().catch(() => new Map()),
-      getJSON(API + '/narratives').catch(() => ({ narratives: [], lenses: [] })),
+      api('/narratives').catch(() => ({ narratives: [], lenses: [] })),
     ]);
     data.claims = claims.claims || [];
     data.narratives = narratives.narratives || [];
@@ -169,7 +172,7 @@
     let next = null;
     let guard = 0;
     do {
-      const page = await getJSON(API + '/links' + query({ limit: 500, next }));
+      const page = await api('/links', { limit: 500, next });
       for (const link of page.links || []) {
         found.set(link.id, {
           asserters: (link.asserted_by || []).map((a) => a.label),
@@ -254,8 +257,8 @@
    * selectSeq counts event selections, so that a late answer for an older one is dropped.
    */
   EKG.home = {
-    API, LANES, STATUSES, KINDS, CHOICES, EVIDENCE_STATUSES, TABS, PRESETS, COMPARE, CHAIN_EXAMPLE,
-    state, data,
+    API, LANES, DATASET_LANES, STATUSES, KINDS, CHOICES, EVIDENCE_STATUSES, TABS, PRESETS, CHAIN_EXAMPLE, STORY,
+    state, data, api,
     timeline: null,
     graph: null,
     ready: false,

@@ -47,7 +47,7 @@
   /** The node's label (date, then the wrapped event label) and the box that fits it. */
   function nodeLabel(event) {
     const date = event.precision === 'instant'
-      ? EKG.shortDate(event.start) + ', ' + EKG.clockTime(event.start) + ' MSK'
+      ? EKG.instantText(event.start)
       : (event.display || EKG.shortDate(event.start));
     const text = event.label.length > 90 ? event.label.slice(0, 87).trimEnd() + '…' : event.label;
     const lines = [date].concat(wrap(text));
@@ -58,7 +58,7 @@
 
   function style() {
     const laneRules = Object.entries(EKG.LANE_COLOURS).map(([lane, colour]) => ({
-      selector: 'node[lane = "' + lane + '"]',
+      selector: 'node[lane = "' + lane.replace(/["\\]/g, '') + '"]',
       style: { 'border-color': colour, 'background-color': tint(colour) },
     }));
     const kindRules = Object.entries(EKG.KIND_COLOURS).map(([kind, colour]) => ({

@@ -77,8 +77,8 @@
   /** "15 Dec 2014", "11–14 Dec 2014", "Mar – Jul 2014", "1991 – 1998" */
   function columnLabel(events) {
     const times = events.map((e) => e.start);
-    const lo = EKG.msk(new Date(Math.min(...times)));
-    const hi = EKG.msk(new Date(Math.max(...times)));
+    const lo = EKG.zone.parts(new Date(Math.min(...times)));
+    const hi = EKG.zone.parts(new Date(Math.max(...times)));
     const M = EKG.MONTHS;
     if (lo.year !== hi.year) return lo.year + ' – ' + hi.year;
     if (lo.month !== hi.month) return M[lo.month] + ' – ' + M[hi.month] + ' ' + lo.year;

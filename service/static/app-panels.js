@@ -195,8 +195,8 @@
       humanKind(l.kind) + ', confidence ' + formatNumber(l.confidence) + ' ', statusBadge(l.status),
       ctx.notes.get(l.id) ? el('span', { class: 'link-note', text: ' ' + ctx.notes.get(l.id) }) : null));
     return [
-      el('p', { class: 'panel-intro' }, 'The Bank of Russia met both crises with an overnight rate rise. The first came ',
-        relation.phrase || 'before', ' the second; the dataset records them as similar:'),
+      el('p', { class: 'panel-intro' }, 'The first event comes ', relation.phrase || 'before', ' the second.',
+        similar.length ? ' The dataset records them as similar:' : ''),
       similar.length ? el('ul', { class: 'cmp-similar' }, similar) : el('p', { class: 'muted', text: 'No similarity link is recorded between them.' }),
       el('div', { class: 'cmp-grid' }, card('a'), card('b')),
     ];
@@ -210,13 +210,13 @@
       if (ctx.highlight.causes.has(event.id)) roles.push(['cause', 'cause']);
       if (ctx.highlight.effects.has(event.id)) roles.push(['effect', 'effect']);
       if (ctx.highlight.chain.has(event.id)) roles.push(['chain', 'in chain']);
-      const when = event.precision === 'instant' ? EKG.shortDate(event.start) + ', ' + EKG.clockTime(event.start) + ' MSK' : event.display;
+      const when = event.precision === 'instant' ? EKG.instantText(event.start) : event.display;
       return el('li', {}, el('button', {
         type: 'button', class: ['ev-btn'].concat(roles.map((r) => 'is-' + r[0])), 'aria-pressed': String(ctx.highlight.selected === event.id),
         dataset: { id: event.id }, onclick: () => ctx.onSelect(event.id),
       },
       el('span', { class: 'ev-date', text: when }),
-      el('span', { class: 'ev-lane' }, el('span', { class: 'lane-swatch lane-bg-' + event.lane }), ctx.laneLabel(event.lane)),
+      el('span', { class: 'ev-lane' }, el('span', { class: 'lane-swatch lane-bg-' + EKG.laneKey(event.lane) }), ctx.laneLabel(event.lane)),
       el('span', { class: 'ev-label', text: event.label }),
       roles.length ? el('span', { class: 'ev-roles' }, roles.map((r) => el('span', { class: 'hl-word hl-' + r[0], text: r[1] }))) : null));
     });

@@ -10,7 +10,7 @@
   'use strict';
 
   const EKG = window.EKG;
-  const { el, getJSON, query, DIRECTED_KINDS } = EKG;
+  const { el, getJSON, DIRECTED_KINDS } = EKG;
   const home = EKG.home;
   const { $, API, EVIDENCE_STATUSES, state, data, emptyHighlight } = home;
 
@@ -30,16 +30,16 @@
     const lensStatuses = state.lens === 'evidence' ? EVIDENCE_STATUSES : home.STATUSES.map((s) => s.id);
     if (!kinds.length) return { causes: new Set(), effects: new Set(), note: '(no directed link kind is selected in the filters)' };
     if (!statuses.length) return { causes: new Set(), effects: new Set(), note: '(no link of this lens is kept by the status filter)' };
-    const params = query({
+    const params = {
       lens: state.lens,
       status: statuses.length === lensStatuses.length ? null : statuses,
       // part_of: the API's structural edge (a cause of a part is a cause of the whole), not a
       // link kind of the filter; a narrowed kind list keeps it, as the API's default does.
       kind: kinds.length === DIRECTED_KINDS.length ? null : kinds.concat(['part_of']),
-    });
+    };
     const [up, down] = await Promise.all([
-      getJSON(API + '/causes/' + encodeURIComponent(id) + params),
-      getJSON(API + '/effects/' + encodeURIComponent(id) + params),
+      home.api('/causes/' + encodeURIComponent(id), params),
+      home.api('/effects/' + encodeURIComponent(id), params),
     ]);
     const ancestors = new Set((up.ancestors || []).map((a) => a.event));
     const descendants = new Set((down.descendants || []).map((d) => d.event));

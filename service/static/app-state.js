@@ -13,6 +13,8 @@
  *   lens                 the account the page reckons with, other than "evidence" (a lens id)
  *   vs                   diff mode: the lens compared with (links only in lens, only in vs, both)
  *   verdict              claims tab: the verdict shown (every verdict when absent)
+ *   story                the story shown (always written; the first story when absent)
+ *   ca, cb               compare tab: the two events compared
  * Plain ES2017 script; exports EKG.FilterForm, EKG.urlState and EKG.lensChoices.
  */
 (function () {
@@ -55,7 +57,7 @@
       this.onChange = options.onChange;
       const box = (name, item) => el('label', { class: 'choice' },
         el('input', { type: 'checkbox', name, value: item.id }),
-        el('span', { class: 'choice-swatch ' + name + '-sw-' + item.id, 'aria-hidden': 'true' }), item.label);
+        el('span', { class: 'choice-swatch ' + name + '-sw-' + (name === 'lane' ? EKG.laneKey(item.id) : item.id), 'aria-hidden': 'true' }), item.label);
       $('lane-choices').replaceChildren(...this.choices.lanes.map((c) => box('lane', c)));
       $('status-choices').replaceChildren(...this.choices.statuses.map((c) => box('status', c)));
       $('kind-choices').replaceChildren(...this.choices.kinds.map((c) => box('kind', c)));
@@ -172,13 +174,16 @@
       lens: id('lens') || 'evidence',
       vs: id('vs'),
       verdict: id('verdict'),
+      story: id('story') || null,
+      ca: id('ca') || null,
+      cb: id('cb') || null,
       window: start && end && !isNaN(start) && !isNaN(end) && end > start ? [start, end] : null,
     };
   }
 
   /** The query string ("?..." or "") for `state` and the timeline window {start, end}. */
   function format(state, choices, window, defaultTab) {
-    const params = {};
+    const params = { story: state.story };
     const list = (values, all) => (values.length === all.length ? null : values.length ? values : 'none');
     params.lane = list(state.lanes, choices.lanes);
     params.from = state.from;
@@ -195,6 +200,8 @@
     if (state.lens && state.lens !== 'evidence') params.lens = state.lens;
     params.vs = state.vs || null;
     params.verdict = state.verdict || null;
+    params.ca = state.ca || null;
+    params.cb = state.cb || null;
     return EKG.query(params);
   }
 

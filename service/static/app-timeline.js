@@ -51,15 +51,21 @@
       this.items = new vis.DataSet();
       this.groups = new vis.DataSet();
       this.timeline = new vis.Timeline(this.container, this.items, this.groups, {
-        moment: (date) => window.moment(date).utcOffset(EKG.MSK),
+        // The axis in the story's zone, at its offset in the middle of the window (one offset
+        // per view: labels stay regular across a change to or from summer time).
+        moment: (date) => {
+          const m = window.moment(date);
+          const range = this.timeline && this.timeline.range;
+          return m.utcOffset(EKG.zone.offset(range ? (range.start + range.end) / 2 : m.valueOf()));
+        },
         orientation: { axis: 'top', item: 'top' },
         groupOrder: 'order',
         stack: true,
         margin: { item: { horizontal: 6, vertical: 4 }, axis: 6 },
-        min: new Date('1915-01-01T00:00:00+03:00'),
-        max: new Date('2017-01-01T00:00:00+03:00'),
+        min: options.bounds[0],
+        max: options.bounds[1],
         zoomMin: 2 * 3600 * 1000,
-        zoomMax: 102 * 365 * DAY,
+        zoomMax: Math.max(options.bounds[1] - options.bounds[0], 30 * DAY),
         zoomKey: 'ctrlKey',
         showCurrentTime: false,
         // Day numbers every day or two when they fit, else weeks ("24 Nov"), before months.
@@ -93,9 +99,9 @@
       this.groups.add(lanes.map((lane, order) => ({
         id: lane.id,
         order,
-        className: 'lane lane-' + lane.id,
+        className: 'lane lane-' + EKG.laneKey(lane.id),
         label: lane.label,
-        element: el('span', { class: 'lane-label' }, el('span', { class: 'lane-swatch lane-bg-' + lane.id }), lane.label),
+        element: el('span', { class: 'lane-label' }, el('span', { class: 'lane-swatch lane-bg-' + EKG.laneKey(lane.id) }), lane.label),
       })));
       this.mode = modeOf(this.span(), this.countInWindow());
       this.applyModeOptions();
@@ -202,7 +208,7 @@
 
     classOf(event) {
       const h = this.highlight;
-      const classes = ['ev', 'lane-' + event.lane, 'prec-' + event.precision];
+      const classes = ['ev', 'lane-' + EKG.laneKey(event.lane), 'prec-' + event.precision];
       if (event.approximate) classes.push('prec-approx');
       if (event.uncertain) classes.push('prec-uncertain');
       if (event.precision === 'day' && this.mode === 'hours') classes.push('prec-day-span');

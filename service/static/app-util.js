@@ -8,18 +8,13 @@
 
   const EKG = (window.EKG = window.EKG || {});
 
-  /** Moscow time: every instant in the data is written with +03:00, and so is the axis. */
-  const MSK = '+03:00';
   const DAY = 24 * 3600 * 1000;
   const DIRECTED_KINDS = ['causes', 'enables', 'prevents', 'contributes_to'];
-  const LANE_COLOURS = {
-    oil: '#9a5b00',
-    'monetary-policy': '#0b5cad',
-    sanctions: '#7b3294',
-    markets: '#b3261e',
-    politics: '#2e7d32',
-    history: '#59636e',
-  };
+  // Lane colours by the lane's place in the story's lane order (the data gives lanes no colour):
+  // app.css has the same palette as --lane-c0 .. --lane-c7. Filled by setLanes().
+  const PALETTE = ['#9a5b00', '#0b5cad', '#7b3294', '#b3261e', '#2e7d32', '#59636e', '#00796b', '#ad1457'];
+  const LANE_COLOURS = {};
+  const LANE_KEYS = {};
   const KIND_COLOURS = {
     causes: '#1f4e79',
     enables: '#2e7d32',
@@ -34,7 +29,6 @@
   const DIFF_COLOURS = { a: '#0e7490', b: '#a21caf', both: '#4b5563' };
   const DIFF_WORDS = { a: 'only in the chosen lens', b: 'only in the lens compared with', both: 'in both lenses', none: 'in neither lens' };
   const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const PALETTE = ['#0b5cad', '#9a5b00', '#7b3294', '#b3261e', '#2e7d32', '#59636e', '#00796b'];
 
   /**
    * el('a', {href: url, class: 'x', dataset: {id}}, 'text', child) -> HTMLElement.
@@ -112,42 +106,34 @@
     return text ? '?' + text : '';
   }
 
-  /** A date/time string of the API as a Date: a bare day is midnight in Moscow. */
+  /** A date/time string of the API as a Date: a bare day (or a local time) is in the story's zone. */
   function parseDate(text) {
     if (!text) return null;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return new Date(text + 'T00:00:00' + MSK);
-    if (/^\d{4}-\d{2}$/.test(text)) return new Date(text + '-01T00:00:00' + MSK);
-    if (/^\d{4}$/.test(text)) return new Date(text + '-01-01T00:00:00' + MSK);
-    return new Date(text);
-  }
-
-  /** Parts of a Date in Moscow time. */
-  function msk(date) {
-    const shifted = new Date(date.getTime() + 3 * 3600 * 1000);
-    return {
-      year: shifted.getUTCFullYear(),
-      month: shifted.getUTCMonth(),
-      day: shifted.getUTCDate(),
-      hour: shifted.getUTCHours(),
-      minute: shifted.getUTCMinutes(),
-    };
+    const m = /^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(text);
+    if (!m) return new Date(text);
+    return EKG.zone.at(Number(m[1]), Number(m[2] || 1) - 1, Number(m[3] || 1), Number(m[4] || 0), Number(m[5] || 0), Number(m[6] || 0));
   }
 
   const pad = (n) => String(n).padStart(2, '0');
 
   function shortDate(date) {
-    const p = msk(date);
+    const p = EKG.zone.parts(date);
     return p.day + ' ' + MONTHS[p.month] + ' ' + p.year;
   }
 
   function clockTime(date) {
-    const p = msk(date);
+    const p = EKG.zone.parts(date);
     return pad(p.hour) + ':' + pad(p.minute);
   }
 
-  /** YYYY-MM-DD of a Date in Moscow time (for <input type=date>). */
+  /** "16 Dec 2014, 01:00 CET": an instant in the story's zone, with the zone's short name. */
+  function instantText(date) {
+    return shortDate(date) + ', ' + clockTime(date) + ' ' + EKG.zone.name(date);
+  }
+
+  /** YYYY-MM-DD of a Date in the story's zone (for <input type=date>). */
   function isoDay(date) {
-    const p = msk(date);
+    const p = EKG.zone.parts(date);
     return p.year + '-' + pad(p.month + 1) + '-' + pad(p.day);
   }
 
@@ -191,6 +177,18 @@
       typeof item === 'string' ? { id: item, label: humanKind(item) } : { id: item.id, label: item.label || humanKind(item.id) });
   }
 
+  /** The lanes of the story, in display order: each gets the next colour of the palette. */
+  function setLanes(ids) {
+    for (const key of Object.keys(LANE_COLOURS)) delete LANE_COLOURS[key];
+    ids.forEach((id, index) => {
+      LANE_COLOURS[id] = PALETTE[index % PALETTE.length];
+      LANE_KEYS[id] = 'c' + (index % PALETTE.length);
+    });
+  }
+
+  /** The colour class suffix of a lane ("c0".."c7"; lane-c0, lane-bg-c0, lane-sw-c0 in CSS). */
+  const laneKey = (lane) => LANE_KEYS[lane] || 'cx';
+
   function laneColour(lane, index) {
     return LANE_COLOURS[lane] || PALETTE[(index || 0) % PALETTE.length];
   }
@@ -210,9 +208,9 @@
   }
 
   Object.assign(EKG, {
-    MSK, DAY, DIRECTED_KINDS, LANE_COLOURS, KIND_COLOURS, HIGHLIGHT, DIFF_COLOURS, DIFF_WORDS, MONTHS,
-    el, append, svg, unescapeHtml, escapeHtml, ApiError, getJSON, query, parseDate, msk,
-    shortDate, clockTime, isoDay, isoInstant, precisionPhrase, formatNumber, humanKind, choices,
-    laneColour, linkWidth, debounce,
+    DAY, DIRECTED_KINDS, LANE_COLOURS, KIND_COLOURS, HIGHLIGHT, DIFF_COLOURS, DIFF_WORDS, MONTHS,
+    el, append, svg, unescapeHtml, escapeHtml, ApiError, getJSON, query, parseDate, pad,
+    shortDate, clockTime, instantText, isoDay, isoInstant, precisionPhrase, formatNumber, humanKind, choices,
+    setLanes, laneKey, laneColour, linkWidth, debounce,
   });
 })();

@@ -11,10 +11,12 @@
 
   const EKG = window.EKG;
   const home = EKG.home;
-  const { $, LANES, PRESETS, state, data } = home;
+  const { $, LANES, PRESETS, STORY, state, data } = home;
 
+  /** The lanes drawn: those the filter keeps, of the story's (or holding any of its events). */
   function visibleLanes() {
-    return LANES.filter((lane) => state.lanes.includes(lane.id));
+    const used = new Set([...data.all.values()].map((e) => e.lane));
+    return LANES.filter((lane) => state.lanes.includes(lane.id) && (!STORY.listed || STORY.listed.has(lane.id) || used.has(lane.id)));
   }
 
   function renderViews() {
@@ -53,7 +55,7 @@
     const mode = timeline.mode === 'overview' ? ' Zoomed out: labels hidden, hover or use the list.' : timeline.mode === 'hours' ? ' Zoomed in to hours: day-precision events span their whole day.' : '';
     $('timeline-caption').textContent = data.selection.size + (data.selection.size === 1 ? ' event' : ' events') + ' in the selection, ' +
       inWindow + ' in the window (' + EKG.shortDate(w.start) + ' – ' + EKG.shortDate(w.end) + '), ' +
-      data.drawnLinks.length + (data.drawnLinks.length === 1 ? ' arrow' : ' arrows') + ' between them. Moscow time (UTC+03:00).' + mode;
+      data.drawnLinks.length + (data.drawnLinks.length === 1 ? ' arrow' : ' arrows') + ' between them. Times in ' + EKG.zone.describe(w.start) + '.' + mode;
   }
 
   const renderEventListSoon = EKG.debounce(() => renderEventList(), 80);
@@ -115,7 +117,7 @@
 
   function zoomTo(name) {
     const timeline = home.timeline;
-    if (PRESETS[name]) timeline.setWindow(PRESETS[name][0], PRESETS[name][1]);
+    if (PRESETS[name]) timeline.setWindow(PRESETS[name].range[0], PRESETS[name].range[1]);
     else if (name === 'in') timeline.zoom(0.5);
     else if (name === 'out') timeline.zoom(2);
     else if (name === 'fit') timeline.fit();

@@ -16,20 +16,27 @@
 
   const EKG = window.EKG;
   const home = EKG.home;
-  const { $, CHOICES, TABS, PRESETS, state, data, emptyHighlight } = home;
+  const { $, CHOICES, TABS, STORY, state, data, emptyHighlight } = home;
 
   function nextFrame() {
     return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   }
 
   async function init() {
-    home.initDetails();
-    Object.assign(state, EKG.urlState.parse(location.search, CHOICES, TABS));
+    try {
+      await home.loadStory(new URLSearchParams(location.search).get('story'));
+    } catch (err) {
+      $('timeline-caption').textContent = 'Could not load the stories: ' + err.message;
+      document.body.dataset.ready = 'error';
+      return;
+    }
+    Object.assign(state, EKG.urlState.parse(location.search, CHOICES, TABS), { story: STORY.id });
     home.initFilters();
     const timeline = (home.timeline = new EKG.TimelineView({
       container: $('timeline'),
       wrap: $('timeline-wrap'),
       overlay: $('tl-arrows'),
+      bounds: STORY.bounds,
       onSelect: (id) => {
         if (id || state.event) home.selectEvent(id, { from: 'timeline' });
       },
@@ -48,6 +55,7 @@
     home.wireToolbar();
     home.wireTabs();
     home.wireChains();
+    home.wireCompare();
     try {
       await home.loadAll();
       await home.loadSelection();
@@ -56,11 +64,15 @@
       document.body.dataset.ready = 'error';
       return;
     }
+    home.renderSteps();
+    home.initDetails();
+    home.initCompare();
     home.initLens();
     home.initClaims();
     home.renderViews();
-    const [start, end] = state.window || PRESETS.crisis;
-    timeline.setWindow(start, end);
+    const window = state.window || STORY.window;
+    if (window) timeline.setWindow(window[0], window[1]);
+    else timeline.fit();
     if (!state.window && data.selection.size && !home.eventsInWindow().length) timeline.fit();
     home.ready = true;
     if (state.source) home.setCombo('source', state.source);
@@ -90,7 +102,10 @@
       return home.findChains();
     },
     chooseChain: (index) => home.chooseChain(index),
-    zoom: (name) => home.zoomTo(name),
+    /** Zoom to a preset ('1'..'9', as the number keys) or 'in', 'out', 'fit'. */
+    zoom: (name) => home.zoomTo(String(name)),
+    /** The story shown (its /api/stories record). */
+    get story() { return STORY.record; },
     /** Ids of the events drawn inside the timeline window. */
     visibleIds: () => home.timeline.visibleIds(),
     /** Ids of the links drawn as arrows on the timeline. */
