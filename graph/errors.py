@@ -11,6 +11,7 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
     ├── DateError                  a string is not a usable EDTF date
     ├── UnknownEventError          an event id the graph does not have (also a LookupError)
     ├── UnknownLensError           a lens that is neither evidence, all nor a narrative's id
+    ├── UnknownStoryError          a story id the dataset does not have
     ├── PageTokenError             a paging token this service did not make (also a ValueError)
     ├── GraphvizError              Graphviz ``dot`` is missing, failed or ran too long
     ├── StoreError                 the triple store cannot be opened, loaded or read
@@ -85,6 +86,10 @@ class UnknownEventError(EkgError, LookupError):
 
 class UnknownLensError(EkgError, LookupError):
     """A lens that is not ``evidence``, ``all`` or a narrative of the dataset (404)."""
+
+
+class UnknownStoryError(EkgError, LookupError):
+    """A story id that is not one of the dataset's stories (the service answers 404)."""
 
 
 class PageTokenError(EkgError, ValueError):

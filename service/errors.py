@@ -29,6 +29,7 @@ from graph.errors import (
     StoreError,
     UnknownEventError,
     UnknownLensError,
+    UnknownStoryError,
 )
 from service.negotiation import choose
 
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 DOMAIN_ERRORS: tuple[tuple[type[EkgError], int, str, str], ...] = (
     (UnknownEventError, 404, "unknown-event", "Unknown event"),
     (UnknownLensError, 404, "unknown-lens", "Unknown lens or narrative"),
+    (UnknownStoryError, 404, "unknown-story", "Unknown story"),
     (PageTokenError, 400, "invalid-page-token", "Invalid page token"),
     (GraphvizError, 503, "graphviz-unavailable", "Graph rendering unavailable"),
     (QuerySyntaxError, 400, "query-syntax", "SPARQL syntax error"),

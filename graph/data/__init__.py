@@ -31,9 +31,12 @@ from graph.data.model import (
     Link,
     Narrative,
     Place,
+    Preset,
     Publication,
     Quantity,
     Source,
+    Step,
+    Story,
 )
 from graph.data.sources import data_version
 
@@ -52,9 +55,12 @@ __all__ = [
     "Narrative",
     "Place",
     "Precision",
+    "Preset",
     "Publication",
     "Quantity",
     "Source",
+    "Step",
+    "Story",
     "collector_paused",
     "data_version",
     "find_cycles",

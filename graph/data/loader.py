@@ -17,7 +17,7 @@ import contextlib
 import gc
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +31,18 @@ from graph.data.model import (
     Event,
     Link,
     Narrative,
+    Story,
 )
 from graph.data.readers import RecordReader
 from graph.data.sources import INCLUDE_KEY, IncludeTree
+from graph.data.stories import read_story
 from graph.data.yamlfile import parse_yaml, parse_yaml_fast
 from graph.errors import Problem, ValidationError
 
 _SECTIONS = (
     "dataset",
     INCLUDE_KEY,
+    "story",
     "lanes",
     "event_types",
     "quantity_kinds",
@@ -51,7 +54,7 @@ _SECTIONS = (
     "claims",
     "narratives",
 )
-_RECORD_SECTIONS = _SECTIONS[2:]
+_RECORD_SECTIONS = _SECTIONS[3:]
 #: Once this much data has been read (this file included), files are read with the fast
 #: parser first (lines only on a problem); smaller datasets keep every record's line.
 FAST_PARSE_BYTES = 1_000_000
@@ -169,6 +172,8 @@ class _Checker(RecordReader):
         self.fast_files: set[str] = set()
         self.sink: Callable[[str, Any], object] | None = None
         self.bytes_read = 0
+        self.stories: list[Story] = []
+        self.file_story: dict[int, str] = {}  # file index -> the story its header declares
 
     # -- files -------------------------------------------------------------------------------
 
@@ -222,6 +227,10 @@ class _Checker(RecordReader):
                 self.error(line_of(data, key), f"unknown section {key!r}")
         self.several_files = self.several_files or bool(data.get(INCLUDE_KEY))
         self.collect_sources(data)
+        if "story" in data:
+            story = read_story(self, data["story"], line_of(data, "story"))
+            if story is not None:
+                self.add_story(story)
         if top:
             self.info = self.read_info(data)
             if self.info is not None and self.sink is not None:
@@ -259,7 +268,41 @@ class _Checker(RecordReader):
         self.check_narratives(records["narratives"], records["links"])
         if self.info is None:
             return None
-        return Dataset(self.info, *(records[s] for s in _RECORD_SECTIONS))
+        stories = self.filled_stories()
+        return Dataset(self.info, **{s: records[s] for s in _RECORD_SECTIONS}, stories=stories)
+
+    def add_story(self, story: Story) -> None:
+        here = len(self.files) - 1
+        for known in self.stories:
+            if known.id == story.id:
+                self.error(story.line, f"duplicate story id {story.id!r}")
+                return
+        self.stories.append(story)
+        self.file_story[here] = story.id
+
+    def filled_stories(self) -> tuple[Story, ...]:
+        """Each story with the ids of the records of its files (a file without a header
+        belongs to the top-level file's story, if any)."""
+        if not self.stories:
+            return ()
+        default = self.file_story.get(0)
+        members: dict[str, dict[str, list[str]]] = {
+            story.id: {"events": [], "links": [], "claims": []} for story in self.stories
+        }
+        for section in ("events", "links", "claims"):
+            for ident, file_index in self.first_file[section].items():
+                owner = self.file_story.get(file_index, default)
+                if owner is not None:
+                    members[owner][section].append(ident)
+        return tuple(
+            replace(
+                story,
+                events=tuple(members[story.id]["events"]),
+                links=tuple(members[story.id]["links"]),
+                claims=tuple(members[story.id]["claims"]),
+            )
+            for story in self.stories
+        )
 
     def read_all(self, data: dict, section: str, reader: Any) -> None:
         records, first = self.records[section], self.first_file[section]

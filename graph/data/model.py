@@ -151,6 +151,50 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One of a story's guided steps: a title, a short text and the events it points at."""
+
+    title: str
+    text: str
+    events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named window of a story's timeline (``start`` and ``end`` as ISO dates)."""
+
+    label: str
+    start: str
+    end: str
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story: the header of one data file (``story:``) and the records that file holds.
+
+    ``events``, ``links`` and ``claims`` are the ids of the records read from the story's file
+    (and from files it includes that have no story header of their own). What a page needs to
+    show the story is here: its intro, guided ``steps``, ``lanes`` in display order, the
+    default ``window``, zoom ``presets``, an ``example_chain`` and the IANA ``time_zone`` of
+    its local times.
+    """
+
+    id: str
+    title: str
+    time_zone: str
+    intro: str | None = None
+    window: Preset | None = None
+    presets: tuple[Preset, ...] = ()
+    lanes: tuple[str, ...] = ()
+    steps: tuple[Step, ...] = ()
+    example_chain: tuple[str, str] | None = None
+    events: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    claims: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
 class DatasetInfo:
     """Dataset-level metadata; ``base`` is the IRI prefix of every resource built."""
 
@@ -176,6 +220,7 @@ class Dataset:
     links: tuple[Link, ...]
     claims: tuple[Claim, ...]
     narratives: tuple[Narrative, ...] = ()
+    stories: tuple[Story, ...] = ()
 
     @functools.cached_property
     def _events_by_id(self) -> dict[str, Event]:
@@ -184,6 +229,21 @@ class Dataset:
     def event(self, event_id: str) -> Event:
         """The event with ``event_id``; ``KeyError`` if there is none."""
         return self._events_by_id[event_id]
+
+    @functools.cached_property
+    def _story_of_event(self) -> dict[str, str]:
+        return {event: story.id for story in self.stories for event in story.events}
+
+    def story(self, story_id: str) -> Story:
+        """The story with ``story_id``; ``KeyError`` if there is none."""
+        for story in self.stories:
+            if story.id == story_id:
+                return story
+        raise KeyError(story_id)
+
+    def story_of(self, event_id: str) -> str | None:
+        """The id of the story event ``event_id`` belongs to (None: no story)."""
+        return self._story_of_event.get(event_id)
 
     @functools.cached_property
     def _narrative_links(self) -> dict[str, tuple[Link, ...]]:

@@ -11,13 +11,13 @@ import heapq
 from array import array
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import accumulate, pairwise
 
 from graph import vocab
 from graph.data import Dataset, Event, Link
 
-FACETS = ("types", "actors", "places", "tags", "lanes", "statuses")
+FACETS = ("types", "actors", "places", "tags", "lanes", "statuses", "stories")
 DAY = 86_400 * 10**6
 # Upper bounds (µs) of the span classes the date window bisects into: day, month, year, decade;
 # longer events form one last class. A class is scanned from (window start - its longest span).
@@ -166,12 +166,19 @@ def link_index(
 
 
 def postings(
-    given: tuple[Event, ...], rank: array, bits: dict[str, int], masks: array
+    given: tuple[Event, ...],
+    rank: array,
+    bits: dict[str, int],
+    masks: array,
+    story_of: Callable[[str], str | None] = lambda _: None,
 ) -> dict[str, dict[str, array]]:
     lists: dict[str, defaultdict[str, list[int]]] = {f: defaultdict(list) for f in FACETS}
-    types, actors, places, tags, lanes, statuses = lists.values()
+    types, actors, places, tags, lanes, statuses, stories = lists.values()
     for event, p in zip(given, rank, strict=True):
         types[event.type].append(p)
+        story = story_of(event.id)
+        if story is not None:
+            stories[story].append(p)
         lanes[event.lane].append(p)
         if event.place is not None:
             places[event.place].append(p)

@@ -45,13 +45,15 @@ def select_links(
     kinds: Collection[str] = (),
     asserters: Collection[str] = (),
     narratives: Collection[str] = (),
+    stories: Collection[str] = (),
     events: Collection[str] = (),
     limit: int = MAX_LINKS,
     after: str | None = None,
 ) -> LinkPage:
     """The links matching every given filter (an empty one does not filter; within one, any
     value matches): ``statuses``, ``kinds``, ``asserters`` (ids in ``asserted_by``),
-    ``narratives`` (the accounts the link belongs to) and ``events`` (its cause or effect).
+    ``narratives`` (the accounts the link belongs to), ``stories`` (the story whose file holds
+    the link) and ``events`` (its cause or effect).
     In id order, ``limit`` at a time from the page token ``after`` (the ``next`` of the
     previous page); a token this function did not make raises :class:`PageTokenError`. A
     token whose link is gone still works: ids are ordered.
@@ -61,6 +63,7 @@ def select_links(
     wanted_status, wanted_kind = set(statuses), set(kinds)
     wanted_asserter, wanted_event = set(asserters), set(events)
     wanted_narrative = set(narratives)
+    in_stories = {i for s in dataset.stories if s.id in set(stories) for i in s.links}
     selected = sorted(
         (
             link
@@ -73,6 +76,7 @@ def select_links(
                 or wanted_narrative.intersection(dataset.narratives_of(link.id))
             )
             and (not wanted_event or link.cause in wanted_event or link.effect in wanted_event)
+            and (not stories or link.id in in_stories)
         ),
         key=lambda link: link.id,
     )

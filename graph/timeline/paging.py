@@ -134,7 +134,7 @@ class EventIndex:
             utc_starts=utc_starts,
             utc_finishes=utc_finishes,
             zoned=zoned,
-            postings=postings(given, rank, bits, masks),
+            postings=postings(given, rank, bits, masks, dataset.story_of),
             status_bits=bits,
             status_masks=masks,
             links=links,
@@ -193,6 +193,7 @@ def query_events(
     tags: Collection[str] = (),
     lanes: Collection[str] = (),
     statuses: Collection[str] = (),
+    stories: Collection[str] = (),
     text: str | None = None,
     sort: str = "date",
     limit: int = 50,
@@ -207,13 +208,13 @@ def query_events(
     instants that have one (``2014-12-15T22:30:00Z`` is after ``2014-12-16T01:00:00+03:00``),
     and on its wall clock with floating dates; a day, month or year bound is a calendar
     date, compared on the wall clock written in the data (``2014-12-16`` holds the 01:00 MSK
-    instant of that day). Within ``types``, ``actors``, ``places``, ``tags``, ``lanes`` and
-    ``statuses`` (of the links an event takes part in) any value matches (a lone string is one
-    value); unknown values match nothing. ``text`` is a case-insensitive substring of the
-    label, description, tags, actor and place labels. ``sort`` is ``"date"`` (by day of the
-    earliest possible start; within a day the events without a time of day first, then the
-    instants in UTC order, and a cause always before its same-day effect, so "Black
-    Tuesday" (16 December) follows the 01:00 MSK rate hike that day: see
+    instant of that day). Within ``types``, ``actors``, ``places``, ``tags``, ``lanes``,
+    ``statuses`` (of the links an event takes part in) and ``stories`` any value matches (a
+    lone string is one value); unknown values match nothing. ``text`` is a case-insensitive
+    substring of the label, description, tags, actor and place labels. ``sort`` is
+    ``"date"`` (by day of the earliest possible start; within a day the events without a time
+    of day first, then the instants in UTC order, and a cause always before its same-day
+    effect, so "Black Tuesday" (16 December) follows the 01:00 MSK rate hike that day: see
     :func:`~graph.timeline.indexing.date_order`), ``"-date"`` (its reverse) or ``"label"``.
     Pass the previous page's ``next`` as ``after`` to get the next page; a token that cannot
     be read raises :class:`PageTokenError`.
@@ -234,7 +235,7 @@ def query_events(
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     low = Bound.of(start.start, early=True) if start is not None else Bound(-OPEN)
     high = Bound.of(end.finish, early=False) if end is not None else Bound(OPEN)
-    given = zip(FACETS, (types, actors, places, tags, lanes, statuses), strict=True)
+    given = zip(FACETS, (types, actors, places, tags, lanes, statuses, stories), strict=True)
     facets = {f: frozenset((v,) if isinstance(v, str) else v) for f, v in given if v}
     needle = text.casefold() if text else None
     match = predicate(index, low, high, facets, needle)

@@ -65,6 +65,7 @@ def predicate(
     actors, tags = facets.get("actors"), facets.get("tags")
     wanted = facets.get("statuses")
     bits = sum(index.status_bits.get(status, 0) for status in wanted or ())
+    in_story = _members(index, facets.get("stories"))
 
     def match(p: int) -> bool:
         if high_utc is not None and zoned[p] & 1:
@@ -84,9 +85,21 @@ def predicate(
             return False
         if (tags and tags.isdisjoint(e.tags)) or (wanted and not masks[p] & bits):
             return False
+        if in_story is not None and p not in in_story:
+            return False
         return needle is None or text.find(needle, offsets[p], offsets[p + 1] - 1) >= 0
 
     return match
+
+
+def _members(index: EventIndex, stories: frozenset[str] | None) -> set[int] | None:
+    """The positions of the events of ``stories`` (None: no story filter)."""
+    if not stories:
+        return None
+    found: set[int] = set()
+    for story in stories:
+        found.update(index.postings["stories"].get(story, ()))
+    return found
 
 
 Slices = list[tuple[array, int, int]]  # (ascending positions, from, to): a part of an array

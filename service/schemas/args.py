@@ -60,7 +60,7 @@ def _ids(description: str) -> DelimitedList:
     )
 
 
-def _lens(description: str) -> ma.fields.String:
+def lens_field(description: str) -> ma.fields.String:
     return ma.fields.String(
         load_default=None,
         validate=ma.validate.Length(1, 200),
@@ -75,6 +75,17 @@ def _lens(description: str) -> ma.fields.String:
     )
 
 
+def story_field(description: str) -> ma.fields.String:
+    return ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": f"{description} (a story id, /api/stories; unknown: a 404 problem)",
+            "example": "ruble-crisis-2014",
+        },
+    )
+
+
 class ArgsSchema(ma.Schema):
     """Request parameters: an unknown parameter is an error, not silently ignored."""
 
@@ -85,6 +96,7 @@ class ArgsSchema(ma.Schema):
 class EventFilterArgs(ArgsSchema):
     """Filters shared by /api/events and the timeline exports."""
 
+    story = story_field("events of this story")
     from_ = DateParameter(
         data_key="from",
         load_default=None,
@@ -133,7 +145,7 @@ class EventFilterArgs(ArgsSchema):
 
 
 class TimelineArgs(EventFilterArgs):
-    lens = _lens("whose links the timeline draws between its events")
+    lens = lens_field("whose links the timeline draws between its events")
 
 
 class LinkListArgs(ArgsSchema):
@@ -157,6 +169,7 @@ class LinkListArgs(ArgsSchema):
     )
     asserter = _ids("links asserted by one of these publications or actors (`asserted_by` ids)")
     narrative = _ids("links of one of these narratives (/api/narratives ids)")
+    story = story_field("links of this story")
     event = _ids("links whose cause or effect is one of these event ids")
     limit = ma.fields.Integer(
         load_default=MAX_LINKS,
@@ -175,6 +188,7 @@ class ClaimArgs(ArgsSchema):
         ma.fields.String(validate=ma.validate.OneOf(VERDICTS)), load_default=list
     )
     about = _ids("event ids the claims are about")
+    story = story_field("claims of this story")
 
 
 #: The statuses an analysis follows unless told otherwise: the links the graph states as facts,
@@ -210,8 +224,9 @@ def _within_evidence(data: dict[str, Any]) -> None:
 class LinkFilterArgs(ArgsSchema):
     """Which links an analysis follows: a lens, narrowed by status and kind."""
 
-    lens = _lens("whose account the analysis follows")
+    lens = lens_field("whose account the analysis follows")
     status = _link_statuses("follow only links with these statuses")
+    story = story_field("follow only links between events of this story")
 
     @ma.validates_schema
     def _status_within_lens(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -260,7 +275,7 @@ class PairArgs(ArgsSchema):
 
 
 class CompareArgs(PairArgs):
-    lens = _lens("whose account the causes and effects come from")
+    lens = lens_field("whose account the causes and effects come from")
     status = _link_statuses("list only the causes and effects linked with these statuses")
 
     @ma.validates_schema

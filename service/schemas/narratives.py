@@ -6,7 +6,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from service.schemas.analyses import ChainSchema, event_lookup
-from service.schemas.args import ArgsSchema, _lens
+from service.schemas.args import ArgsSchema, lens_field, story_field
 from service.schemas.bodies import (
     AsserterSchema,
     BodySchema,
@@ -54,9 +54,13 @@ class NarrativeDetailSchema(NarrativeSchema):
     links = list_of(LinkSchema, metadata={"description": "the account's links, in file order"})
 
 
+class StoryArgs(ArgsSchema):
+    story = story_field("only the links of this story")
+
+
 class LensCompareArgs(ArgsSchema):
-    a = _lens("the first lens")
-    b = _lens("the second lens")
+    a = lens_field("the first lens")
+    b = lens_field("the second lens")
     source = ma.fields.String(
         load_default=None,
         validate=ma.validate.Length(1, 200),

@@ -5,12 +5,13 @@ call, serialize.
 :mod:`~service.views.api`       ``/api``: events, the event resource, timelines, claims
 :mod:`~service.views.analyses`  ``/api``: causal analyses and graph exports
 :mod:`~service.views.narratives` ``/api/narratives``: accounts, and how two lenses differ
+:mod:`~service.views.stories`   ``/api/stories``: the stories and what a page needs to show them
 :mod:`~service.views.sparql`    ``/sparql``: the SPARQL 1.1 Protocol endpoint and its page
 :mod:`~service.views.pages`     HTML pages and event IRIs that resolve
 :mod:`~service.views.meta`      ``/health``, ``/-/status``, ``/-/reload``
 ==============================  ==========================================================
 """
 
-from service.views import analyses, api, meta, narratives, pages, sparql
+from service.views import analyses, api, meta, narratives, pages, sparql, stories
 
-__all__ = ["analyses", "api", "meta", "narratives", "pages", "sparql"]
+__all__ = ["analyses", "api", "meta", "narratives", "pages", "sparql", "stories"]

@@ -54,6 +54,7 @@ from service.schemas import (
     WhatIfArgs,
     WhatIfSchema,
 )
+from service.views.api import find_story
 
 bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
 
@@ -64,13 +65,22 @@ def lensed(args: dict[str, Any]) -> tuple[nx.DiGraph, dict[str, Any]]:
     and qualified links, as SPARQL property paths and graph.causal follow), `all`, or a
     narrative's links whatever their status; `status` narrows the lens (given alone, it
     narrows `all`: `status=contested` follows only contested links)."""
-    view = built().lens(args["lens"], args["status"] or None)
-    return view.graph, {"statuses": view.statuses, "kinds": args["kind"] or None}
+    data = built()
+    view = data.lens(args["lens"], args["status"] or None)
+    graph = view.graph
+    if args.get("story") is not None:
+        events = frozenset(find_story(args["story"]).events)
+        graph = data.remember(
+            ("story-view", view.lens, args["story"]),
+            lambda: nx.subgraph_view(view.graph, filter_node=events.__contains__),
+        )
+    return graph, {"statuses": view.statuses, "kinds": args["kind"] or None}
 
 
 def _key(args: dict[str, Any]) -> tuple[Any, ...]:
-    """A cache key for a lens and link filters (order-insensitive)."""
-    return (args["lens"], *(tuple(sorted(args[name] or ())) for name in ("status", "kind")))
+    """A cache key for a lens, a story and link filters (order-insensitive)."""
+    lists = (tuple(sorted(args[name] or ())) for name in ("status", "kind"))
+    return (args["lens"], args.get("story"), *lists)
 
 
 def labelled(body: dict[str, Any], *results: Any) -> dict[str, Any]:

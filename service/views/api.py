@@ -16,8 +16,8 @@ from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.causal import lens_links
-from graph.data import Event
-from graph.errors import UnknownEventError
+from graph.data import Event, Story
+from graph.errors import UnknownEventError, UnknownStoryError
 from graph.pipeline import BuiltGraph
 from graph.store import GRAPH_MEDIA_TYPES
 from graph.timeline import (
@@ -124,8 +124,21 @@ def lens_link_ids(data: BuiltGraph, lens: str) -> frozenset[str]:
     )
 
 
+def find_story(story_id: str) -> Story:
+    """The story ``story_id`` of the data being served; an unknown one is a 404 problem."""
+    dataset = built().dataset
+    try:
+        return dataset.story(story_id)
+    except KeyError:
+        known = ", ".join(story.id for story in dataset.stories) or "none"
+        raise UnknownStoryError(f"unknown story {story_id!r}; the stories are {known}") from None
+
+
 def find_page(args: dict[str, Any]) -> EventPage:
     """The page of events the filter arguments select (one call into graph.timeline.paging)."""
+    story = args.get("story")
+    if story is not None:
+        find_story(story)
     return query_events(
         built().index,
         start=args["from_"],
@@ -136,6 +149,7 @@ def find_page(args: dict[str, Any]) -> EventPage:
         tags=args["tag"],
         lanes=args["lane"],
         statuses=args["status"],
+        stories=() if story is None else (story,),
         text=args["q"],
         sort=args["sort"],
         limit=args["limit"],
@@ -178,12 +192,15 @@ def list_links(args: dict[str, Any]) -> ResponseReturnValue:
     shown here (with who asserts them), whereas the analyses follow only the links the graph
     states as facts unless told otherwise."""
     dataset = built().dataset
+    if args["story"] is not None:
+        find_story(args["story"])
     page = select_links(
         dataset,
         statuses=args["status"],
         kinds=args["kind"],
         asserters=args["asserter"],
         narratives=args["narrative"],
+        stories=() if args["story"] is None else (args["story"],),
         events=args["event"],
         limit=args["limit"],
         after=args["next"],
@@ -291,10 +308,13 @@ def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
         raise not_acceptable("the claims are available as " + ", ".join(_CLAIM_TYPES))
     verdicts, about = set(args["verdict"]), set(args["about"])
     dataset = built().dataset
+    within = None if args["story"] is None else set(find_story(args["story"]).claims)
     selected = [
         claim
         for claim in dataset.claims
-        if (not verdicts or claim.verdict in verdicts) and (not about or about & set(claim.about))
+        if (not verdicts or claim.verdict in verdicts)
+        and (not about or about & set(claim.about))
+        and (within is None or claim.id in within)
     ]
     if chosen == "application/ld+json":
         body = json.dumps(claim_reviews(dataset, selected), ensure_ascii=False)

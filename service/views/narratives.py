@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from graph import vocab
 from graph.causal import Chain, check_lens, compare_lenses, find_causal_chains
-from graph.data import Dataset, Narrative
+from graph.data import Dataset, Link, Narrative
 from graph.errors import UnknownLensError
 from graph.timeline import asserter_record, link_resource, source_record
 from service.openapi import ApiBlueprint
@@ -25,9 +25,10 @@ from service.schemas.narratives import (
     LensComparisonSchema,
     NarrativeDetailSchema,
     NarrativeListSchema,
+    StoryArgs,
 )
 from service.views.analyses import labelled
-from service.views.api import labels
+from service.views.api import find_story, labels
 
 bp = ApiBlueprint("narratives", __name__, url_prefix="/api", description="Narratives")
 
@@ -35,8 +36,17 @@ bp = ApiBlueprint("narratives", __name__, url_prefix="/api", description="Narrat
 LENS_LABELS = {"evidence": "As the evidence shows it", "all": "Every link, whatever its status"}
 
 
-def _summary(dataset: Dataset, narrative: Narrative) -> dict[str, Any]:
-    counts = Counter(link.status for link in dataset.narrative_links(narrative.id))
+def _story_links(dataset: Dataset, narrative: Narrative, story: str | None) -> tuple[Link, ...]:
+    """The narrative's links, only those of ``story`` when one is given (404 if unknown)."""
+    links = dataset.narrative_links(narrative.id)
+    if story is None:
+        return links
+    within = set(find_story(story).links)
+    return tuple(link for link in links if link.id in within)
+
+
+def _summary(dataset: Dataset, narrative: Narrative, story: str | None) -> dict[str, Any]:
+    counts = Counter(link.status for link in _story_links(dataset, narrative, story))
     return {
         "id": narrative.id,
         "label": narrative.label,
@@ -54,22 +64,25 @@ def _links(dataset: Dataset, links: Any) -> list[dict[str, Any]]:
 
 
 @bp.get("/narratives")
+@bp.arguments(StoryArgs, location="query", as_kwargs=False)
 @bp.response(200, NarrativeListSchema)
-def list_narratives() -> ResponseReturnValue:
-    """Every narrative (account) with who asserts it and its links counted by status, and the
-    lenses an analysis can take: `evidence` (the default), `all`, then each narrative."""
+def list_narratives(args: dict[str, Any]) -> ResponseReturnValue:
+    """Every narrative (account) with who asserts it and its links counted by status (only the
+    links of `story` when given), and the lenses an analysis can take: `evidence` (the
+    default), `all`, then each narrative."""
     dataset = built().dataset
-    narratives = [_summary(dataset, narrative) for narrative in dataset.narratives]
+    narratives = [_summary(dataset, n, args["story"]) for n in dataset.narratives]
     lenses = [{"id": lens, "label": LENS_LABELS[lens]} for lens in vocab.LENSES]
     lenses += [{"id": n["id"], "label": n["label"]} for n in narratives]
     return {"narratives": narratives, "lenses": lenses, "count": len(narratives)}
 
 
 @bp.get("/narratives/<narrative_id>")
+@bp.arguments(StoryArgs, location="query", as_kwargs=False)
 @bp.response(200, NarrativeDetailSchema)
-def get_narrative(narrative_id: str) -> ResponseReturnValue:
-    """One narrative and its links (whatever their status), each with its asserters, sources
-    and the sources against it."""
+def get_narrative(args: dict[str, Any], narrative_id: str) -> ResponseReturnValue:
+    """One narrative and its links (whatever their status; only those of `story` when
+    given), each with its asserters, sources and the sources against it."""
     dataset = built().dataset
     try:
         narrative = dataset.narrative(narrative_id)
@@ -78,8 +91,8 @@ def get_narrative(narrative_id: str) -> ResponseReturnValue:
         raise UnknownLensError(
             f"{narrative_id!r} is a lens, not a narrative: see /api/links for its links"
         ) from None
-    links = _links(dataset, dataset.narrative_links(narrative.id))
-    return {**_summary(dataset, narrative), "links": links}
+    links = _links(dataset, _story_links(dataset, narrative, args["story"]))
+    return {**_summary(dataset, narrative, args["story"]), "links": links}
 
 
 @bp.get("/narratives/compare")
