@@ -158,7 +158,7 @@ def test_1998_precedent_is_linked(real_store):
     result = real_store.query(load_query("rates-1998-vs-2014"))
     years = {int(row[0]) for row in result.rows}
     assert years == {1998, 2014}
-    precedent = [row for row in result.rows if int(row[0]) == 1998]
+    precedent = [row for row in result.rows if str(row[1]) == ID + "event/cbr-refinancing-rate-to-150"]
     assert str(precedent[0][6]) == ID + "event/cbr-hike-to-17"
 
 
