@@ -75,7 +75,7 @@ def test_ntriples_equal_build_graph_on_fixtures(name):
 
 def test_ntriples_equal_build_graph_on_real_data(real):
     assert_writers_agree(real)
-    assert len(ntriples_graph(real)) == 4327  # 4095 before issue 16, 4212 before its accounts
+    assert len(ntriples_graph(real)) == 11617  # 2014: 4327; with the 1998 and 2022 stories
     graphs = named_graphs(build_dataset(real, graph_iri(real.info)))
     assert len(graphs) == 1 + 4 * len(real.narratives)  # the dataset's, a nanopub's four
     assert len(graphs[f"{real.info.base}narrative/seed-article/assertion"]) == 28  # one a link

@@ -36,7 +36,7 @@ def test_no_link_record_is_counted_twice_over_the_union_default_graph(real_store
     """An account's graphs repeat no triple of the dataset's graph: Oxigraph and Virtuoso return
     a triple once per graph that holds it, so every link is one row, not one per account."""
     rows = real_store.query("SELECT ?link WHERE { ?link a ekg:CausalLink }").rows
-    assert len(rows) == len(real.links) == 51
+    assert len(rows) == len(real.links) > 51
 
 
 def test_narratives_query_counts_each_accounts_links_by_status(real_store, real):

@@ -38,6 +38,7 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
             "actors": set(e.actors),
             "tags": set(e.tags),
             "statuses": statuses[e.id],
+            "stories": {dataset.story_of(e.id)},
         }
 
     def searchable(e: Event) -> str:
@@ -186,15 +187,21 @@ def test_window_keeps_events_that_may_fall_in_it(tiny):
 def test_events_of_the_bank_of_russia(real, real_index):
     page = query_events(real_index, actors=["bank-of-russia"], limit=100, count_total=True)
     assert ids(page.events) == expected(real, actors=["bank-of-russia"])
-    assert page.count == page.total == 18
     assert "cbr-hike-to-17" in ids(page.events)
+    story = {"actors": ["bank-of-russia"], "stories": ["ruble-crisis-2014"]}
+    page = query_events(real_index, **story, limit=100, count_total=True)
+    assert ids(page.events) == expected(real, **story)
+    assert page.count == page.total == 14  # in the 2014 story (the 1998 decisions moved out)
 
 
 def test_text_search_is_case_insensitive(real, real_index):
     page = query_events(real_index, text="Ruble", limit=100, count_total=True)
     assert ids(page.events) == expected(real, text="ruble")
-    assert page.total == 17
     assert ids(query_events(real_index, text="RUBLE", limit=100).events) == ids(page.events)
+    story = ["ruble-crisis-2014"]
+    page = query_events(real_index, text="Ruble", stories=story, limit=100, count_total=True)
+    assert ids(page.events) == expected(real, text="ruble", stories=story)
+    assert page.total == 14  # in the 2014 story (its 1998 events moved to their own)
 
 
 def test_text_search_covers_actor_and_place_labels(tiny_index):
