@@ -9,7 +9,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, TIME, XSD
 
 from graph.data.loader import parse_dataset
-from graph.rdf.build import build_graph, event_iri, iter_triples
+from graph.rdf.build import build_graph, event_iri, iter_statements
 from graph.vocab import EKG, FARO, LINK_PREDICATES, SEM
 
 from .conftest import DATA, canonical
@@ -38,7 +38,7 @@ def test_same_yaml_gives_isomorphic_graph(tiny_path):
 
 def test_no_blank_nodes(real):
     assert not any(
-        type(term).__name__ == "BNode" for triple in iter_triples(real) for term in triple
+        type(term).__name__ == "BNode" for triple in iter_statements(real) for term in triple
     )
 
 
