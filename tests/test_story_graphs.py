@@ -174,3 +174,29 @@ def test_a_query_of_one_story(backend, stories):
             r["g"]["value"]: int(r["n"]["value"]) for r in answer.get_json()["results"]["bindings"]
         }
         assert rows == {story_graph_iri(BASE, s.id): len(s.events) for s in stories.stories}
+
+
+def test_status_and_api_stories_give_each_storys_graph(stories):
+    with running_app(STORIES) as app:
+        client = app.test_client()
+        status = client.get("/-/status").get_json()
+        listed = client.get("/api/stories").get_json()["stories"]
+        built = app.extensions["ekg"]
+    graphs = graphs_of(stories)
+    assert status["stories"] == [
+        {
+            "id": story.id,
+            "graph": story_graph_iri(BASE, story.id),
+            "events": len(story.events),
+            "links": len(story.links),
+            "claims": len(story.claims),
+            "triples": len(graphs[story_graph_iri(BASE, story.id)]),
+        }
+        for story in stories.stories
+    ]
+    assert built.story_counts() is built.story_counts()  # counted once per data version
+    assert [s["graph"] for s in listed] == [FIRST, SECOND]
+
+
+def test_status_of_a_dataset_without_stories_lists_none(client):
+    assert client.get("/-/status").get_json()["stories"] == []
