@@ -113,6 +113,8 @@ class ChunkLoader:
         """Add N-Quads lines (whole lines, each naming its graph) to the load."""
         if self.error is not None:
             raise StoreError(f"cannot load the triples: {self.error}") from self.error
+        if not text:  # (a dataset without stories or narratives: no chunk file at all)
+            return
         if self._quads is None:
             self._quads, self._quads_size = self._next_chunk("nq"), 0
         self._quads.write(text)
