@@ -23,7 +23,7 @@ from tqdm import tqdm
 from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_graph
 from graph.data import Dataset, data_version, read_dataset
 from graph.errors import StoreError
-from graph.rdf import build_store_dir, graph_iri, iter_statements
+from graph.rdf import build_store_dir, graph_iri, iter_statements, story_graph_iri
 from graph.store import (
     DEFAULT_DATA_GRAPH,
     OxigraphStore,
@@ -90,6 +90,35 @@ class BuiltGraph:
         except KeyError:
             value = self._results[key] = compute()
             return value
+
+    def story_counts(self) -> list[dict[str, Any]]:
+        """Each story's id, the IRI of its named graph, its events, links and claims, and the
+        triples of its graph in the store (one COUNT query per data version)."""
+        return self.remember("story-counts", self._story_counts)
+
+    def _story_counts(self) -> list[dict[str, Any]]:
+        stories = self.dataset.stories
+        if not stories:
+            return []
+        base = self.dataset.info.base
+        graphs = {story.id: story_graph_iri(base, story.id) for story in stories}
+        values = " ".join(f"<{iri}>" for iri in graphs.values())
+        rows = self.store.query(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        ).rows
+        triples = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
+        return [
+            {
+                "id": story.id,
+                "graph": graphs[story.id],
+                "events": len(story.events),
+                "links": len(story.links),
+                "claims": len(story.claims),
+                "triples": triples.get(graphs[story.id], 0),
+            }
+            for story in stories
+        ]
 
     def is_current(self, data_path: str | Path) -> bool:
         """True if the data files at ``data_path`` still hold exactly this version: their

@@ -25,7 +25,7 @@ from graph.rdf import bulk
 from graph.rdf.build import build_dataset, build_graph
 from graph.rdf.bulk import MANIFEST, ChunkLoader, build_store_dir, read_manifest
 from graph.rdf.ntriples import NTriplesWriter, dataset_nquads, iter_ntriples
-from graph.rdf.scheme import graph_iri
+from graph.rdf.scheme import graph_iri, story_graph_iri
 from support import synthetic
 
 from .conftest import DATA
@@ -64,20 +64,30 @@ def assert_same_graphs(built: RdfDataset, expected: RdfDataset) -> None:
         assert_same_graph(built_graphs[name], graph)
 
 
+def story_graph(dataset: Dataset, story: str) -> str:
+    return story_graph_iri(dataset.info.base, story)
+
+
 def assert_writers_agree(dataset: Dataset) -> None:
     assert_same_graphs(written_dataset(dataset), build_dataset(dataset, graph_iri(dataset.info)))
 
 
-@pytest.mark.parametrize("name", ["tiny.yaml", "features.yaml", "multi/events.yaml"])
+@pytest.mark.parametrize(
+    "name", ["tiny.yaml", "features.yaml", "multi/events.yaml", "stories/events.yaml"]
+)
 def test_ntriples_equal_build_graph_on_fixtures(name):
     assert_writers_agree(load_dataset(DATA / name))
 
 
 def test_ntriples_equal_build_graph_on_real_data(real):
     assert_writers_agree(real)
-    assert len(ntriples_graph(real)) == 11617  # 2014: 4327; with the 1998 and 2022 stories
     graphs = named_graphs(build_dataset(real, graph_iri(real.info)))
-    assert len(graphs) == 1 + 4 * len(real.narratives)  # the dataset's, a nanopub's four
+    stories = len(real.stories)
+    assert len(graphs) == 1 + stories + 4 * len(real.narratives)  # + a story's, a nanopub's four
+    own = graph_iri(real.info)
+    records = [graphs[own], *(graphs[story_graph(real, s.id)] for s in real.stories)]
+    # 4095 before issue 16, 4212 before its accounts, 4327 before the story's node
+    assert sum(map(len, records)) == 11610  # 4330 with the 2014 story alone
     assert len(graphs[f"{real.info.base}narrative/seed-article/assertion"]) == 28  # one a link
 
 

@@ -10,7 +10,7 @@ from graph.causal import check_consistency, find_longest_chain, to_cytoscape
 from graph.causal.graph import assemble_causal_graph, build_causal_graph, filtered_view
 from graph.causal.influence import analyze_causes, analyze_effects
 from graph.causal.readback import read_causal_graph
-from graph.rdf.build import iter_triples
+from graph.rdf.build import iter_statements
 from graph.store.base import open_store
 from graph.vocab import DIRECTED_KINDS
 
@@ -106,7 +106,7 @@ def test_real_part_of_edges_are_not_links(real):
 
 def test_part_of_edges_read_back_from_a_store_equal_the_datasets(real):
     store = open_store("oxigraph")
-    store.load(iter_triples(real))
+    store.load(iter_statements(real))
     pulled = read_causal_graph(store, real.info.base, page_size=7)
     expected = build_causal_graph(real)
     for graph in (pulled, expected):

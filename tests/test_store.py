@@ -8,7 +8,7 @@ from rdflib.compare import isomorphic
 
 from graph.errors import QueryError, QuerySyntaxError, StoreError
 from graph.pipeline import build_knowledge_graph, write_store_dir
-from graph.rdf.build import build_graph, iter_triples
+from graph.rdf.build import build_graph, iter_statements, iter_triples
 from graph.store.backends.oxigraph import OxigraphStore
 from graph.store.base import DEFAULT_DATA_GRAPH, EXPORT_FORMATS, open_store
 
@@ -114,7 +114,7 @@ def test_backends_agree_on_real_data(real):
     answers = []
     for backend in ("oxigraph", "rdflib"):
         store = open_store(backend)
-        store.load(iter_triples(real))
+        store.load(iter_statements(real))
         rows = store.query(
             "SELECT ?e ?begin WHERE { ?e sem:hasBeginTimeStamp ?begin } ORDER BY ?begin ?e"
         ).rows

@@ -29,7 +29,7 @@ EVENTS = """SELECT ?event ?label ?type ?lane ?edtf WHERE {
 
 # DISTINCT: Oxigraph's and Virtuoso's union default graph yields a triple once per graph that
 # holds it, so a record another graph repeats would come back twice (the project's own graphs
-# repeat none: graph.rdf.nanopub).
+# repeat none: a story's records are in its graph only, graph.rdf.graphs; graph.rdf.nanopub).
 LINKS = """SELECT DISTINCT ?cause ?effect ?link ?relation ?confidence ?status WHERE {
   ?link a ekg:CausalLink ; ekg:cause ?cause ; ekg:effect ?effect ; ekg:relation ?relation ;
         ekg:confidence ?confidence ; ekg:status ?status .

@@ -96,7 +96,8 @@ def read_dataset(
     ``progress`` is called with each file's size.
 
     ``sink`` is called with each valid record as it is read, ``(section, record)``, and
-    ``("dataset", info)`` first, so that a build can start before the last file is read;
+    ``("dataset", info)`` first, so that a build can start before the last file is read, and
+    ``("story", story id or None)`` as each file starts, for the story its records belong to;
     only records of the first reading go there (see ``streamed``).
 
     >>> top = Path(__file__).parents[2] / "tests" / "data" / "multi" / "events.yaml"
@@ -237,6 +238,8 @@ class _Checker(RecordReader):
                 self.sink("dataset", self.info)
         elif "dataset" in data:
             self.error(line_of(data, "dataset"), "'dataset' belongs in the top-level file only")
+        if self.sink is not None:  # the story the records of this file belong to
+            self.sink("story", self.story_of_file(len(self.files) - 1))
         for section in ("lanes", "event_types", "quantity_kinds"):
             self.read_all(data, section, self.concept_reader(section))
         self.read_all(data, "actors", self.read_actor)
@@ -290,18 +293,21 @@ class _Checker(RecordReader):
         self.stories.append(story)
         self.file_story[here] = story.id
 
+    def story_of_file(self, file_index: int) -> str | None:
+        """The story the records of a file belong to: its header's, or the top file's."""
+        return self.file_story.get(file_index, self.file_story.get(0))
+
     def filled_stories(self) -> tuple[Story, ...]:
         """Each story with the ids of the records of its files (a file without a header
         belongs to the top-level file's story, if any)."""
         if not self.stories:
             return ()
-        default = self.file_story.get(0)
         members: dict[str, dict[str, list[str]]] = {
             story.id: {"events": [], "links": [], "claims": []} for story in self.stories
         }
         for section in ("events", "links", "claims"):
             for ident, file_index in self.first_file[section].items():
-                owner = self.file_story.get(file_index, default)
+                owner = self.story_of_file(file_index)
                 if owner is not None:
                     members[owner][section].append(ident)
         return tuple(

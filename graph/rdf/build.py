@@ -13,8 +13,9 @@ stores use. The triples are declared in :mod:`graph.rdf.mapping`, the IRI scheme
 >>> (event_iri(ds.info.base, "ruble-falls"), vocab.FARO.causes, hike) in g
 True
 
-A narrative becomes a nanopublication in named graphs of its own (:mod:`graph.rdf.nanopub`):
-:func:`iter_triples` gives the dataset's own graph, :func:`iter_quads` the named graphs,
+A story's records go into a named graph of the story (:mod:`graph.rdf.graphs`), and a
+narrative becomes a nanopublication in named graphs of its own (:mod:`graph.rdf.nanopub`):
+:func:`iter_triples` gives the dataset's own graph, :func:`iter_quads` the other named graphs,
 :func:`iter_statements` both (what :meth:`graph.store.Store.load` takes),
 :func:`build_dataset` all graphs apart, and :func:`build_graph` all triples merged, as a
 query's default graph (the union of the named graphs) sees them.
@@ -34,7 +35,7 @@ from rdflib.term import Node
 
 from graph import vocab
 from graph.data import AllenRelations, Dataset
-from graph.rdf import mapping, scheme
+from graph.rdf import graphs, scheme
 from graph.rdf.nanopub import narrative_quads
 from graph.rdf.scheme import EVENT, Terms, canonical_decimal
 
@@ -90,30 +91,53 @@ def build_graph(dataset: Dataset) -> Graph:
 
 def build_dataset(dataset: Dataset, graph: str) -> RdfDataset:
     """Every graph of ``dataset`` apart: its own triples in named graph ``graph``, and the
-    named graphs of its narratives (:func:`iter_quads`)."""
+    named graphs of its stories and narratives (:func:`iter_quads`)."""
     rdf = _bound(RdfDataset())
     named = rdf.graph(URIRef(graph))
-    for triple in iter_triples(dataset):
-        named.add(triple)
-    for quad in iter_quads(dataset):
-        rdf.add(quad)  # type: ignore[arg-type]
+    for statement in iter_statements(dataset):
+        if len(statement) == 3:
+            named.add(statement)
+        else:
+            rdf.add(statement)  # type: ignore[arg-type]
     return rdf
 
 
 def iter_triples(dataset: Dataset) -> Iterator[Triple]:
-    """Yield every triple of the dataset's own graph (see :func:`graph.rdf.mapping.all_triples`)."""
-    yield from mapping.all_triples(RdflibTerms(dataset.info.base), dataset, AllenRelations())
+    """Yield every triple of the dataset's own graph: all of a dataset without stories; the
+    shared records of one with stories (see :mod:`graph.rdf.graphs`)."""
+    for graph, triples in _groups(dataset):
+        if graph is None:
+            yield from triples
+        else:
+            for _ in triples:  # consumed: the groups after it need it
+                pass
 
 
 def iter_quads(dataset: Dataset) -> Iterator[Quad]:
-    """Yield every quad of the named graphs of the dataset's narratives, graph last."""
+    """Yield every quad of the named graphs of the dataset's stories and narratives, graph
+    last."""
+    for graph, triples in _groups(dataset):
+        if graph is None:
+            for _ in triples:
+                pass
+        else:
+            yield from ((s, p, o, graph) for s, p, o in triples)
     yield from narrative_quads(RdflibTerms(dataset.info.base), dataset)
 
 
 def iter_statements(dataset: Dataset) -> Iterator[Triple | Quad]:
-    """:func:`iter_triples`, then :func:`iter_quads`: what a store loads."""
-    yield from iter_triples(dataset)
-    yield from iter_quads(dataset)
+    """The triples of the dataset's own graph and the quads of its other named graphs, in one
+    pass: what a store loads (:meth:`graph.store.Store.load`)."""
+    for graph, triples in _groups(dataset):
+        if graph is None:
+            yield from triples
+        else:
+            yield from ((s, p, o, graph) for s, p, o in triples)
+    yield from narrative_quads(RdflibTerms(dataset.info.base), dataset)
+
+
+def _groups(dataset: Dataset) -> Iterator[graphs.Group[Node]]:
+    return graphs.all_groups(RdflibTerms(dataset.info.base), dataset, AllenRelations())
 
 
 def _bound(graph: G) -> G:

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from graph.data import Dataset, LoadedData, collector_paused, read_dataset
 from graph.errors import StoreError
-from graph.rdf.ntriples import NTriplesWriter, dataset_nquads, iter_ntriples
+from graph.rdf.ntriples import NTriplesWriter, write_dataset
 from graph.rdf.scheme import graph_iri
 from graph.store import OxigraphStore, chunks_prefix, fresh_dir, swap_into_place, sweep
 
@@ -57,7 +57,8 @@ class ChunkLoader:
     loader's memory (about 0.3 GB, against 1.6 GB for one load of 100 k events). Use as a
     context manager: leaving it waits for the last load and raises :class:`StoreError` if a
     load failed; leaving it on an exception stops after the chunks being loaded. N-Quads
-    given to :meth:`write_quads` (other named graphs: a narrative's, small) are loaded last.
+    given to :meth:`write_quads` (other named graphs: the stories', the narratives') go to
+    chunk files of their own, loaded the same way.
     """
 
     def __init__(self, store: ox.Store, graph: str, workdir: str | Path) -> None:
@@ -65,10 +66,10 @@ class ChunkLoader:
         self.graph = ox.NamedNode(graph)
         self.workdir = Path(workdir)
         self.error: BaseException | None = None
-        self._quads: list[str] = []
         self._count = 0
-        self._size = 0
-        self._out = self._next_chunk()
+        self._out, self._size = self._next_chunk("nt"), 0
+        self._quads: Any = None  # the N-Quads chunk being written, opened on the first quad
+        self._quads_size = 0
         self._ready: queue.Queue[Path | None] = queue.Queue(maxsize=1)
         self._threads = [
             threading.Thread(target=self._load, name=f"bulk-load-{n}", daemon=True)
@@ -77,17 +78,18 @@ class ChunkLoader:
         for thread in self._threads:
             thread.start()
 
-    def _next_chunk(self) -> Any:
+    def _next_chunk(self, suffix: str) -> Any:
         self._count += 1
-        self._size = 0
-        path = self.workdir / f"chunk-{self._count:05d}.nt"
+        path = self.workdir / f"chunk-{self._count:05d}.{suffix}"
         return open(path, "w", encoding="utf-8", newline="\n")  # closed by write() or close()
 
     def _load(self) -> None:
         """Bulk-load the chunks queued, one after another, until told to stop (``None``)."""
         while (path := self._ready.get()) is not None:
             try:
-                if self.error is None:
+                if self.error is None and path.suffix == ".nq":
+                    self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+                elif self.error is None:
                     self.store.bulk_load(
                         path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=self.graph
                     )
@@ -105,27 +107,36 @@ class ChunkLoader:
         if self._size >= CHUNK_BYTES:
             self._out.close()
             self._ready.put(Path(self._out.name))  # waits while the previous chunk loads
-            self._out = self._next_chunk()
+            self._out, self._size = self._next_chunk("nt"), 0
 
     def write_quads(self, text: str) -> None:
-        """Add N-Quads lines (whole lines, each naming its graph), loaded after the rest."""
-        self._quads.append(text)
+        """Add N-Quads lines (whole lines, each naming its graph) to the load."""
+        if self.error is not None:
+            raise StoreError(f"cannot load the triples: {self.error}") from self.error
+        if not text:  # (a dataset without stories or narratives: no chunk file at all)
+            return
+        if self._quads is None:
+            self._quads, self._quads_size = self._next_chunk("nq"), 0
+        self._quads.write(text)
+        self._quads_size += len(text)
+        if self._quads_size >= CHUNK_BYTES:
+            self._quads.close()
+            self._ready.put(Path(self._quads.name))
+            self._quads = None
 
     def close(self) -> None:
         """Load what is left and wait for the loads to complete."""
         if not self._out.closed:
             self._out.close()
             self._ready.put(Path(self._out.name))
+            if self._quads is not None:
+                self._quads.close()
+                self._ready.put(Path(self._quads.name))
+                self._quads = None
             for _ in self._threads:
                 self._ready.put(None)
         for thread in self._threads:
             thread.join()
-        if self.error is None and self._quads:
-            try:
-                self.store.bulk_load("".join(self._quads), format=ox.RdfFormat.N_QUADS)
-            except (OSError, SyntaxError, ValueError) as exc:
-                self.error = exc
-            self._quads.clear()
         if self.error is not None:
             raise StoreError(f"cannot load the triples: {self.error}") from self.error
 
@@ -250,9 +261,7 @@ def _stream_into(fresh: Path, data_path: str | Path, progress: Any, work: str) -
 def _load_into(fresh: Path, loaded: LoadedData, work: str) -> None:
     store = ox.Store(str(fresh))
     with ChunkLoader(store, graph_iri(loaded.dataset.info), work) as loader:
-        for chunk in iter_ntriples(loaded.dataset):
-            loader.write(chunk)
-        loader.write_quads(dataset_nquads(loaded.dataset))
+        write_dataset(NTriplesWriter(loader.write, write_quads=loader.write_quads), loaded.dataset)
     _seal(store, fresh, loaded)
 
 

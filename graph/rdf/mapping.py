@@ -5,16 +5,18 @@ exports and small stores) and :mod:`graph.rdf.ntriples` (N-Triples text streamed
 loads). A writer supplies a :class:`Terms`: how it writes an IRI, a literal, a date or a
 decimal, and every vocabulary term as an attribute (``t.label``, ``t.Event``, ...). The
 functions below say which triples a record gives, in those terms, and in which order records
-are read (:func:`record_triples`, :func:`closing_triples`); neither writer states a triple of
-its own. The IRI scheme and the vocabulary are in :mod:`graph.rdf.scheme`.
+are read (:func:`record_triples`, and :mod:`graph.rdf.graphs`, which also says which named
+graph each triple goes into); neither writer states a triple of its own. The IRI scheme and
+the vocabulary are in :mod:`graph.rdf.scheme`.
 
 Every resource gets an IRI of :mod:`graph.rdf.scheme` (no blank nodes), so the same YAML
 always gives the same triples. The mapping is documented in
 ``docs/data-model.md``; every ``ekg:`` term used here is declared in ``ontology/ekg.ttl``
 (a test checks it).
 
-These are the triples of the dataset's own named graph; each narrative's nanopublication, in
-named graphs of its own, is declared in :mod:`graph.rdf.nanopub`.
+These are the triples of the dataset's own named graph and of its stories' graphs (which
+record goes where: :mod:`graph.rdf.graphs`); each narrative's nanopublication, in named graphs
+of its own, is declared in :mod:`graph.rdf.nanopub`.
 
 Only supported and qualified links are stated as direct triples (what property paths such as
 ``faro:causes+`` follow); contested and unsupported ones exist only as ``ekg:CausalLink``
@@ -48,7 +50,6 @@ from graph.data import (
     Actor,
     Claim,
     Concept,
-    Dataset,
     DatasetInfo,
     Event,
     EventDate,
@@ -57,6 +58,7 @@ from graph.data import (
     Publication,
     Quantity,
     Source,
+    Story,
 )
 from graph.rdf.scheme import (
     ACTOR,
@@ -75,6 +77,7 @@ from graph.rdf.scheme import (
     T,
     Terms,
     Triple,
+    story_graph_iri,
 )
 
 Relations = Callable[[EventDate, EventDate], frozenset[str] | set[str]]
@@ -126,8 +129,8 @@ def publication_triples(t: Terms[T], publication: Publication) -> Iterator[Tripl
         yield node, t.page, t.term(publication.url)
 
 
-def event_triples(t: Terms[T], event: Event, cited: set[str]) -> Iterator[Triple[T]]:
-    """An event's triples; a source already in ``cited`` is only referred to."""
+def event_triples(t: Terms[T], event: Event, reading: Reading) -> Iterator[Triple[T]]:
+    """An event's triples (its sources' own go to ``reading``: see :func:`source_triples`)."""
     node = t.node(EVENT, event.id)
     yield node, t.type, t.Event
     yield node, t.label, t.en(event.label)
@@ -151,7 +154,7 @@ def event_triples(t: Terms[T], event: Event, cited: set[str]) -> Iterator[Triple
         q_node = t.node(QUANTITY, f"{event.id}-{number}")
         yield node, t.quantity, q_node
         yield from quantity_triples(t, q_node, quantity)
-    yield from source_triples(t, node, event.sources, cited)
+    yield from source_triples(t, node, event.sources, reading)
 
 
 def date_pairs(t: Terms[T], date: EventDate) -> list[tuple[T, T]]:
@@ -193,13 +196,15 @@ def quantity_triples(t: Terms[T], node: T, quantity: Quantity) -> Iterator[Tripl
 
 
 def source_triples(
-    t: Terms[T], node: T, sources: Iterable[Source], cited: set[str], predicate: T | None = None
+    t: Terms[T], node: T, sources: Iterable[Source], reading: Reading, predicate: T | None = None
 ) -> Iterator[Triple[T]]:
-    """``node`` derived from each source (or related by ``predicate``, e.g. ``ekg:disputedBy``);
-    a source document's own triples the first time it is cited (``cited`` remembers the URLs)."""
+    """``node`` derived from each source (or related by ``predicate``, e.g. ``ekg:disputedBy``).
+    A source document's own triples, the first time it is cited, are not yielded but kept in
+    ``reading.documents``: they belong to the dataset's graph, whichever story cites it."""
     for source in sources:
         yield node, t.derived_from if predicate is None else predicate, t.term(source.url)
-        yield from document_triples(t, source, cited)
+        if source.url not in reading.cited:
+            reading.documents.extend(document_triples(t, source, reading.cited))
 
 
 def document_triples(t: Terms[T], source: Source, cited: set[str]) -> Iterator[Triple[T]]:
@@ -238,11 +243,10 @@ def link_triples(
     link: Link,
     dates: tuple[EventDate, EventDate],
     relations: Relations,
-    publications: frozenset[str] | set[str],
-    cited: set[str],
+    reading: Reading,
 ) -> Iterator[Triple[T]]:
-    """A link's triples; ``dates`` are its cause's and effect's, ``publications`` the ids
-    that make an asserter a publication rather than an actor."""
+    """A link's triples; ``dates`` are its cause's and effect's, ``reading.publications`` the
+    ids that make an asserter a publication rather than an actor."""
     a, b = t.node(EVENT, link.cause), t.node(EVENT, link.effect)
     predicate = t.link_predicates[link.kind]
     if link.status in vocab.ASSERTED_STATUSES:  # a contested link is not stated as fact
@@ -257,8 +261,8 @@ def link_triples(
     if link.ref:
         yield node, t.identifier, t.plain(link.ref)
     yield from _optional(node, t.comment, link.note, t)
-    yield from source_triples(t, node, link.sources, cited)
-    yield from source_triples(t, node, link.disputed_by, cited, t.disputed_by)
+    yield from source_triples(t, node, link.sources, reading)
+    yield from source_triples(t, node, link.disputed_by, reading, t.disputed_by)
     possible = relations(*dates)
     if len(possible) == 1:
         (relation,) = possible
@@ -270,11 +274,11 @@ def link_triples(
         for relation in sorted(possible):
             yield node, t.possible_allen_relation, t.allen[relation]
     for agent in link.asserted_by:
-        section = PUBLICATION if agent in publications else ACTOR
+        section = PUBLICATION if agent in reading.publications else ACTOR
         yield node, t.attributed_to, t.node(section, agent)
 
 
-def claim_triples(t: Terms[T], claim: Claim, cited: set[str]) -> Iterator[Triple[T]]:
+def claim_triples(t: Terms[T], claim: Claim, reading: Reading) -> Iterator[Triple[T]]:
     node = t.node(CLAIM, claim.id)
     yield node, t.type, t.Claim
     yield node, t.text, t.en(claim.text)
@@ -287,31 +291,49 @@ def claim_triples(t: Terms[T], claim: Claim, cited: set[str]) -> Iterator[Triple
     yield from _optional(node, t.evidence, claim.evidence, t)
     if claim.ref:
         yield node, t.identifier, t.plain(claim.ref)
-    yield from source_triples(t, node, claim.sources, cited)
+    yield from source_triples(t, node, claim.sources, reading)
+
+
+def story_triples(t: Terms[T], info: DatasetInfo, story: Story) -> Iterator[Triple[T]]:
+    """A story's own node, in the dataset's graph: the IRI of the story's named graph."""
+    node = t.term(story_graph_iri(t.base, story.id))
+    yield node, t.type, t.Story
+    yield node, t.label, t.en(story.title)
+    yield node, t.is_part_of, t.node(DATASET, info.id)
 
 
 class Reading:
     """What the mapping remembers while records are read in file order: the source documents
-    already written (each once, with its first citation) and the publications' ids (an
-    asserter that is one is a publication, not an actor)."""
+    already written (each once, with its first citation), the triples of those first cited by
+    the last records (``documents``, for the dataset's graph: :meth:`take_documents`), the
+    publications' ids (an asserter that is one is a publication, not an actor) and the story
+    whose file is being read (``story``, ``None`` for none; see :mod:`graph.rdf.graphs`)."""
 
     def __init__(self) -> None:
         self.cited: set[str] = set()
+        self.documents: list[Triple[Any]] = []
         self.publications: set[str] = set()
+        self.story: str | None = None
+
+    def take_documents(self) -> list[Triple[Any]]:
+        """The source documents' triples kept since the last call."""
+        documents, self.documents = self.documents, []
+        return documents
 
 
 def record_triples(t: Terms[T], section: str, record: Any, reading: Reading) -> Iterator[Triple[T]]:
     """The triples of one record of ``section`` (a :class:`~graph.data.Dataset` attribute
     name, or ``dataset`` for its info), as records are read in file order; links wait for
-    :func:`closing_triples`, since they need both events' dates."""
+    :func:`graph.rdf.graphs.closing_groups`, since they need both events' dates. The source
+    documents a record cites first are kept in ``reading.documents``."""
     if section == "dataset":
         yield from info_triples(t, record)
     elif section in CONCEPT_SECTIONS:
         yield from concept_triples(t, CONCEPT_SECTIONS[section], record)
     elif section == "events":
-        yield from event_triples(t, record, reading.cited)
+        yield from event_triples(t, record, reading)
     elif section == "claims":
-        yield from claim_triples(t, record, reading.cited)
+        yield from claim_triples(t, record, reading)
     elif section == "publications":
         reading.publications.add(record.id)
         yield from publication_triples(t, record)
@@ -323,21 +345,6 @@ def record_triples(t: Terms[T], section: str, record: Any, reading: Reading) -> 
         raise ValueError(f"no records in section {section!r}")
 
 
-def closing_triples(
-    t: Terms[T], dataset: Dataset, relations: Relations, reading: Reading
-) -> Iterator[Triple[T]]:
-    """The triples of the dataset's graph that need the whole dataset: lane order, every link,
-    then the source documents first cited by a narrative."""
-    yield from lane_triples(t, dataset.events, relations)
-    dates = {event.id: event.date for event in dataset.events}
-    for link in dataset.links:
-        pair = (dates[link.cause], dates[link.effect])
-        yield from link_triples(t, link, pair, relations, reading.publications, reading.cited)
-    for narrative in dataset.narratives:  # its nanopublication: see narrative_quads
-        for source in narrative.sources:
-            yield from document_triples(t, source, reading.cited)
-
-
 #: The sections of a dataset in the order they are read (after its ``dataset`` info).
 SECTIONS = (
     *CONCEPT_SECTIONS,
@@ -347,17 +354,6 @@ SECTIONS = (
     "events",
     "claims",
 )
-
-
-def all_triples(t: Terms[T], dataset: Dataset, relations: Relations) -> Iterator[Triple[T]]:
-    """Every triple of ``dataset``: record by record in :data:`SECTIONS` order, then
-    :func:`closing_triples`."""
-    reading = Reading()
-    yield from record_triples(t, "dataset", dataset.info, reading)
-    for section in SECTIONS:
-        for record in getattr(dataset, section):
-            yield from record_triples(t, section, record, reading)
-    yield from closing_triples(t, dataset, relations, reading)
 
 
 _BEFORE = frozenset({"before"})

@@ -5,7 +5,8 @@ while pyoxigraph parses N-Triples in Rust at several hundred thousand triples a 
 :class:`NTriplesWriter` writes the mapping's triples as text, one record at a time, so a build
 can stream them into a bulk load while validation is still reading (see
 :mod:`graph.rdf.bulk`). Terms are formatted once where they repeat (vocabulary, dates,
-decimals). A test checks the graph equals :func:`graph.rdf.build.build_graph`'s.
+decimals). A story's records go into its own named graph, as N-Quads (:mod:`graph.rdf.graphs`).
+A test checks the graphs equal :func:`graph.rdf.build.build_dataset`'s.
 
 >>> from pathlib import Path
 >>> from graph.data.loader import load_dataset
@@ -29,7 +30,7 @@ from typing import Any
 from rdflib.namespace import XSD
 
 from graph.data import AllenRelations, Dataset
-from graph.rdf import mapping
+from graph.rdf import graphs, mapping
 from graph.rdf.nanopub import narrative_quads
 from graph.rdf.scheme import Terms, Triple, canonical_decimal
 
@@ -80,10 +81,12 @@ class NTriplesWriter:
     """Writes records as N-Triples lines and hands them to ``write`` in chunks.
 
     Call :meth:`record` for every record as it is read (``dataset`` first, for the base
-    IRI), then :meth:`finish` with the whole dataset for what needs all of it (lane order,
-    links' temporal relations). A chunk is about ``chunk`` lines. The named graphs of the
-    narratives (:mod:`graph.rdf.nanopub`) go to ``write_quads`` as N-Quads, once, at the end
-    (not written without it).
+    IRI; ``story`` before the records of another story: see :mod:`graph.rdf.graphs`), then
+    :meth:`finish` with the whole dataset for what needs all of it (lane order, links'
+    temporal relations). A chunk is about ``chunk`` lines. The dataset's own graph goes to
+    ``write`` as N-Triples; the named graphs of its stories, in chunks, and of its narratives
+    (:mod:`graph.rdf.nanopub`), once at the end, go to ``write_quads`` as N-Quads (not
+    written without it).
     """
 
     def __init__(
@@ -96,6 +99,7 @@ class NTriplesWriter:
         self.write_quads = write_quads
         self.chunk = chunk
         self.lines: list[str] = []
+        self.quad_lines: list[str] = []
         self.terms = NTriplesTerms("")
         self.reading = mapping.Reading()
         self.relations = AllenRelations()  # possible_allen_relations, fast
@@ -103,30 +107,56 @@ class NTriplesWriter:
     def add(self, triples: Iterable[Triple[str]]) -> None:
         self.lines.extend([f"{s} {p} {o} .\n" for s, p, o in triples])
 
+    def add_quads(self, triples: Iterable[Triple[str]], graph: str) -> None:
+        self.quad_lines.extend([f"{s} {p} {o} {graph} .\n" for s, p, o in triples])
+
     def flush(self) -> None:
         if self.lines:
             self.write("".join(self.lines))
             self.lines.clear()
+        if self.quad_lines:
+            if self.write_quads is not None:
+                self.write_quads("".join(self.quad_lines))
+            self.quad_lines.clear()
+
+    def _add_groups(self, groups: Iterable[graphs.Group[str]]) -> None:
+        for graph, triples in groups:
+            if graph is None:
+                self.add(triples)
+            else:
+                self.add_quads(triples, graph)
+            if len(self.lines) + len(self.quad_lines) >= self.chunk:
+                self.flush()
 
     def record(self, section: str, record: Any) -> None:
         """Write the triples of one record of ``section`` (``dataset`` first, for the base
         IRI); links wait for :meth:`finish`."""
         if section == "dataset":
             self.terms = NTriplesTerms(record.base)
-        self.add(mapping.record_triples(self.terms, section, record, self.reading))
-        if len(self.lines) >= self.chunk:
-            self.flush()
+        self._add_groups(graphs.record_groups(self.terms, section, record, self.reading))
 
     def finish(self, dataset: Dataset) -> None:
         """The triples that need the whole dataset (lanes, links), in chunks; then flush."""
-        lines, chunk = self.lines, self.chunk
-        for s, p, o in mapping.closing_triples(self.terms, dataset, self.relations, self.reading):
-            lines.append(f"{s} {p} {o} .\n")
-            if len(lines) >= chunk:
-                self.flush()
+        closing = graphs.closing_groups(self.terms, dataset, self.relations, self.reading)
+        for graph, triples in closing:
+            if graph is None:
+                lines, end = self.lines, " .\n"
+            else:
+                lines, end = self.quad_lines, f" {graph} .\n"
+            for s, p, o in triples:
+                lines.append(f"{s} {p} {o}{end}")
+                if len(lines) >= self.chunk:
+                    self.flush()
         self.flush()
         if self.write_quads is not None:
             self.write_quads(nquads(self.terms, dataset))
+
+
+def write_dataset(writer: NTriplesWriter, dataset: Dataset) -> None:
+    """Write every record of ``dataset`` with ``writer``, then finish it."""
+    for section, record in graphs.dataset_records(dataset):
+        writer.record(section, record)
+    writer.finish(dataset)
 
 
 def nquads(terms: NTriplesTerms, dataset: Dataset) -> str:
@@ -135,20 +165,21 @@ def nquads(terms: NTriplesTerms, dataset: Dataset) -> str:
 
 
 def dataset_nquads(dataset: Dataset) -> str:
-    """The named graphs of ``dataset``'s narratives as N-Quads text (see :func:`nquads`)."""
-    return nquads(NTriplesTerms(dataset.info.base), dataset)
+    """The named graphs of ``dataset``'s stories and narratives as N-Quads text (the records
+    are written again: :func:`write_dataset` gives both at once)."""
+    chunks: list[str] = []
+    write_dataset(NTriplesWriter(lambda text: None, write_quads=chunks.append), dataset)
+    return "".join(chunks)
 
 
 def iter_ntriples(dataset: Dataset, chunk: int = 4_000) -> Iterator[str]:
     """The triples of ``dataset``'s own graph as N-Triples text, in chunks (see
-    :class:`NTriplesWriter`); its named graphs are :func:`dataset_nquads`."""
+    :class:`NTriplesWriter`); its other named graphs are :func:`dataset_nquads`."""
     chunks: list[str] = []
     writer = NTriplesWriter(chunks.append, chunk)
-    writer.record("dataset", dataset.info)
-    for section in mapping.SECTIONS:
-        for record in getattr(dataset, section):
-            writer.record(section, record)
-            yield from chunks
-            chunks.clear()
+    for section, record in graphs.dataset_records(dataset):
+        writer.record(section, record)
+        yield from chunks
+        chunks.clear()
     writer.finish(dataset)
     yield from chunks

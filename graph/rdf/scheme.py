@@ -3,7 +3,8 @@ writer of the mapping (:mod:`graph.rdf.mapping`) supplies.
 
 Every resource gets an IRI under the dataset's ``base`` (no blank nodes): ``base`` + section
 + ``/`` + id (:func:`iri`), so the same YAML always gives the same triples. A narrative's
-nanopublication and its named graphs are :func:`nanopub_iris`.
+nanopublication and its named graphs are :func:`nanopub_iris`; a story's named graph, which is
+also the story's own IRI, is :func:`story_graph_iri`.
 
 >>> iri("http://example.org/ekg/id/", EVENT, "rate-hike")
 'http://example.org/ekg/id/event/rate-hike'
@@ -28,7 +29,7 @@ from graph.vocab import EKG, FARO, FOAF, NP, QUDT, SEM
 # The IRI scheme: base + section + "/" + id.
 DATASET, GRAPH, EVENT, LINK, CLAIM = "dataset", "graph", "event", "link", "claim"
 ACTOR, PLACE, PUBLICATION, QUANTITY = "actor", "place", "publication", "quantity"
-LANE, TYPE, KIND, NARRATIVE = "lane", "type", "kind", "narrative"
+LANE, TYPE, KIND, NARRATIVE, STORY = "lane", "type", "kind", "narrative", "story"
 #: The named graphs of a narrative's nanopublication, after its IRI: ``…/narrative/<id>/head``.
 NANOPUB_GRAPHS = ("head", "assertion", "provenance", "pubinfo")
 #: Concept sections, by the dataset attribute that lists them.
@@ -43,6 +44,16 @@ def iri(base: str, section: str, ident: str) -> str:
 def graph_iri(info: DatasetInfo) -> str:
     """The named graph that holds a dataset in a store: ``base`` + ``graph/`` + its id."""
     return iri(info.base, GRAPH, info.id)
+
+
+def story_graph_iri(base: str, story_id: str) -> str:
+    """The named graph of a story's records (its events, links and claims), which is also the
+    story's own IRI: ``base`` + ``story/`` + its id.
+
+    >>> story_graph_iri("http://example.org/ekg/id/", "russia-1998")
+    'http://example.org/ekg/id/story/russia-1998'
+    """
+    return iri(base, STORY, story_id)
 
 
 def nanopub_iris(base: str, narrative_id: str) -> dict[str, str]:
@@ -146,6 +157,7 @@ VOCABULARY = {
     "asserts_link": EKG.assertsLink,
     "evidence": EKG.evidence,
     "Narrative": EKG.Narrative,
+    "Story": EKG.Story,
     "Nanopublication": NP.Nanopublication,
     "has_assertion": NP.hasAssertion,
     "has_provenance": NP.hasProvenance,

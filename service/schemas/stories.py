@@ -35,6 +35,12 @@ class StorySchema(BodySchema):
     how many records it holds and the span of its events' dates."""
 
     id = string(metadata={"description": "the story's id (its file is stories/<id>.yaml)"})
+    graph = string(
+        metadata={
+            "description": "IRI of the named graph of the story's events, links and claims "
+            "(and of the story itself), for SPARQL: FROM, default-graph-uri, GRAPH"
+        }
+    )
     title = string()
     intro = string(nullable=True, metadata={"description": "short Markdown"})
     time_zone = string(metadata={"description": "IANA time zone of the story's local times"})

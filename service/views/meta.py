@@ -26,7 +26,8 @@ def health() -> ResponseReturnValue:
 
 @bp.get("/-/status")
 def status() -> ResponseReturnValue:
-    """What is being served: data version, generation, backend, counts, the last reload."""
+    """What is being served: data version, generation, backend, counts (and each story's:
+    its graph's IRI, events, links, claims and the triples of its graph), the last reload."""
     generation = state.generation()
     built = generation.built
     last = _generations().last_reload
@@ -36,6 +37,7 @@ def status() -> ResponseReturnValue:
         generation=generation.number,
         backend=built.store.backend,
         counts=built.counts(),
+        stories=built.story_counts(),
         build_seconds=round(built.seconds, 3),
         last_reload=last.to_json() if last else None,
     )

@@ -8,6 +8,7 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from graph.data import Dataset, Story
+from graph.rdf import story_graph_iri
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas.stories import StoryListSchema
@@ -16,7 +17,8 @@ bp = ApiBlueprint("stories", __name__, url_prefix="/api", description="Stories")
 
 
 def story_record(dataset: Dataset, story: Story) -> dict[str, Any]:
-    """A story's header, its counts and the span of its events' dates."""
+    """A story's header, the IRI of its named graph, its counts and the span of its events'
+    dates."""
     dates = [dataset.event(event).date for event in story.events]
     span = None
     if dates:  # days as ISO text: a date and a date-time compare by their calendar day
@@ -25,6 +27,7 @@ def story_record(dataset: Dataset, story: Story) -> dict[str, Any]:
         span = {"label": "", "start": start, "end": end}
     return {
         "id": story.id,
+        "graph": story_graph_iri(dataset.info.base, story.id),
         "title": story.title,
         "intro": story.intro,
         "time_zone": story.time_zone,
@@ -47,7 +50,8 @@ def story_record(dataset: Dataset, story: Story) -> dict[str, Any]:
 @bp.get("/stories")
 @bp.response(200, StoryListSchema)
 def list_stories() -> ResponseReturnValue:
-    """Every story of the dataset: its title, intro, time zone, default window and zoom
+    """Every story of the dataset: the IRI of its named graph (for SPARQL: ``FROM``,
+    ``default-graph-uri``, ``GRAPH``), its title, intro, time zone, default window and zoom
     presets, lanes in display order, guided steps, an example chain, how many events, links
     and claims it holds, and the span of its events' dates."""
     data = built()
