@@ -27,6 +27,9 @@ def open_home(page, live_server: str, query: str = "") -> None:
     page.wait_for_selector(READY, timeout=15_000)
 
 
+STORY = "ruble-crisis-2014"
+
+
 def assert_clean(page) -> None:
     assert page.external == []
     assert page.errors == []
@@ -35,8 +38,9 @@ def assert_clean(page) -> None:
 
 def test_timeline_shows_every_event_and_arrow_of_the_selection(page, live_server):
     open_home(page, live_server)
-    everything = api(live_server, "timeline", limit="1000", lens="all")
-    assert page.evaluate("app.data.selection.size") == everything["count"] == 66
+    # The page opens on the first story, 2014's.
+    everything = api(live_server, "timeline", limit="1000", lens="all", story=STORY)
+    assert page.evaluate("app.data.selection.size") == everything["count"] == 61
     assert page.evaluate("app.timeline.items.length") == everything["count"]
     assert sorted(page.evaluate("[...app.data.selection.keys()]")) == sorted(
         item["id"] for item in everything["items"]
@@ -181,19 +185,19 @@ def test_chain_explorer_finds_and_highlights_opec_to_bank_shares(page, live_serv
     # The Compare tab: empty until two events are chosen on the page, the pair then in the URL.
     page.click("#tab-compare")
     assert page.locator(".cmp-card").count() == 0
-    page.fill("#compare-a", "refinancing rate")
-    page.wait_for_selector("#compare-a-list [data-id='cbr-refinancing-rate-to-150']")
-    page.click("#compare-a-list [data-id='cbr-refinancing-rate-to-150']")
+    page.fill("#compare-a", "9.5 % to 10.5")
+    page.wait_for_selector("#compare-a-list [data-id='cbr-hike-to-10-5']")
+    page.click("#compare-a-list [data-id='cbr-hike-to-10-5']")
     page.fill("#compare-b", "17 %")
     page.wait_for_selector(f"#compare-b-list [data-id='{HIKE}']")
     page.click(f"#compare-b-list [data-id='{HIKE}']")
     page.click("#compare-go")
     page.wait_for_selector(".cmp-card")
     assert page.locator(".cmp-card").count() == 2
-    assert "150 %" in page.locator(".cmp-a").inner_text()
+    assert "10.5 %" in page.locator(".cmp-a").inner_text()
     assert "17 %" in page.locator(".cmp-b").inner_text()
     query = parse_qs(urlsplit(page.url).query)
-    assert query["ca"] == ["cbr-refinancing-rate-to-150"] and query["cb"] == [HIKE]
+    assert query["ca"] == ["cbr-hike-to-10-5"] and query["cb"] == [HIKE]
     # The story's example chain is the Compare tab's example too.
     page.click("#compare-example")
     page.wait_for_function(f"() => app.state.ca === '{source}' && app.state.cb === '{target}'")
@@ -229,6 +233,8 @@ def test_filters_live_in_the_url_and_restore_the_same_view(page, live_server):
         "timeline",
         limit="1000",
         lane="oil,monetary-policy,sanctions,markets",
+        story=STORY,
+        lens="all",
         **{"from": "2014-01-01"},
     )
     assert page.evaluate("app.data.selection.size") == selection["count"]
@@ -257,7 +263,7 @@ def test_filters_live_in_the_url_and_restore_the_same_view(page, live_server):
     assert sorted(restored.evaluate("[...app.data.selection.keys()]")) == before["selection"]
     restored.close()
     page.click("#filter-reset")
-    page.wait_for_function("() => app.data.selection.size === 66")
+    page.wait_for_function("() => app.data.selection.size === 61")  # the 2014 story
     assert "lane=" not in page.url
     assert_clean(page)
 

@@ -201,3 +201,13 @@ def test_a_lane_colour_is_hex(tmp_path):
         "lanes: [{id: oil, label: Oil}]", "lanes: [{id: oil, label: Oil, colour: brown}]"
     )
     assert problems(write(tmp_path, top)) == ["events.yaml:14: 'colour': 'brown' is not #rrggbb"]
+
+
+def test_a_story_that_lists_lanes_lists_all_of_its_events_lanes(tmp_path):
+    top = TOP.replace(
+        "lanes: [{id: oil, label: Oil}]", "lanes: [{id: oil, label: Oil}, {id: x, label: X}]"
+    )
+    top = top.replace("  lanes: [oil]", "  lanes: [x]")
+    assert problems(write(tmp_path, top)) == [
+        "events.yaml:2: story 'first': 'lanes' leaves out oil"
+    ]

@@ -86,10 +86,12 @@ def venv(outside: Path, wheel: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def workdir(outside: Path) -> Path:
-    """Where ``ekg`` runs: a directory with a copy of events.yaml and nothing else."""
+    """Where ``ekg`` runs: a directory with a copy of the data (events.yaml and the story
+    files it includes) and nothing else."""
     path = outside / "work"
     path.mkdir()
     shutil.copy(ROOT / "events.yaml", path / "events.yaml")
+    shutil.copytree(ROOT / "stories", path / "stories")
     return path
 
 

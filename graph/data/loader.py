@@ -175,6 +175,7 @@ class _Checker(RecordReader):
         self.bytes_read = 0
         self.stories: list[Story] = []
         self.file_story: dict[int, str] = {}  # file index -> the story its header declares
+        self.story_files: dict[str, int] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -279,10 +280,23 @@ class _Checker(RecordReader):
                 for n in records["narratives"]
             )
         dataset = Dataset(self.info, **{s: records[s] for s in _RECORD_SECTIONS}, stories=stories)
+        self.check_story_lanes(dataset)
         for narrative in dataset.narratives if stories and not self.unread else ():
             if narrative.story is not None and not dataset.narrative_links(narrative.id):
                 self.empty_narrative(narrative)  # its asserters assert links, not in its story
         return dataset
+
+    def check_story_lanes(self, dataset: Dataset) -> None:
+        """A story that lists its lanes lists every lane its events are in (a page shows only
+        those)."""
+        for story in dataset.stories:
+            if not story.lanes:
+                continue
+            missing = sorted({dataset.event(e).lane for e in story.events} - set(story.lanes))
+            if missing:
+                self.file = self.files[self.story_files[story.id]]
+                names = ", ".join(missing)
+                self.error(story.line, f"story {story.id!r}: 'lanes' leaves out {names}")
 
     def add_story(self, story: Story) -> None:
         here = len(self.files) - 1
@@ -292,6 +306,7 @@ class _Checker(RecordReader):
                 return
         self.stories.append(story)
         self.file_story[here] = story.id
+        self.story_files[story.id] = here
 
     def story_of_file(self, file_index: int) -> str | None:
         """The story the records of a file belong to: its header's, or the top file's."""

@@ -61,6 +61,7 @@ class StoryArgs(ArgsSchema):
 class LensCompareArgs(ArgsSchema):
     a = lens_field("the first lens")
     b = lens_field("the second lens")
+    story = story_field("only the links of this story")
     source = ma.fields.String(
         load_default=None,
         validate=ma.validate.Length(1, 200),

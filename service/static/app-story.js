@@ -69,11 +69,12 @@
     const story = stories.find((s) => s.id === wanted) || stories[0] || { id: null, title: '', presets: [], lanes: [], steps: [] };
     Object.assign(STORY, { id: story.id, record: story, stories, unknown: wanted && wanted !== story.id ? wanted : null });
     EKG.zone.set(story.time_zone);
-    // Lanes: the story's, in its order, then the dataset's others (drawn only if they hold events).
+    // Lanes: the story's, in its order (the loader checks they hold every event of the story);
+    // a story that lists none gets the dataset's, drawn only if they hold its events.
     const byId = new Map(DATASET_LANES.map((l) => [l.id, l]));
     const listed = (story.lanes || []).map((id) => byId.get(id) || { id, label: EKG.humanKind(id) });
     STORY.listed = new Set(listed.map((l) => l.id));
-    LANES.splice(0, LANES.length, ...listed, ...DATASET_LANES.filter((l) => !STORY.listed.has(l.id)));
+    LANES.splice(0, LANES.length, ...(listed.length ? listed : DATASET_LANES));
     if (!listed.length) STORY.listed = new Set(LANES.map((l) => l.id));
     EKG.setLanes(LANES.map((l) => l.id));
     for (const key of Object.keys(PRESETS)) delete PRESETS[key];

@@ -103,12 +103,17 @@ def compare_narratives(args: dict[str, Any]) -> ResponseReturnValue:
     `target`, also the chains between those events that each lens follows, compared."""
     data = built()
     found = compare_lenses(data.dataset, args["a"], args["b"])
+    within = None if args["story"] is None else set(find_story(args["story"]).links)
+
+    def kept(links: tuple[Link, ...]) -> list[dict[str, Any]]:
+        return _links(data.dataset, [k for k in links if within is None or k.id in within])
+
     body: dict[str, Any] = {
         "a": found.a,
         "b": found.b,
-        "only_a": _links(data.dataset, found.only_a),
-        "only_b": _links(data.dataset, found.only_b),
-        "both": _links(data.dataset, found.both),
+        "only_a": kept(found.only_a),
+        "only_b": kept(found.only_b),
+        "both": kept(found.both),
         "chains": None,
     }
     chains: list[Chain] = []
