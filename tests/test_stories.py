@@ -209,5 +209,5 @@ def test_a_story_that_lists_lanes_lists_all_of_its_events_lanes(tmp_path):
     )
     top = top.replace("  lanes: [oil]", "  lanes: [x]")
     assert problems(write(tmp_path, top)) == [
-        "events.yaml:2: story 'first': 'lanes' leaves out oil"
+        "events.yaml:3: story 'first': 'lanes' leaves out oil"
     ]
