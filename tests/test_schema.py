@@ -107,7 +107,7 @@ BASE = textwrap.dedent(
       time_zone: Europe/Moscow
       window: {from: "2014-11-01", to: "2014-12-31"}
       zoom: [{label: Late 2014, from: "2014-10-01", to: "2014-12-31"}]
-      lanes: [oil]
+      lanes: [oil, markets]
       steps: [{title: Start, text: It starts., events: [first]}]
       example_chain: {source: first, target: second}
     lanes:
