@@ -189,7 +189,7 @@ def test_unknown_field_is_a_typo():
     ) == [
         "events.yaml:9: event: missing required field 'date'",
         "events.yaml:12: event: unknown field 'dtae' (known: actors, date, description, id, "
-        "label, lane, part_of, place, quantities, sources, tags, type)",
+        "label, lane, part_of, place, quantities, sources, stage, tags, type)",
     ]
 
 

@@ -22,7 +22,7 @@ from graph.data.dates import (
     possible_allen_relations,
     starts_certainly_after,
 )
-from graph.data.loader import LoadedData, collector_paused, load_dataset, read_dataset
+from graph.data.loader import LoadedData, load_dataset, read_dataset
 from graph.data.model import (
     Actor,
     Claim,
@@ -41,6 +41,7 @@ from graph.data.model import (
     Story,
 )
 from graph.data.sources import data_version
+from graph.data.yamlfile import collector_paused
 
 __all__ = [
     "Actor",

@@ -13,10 +13,8 @@ any problem builds nothing: :func:`load_dataset` either returns a whole dataset 
 
 from __future__ import annotations
 
-import contextlib
-import gc
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -36,7 +34,7 @@ from graph.data.model import (
 from graph.data.readers import RecordReader
 from graph.data.sources import INCLUDE_KEY, IncludeTree
 from graph.data.stories import read_story
-from graph.data.yamlfile import parse_yaml, parse_yaml_fast
+from graph.data.yamlfile import collector_paused, parse_yaml, parse_yaml_fast
 from graph.errors import Problem, ValidationError
 
 _SECTIONS = (
@@ -46,6 +44,7 @@ _SECTIONS = (
     "lanes",
     "event_types",
     "quantity_kinds",
+    "stages",
     "actors",
     "places",
     "publications",
@@ -122,21 +121,6 @@ def read_dataset(
         if not unlocated:
             raise ValidationError(checker.problems)
         located |= unlocated
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector (if it runs) while data is read or built. Parsed YAML and
-    records hold no reference cycles, and a read makes millions of objects, all kept: the
-    collector would only scan them again and again (a fifth of the CPU time of a big read).
-    Other threads' cyclic garbage waits until the end."""
-    running = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if running:
-            gc.enable()
 
 
 def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:
@@ -241,7 +225,7 @@ class _Checker(RecordReader):
             self.error(line_of(data, "dataset"), "'dataset' belongs in the top-level file only")
         if self.sink is not None:  # the story the records of this file belong to
             self.sink("story", self.story_of_file(len(self.files) - 1))
-        for section in ("lanes", "event_types", "quantity_kinds"):
+        for section in ("lanes", "event_types", "quantity_kinds", "stages"):
             self.read_all(data, section, self.concept_reader(section))
         self.read_all(data, "actors", self.read_actor)
         self.read_all(data, "places", self.read_place)

@@ -99,6 +99,7 @@ class Event:
     part_of: str | None = None
     quantities: tuple[Quantity, ...] = ()
     line: int = field(default=0, compare=False)
+    stage: str | None = None  # the stage (``stages``) this event is its story's instance of
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ class Link:
     note: str | None = None
     disputed_by: tuple[Source, ...] = ()
     line: int = field(default=0, compare=False)
+    aspect: str | None = None  # similar_to only: the stage (``stages``) the analogy is about
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,7 @@ class Dataset:
     claims: tuple[Claim, ...]
     narratives: tuple[Narrative, ...] = ()
     stories: tuple[Story, ...] = ()
+    stages: tuple[Concept, ...] = ()
 
     @functools.cached_property
     def _events_by_id(self) -> dict[str, Event]:

@@ -46,11 +46,11 @@ _QUANTITY = Fields(
 )
 _EVENT = Fields(
     {"id", "label", "type", "date", "lane"},
-    {"sources", "description", "tags", "place", "actors", "part_of", "quantities"},
+    {"sources", "description", "tags", "place", "actors", "part_of", "quantities", "stage"},
 )
 _LINK = Fields(
     {"id", "cause", "effect", "kind", "confidence", "status"},
-    {"sources", "asserted_by", "ref", "note", "disputed_by"},
+    {"sources", "asserted_by", "ref", "note", "disputed_by", "aspect"},
 )
 _NARRATIVE = Fields({"id", "label", "asserted_by"}, {"description", "sources"})
 _CLAIM = Fields(
@@ -169,10 +169,10 @@ class RecordReader(FieldReader):
         )
         description, tags = self.text(m, "description"), self.slugs(m, "tags")
         place, actors = self.slug(m, "place", "places"), self.slugs(m, "actors", "actors")
-        part_of = self.slug(m, "part_of", "events")
+        part_of, stage = self.slug(m, "part_of", "events"), self.slug(m, "stage", "stages")
         if None in values or not values[-1]:
             return None
-        return Event(*values, description, tags, place, actors, part_of, quantities, line)  # type: ignore[arg-type]
+        return Event(*values, description, tags, place, actors, part_of, quantities, line, stage)  # type: ignore[arg-type]
 
     def read_link(self, line: int, m: Any) -> Link | None:
         if not self.fields(m, line, "link", _LINK):
@@ -196,6 +196,9 @@ class RecordReader(FieldReader):
         )
         asserted_by = self.slugs(m, "asserted_by", "agents")
         ref, note = self.text(m, "ref"), self.text(m, "note")
+        aspect = self.slug(m, "aspect", "stages")
+        if aspect is not None and values[3] not in (None, "similar_to"):
+            self.error(line_of(m, "aspect"), "'aspect' is for similar_to links")
         disputed_by = self.source_list(m, "link", required=False, key="disputed_by")
         if disputed:
             # A disputed link says who asserts it and what disputes it, or it is not curated.
@@ -214,7 +217,7 @@ class RecordReader(FieldReader):
             return None
         if None in values or not (values[-1] or disputed_by):
             return None
-        return Link(*values, asserted_by, ref, note, disputed_by, line)  # type: ignore[arg-type]
+        return Link(*values, asserted_by, ref, note, disputed_by, line, aspect)  # type: ignore[arg-type]
 
     def read_narrative(self, line: int, m: Any) -> Narrative | None:
         if not self.fields(m, line, "narrative", _NARRATIVE):

@@ -39,6 +39,7 @@ _SECTIONS: dict[str, tuple[str, str]] = {
     "lanes": ("lane", "Timeline lanes; every event has one."),
     "event_types": ("concept", "Event types."),
     "quantity_kinds": ("concept", "Kinds of figures (quantities)."),
+    "stages": ("concept", "Comparable stages of a crisis (oil shock, currency fall, ...)."),
     "actors": ("actor", "People, organizations, countries and groups."),
     "places": ("place", "Places."),
     "publications": ("publication", "Publications, e.g. the seed article."),

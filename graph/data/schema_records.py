@@ -160,6 +160,7 @@ RECORDS: dict[str, tuple[Fields, str, dict[str, dict[str, Any]]]] = {
             "place": ref("slug", "A place id (places)."),
             "actors": _refs("Actor ids (actors) taking part."),
             "part_of": ref("slug", "The id of the event this one is part of (not itself)."),
+            "stage": ref("slug", "The stage id (stages) this event is its story's instance of."),
             "quantities": {
                 "type": "array",
                 "items": {"$ref": "#/$defs/quantity"},
@@ -191,6 +192,7 @@ RECORDS: dict[str, tuple[Fields, str, dict[str, dict[str, Any]]]] = {
             "ref": _text("A fact-sheet reference (e.g. C05)."),
             "note": _text("A note on the link."),
             "disputed_by": ref("sources", "The sources against a contested or unsupported link."),
+            "aspect": ref("slug", "similar_to only: the stage id (stages) the analogy is about."),
         },
     ),
     "claim": (

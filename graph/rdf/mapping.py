@@ -73,6 +73,7 @@ from graph.rdf.scheme import (
     PLACE,
     PUBLICATION,
     QUANTITY,
+    STAGE,
     TYPE,
     T,
     Terms,
@@ -136,6 +137,8 @@ def event_triples(t: Terms[T], event: Event, reading: Reading) -> Iterator[Tripl
     yield node, t.label, t.en(event.label)
     yield node, t.event_type, t.node(TYPE, event.type)
     yield node, t.lane, t.node(LANE, event.lane)
+    if event.stage:
+        yield node, t.stage, t.node(STAGE, event.stage)
     yield from _optional(node, t.description, event.description, t)
     pairs = t.dates.get(event.date.edtf)
     if pairs is None:
@@ -260,6 +263,8 @@ def link_triples(
     yield node, t.status, t.statuses[link.status]
     if link.ref:
         yield node, t.identifier, t.plain(link.ref)
+    if link.aspect:
+        yield node, t.aspect, t.node(STAGE, link.aspect)
     yield from _optional(node, t.comment, link.note, t)
     yield from source_triples(t, node, link.sources, reading)
     yield from source_triples(t, node, link.disputed_by, reading, t.disputed_by)

@@ -30,10 +30,11 @@ from graph.vocab import EKG, FARO, FOAF, NP, QUDT, SEM
 DATASET, GRAPH, EVENT, LINK, CLAIM = "dataset", "graph", "event", "link", "claim"
 ACTOR, PLACE, PUBLICATION, QUANTITY = "actor", "place", "publication", "quantity"
 LANE, TYPE, KIND, NARRATIVE, STORY = "lane", "type", "kind", "narrative", "story"
+STAGE = "stage"
 #: The named graphs of a narrative's nanopublication, after its IRI: ``…/narrative/<id>/head``.
 NANOPUB_GRAPHS = ("head", "assertion", "provenance", "pubinfo")
 #: Concept sections, by the dataset attribute that lists them.
-CONCEPT_SECTIONS = {"lanes": LANE, "event_types": TYPE, "quantity_kinds": KIND}
+CONCEPT_SECTIONS = {"lanes": LANE, "event_types": TYPE, "quantity_kinds": KIND, "stages": STAGE}
 
 
 def iri(base: str, section: str, ident: str) -> str:
@@ -121,6 +122,9 @@ VOCABULARY = {
     "before": FARO.before,
     "Lane": EKG.Lane,
     "QuantityKind": EKG.QuantityKind,
+    "Stage": EKG.Stage,
+    "stage": EKG.stage,
+    "aspect": EKG.aspect,
     "CausalLink": EKG.CausalLink,
     "Claim": EKG.Claim,
     "Approximate": EKG.Approximate,
@@ -163,7 +167,7 @@ VOCABULARY = {
     "has_provenance": NP.hasProvenance,
     "has_publication_info": NP.hasPublicationInfo,
 }
-CONCEPT_CLASSES = {"lane": "Lane", "type": "EventType", "kind": "QuantityKind"}
+CONCEPT_CLASSES = {"lane": "Lane", "type": "EventType", "kind": "QuantityKind", "stage": "Stage"}
 
 T = TypeVar("T")
 Triple = tuple[T, T, T]
