@@ -189,9 +189,9 @@ def _story_figures(by_stage: dict[str, list[Event]]) -> dict[str, Any]:
     defaults = by_stage.get(DEFAULT, [])
     if defaults:
         words = "; ".join(f"{e.label} ({display_date(e.date)})" for e in defaults)
-        default = _figure("default", True, None, f"yes: {words}", *defaults)
+        default = _figure("default", None, None, f"yes: {words}", *defaults)
     else:
-        default = _figure("default", False, None, "no default recorded")
+        default = _figure("default", None, None, "no default recorded")
     recovery = None
     first_recovery = _earliest(by_stage.get(RECOVERY, []))
     if first_recovery is not None and hike is not None:
@@ -200,6 +200,7 @@ def _story_figures(by_stage: dict[str, list[Event]]) -> dict[str, Any]:
         )
     return {
         "first_shock": None if first is None else first.id,
+        "defaulted": bool(defaults),
         "days_first_shock_to_hike": days,
         "default": default,
         "recovery": recovery,

@@ -1,0 +1,73 @@
+"""``GET /api/analogies``: the three stories aligned by stage, each figure tied to its event
+and sources (figures checked against the fact sheets)."""
+
+from __future__ import annotations
+
+from tests.conftest import assert_problem
+
+ORDER = "russia-1998,ruble-crisis-2014,russia-2022"
+
+
+def _row(body, stage):
+    return next(row for row in body["stages"] if row["id"] == stage)
+
+
+def _figure(cell, name):
+    return next(f for f in cell["figures"] if f["name"] == name)
+
+
+def test_stories_in_the_order_asked_and_the_emergency_hikes(real_client):
+    body = real_client.get(f"/api/analogies?stories={ORDER}").get_json()
+    assert body["stories"] == ORDER.split(",")
+    hike = _row(body, "emergency-rate-hike")["cells"]
+    expected = {  # sheets: R12 / errata 6.3 #3; E06; S06
+        "russia-1998": ("cbr-refinancing-rate-to-150", 150, 100),
+        "ruble-crisis-2014": ("cbr-hike-to-17", 17, 6.5),
+        "russia-2022": ("cbr-hike-to-20", 20, 10.5),
+    }
+    for story, (event, peak, size) in expected.items():
+        cell = hike[story]
+        assert [e["id"] for e in cell["events"]] == [event]
+        assert _figure(cell, "policy-rate-peak")["value"] == peak
+        assert _figure(cell, "hike-size")["value"] == size
+        for figure in cell["figures"]:
+            assert figure["event"] and figure["sources"], figure
+            assert all(s["url"].startswith("http") for s in figure["sources"])
+
+
+def test_days_default_and_recovery(real_client):
+    figures = real_client.get("/api/analogies").get_json()["figures"]
+    assert figures["russia-2022"]["days_first_shock_to_hike"]["value"] == 6  # 22 -> 28 Feb 2022
+    assert figures["ruble-crisis-2014"]["days_first_shock_to_hike"]["value"] == 285
+    late_1997 = figures["russia-1998"]["days_first_shock_to_hike"]  # month precision: a range
+    assert late_1997["value"] is None and (late_1997["low"], late_1997["high"]) == (178, 207)
+    assert figures["ruble-crisis-2014"]["defaulted"] is False
+    assert figures["russia-2022"]["defaulted"] is True
+    assert figures["ruble-crisis-2014"]["default"]["text"] == "no default recorded"
+    assert figures["russia-2022"]["default"]["events"] == ["eurobond-default"]
+    assert figures["russia-1998"]["default"]["events"] == ["gko-ofz-restructuring-aug-1998"]
+    assert figures["ruble-crisis-2014"]["recovery"]["value"] == 2
+
+
+def test_computed_range_says_so_and_links_carry_their_aspect(real_client):
+    body = real_client.get("/api/analogies").get_json()
+    fall = _row(body, "currency-fall")["cells"]["russia-2022"]
+    computed = [f for f in fall["figures"] if f["computed"]]
+    assert len(computed) == 1 and "computed here" in computed[0]["text"]
+    assert (computed[0]["low"], computed[0]["high"]) == (80, 121.52)
+    recorded = [f for f in fall["figures"] if not f["computed"]]
+    assert all(f["according_to"] for f in recorded if f["name"] == "exchange-rate")
+    aspects = {link["id"]: link["aspect"] for link in body["links"]}
+    assert aspects["hike-to-20-like-hike-to-17"] == "emergency-rate-hike"
+    assert aspects["eurobond-default-unlike-1998-ruble-default"] == "default"
+
+
+def test_two_stories_and_an_unknown_one(real_client):
+    body = real_client.get("/api/analogies?stories=russia-2022,ruble-crisis-2014").get_json()
+    assert body["stories"] == ["russia-2022", "ruble-crisis-2014"]
+    assert {link["id"] for link in body["links"]} == {
+        "hike-to-20-like-hike-to-17",
+        "feb-2022-sanctions-extend-march-2014-measures",
+    }
+    assert_problem(real_client.get("/api/analogies?stories=russia-1999"), 404)
+    assert_problem(real_client.get("/api/analogies?story=russia-1998"), 400)
