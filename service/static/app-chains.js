@@ -178,6 +178,7 @@
     }
     if (focus) $('tab-' + name).focus();
     if (name === 'compare') home.loadCompare();
+    if (name === 'analogies') home.loadAnalogies();
     home.writeUrl();
   }
 

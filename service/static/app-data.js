@@ -8,7 +8,7 @@
  * EKG.home: app-data.js (this file), app-views.js (timeline, graph and list rendering),
  * app-selection.js (selected event, causes and effects), app-chains.js (chain explorer,
  * comparison, tabs), app-controls.js (filters, URL, toolbar and keys), app-lens.js (the lens
- * switch and diff mode), app-claims.js (the Claims tab) and app.js (start-up and window.app). They call each other through EKG.home only once the page runs, so the order
+ * switch and diff mode), app-claims.js (the Claims tab), app-analogies.js (the Analogies tab) and app.js (start-up and window.app). They call each other through EKG.home only once the page runs, so the order
  * matters only for EKG.home itself, created here.
  * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
  */
@@ -30,7 +30,7 @@
   const PRESETS = {};
   const CHAIN_EXAMPLE = { source: null, target: null };
   const STORY = { id: null, record: null, stories: [], window: null, bounds: null };
-  const TABS = ['details', 'chains', 'claims', 'compare'];
+  const TABS = ['details', 'chains', 'claims', 'compare', 'analogies'];
 
   const config = readConfig();
   const API = (config.api || '/api').replace(/\/$/, '');
