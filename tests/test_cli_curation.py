@@ -103,3 +103,12 @@ def test_stories_of_data_without_any(runner, tiny_path):
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == "no stories: no data file has a story: header\n"
+
+
+def test_list_one_story(runner, events_path):
+    result = runner.invoke(main, ["list", "--data", str(events_path), "--story", "russia-1998"])
+    assert result.exit_code == 0, result.output
+    ids = {line.split()[0] for line in result.output.splitlines()}
+    assert "cbr-refinancing-rate-to-150" in ids and "cbr-hike-to-17" not in ids
+    wrong = runner.invoke(main, ["list", "--data", str(events_path), "--story", "nope"])
+    assert wrong.exit_code == 1 and "the stories are ruble-crisis-2014" in wrong.output

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from graph.data import load_dataset
+from graph.errors import UnknownStoryError
 from service.cli.options import DATA_OPTION, FORMAT_OPTION, domain_errors
 from service.views.stories import story_record
 
@@ -15,18 +16,27 @@ from service.views.stories import story_record
 @click.command(name="list")
 @click.argument("query", required=False, default="")
 @DATA_OPTION
+@click.option("--story", default=None, help="Only the events of this story (see `ekg stories`).")
 @FORMAT_OPTION
 @domain_errors
-def list_command(query: str, data: Path, fmt: str) -> None:
+def list_command(query: str, data: Path, story: str | None, fmt: str) -> None:
     """List the events: id, date as written, label.
 
     QUERY keeps the events whose id or label contains it, case-insensitively."""
     dataset = load_dataset(data)
+    within = None
+    if story is not None:
+        try:
+            within = set(dataset.story(story).events)
+        except KeyError:
+            known = ", ".join(s.id for s in dataset.stories) or "none"
+            raise UnknownStoryError(f"unknown story {story!r}; the stories are {known}") from None
     wanted = query.casefold()
     rows = [
         {"id": event.id, "date": event.date.edtf, "label": event.label}
         for event in dataset.events
-        if wanted in event.id or wanted in event.label.casefold()
+        if (wanted in event.id or wanted in event.label.casefold())
+        and (within is None or event.id in within)
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
