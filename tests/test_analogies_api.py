@@ -3,6 +3,8 @@ and sources (figures checked against the fact sheets)."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from tests.conftest import assert_problem
 
 ORDER = "russia-1998,ruble-crisis-2014,russia-2022"
@@ -73,3 +75,45 @@ def test_two_stories_and_an_unknown_one(real_client):
     }
     assert_problem(real_client.get("/api/analogies?stories=russia-1999"), 404)
     assert_problem(real_client.get("/api/analogies?story=russia-1998"), 400)
+
+
+def test_chains_from_the_first_shock_to_the_hike(real_client):
+    body = real_client.get(f"/api/analogies?stories={ORDER}").get_json()
+    order = [row["id"] for row in body["stages"]]
+    hikes = {
+        s: _row(body, "emergency-rate-hike")["cells"][s]["events"][0]["id"] for s in body["stories"]
+    }
+    chains = {s: body["figures"][s]["chain"] for s in body["stories"]}
+    # 2014: the chain starts at the first shock.
+    assert (
+        chains["ruble-crisis-2014"]["events"][0]["id"]
+        == body["figures"]["ruble-crisis-2014"]["first_shock"]
+    )
+    # 2022: no chain of supported or qualified links leaves the first shock (the US financial
+    # sanctions of 22 Feb have no link of their own), so it starts at the first shock-stage
+    # event, in date order, that reaches the hike: the SWIFT statement of 26 Feb.
+    first_2022 = body["figures"]["russia-2022"]["first_shock"]
+    assert first_2022 == "us-financial-sanctions-feb-2022"
+    assert [e["id"] for e in chains["russia-2022"]["events"]] == [
+        "swift-joint-statement",
+        "ruble-record-low-feb-28",
+        "cbr-hike-to-20",
+    ]
+    # 1998: the rate of 150 % has only non-shock causes (May turmoil, the corridor): no chain.
+    assert chains["russia-1998"] is None
+    for story, chain in chains.items():
+        if chain is None:
+            continue
+        events = [e["id"] for e in chain["events"]]
+        assert events[-1] == hikes[story]
+        assert len(chain["links"]) == len(events) - 1 and 0 < chain["strength"] <= 1
+        # Every consecutive pair is a link of the story under the evidence lens.
+        for link, (cause, effect) in zip(chain["links"], pairwise(events), strict=True):
+            chains_api = real_client.get(
+                f"/api/chains?source={cause}&target={effect}&story={story}&max_depth=1"
+            ).get_json()["chains"]
+            assert [c["links"] for c in chains_api] == [[link]], (story, cause, effect)
+        # On these data the stages, where set, never go back in the stage order.
+        ranks = [order.index(e["stage"]) for e in chain["events"] if e["stage"]]
+        assert ranks == sorted(ranks), (story, ranks)
+        assert chain["events"][0]["stage"] in ("oil-shock", "sanctions", "capital-flight")

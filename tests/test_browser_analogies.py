@@ -112,3 +112,76 @@ def test_phone_width_keeps_the_table_in_its_own_box(page, live_server):
     page.screenshot(path=str(ARTIFACTS / "app-phone-analogies.png"))
     page.locator(".side").screenshot(path=str(ARTIFACTS / "app-phone-analogies-panel.png"))
     assert_clean(page)
+
+
+def test_chains_to_the_hike_align_by_stage(page, live_server):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    stories = api(live_server, "stories")["stories"]
+    body = api(live_server, "analogies", stories=",".join(s["id"] for s in stories))
+    chains = {s: f["chain"] for s, f in body["figures"].items() if f["chain"]}
+    open_home(page, live_server)
+    current = page.evaluate("app.state.story")
+    show_analogies(page)
+    page.wait_for_selector("#analogies-chains")
+
+    # One row per story with a chain, its chips the API's events in order.
+    rows = page.locator("#analogies-chains .an-chain-row")
+    assert [rows.nth(i).get_attribute("data-story") for i in range(rows.count())] == [
+        s for s in body["stories"] if s in chains
+    ]
+    for story, chain in chains.items():
+        chips = page.locator(f"#analogies-chains .an-chain-row[data-story='{story}'] .an-chip")
+        assert chips.count() == len(chain["events"])
+        assert [chips.nth(i).get_attribute("data-select") for i in range(chips.count())] == [
+            e["id"] for e in chain["events"]
+        ]
+        arrows = page.locator(f".an-chain-row[data-story='{story}'] .an-chain-arrow")
+        assert arrows.count() == len(chain["links"])
+    # The emergency-hike chips share one column: the same x, whatever the story.
+    hikes = page.locator(f"#analogies-chains .an-chip[data-stage='{HIKE}']")
+    assert hikes.count() == len(chains) >= 2
+    xs = [hikes.nth(i).bounding_box()["x"] for i in range(hikes.count())]
+    assert max(xs) - min(xs) < 1, xs
+    # ... and chips of different stages do not: the first chip (a shock) lies left of the hike.
+    for story in chains:
+        row = page.locator(f".an-chain-row[data-story='{story}'] .an-chip")
+        assert row.first.bounding_box()["x"] < row.last.bounding_box()["x"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+    page.locator(".an-chains").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app-analogies-chains.png"))
+
+    # A chip of the shown story selects its event; another story's chip opens that story.
+    if current in chains:
+        mine = page.locator(f".an-chain-row[data-story='{current}'] .an-chip").first
+        event = mine.get_attribute("data-select")
+        mine.click()
+        page.wait_for_function(f"() => app.state.event === '{event}'")
+        show_analogies(page)
+    other = next(s for s in chains if s != current)
+    chip = page.locator(f".an-chain-row[data-story='{other}'] .an-chip").last
+    event = chip.get_attribute("data-select")
+    chip.click()
+    page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("story") == [other])
+    page.wait_for_selector("body[data-ready='1']", timeout=15_000)
+    assert parse_qs(urlsplit(page.url).query)["event"] == [event]
+    assert page.evaluate("app.state.event") == event
+    assert_clean(page)
+
+
+def test_phone_width_scrolls_the_chains_in_their_own_box(page, live_server):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_home(page, live_server, "?tab=analogies")
+    page.wait_for_selector("#analogies-chains .an-chip", timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    box = page.locator(".an-chains-scroll").bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.evaluate(
+        "(() => { const s = document.querySelector('.an-chains-scroll'); "
+        "return s.scrollWidth > s.clientWidth; })()"
+    )
+    page.locator(".an-chains").scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app-phone-analogies-chains.png"))
+    assert_clean(page)

@@ -7,6 +7,10 @@ story's events of that stage and figures read from their quantities, each figure
 event it comes from and that event's sources. Nothing is guessed: a figure computed here from
 two recorded numbers says so (``computed``) and names where each number comes from.
 
+Given a chain finder (the service passes one over :mod:`graph.causal`, which this package does
+not import), each story's figures also hold ``chain``: the causal chain from its first shock to
+its emergency hike (:func:`story_chain` says which shock it starts from), or None.
+
 >>> from pathlib import Path
 >>> from graph.data.loader import load_dataset
 >>> ds = load_dataset(Path(__file__).parents[2] / "events.yaml")
@@ -22,7 +26,7 @@ two recorded numbers says so (``computed``) and names where each number comes fr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -31,11 +35,16 @@ from graph.data.dates import EventDate
 from graph.errors import UnknownStoryError
 from graph.timeline.formats import display_date
 
-__all__ = ["SHOCK_STAGES", "analogies", "days_between"]
+__all__ = ["SHOCK_STAGES", "ChainFinder", "analogies", "days_between", "story_chain"]
 
 #: Stages that can start a crisis: the earliest such event of a story is its first shock.
 SHOCK_STAGES = ("oil-shock", "sanctions", "capital-flight")
 HIKE, FALL, DEFAULT, RECOVERY = "emergency-rate-hike", "currency-fall", "default", "recovery"
+
+#: ``find(story, source, target)``: the chain from event ``source`` to event ``target`` among
+#: the story's events -- an object with ``events``, ``links`` and ``strength`` (as
+#: :class:`graph.causal.Chain`) -- or None when there is none.
+ChainFinder = Callable[[str, str, str], Any]
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -207,6 +216,47 @@ def _story_figures(by_stage: dict[str, list[Event]]) -> dict[str, Any]:
     }
 
 
+def story_chain(
+    dataset: Dataset, story: str, by_stage: dict[str, list[Event]], find: ChainFinder
+) -> dict[str, Any] | None:
+    """The chain ``find`` gives from the story's first shock to its emergency hike (the
+    earliest event of that stage) as ``{events, links, strength}``, each event with its
+    ``stage``; None when the story has no hike or no chain reaches it. When none starts at the
+    first shock, each other event of a shock stage is tried in date order (earliest start,
+    then id), and the first that reaches the hike is taken.
+
+    >>> from pathlib import Path
+    >>> from types import SimpleNamespace
+    >>> from graph.data.loader import load_dataset
+    >>> ds = load_dataset(Path(__file__).parents[2] / "events.yaml")
+    >>> def direct(story, source, target):  # a made-up finder: one link, source -> target
+    ...     return SimpleNamespace(events=(source, target), links=("made-up",), strength=0.5)
+    >>> chain = analogies(ds, ["russia-2022"], direct)["figures"]["russia-2022"]["chain"]
+    >>> [e["stage"] for e in chain["events"]], chain["links"], chain["strength"]
+    (['sanctions', 'emergency-rate-hike'], ['made-up'], 0.5)
+    >>> story_chain(ds, "russia-2022", {}, direct) is None  # no hike recorded
+    True
+    """
+    hike = _earliest(by_stage.get(HIKE, []))
+    first = _story_figures(by_stage)["first_shock"]
+    if hike is None or first is None:
+        return None
+    shocks = sorted(
+        (e for stage in SHOCK_STAGES for e in by_stage.get(stage, [])),
+        key=lambda e: (e.date.start.earliest, e.id),
+    )
+    for source in dict.fromkeys([first, *(e.id for e in shocks)]):
+        chain = find(story, source, hike.id)
+        if chain is not None and chain.events:
+            events = [dataset.event(ident) for ident in chain.events]
+            return {
+                "events": [{**_event_ref(e), "stage": e.stage} for e in events],
+                "links": list(chain.links),
+                "strength": float(chain.strength),
+            }
+    return None
+
+
 def _cell(stage: str, events: list[Event], story: dict[str, Any]) -> dict[str, Any]:
     figures: list[dict[str, Any]] = []
     if stage == HIKE:
@@ -223,11 +273,14 @@ def _cell(stage: str, events: list[Event], story: dict[str, Any]) -> dict[str, A
     return {"events": [_event_ref(e) for e in events], "figures": figures}
 
 
-def analogies(dataset: Dataset, story_ids: Sequence[str] | None = None) -> dict[str, Any]:
+def analogies(
+    dataset: Dataset, story_ids: Sequence[str] | None = None, chains: ChainFinder | None = None
+) -> dict[str, Any]:
     """The stories ``story_ids`` (default: every story, in dataset order) aligned by stage:
     ``stories``, ``stages`` (each with a cell per story: its events and figures), ``figures``
-    (per story: first shock, days from it to the emergency hike, default, recovery) and
-    ``links`` (the ``similar_to`` links with an ``aspect`` between two of the stories).
+    (per story: first shock, days from it to the emergency hike, default, recovery and, given
+    ``chains``, the ``chain`` from the shock to the hike: :func:`story_chain`) and ``links``
+    (the ``similar_to`` links with an ``aspect`` between two of the stories).
     Raises :class:`UnknownStoryError` for a story the dataset does not have."""
     known = [story.id for story in dataset.stories]
     ids = list(dict.fromkeys(story_ids)) if story_ids else known
@@ -244,6 +297,9 @@ def analogies(dataset: Dataset, story_ids: Sequence[str] | None = None) -> dict[
         for events in stages.values():
             events.sort(key=lambda e: (e.date.start.earliest, e.id))
     figures = {ident: _story_figures(by_story[ident]) for ident in ids}
+    if chains is not None:
+        for ident in ids:
+            figures[ident]["chain"] = story_chain(dataset, ident, by_story[ident], chains)
     rows = []
     for stage in dataset.stages:
         if not any(stage.id in by_story[ident] for ident in ids):

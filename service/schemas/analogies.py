@@ -72,12 +72,38 @@ class StageRowSchema(BodySchema):
     )
 
 
+class ChainEventSchema(EventRefSchema):
+    stage = string(nullable=True, metadata={"description": "the event's stage, if it has one"})
+
+
+class StoryChainSchema(BodySchema):
+    """The causal chain from a story's first shock to its emergency hike."""
+
+    events = list_of(ChainEventSchema, metadata={"description": "cause first, the hike last"})
+    links = id_list("the link joining each event to the next")
+    strength = ma.fields.Float(
+        required=True, metadata={"description": "the product of the links' confidences"}
+    )
+
+
 class StoryFiguresSchema(BodySchema):
     first_shock = string(nullable=True)
     defaulted = ma.fields.Boolean(required=True, metadata={"description": "a default recorded"})
     days_first_shock_to_hike = ma.fields.Nested(FigureSchema, required=True, allow_none=True)
     default = ma.fields.Nested(FigureSchema, required=True)
     recovery = ma.fields.Nested(FigureSchema, required=True, allow_none=True)
+    chain = ma.fields.Nested(
+        StoryChainSchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "the strongest causal chain under the evidence lens (supported and "
+            "qualified links) among the story's events, from its first shock to its emergency "
+            "hike; when none starts at the first shock, from the first event of a shock stage "
+            "(oil shock, sanctions, capital flight), in date order, that reaches the hike. "
+            "null: no hike recorded, or no such chain"
+        },
+    )
 
 
 class AnalogyLinkSchema(BodySchema):

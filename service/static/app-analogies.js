@@ -6,7 +6,13 @@
  * sources as small links. A figure computed here (a range) comes first; when there is one, or
  * many figures, the figures as recorded fold into a <details> ("all N recorded rates"). Above
  * the table, a compact row per story: days from the first shock to the emergency hike, default
- * or not, recovery. Below it, folded, the cross-story similar_to links with the stage they compare.
+ * or not, recovery. Below the table, "Chains to the emergency hike": a row per story with a
+ * chain (figures[story].chain), its events as chips in order with arrows between them, each
+ * chip in the column of its stage (a CSS grid whose columns are the API's stages, so the rows
+ * align by stage; an event without a stage sits in the column of the nearest staged event
+ * before it, else after it; a stage no chain reaches keeps a narrow column); in its own
+ * sideways-scrolling box. Then, folded, the cross-story
+ * similar_to links with the stage they compare.
  * An event of the current story is selected (home.selectEvent); an event of another story
  * loads that story's page with the event selected (?story=<id>&event=<event id>).
  * Adds loadAnalogies to EKG.home (see app-data.js).
@@ -152,6 +158,67 @@
         link.note ? el('span', { class: 'an-note', text: ' ' + link.note }) : null, ' ', sources(link.sources)))));
   }
 
+  /** Each chain event's column (index into `stages`): its stage's, else the nearest staged
+   * event's before it, else after it, else the first. */
+  function chainColumns(events, stages) {
+    const own = events.map((e) => (e.stage ? stages.indexOf(e.stage) : -1));
+    return own.map((col, i) => {
+      if (col >= 0) return col;
+      const before = own.slice(0, i).reverse().find((c) => c >= 0);
+      if (before !== undefined) return before;
+      const after = own.slice(i + 1).find((c) => c >= 0);
+      return after !== undefined ? after : 0;
+    });
+  }
+
+  function placed(node, row, col) {
+    node.style.gridRow = String(row);
+    node.style.gridColumn = String(col);
+    return node;
+  }
+
+  /** "Chains to the emergency hike": one grid row per story with a chain, aligned by stage. */
+  function chainSection(body) {
+    const stories = body.stories || [];
+    const stages = (body.stages || []).map((s) => s.id);
+    const chainOf = (id) => ((body.figures || {})[id] || {}).chain;
+    const withChain = stories.filter((id) => chainOf(id) && (chainOf(id).events || []).length);
+    const without = stories.filter((id) => withChain.indexOf(id) < 0);
+    // A stage no chain reaches keeps its column, narrow, so that the rest fit.
+    const used = new Set(withChain.flatMap((id) => chainColumns(chainOf(id).events, stages)));
+    const grid = el('div', { class: 'an-chain-grid', id: 'analogies-chains', role: 'list' },
+      placed(el('span', { class: 'an-chain-head', text: 'Story' }), 1, 1),
+      (body.stages || []).map((s, i) => placed(used.has(i)
+        ? el('span', { class: 'an-chain-head', title: s.description || null, text: s.label || s.id })
+        : el('span', { class: 'an-chain-head is-unused', title: (s.label || s.id) + ': no chain event', text: '·' }), 1, i + 2)));
+    grid.style.gridTemplateColumns = 'minmax(6rem, max-content) ' + stages.map((s, i) => (used.has(i) ? '9rem' : '1.4rem')).join(' ');
+    withChain.forEach((id, r) => {
+      const chain = chainOf(id);
+      const cols = chainColumns(chain.events, stages);
+      const cells = new Map(); // column -> its cell
+      chain.events.forEach((e, i) => {
+        if (!cells.has(cols[i])) cells.set(cols[i], placed(el('div', { class: 'an-chain-cell' }), r + 2, cols[i] + 2));
+        const link = i ? chain.links[i - 1] : null;
+        const arrow = link ? el('span', { class: 'an-chain-arrow', title: 'link ' + link, 'aria-label': 'leads to', text: '→' }) : null;
+        cells.get(cols[i]).append(...[arrow, el('button', {
+            type: 'button', class: 'an-chip' + (id !== STORY.id ? ' is-other-story' : ''),
+            dataset: { select: e.id, story: id, stage: e.stage || '' },
+            title: (e.display_date || '') + (id !== STORY.id ? ' · open ' + titleOf(id) + ' with this event selected' : ' · select this event'),
+            onclick: () => go(id, e.id),
+          }, e.label)].filter(Boolean));
+      });
+      grid.append(el('div', { class: 'an-chain-row' + (id === STORY.id ? ' is-current' : ''), role: 'listitem', dataset: { story: id } },
+        placed(el('span', { class: 'an-chain-story' }, el('strong', { text: titleOf(id) }),
+          el('span', { class: 'an-date', text: ' strength ' + chain.strength.toFixed(2) })), r + 2, 1),
+        Array.from(cells.values())));
+    });
+    return el('section', { class: 'an-chains', 'aria-labelledby': 'analogies-chains-title' },
+      el('h3', { id: 'analogies-chains-title', text: 'Chains to the emergency hike' }),
+      el('p', { class: 'caption', text: 'The strongest chain of supported or qualified links from each story\'s first shock (or, when none leaves it, the first shock-stage event that reaches the hike) to its emergency hike, each event under its stage.' }),
+      withChain.length ? el('div', { class: 'an-chains-scroll', tabindex: '0', role: 'group', 'aria-label': 'The chains by stage (scrolls sideways)' }, grid) : null,
+      without.length ? el('p', { class: 'muted an-no-chain', text: 'No such chain recorded: ' + without.map(titleOf).join(', ') + '.' }) : null);
+  }
+
   function render(body) {
     const box = $('analogies');
     if (!(body.stages || []).length) {
@@ -162,6 +229,7 @@
       summary(body),
       table(body),
       el('p', { class: 'caption', text: 'Figures computed here (a range of the recorded rates) say so; the rest are as recorded, each with its sources.' }),
+      chainSection(body),
       linkList(body, eventIndex(body)));
   }
 

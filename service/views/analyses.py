@@ -16,6 +16,7 @@ from flask import Response
 from flask.typing import ResponseReturnValue
 
 from graph.causal import (
+    LensView,
     analyze_causes,
     analyze_effects,
     check_consistency,
@@ -65,16 +66,20 @@ def lensed(args: dict[str, Any]) -> tuple[nx.DiGraph, dict[str, Any]]:
     and qualified links, as SPARQL property paths and graph.causal follow), `all`, or a
     narrative's links whatever their status; `status` narrows the lens (given alone, it
     narrows `all`: `status=contested` follows only contested links)."""
-    data = built()
-    view = data.lens(args["lens"], args["status"] or None)
+    view = built().lens(args["lens"], args["status"] or None)
     graph = view.graph
     if args.get("story") is not None:
-        events = frozenset(find_story(args["story"]).events)
-        graph = data.remember(
-            ("story-view", view.lens, args["story"]),
-            lambda: nx.subgraph_view(view.graph, filter_node=events.__contains__),
-        )
+        graph = story_graph(view, args["story"])
     return graph, {"statuses": view.statuses, "kinds": args["kind"] or None}
+
+
+def story_graph(view: LensView, story_id: str) -> nx.DiGraph:
+    """The lens's graph restricted to the story's events (a view, once per data version)."""
+    events = frozenset(find_story(story_id).events)
+    return built().remember(
+        ("story-view", view.lens, story_id),
+        lambda: nx.subgraph_view(view.graph, filter_node=events.__contains__),
+    )
 
 
 def _key(args: dict[str, Any]) -> tuple[Any, ...]:
