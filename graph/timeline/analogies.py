@@ -220,10 +220,13 @@ def story_chain(
     dataset: Dataset, story: str, by_stage: dict[str, list[Event]], find: ChainFinder
 ) -> dict[str, Any] | None:
     """The chain ``find`` gives from the story's first shock to its emergency hike (the
-    earliest event of that stage) as ``{events, links, strength}``, each event with its
-    ``stage``; None when the story has no hike or no chain reaches it. When none starts at the
-    first shock, each other event of a shock stage is tried in date order (earliest start,
-    then id), and the first that reaches the hike is taken.
+    earliest event of that stage) as ``{events, links, strength, to}``, each event with its
+    ``stage`` and ``to`` the stage it ends in; None when the story has no hike or no chain
+    reaches it. When none starts at the first shock, each other event of a shock stage is
+    tried in date order (earliest start, then id), and the first that reaches the hike is
+    taken. When no shock reaches the hike, the chain to the earliest currency-fall event any
+    shock reaches is taken instead (``to``: ``currency-fall``), so that every story with a
+    recorded path from a shock shows one.
 
     >>> from pathlib import Path
     >>> from types import SimpleNamespace
@@ -245,15 +248,19 @@ def story_chain(
         (e for stage in SHOCK_STAGES for e in by_stage.get(stage, [])),
         key=lambda e: (e.date.start.earliest, e.id),
     )
-    for source in dict.fromkeys([first, *(e.id for e in shocks)]):
-        chain = find(story, source, hike.id)
-        if chain is not None and chain.events:
-            events = [dataset.event(ident) for ident in chain.events]
-            return {
-                "events": [{**_event_ref(e), "stage": e.stage} for e in events],
-                "links": list(chain.links),
-                "strength": float(chain.strength),
-            }
+    sources = list(dict.fromkeys([first, *(e.id for e in shocks)]))
+    falls = sorted(by_stage.get(FALL, []), key=lambda e: (e.date.start.earliest, e.id))
+    for target, stage in [(hike, HIKE), *((fall, FALL) for fall in falls)]:
+        for source in sources:
+            chain = find(story, source, target.id)
+            if chain is not None and chain.events:
+                events = [dataset.event(ident) for ident in chain.events]
+                return {
+                    "events": [{**_event_ref(e), "stage": e.stage} for e in events],
+                    "links": list(chain.links),
+                    "strength": float(chain.strength),
+                    "to": stage,
+                }
     return None
 
 

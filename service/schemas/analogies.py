@@ -77,12 +77,17 @@ class ChainEventSchema(EventRefSchema):
 
 
 class StoryChainSchema(BodySchema):
-    """The causal chain from a story's first shock to its emergency hike."""
+    """The causal chain from a story's first shock to its emergency hike (or, when no shock
+    reaches the hike, to its currency fall: ``to``)."""
 
-    events = list_of(ChainEventSchema, metadata={"description": "cause first, the hike last"})
+    events = list_of(ChainEventSchema, metadata={"description": "cause first, the end last"})
     links = id_list("the link joining each event to the next")
     strength = ma.fields.Float(
         required=True, metadata={"description": "the product of the links' confidences"}
+    )
+    to = string(
+        validate=ma.validate.OneOf(["emergency-rate-hike", "currency-fall"]),
+        metadata={"description": "the stage the chain ends in"},
     )
 
 

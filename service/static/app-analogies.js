@@ -6,7 +6,7 @@
  * sources as small links. A figure computed here (a range) comes first; when there is one, or
  * many figures, the figures as recorded fold into a <details> ("all N recorded rates"). Above
  * the table, a compact row per story: days from the first shock to the emergency hike, default
- * or not, recovery. Below the table, "Chains to the emergency hike": a row per story with a
+ * or not, recovery. Below the table, "Chains from the first shock": a row per story with a
  * chain (figures[story].chain), its events as chips in order with arrows between them, each
  * chip in the column of its stage (a CSS grid whose columns are the API's stages, so the rows
  * align by stage; an event without a stage sits in the column of the nearest staged event
@@ -177,7 +177,7 @@
     return node;
   }
 
-  /** "Chains to the emergency hike": one grid row per story with a chain, aligned by stage. */
+  /** "Chains from the first shock": one grid row per story with a chain, aligned by stage. */
   function chainSection(body) {
     const stories = body.stories || [];
     const stages = (body.stages || []).map((s) => s.id);
@@ -213,8 +213,8 @@
         Array.from(cells.values())));
     });
     return el('section', { class: 'an-chains', 'aria-labelledby': 'analogies-chains-title' },
-      el('h3', { id: 'analogies-chains-title', text: 'Chains to the emergency hike' }),
-      el('p', { class: 'caption', text: 'The strongest chain of supported or qualified links from each story\'s first shock (or, when none leaves it, the first shock-stage event that reaches the hike) to its emergency hike, each event under its stage.' }),
+      el('h3', { id: 'analogies-chains-title', text: 'Chains from the first shock' }),
+      el('p', { class: 'caption', text: 'The strongest chain of supported or qualified links from each story\'s first shock (or, when none leaves it, the first shock-stage event that reaches the end) to its emergency hike, or to its currency fall where no shock reaches the hike, each event under its stage.' }),
       withChain.length ? el('div', { class: 'an-chains-scroll', tabindex: '0', role: 'group', 'aria-label': 'The chains by stage (scrolls sideways)' }, grid) : null,
       without.length ? el('p', { class: 'muted an-no-chain', text: 'No such chain recorded: ' + without.map(titleOf).join(', ') + '.' }) : null);
   }
