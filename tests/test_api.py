@@ -360,6 +360,18 @@ def test_docs_page_is_served_from_vendored_files(client):
     assert "cdn" not in page.lower()
 
 
+def test_docs_page_is_titled_with_the_dataset(client):
+    from service.runtime import state
+
+    with client.application.app_context():
+        title = state.built().dataset.info.title
+    assert title and title != "API documentation"
+    page = client.get("/docs").get_data(as_text=True)
+    assert f"<title>API documentation \u2013 {title}</title>" in page
+    assert " ".join(page.split()).count(f"The HTTP API of {title},") == 1
+    assert "The HTTP API of API documentation" not in page
+
+
 def test_far_future_and_raw_bytes_are_client_errors(client):
     assert client.get("/api/events?from=9999-12").status_code == 200
     raw = client.get("/api/events", environ_overrides={"QUERY_STRING": "q=\xff"})

@@ -30,9 +30,11 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/docs")
 def docs() -> ResponseReturnValue:
-    """Swagger UI over /openapi.json, from vendored files."""
+    """Swagger UI over /openapi.json, from vendored files, titled with the dataset's title."""
     return render_template(
-        "docs.html", spec_url=url_for("api-docs.openapi_json"), title="API documentation"
+        "docs.html",
+        spec_url=url_for("api-docs.openapi_json"),
+        dataset_title=state.built().dataset.info.title,
     )
 
 
