@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -44,6 +45,37 @@ def serve(*args: str, port_in_env: bool = False) -> tuple[subprocess.Popen[bytes
     process.kill()
     process.communicate()
     raise AssertionError("the server did not come up")
+
+
+@pytest.mark.parametrize("server", ["waitress", "gunicorn"])
+def test_serve_on_a_busy_port_says_so_without_a_traceback(tiny_path, server):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        address = ["--host", "127.0.0.1", "--port", str(port), "--server", server]
+        result = subprocess.run(
+            [sys.executable, "-m", "service.cli", "serve", "--data", str(tiny_path), *address],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr == f"Error: port {port} on 127.0.0.1 is in use\n"
+    assert result.stdout == ""
+
+
+def test_serve_reports_a_port_taken_after_the_check(runner, tiny_path, monkeypatch):
+    """A port taken between the check and the server's own bind: the same message."""
+    monkeypatch.setattr(sys.modules["service.cli.main"], "check_address", lambda *_: None)
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = runner.invoke(main, ["serve", "--data", str(tiny_path), "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == f"Error: port {port} on 127.0.0.1 is in use"
 
 
 def get_json(url: str) -> dict:

@@ -31,7 +31,7 @@ from service.cli.options import (
     domain_errors,
     setting_option,
 )
-from service.runtime.wsgi import run_server
+from service.runtime.wsgi import check_address, run_server
 
 
 @click.group()
@@ -155,6 +155,7 @@ def serve(
 ) -> None:
     """Build the graph and serve it over HTTP (loopback by default); reload it when the data
     files change (or on `ekg reload`)."""
+    check_address(host, port)  # before building, and before saying "serving"
     overrides = {
         "DATA": str(data),
         "BACKEND": backend,

@@ -8,25 +8,69 @@ its own SPARQL query pool on first use.
 
 from __future__ import annotations
 
+import errno
+import gc
+import socket
+import warnings
 from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 from waitress import serve as waitress_serve
 
+from graph.errors import EkgError
 from service.settings import setting
 
 #: The servers :func:`run_server` runs, as the ``SERVER`` setting declares them.
 SERVERS = setting("SERVER").choices
 
 
+class AddressUnavailable(EkgError):
+    """``host:port`` cannot be served on: the port is in use, or the address is not ours."""
+
+    def __init__(self, host: str, port: int, error: OSError) -> None:
+        if error.errno == errno.EADDRINUSE:
+            message = f"port {port} on {host} is in use"
+        else:
+            message = f"cannot serve on {host}:{port}: {error.strerror or error}"
+        super().__init__(message)
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise :class:`AddressUnavailable` unless ``host:port`` can be bound now, as the servers
+    bind it (``SO_REUSEADDR``, so a port left in TIME_WAIT counts as free)."""
+    try:
+        addresses = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )
+    except OSError as exc:
+        raise AddressUnavailable(host, port, exc) from None
+    for family, kind, proto, _, address in dict.fromkeys(addresses):
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                raise AddressUnavailable(host, port, exc) from None
+
+
 def run_server(
     app: Flask, *, server: str, host: str, port: int, threads: int, workers: int
 ) -> None:
-    """Serve ``app`` on ``host:port`` until interrupted."""
+    """Serve ``app`` on ``host:port`` until interrupted; :class:`AddressUnavailable` if it
+    cannot be bound (call :func:`check_address` first to know before building the app)."""
     if server == "waitress":
-        waitress_serve(app, host=host, port=port, threads=threads)
-        return
+        try:
+            waitress_serve(app, host=host, port=port, threads=threads)
+            return
+        except OSError as exc:  # taken between check_address and here
+            if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):
+                raise
+            error = AddressUnavailable(host, port, exc)
+        with warnings.catch_warnings():  # close the socket waitress left open when bind failed
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()
+        raise error
     _Gunicorn(app, host, port, threads, workers).run()
 
 
