@@ -37,6 +37,7 @@ from service.schemas.args import (
     DEFAULT_STATUSES,
     KINDS,
     STATUSES,
+    TIMELINEJS_MAX_EVENTS,
     VERDICTS,
     ArgsSchema,
     ChainArgs,
@@ -51,6 +52,7 @@ from service.schemas.args import (
     PairArgs,
     ReachArgs,
     TimelineArgs,
+    TimelineJsArgs,
     WhatIfArgs,
 )
 from service.schemas.bodies import (
@@ -96,6 +98,7 @@ __all__ = [
     "PRECISIONS",
     "STATUSES",
     "TEMPORAL_PHRASES",
+    "TIMELINEJS_MAX_EVENTS",
     "VERDICTS",
     "ArgsSchema",
     "AsserterSchema",
@@ -154,6 +157,7 @@ __all__ = [
     "TimelineArgs",
     "TimelineGroupSchema",
     "TimelineItemSchema",
+    "TimelineJsArgs",
     "TimelineJsDateSchema",
     "TimelineJsEraSchema",
     "TimelineJsSchema",

@@ -144,6 +144,21 @@ class EventFilterArgs(ArgsSchema):
     )
 
 
+#: The most events /api/timeline/timelinejs returns in one body (TimelineJS cannot page).
+TIMELINEJS_MAX_EVENTS = 2000
+
+
+class TimelineJsArgs(EventFilterArgs):
+    limit = ma.fields.Integer(
+        load_default=None,
+        validate=ma.validate.Range(1, MAX_LIMIT),
+        metadata={
+            "description": "events per page (with `next` and a Link header). Without it the "
+            f"whole selection, up to {TIMELINEJS_MAX_EVENTS:,} events: TimelineJS cannot page"
+        },
+    )
+
+
 class TimelineArgs(EventFilterArgs):
     lens = lens_field("whose links the timeline draws between its events")
 

@@ -324,3 +324,11 @@ class TimelineJsSchema(BodySchema):
     title = ma.fields.Nested(TimelineJsTitleSchema, required=True)
     events = list_of(TimelineJsSlideSchema)
     eras = list_of(TimelineJsEraSchema)
+    count = ma.fields.Integer(required=True, metadata={"description": "events in `events`"})
+    total = ma.fields.Integer(
+        required=True, metadata={"description": "events matching the filters"}
+    )
+    truncated = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "more events follow these (cut by the cap or `limit`)"},
+    )

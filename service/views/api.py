@@ -21,6 +21,7 @@ from graph.errors import UnknownEventError, UnknownStoryError
 from graph.pipeline import BuiltGraph
 from graph.store import GRAPH_MEDIA_TYPES
 from graph.timeline import (
+    MAX_LIMIT,
     EventPage,
     Labels,
     LinkPage,
@@ -43,6 +44,7 @@ from service.openapi import ApiBlueprint
 from service.runtime.caching import LruCache
 from service.runtime.state import built
 from service.schemas import (
+    TIMELINEJS_MAX_EVENTS,
     ClaimArgs,
     ClaimListSchema,
     ClaimReviewDocumentSchema,
@@ -52,6 +54,7 @@ from service.schemas import (
     LinkListArgs,
     LinkPageSchema,
     TimelineArgs,
+    TimelineJsArgs,
     TimelineJsSchema,
     TimelineSchema,
 )
@@ -134,7 +137,7 @@ def find_story(story_id: str) -> Story:
         raise UnknownStoryError(f"unknown story {story_id!r}; the stories are {known}") from None
 
 
-def find_page(args: dict[str, Any]) -> EventPage:
+def find_page(args: dict[str, Any], *, count_total: bool = False) -> EventPage:
     """The page of events the filter arguments select (one call into graph.timeline.paging)."""
     story = args.get("story")
     if story is not None:
@@ -154,7 +157,20 @@ def find_page(args: dict[str, Any]) -> EventPage:
         sort=args["sort"],
         limit=args["limit"],
         after=args["next"],
+        count_total=count_total,
     )
+
+
+def find_selection(args: dict[str, Any], cap: int) -> EventPage:
+    """The events the filter arguments select from ``next`` on, at most ``cap`` of them, read
+    page by page; ``total`` counts the whole selection, ``next`` follows the last one read."""
+    first = find_page({**args, "limit": min(cap, MAX_LIMIT)}, count_total=True)
+    events, after = list(first.events), first.next
+    while after is not None and len(events) < cap:
+        page = find_page({**args, "limit": min(cap - len(events), MAX_LIMIT), "next": after})
+        events.extend(page.events)
+        after = page.next
+    return EventPage(tuple(events), after, len(events), first.total)
 
 
 def _next_link(page: EventPage | LinkPage) -> dict[str, str]:
@@ -280,14 +296,24 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/timeline/timelinejs")
 @cached_page
-@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.arguments(TimelineJsArgs, location="query", as_kwargs=False)
 @bp.response(200, TimelineJsSchema)
 def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
-    """The same selection as TimelineJS3 JSON (partial dates, display dates, groups, eras)."""
-    page = find_page(args)
+    """The same selection as TimelineJS3 JSON (partial dates, display dates, groups, eras).
+
+    TimelineJS cannot page, so without `limit` the body holds the whole selection, up to
+    2,000 events (`TIMELINEJS_MAX_EVENTS`); `count`, `total` and `truncated` say whether it
+    was cut (TimelineJS ignores them). With `limit`, one page and a `next` Link, as elsewhere.
+    """
+    if args["limit"] is None:
+        page = find_selection(args, TIMELINEJS_MAX_EVENTS)
+    else:
+        page = find_page(args, count_total=True)
     data = built()
     body = to_timelinejs(page.events, title=data.dataset.info.title, lanes=data.dataset.lanes)
-    return body, 200, _next_link(page)
+    total = page.total if page.total is not None else page.count
+    counts = {"count": page.count, "total": total, "truncated": page.next is not None}
+    return {**body, **counts}, 200, _next_link(page)
 
 
 @bp.get("/claims")
