@@ -10,6 +10,7 @@ the same problem as plain text.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from flask import Flask, Response, json, request
@@ -88,17 +89,74 @@ def problem(status: int, title: str, detail: str, slug: str, **extensions: Any) 
     return Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
 
 
+_ONE_OF = re.compile(r"^Must be one of: (?P<choices>.*?)\.?$", re.DOTALL)
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The sent value at ``path`` in the request's input, or None: a string key names a field,
+    an integer the item of a list (or of a comma-delimited query value)."""
+    for key in path:
+        if isinstance(key, int):
+            items = data.split(",") if isinstance(data, str) else data
+            if not isinstance(items, list | tuple) or not -len(items) <= key < len(items):
+                return None
+            data = items[key]
+        elif hasattr(data, "get"):
+            try:
+                data = data.get(key)
+            except Exception:  # a proxy that cannot answer: no value to quote
+                return None
+        else:
+            return None
+    return data
+
+
+def _readable(text: str, value: Any) -> str:
+    """A marshmallow message as people read it: ``'nope' is not one of a, b`` for ``OneOf``."""
+    match = _ONE_OF.match(text)
+    if match is None:
+        return text
+    if isinstance(value, str | int | float):
+        return f"{str(value)!r} is not one of {match['choices']}"
+    return f"must be one of {match['choices']}"
+
+
+def _flatten(messages: Any, data: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str, str]]:
+    """Nested marshmallow messages ({0: [...]} is a list item, {"name": [...]} a field) as
+    (where, message) pairs; ``where`` is the path below the parameter (empty for itself)."""
+    if isinstance(messages, dict):
+        return [pair for key, sub in messages.items() for pair in _flatten(sub, data, (*path, key))]
+    texts = messages if isinstance(messages, list | tuple) else [messages]
+    value = _value_at(data, path)
+    where = "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path[1:])
+    if value is not None:  # the quoted value says which item it was
+        where = "".join(f".{key}" for key in path[1:] if not isinstance(key, int))
+    pairs: list[tuple[str, str]] = []
+    for text in texts:
+        if isinstance(text, dict | list):
+            pairs += _flatten(text, data, path)
+        else:
+            pairs.append((where.lstrip("."), _readable(str(text), value)))
+    return pairs
+
+
 def _parameter_errors(exc: HTTPException) -> list[dict[str, Any]] | None:
-    """webargs' validation messages ({location: {name: [messages]}}) as a problem's errors."""
+    """webargs' validation messages ({location: {name: messages}}) as a problem's errors, each
+    message readable: nested ones flattened, a ``OneOf`` quoting the value sent."""
     messages = getattr(exc, "data", {}).get("messages") if hasattr(exc, "data") else None
     if not isinstance(messages, dict):
         return None
+    data = getattr(getattr(exc, "exc", None), "data", None)
     errors = []
     for location, fields in messages.items():
         for name, texts in fields.items() if isinstance(fields, dict) else [("", fields)]:
-            flat = texts if isinstance(texts, list) else [str(texts)]
+            pairs = _flatten(texts, data, (name,)) if name else _flatten(texts, None)
             errors.append(
-                {"parameter": name, "location": location, "messages": [str(text) for text in flat]}
+                {
+                    "parameter": name,
+                    "location": location,
+                    "messages": [f"{where}: {text}" if where else text for where, text in pairs],
+                }
             )
     return errors
 
@@ -106,15 +164,12 @@ def _parameter_errors(exc: HTTPException) -> list[dict[str, Any]] | None:
 def _http_error(exc: HTTPException) -> Response:
     errors = _parameter_errors(exc)
     if errors is not None:  # request validation (webargs): 400 naming every parameter
-        names = ", ".join(sorted({e["parameter"] for e in errors}))
-        detail = "; ".join(f"{e['parameter']}: {' '.join(e['messages'])}" for e in errors)
-        return problem(
-            400,
-            "Invalid parameters",
-            f"invalid {names}: {detail}",
-            "invalid-parameters",
-            errors=errors,
+        detail = "; ".join(
+            f"{e['parameter']}: {text}" if e["parameter"] else text
+            for e in errors
+            for text in e["messages"]
         )
+        return problem(400, "Invalid parameters", detail, "invalid-parameters", errors=errors)
     if isinstance(exc, ProblemError):
         return problem(
             exc.code or 400, exc.title, exc.description or exc.title, exc.slug, **exc.extensions

@@ -29,7 +29,8 @@ from .conftest import PROBLEM, running_app
 EXAMPLES = 60
 #: "Schema-valid data must be accepted" cannot hold for dates: JSON Schema can say what a
 #: date looks like (the pattern in the document) but not that 2014-02-30 does not exist.
-#: Such dates get a documented 400 problem, which check_problem verifies.
+#: Such dates, and ids the data does not have (lane, actor, ...), get a documented 400
+#: problem, which check_problem verifies.
 NOT_CALENDAR_CHECKED = schemathesis.checks.positive_data_acceptance
 #: The check that holds each answer to the response schema of its operation and status.
 CONFORMANCE = schemathesis.checks.response_schema_conformance

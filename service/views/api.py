@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 from urllib.parse import urlencode
 
@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from graph.causal import lens_links
 from graph.data import Event, Story
-from graph.errors import UnknownEventError, UnknownStoryError
+from graph.errors import UnknownEventError, UnknownStoryError, did_you_mean
 from graph.pipeline import BuiltGraph
 from graph.store import GRAPH_MEDIA_TYPES
 from graph.timeline import (
@@ -38,7 +38,7 @@ from graph.timeline import (
     to_timelinejs,
     to_vis_items,
 )
-from service.errors import not_acceptable
+from service.errors import ProblemError, not_acceptable
 from service.negotiation import choose
 from service.openapi import ApiBlueprint
 from service.runtime.caching import LruCache
@@ -137,11 +137,44 @@ def find_story(story_id: str) -> Story:
         raise UnknownStoryError(f"unknown story {story_id!r}; the stories are {known}") from None
 
 
+#: The id filters checked against the dataset: parameter -> (what it names, its known ids).
+ID_FILTERS: dict[str, tuple[str, Callable[[BuiltGraph], Iterable[str]]]] = {
+    "type": ("event type", lambda data: (c.id for c in data.dataset.event_types)),
+    "actor": ("actor", lambda data: (a.id for a in data.dataset.actors)),
+    "place": ("place", lambda data: (p.id for p in data.dataset.places)),
+    "lane": ("lane", lambda data: (c.id for c in data.dataset.lanes)),
+    "about": ("event", lambda data: (e.id for e in data.dataset.events)),
+}
+
+
+UNKNOWN_IDS = "An invalid parameter, or an id the data does not have (a problem naming it)"
+
+
+def check_ids(args: dict[str, Any]) -> None:
+    """A 400 problem naming every id filter of ``args`` (see :data:`ID_FILTERS`) given an id
+    the data does not have, with the closest known id: a typo is not an empty answer."""
+    data, errors = built(), []
+    for name, (noun, ids) in ID_FILTERS.items():
+        if not args.get(name):
+            continue
+        known: frozenset[str] = data.remember(
+            ("known-ids", name), functools.partial(lambda of: frozenset(of(data)), ids)
+        )
+        for value in args[name]:
+            if value not in known:
+                message = f"unknown {noun} {value!r}{did_you_mean(value, sorted(known))}"
+                errors.append({"parameter": name, "location": "query", "messages": [message]})
+    if errors:
+        detail = "; ".join(f"{e['parameter']}: {e['messages'][0]}" for e in errors)
+        raise ProblemError(400, "invalid-parameters", "Invalid parameters", detail, errors=errors)
+
+
 def find_page(args: dict[str, Any], *, count_total: bool = False) -> EventPage:
     """The page of events the filter arguments select (one call into graph.timeline.paging)."""
     story = args.get("story")
     if story is not None:
         find_story(story)
+    check_ids(args)
     return query_events(
         built().index,
         start=args["from_"],
@@ -185,6 +218,7 @@ def _next_link(page: EventPage | LinkPage) -> dict[str, str]:
 @cached_page
 @bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
 @bp.response(200, EventPageSchema)
+@bp.alt_response(400, description=UNKNOWN_IDS)
 def list_events(args: dict[str, Any]) -> ResponseReturnValue:
     """Events matching the filters, in pages (keyset paging: follow `next` or the Link header)."""
     page = find_page(args)
@@ -278,6 +312,7 @@ def _vary(response: Response) -> Response:
 @cached_page
 @bp.arguments(TimelineArgs, location="query", as_kwargs=False)
 @bp.response(200, TimelineSchema)
+@bp.alt_response(400, description=UNKNOWN_IDS)
 def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     """The selected events as vis-timeline items, lanes as groups, and the causal links between
     them (for arrows) under `lens`: by default the evidence's (supported and qualified), or
@@ -298,6 +333,7 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
 @cached_page
 @bp.arguments(TimelineJsArgs, location="query", as_kwargs=False)
 @bp.response(200, TimelineJsSchema)
+@bp.alt_response(400, description=UNKNOWN_IDS)
 def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
     """The same selection as TimelineJS3 JSON (partial dates, display dates, groups, eras).
 
@@ -318,6 +354,7 @@ def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
 
 @bp.get("/claims")
 @bp.arguments(ClaimArgs, location="query", as_kwargs=False)
+@bp.alt_response(400, description=UNKNOWN_IDS)
 @bp.response(200, ClaimListSchema, content_type="application/json")
 @bp.doc(
     responses={200: {"content": {"application/ld+json": {"schema": ClaimReviewDocumentSchema}}}}
@@ -333,6 +370,7 @@ def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
     chosen = choose(request.headers.get("Accept"), _CLAIM_TYPES)
     if chosen is None:
         raise not_acceptable("the claims are available as " + ", ".join(_CLAIM_TYPES))
+    check_ids(args)
     verdicts, about = set(args["verdict"]), set(args["about"])
     dataset = built().dataset
     within = None if args["story"] is None else set(find_story(args["story"]).claims)
