@@ -111,7 +111,11 @@ def test_construct_negotiation_and_parse_back(client, accept, expected, parser):
 
 @pytest.mark.parametrize(
     ("query", "accept"),
-    [("ASK {}", "text/csv"), (SELECT, "text/turtle"), ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")],
+    [
+        ("ASK {}", "text/turtle"),
+        (SELECT, "text/turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv"),
+    ],
 )
 def test_nothing_acceptable_is_406(client, query, accept):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
@@ -129,8 +133,56 @@ def test_format_parameter_wins_over_accept(client):
         "/sparql", query_string={"query": SELECT, "format": "application/sparql-results+xml"}
     )
     assert full.mimetype == "application/sparql-results+xml"
-    ask_as_csv = client.get("/sparql", query_string={"query": "ASK {}", "format": "csv"})
-    assert_problem(ask_as_csv, 406)
+    ask_as_turtle = client.get("/sparql", query_string={"query": "ASK {}", "format": "ttl"})
+    assert_problem(ask_as_turtle, 406)
+
+
+@pytest.mark.parametrize(
+    ("query", "fmt", "expected"),
+    [
+        ("ASK {}", "csv", b"_askResult\r\ntrue\r\n"),
+        ("ASK { ?s ?p 'nothing like this' }", "csv", b"_askResult\r\nfalse\r\n"),
+        ("ASK {}", "tsv", b"?_askResult\ntrue\n"),
+        ("ASK { ?s ?p 'nothing like this' }", "tsv", b"?_askResult\nfalse\n"),
+    ],
+)
+def test_ask_as_csv_and_tsv_is_a_one_column_table(client, query, fmt, expected):
+    """The CSV/TSV formats define no ASK form; as Jena/Fuseki do, one `_askResult` column."""
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert response.mimetype == {"csv": "text/csv", "tsv": "text/tab-separated-values"}[fmt]
+    assert response.data == expected
+    by_accept = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": response.mimetype}
+    )
+    assert by_accept.data == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "accept"),
+    [
+        ({"format": "xml"}, None),
+        ({"format": "rdf"}, None),
+        ({"format": "application/rdf+xml"}, None),
+        ({}, "application/rdf+xml"),
+        ({}, "application/xml"),
+    ],
+)
+@pytest.mark.parametrize(
+    "form", ["CONSTRUCT WHERE { ?a faro:causes ?b }", "DESCRIBE ?a WHERE { ?a faro:causes ?b }"]
+)
+def test_graph_results_as_rdf_xml(client, params, accept, form):
+    """For CONSTRUCT/DESCRIBE, ``format=xml`` (and XML in Accept) means RDF/XML."""
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"query": form, **params}, headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "application/rdf+xml"
+    assert len(Graph().parse(data=response.data, format="xml")) >= 2
+
+
+def test_select_format_xml_stays_sparql_results_xml(client):
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "xml"})
+    assert response.mimetype == "application/sparql-results+xml"
 
 
 # -- service description, YASGUI, CORS ----------------------------------------------------------
