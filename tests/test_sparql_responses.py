@@ -1,5 +1,5 @@
 """What ``/sparql`` answers, on every store backend: content negotiation of results and
-graphs, the service description, the YASGUI query page and CORS; every answer is parsed
+graphs, the service description, the YASGUI query page (CORS: test_cors.py); every answer is parsed
 back with rdflib."""
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ def test_select_format_xml_stays_sparql_results_xml(client):
     assert response.mimetype == "application/sparql-results+xml"
 
 
-# -- service description, YASGUI, CORS ----------------------------------------------------------
+# -- service description, YASGUI --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -225,27 +225,3 @@ def test_html_clients_get_the_query_page(client):
     assert config["endpoint"] == "http://localhost/sparql"
     assert {e["name"] for e in config["examples"]} >= {"causes-of-rate-hike", "key-rate-decisions"}
     assert config["prefixes"]["faro"] == "http://purl.org/faro/"
-
-
-def test_cors_allows_other_origins_without_credentials(client):
-    response = client.get(
-        "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://notebook.example"}
-    )
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert "Access-Control-Allow-Credentials" not in response.headers
-    preflight = client.options(
-        "/sparql",
-        headers={
-            "Origin": "https://notebook.example",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type",
-        },
-    )
-    assert preflight.status_code == 200
-    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
-    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
-
-
-def test_errors_carry_cors_headers_too(client):
-    response = client.get("/sparql?query=ASK%20%7B", headers={"Origin": "https://x.example"})
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
