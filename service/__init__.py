@@ -52,6 +52,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         app.before_request(watcher.ensure_running)
     errors.register_error_handlers(app)
     security.register_security_headers(app)
+    security.register_cors(app)
     app.register_blueprint(meta.bp)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)

@@ -50,6 +50,13 @@ _ALIASES = {
     "text/plain": "application/n-triples",
 }
 
+#: For CONSTRUCT/DESCRIBE, XML means RDF/XML (``format=xml`` as in Fuseki, or generic XML
+#: media types in Accept).
+_GRAPH_ALIASES = _ALIASES | {
+    "application/xml": "application/rdf+xml",
+    "text/xml": "application/rdf+xml",
+}
+
 
 @dataclass(frozen=True)
 class ProtocolRequest:
@@ -178,9 +185,7 @@ def offers_for(form: str | None) -> list[str]:
     """Media types a query of ``form`` can be answered in, the default first."""
     if form in ("construct", "describe"):
         return list(GRAPH_MEDIA_TYPES)
-    if form == "ask":
-        return [SPARQL_JSON, SPARQL_XML]  # CSV and TSV have no boolean form
-    return list(RESULT_MEDIA_TYPES)
+    return list(RESULT_MEDIA_TYPES)  # ASK as CSV/TSV: one `_askResult` column (Jena's form)
 
 
 def choose_media_type(query: str, form: str | None, accept: str | None, fmt: str | None) -> str:
@@ -188,19 +193,23 @@ def choose_media_type(query: str, form: str | None, accept: str | None, fmt: str
     in: ``format=`` wins over ``Accept``; 406 if none fits (400 instead if the query does not
     even parse)."""
     offers = offers_for(form)
+    graph = form in ("construct", "describe")
     if fmt is not None:
         wanted = FORMAT_NAMES.get(fmt.lower(), _ALIASES.get(fmt.lower(), fmt.lower()))
+        if graph and wanted == SPARQL_XML:
+            wanted = "application/rdf+xml"
         if wanted in offers:
             return wanted
         check_syntax(query)
         raise not_acceptable(
             f"format {fmt!r} is not available for this query; use one of: " + ", ".join(offers)
         )
-    aliased = [*offers, *(alias for alias, target in _ALIASES.items() if target in offers)]
+    aliases = _GRAPH_ALIASES if graph else _ALIASES
+    aliased = [*offers, *(alias for alias, target in aliases.items() if target in offers)]
     chosen = choose(accept, aliased)
     if chosen is None:
         check_syntax(query)  # a broken query is a 400 whatever the client accepts
         raise not_acceptable(
             "none of the accepted media types fits this query; available: " + ", ".join(offers)
         )
-    return _ALIASES.get(chosen, chosen)
+    return aliases.get(chosen, chosen)

@@ -1,4 +1,5 @@
-"""Security headers on every response; a strict Content-Security-Policy on HTML pages.
+"""Security headers on every response; a strict Content-Security-Policy on HTML pages; CORS
+on the read-only machine-facing routes when the ``CORS`` setting is on.
 
 Pages load only the service's own scripts and styles: no inline script, no eval, no request to
 another host. YASGUI's results table inserts two fixed <style> elements; they are allowed by
@@ -7,7 +8,8 @@ hash (for yasgui 4.6.2 -- recompute if it is upgraded), not by 'unsafe-inline'.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
+from flask.typing import ResponseReturnValue
 
 _YASGUI_STYLE_HASHES = (
     "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
@@ -42,3 +44,50 @@ def _headers(response: Response) -> Response:
 def register_security_headers(app: Flask) -> None:
     """Add the headers to every response of ``app``."""
     app.after_request(_headers)
+
+
+#: The routes other origins may read with CORS on: the JSON API, the SPARQL endpoint (queries
+#: by GET), the JSON Schemas and the OpenAPI document. Nothing that changes state.
+CORS_PREFIXES = ("/api/", "/schema/")
+CORS_EXACT = ("/sparql", "/openapi.json")
+CORS_METHODS = "GET, HEAD, OPTIONS"
+CORS_HEADERS = "Accept, Content-Type"
+#: Answer headers a page may read besides the CORS-safelisted ones.
+CORS_EXPOSE = "X-SPARQL-Truncated, X-SPARQL-Max-Rows, X-SPARQL-Cache, Link"
+
+
+def _cors_path(path: str) -> bool:
+    return path in CORS_EXACT or path.startswith(CORS_PREFIXES)
+
+
+def _preflight() -> ResponseReturnValue | None:
+    """Answer a CORS preflight of a readable route: 204, GET/HEAD only."""
+    if request.method != "OPTIONS" or not current_app.config["CORS"]:
+        return None
+    if not _cors_path(request.path):
+        return None
+    response = Response(status=204)
+    response.headers["Access-Control-Allow-Methods"] = CORS_METHODS
+    response.headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+    response.headers["Access-Control-Max-Age"] = "600"
+    return response
+
+
+def _cors(response: Response) -> Response:
+    """``Access-Control-Allow-Origin: *`` (never with credentials) on reads of the routes."""
+    if (
+        current_app.config["CORS"]
+        and request.method in ("GET", "HEAD", "OPTIONS")
+        and _cors_path(request.path)
+    ):
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        if request.method != "OPTIONS":
+            response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
+    return response
+
+
+def register_cors(app: Flask) -> None:
+    """CORS for the read-only routes of ``app`` when its ``CORS`` setting is on (the setting
+    is read per request, so a test may flip it)."""
+    app.before_request(_preflight)
+    app.after_request(_cors)

@@ -22,7 +22,8 @@ from graph.store.base import BACKENDS
 
 @dataclass(frozen=True)
 class Setting:
-    """One setting. ``type`` is ``str``, ``int``, ``float`` or ``Path`` (a file, or a
+    """One setting. ``type`` is ``str``, ``bool`` (an on/off flag), ``int``, ``float`` or
+    ``Path`` (a file, or a
     directory with ``directory``); numbers must be greater than 0, or 0 with ``allow_zero``,
     and at most ``maximum``; ``choices`` lists the values a string may take. ``flag`` is the
     ``ekg`` option that sets it (``None``: the environment only)."""
@@ -45,6 +46,11 @@ class Setting:
     def parse(self, value: str) -> Any:
         """The setting's value from the text of its environment variable; ``ValueError``
         for a value it cannot take."""
+        if self.type is bool:
+            word = value.strip().lower()
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            raise ValueError(f"{self.env} must be true or false, got {value!r}")
         if self.type in (int, float):
             try:
                 number = self.type(value)
@@ -59,6 +65,10 @@ class Setting:
             raise ValueError(f"{self.env} must be one of {', '.join(self.choices)}, got {value!r}")
         return value
 
+
+#: The words an on/off variable may hold (click's, so flag and variable agree).
+_TRUE = frozenset({"1", "true", "t", "yes", "y", "on"})
+_FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA", Path, "events.yaml", "The events file.", "--data"),
@@ -205,6 +215,15 @@ SETTINGS: tuple[Setting, ...] = (
         allow_zero=True,
     ),
     Setting(
+        "CORS",
+        bool,
+        False,
+        "Let pages on other origins read the service: GET/HEAD of /api, /sparql, /schema and "
+        "/openapi.json answer `Access-Control-Allow-Origin: *` (no credentials), OPTIONS answers "
+        "the preflight. Off by default, as in Datasette.",
+        "--cors",
+    ),
+    Setting(
         "MAX_CONTENT_LENGTH",
         int,
         1_000_000,
@@ -249,6 +268,8 @@ def markdown_table() -> str:
 def _shown(default: Any) -> str:
     if default is None:
         return "—"
+    if isinstance(default, bool):
+        return f"`{str(default).lower()}`"
     if isinstance(default, float):
         return f"`{default:g}`"
     return f"`{default}`"

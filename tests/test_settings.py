@@ -50,6 +50,8 @@ def sample(declared: Setting) -> tuple[str, Any]:
     if declared.choices:
         text = next(choice for choice in declared.choices if choice != declared.default)
         return text, text
+    if declared.type is bool:
+        return ("false", False) if declared.default else ("true", True)
     if declared.type is int:
         return "3", 3
     if declared.type is float:

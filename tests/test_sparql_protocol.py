@@ -5,8 +5,8 @@ manifest (w3c/rdf-tests ``sparql/sparql11/protocol/manifest.ttl``) that applies 
 service. As the manifest's ``ut:graphData`` asks, the graphs ``data1``-``data3`` are loaded into
 the store under their kasei.us names first: the service selects graphs, it never fetches them.
 Then the request rules beyond the manifest: form encodings, updates refused, syntax and encoding
-errors as problems. Content negotiation, the service description and CORS are in
-test_sparql_responses.py.
+errors as problems. Content negotiation and the service description are in
+test_sparql_responses.py, CORS in test_cors.py.
 """
 
 from __future__ import annotations

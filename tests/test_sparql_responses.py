@@ -1,5 +1,5 @@
 """What ``/sparql`` answers, on every store backend: content negotiation of results and
-graphs, the service description, the YASGUI query page and CORS; every answer is parsed
+graphs, the service description, the YASGUI query page (CORS: test_cors.py); every answer is parsed
 back with rdflib."""
 
 from __future__ import annotations
@@ -111,7 +111,11 @@ def test_construct_negotiation_and_parse_back(client, accept, expected, parser):
 
 @pytest.mark.parametrize(
     ("query", "accept"),
-    [("ASK {}", "text/csv"), (SELECT, "text/turtle"), ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")],
+    [
+        ("ASK {}", "text/turtle"),
+        (SELECT, "text/turtle"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv"),
+    ],
 )
 def test_nothing_acceptable_is_406(client, query, accept):
     response = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
@@ -129,11 +133,59 @@ def test_format_parameter_wins_over_accept(client):
         "/sparql", query_string={"query": SELECT, "format": "application/sparql-results+xml"}
     )
     assert full.mimetype == "application/sparql-results+xml"
-    ask_as_csv = client.get("/sparql", query_string={"query": "ASK {}", "format": "csv"})
-    assert_problem(ask_as_csv, 406)
+    ask_as_turtle = client.get("/sparql", query_string={"query": "ASK {}", "format": "ttl"})
+    assert_problem(ask_as_turtle, 406)
 
 
-# -- service description, YASGUI, CORS ----------------------------------------------------------
+@pytest.mark.parametrize(
+    ("query", "fmt", "expected"),
+    [
+        ("ASK {}", "csv", b"_askResult\r\ntrue\r\n"),
+        ("ASK { ?s ?p 'nothing like this' }", "csv", b"_askResult\r\nfalse\r\n"),
+        ("ASK {}", "tsv", b"?_askResult\ntrue\n"),
+        ("ASK { ?s ?p 'nothing like this' }", "tsv", b"?_askResult\nfalse\n"),
+    ],
+)
+def test_ask_as_csv_and_tsv_is_a_one_column_table(client, query, fmt, expected):
+    """The CSV/TSV formats define no ASK form; as Jena/Fuseki do, one `_askResult` column."""
+    response = client.get("/sparql", query_string={"query": query, "format": fmt})
+    assert response.status_code == 200
+    assert response.mimetype == {"csv": "text/csv", "tsv": "text/tab-separated-values"}[fmt]
+    assert response.data == expected
+    by_accept = client.get(
+        "/sparql", query_string={"query": query}, headers={"Accept": response.mimetype}
+    )
+    assert by_accept.data == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "accept"),
+    [
+        ({"format": "xml"}, None),
+        ({"format": "rdf"}, None),
+        ({"format": "application/rdf+xml"}, None),
+        ({}, "application/rdf+xml"),
+        ({}, "application/xml"),
+    ],
+)
+@pytest.mark.parametrize(
+    "form", ["CONSTRUCT WHERE { ?a faro:causes ?b }", "DESCRIBE ?a WHERE { ?a faro:causes ?b }"]
+)
+def test_graph_results_as_rdf_xml(client, params, accept, form):
+    """For CONSTRUCT/DESCRIBE, ``format=xml`` (and XML in Accept) means RDF/XML."""
+    headers = {"Accept": accept} if accept else {}
+    response = client.get("/sparql", query_string={"query": form, **params}, headers=headers)
+    assert response.status_code == 200
+    assert response.mimetype == "application/rdf+xml"
+    assert len(Graph().parse(data=response.data, format="xml")) >= 2
+
+
+def test_select_format_xml_stays_sparql_results_xml(client):
+    response = client.get("/sparql", query_string={"query": SELECT, "format": "xml"})
+    assert response.mimetype == "application/sparql-results+xml"
+
+
+# -- service description, YASGUI --------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -173,27 +225,3 @@ def test_html_clients_get_the_query_page(client):
     assert config["endpoint"] == "http://localhost/sparql"
     assert {e["name"] for e in config["examples"]} >= {"causes-of-rate-hike", "key-rate-decisions"}
     assert config["prefixes"]["faro"] == "http://purl.org/faro/"
-
-
-def test_cors_allows_other_origins_without_credentials(client):
-    response = client.get(
-        "/sparql", query_string={"query": "ASK {}"}, headers={"Origin": "https://notebook.example"}
-    )
-    assert response.headers["Access-Control-Allow-Origin"] == "*"
-    assert "Access-Control-Allow-Credentials" not in response.headers
-    preflight = client.options(
-        "/sparql",
-        headers={
-            "Origin": "https://notebook.example",
-            "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type",
-        },
-    )
-    assert preflight.status_code == 200
-    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
-    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
-
-
-def test_errors_carry_cors_headers_too(client):
-    response = client.get("/sparql?query=ASK%20%7B", headers={"Origin": "https://x.example"})
-    assert response.headers["Access-Control-Allow-Origin"] == "*"

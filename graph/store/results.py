@@ -34,6 +34,9 @@ SPARQL_XML = "application/sparql-results+xml"
 CSV = "text/csv"
 TSV = "text/tab-separated-values"
 
+#: The one column of an ASK result as CSV or TSV (Jena's name; the formats define no ASK form).
+ASK_COLUMN = "_askResult"
+
 #: Media types a SELECT or ASK result can be rendered in.
 RESULT_MEDIA_TYPES = (SPARQL_JSON, SPARQL_XML, CSV, TSV)
 
@@ -86,9 +89,12 @@ def to_json_text(result: QueryResult) -> str:
 
 
 def to_csv(result: QueryResult) -> str:
-    """SELECT result as SPARQL 1.1 CSV: values only, empty cells for unbound variables."""
+    """SELECT result as SPARQL 1.1 CSV: values only, empty cells for unbound variables.
+
+    The format defines no ASK form; as Jena/Fuseki do, an ASK result is a one-column table,
+    ``_askResult``, holding ``true`` or ``false``."""
     if result.kind == "ask":
-        return f"boolean\r\n{str(bool(result.boolean)).lower()}\r\n"
+        return f"{ASK_COLUMN}\r\n{str(bool(result.boolean)).lower()}\r\n"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(result.variables)
@@ -116,7 +122,10 @@ def _tsv_term(term: Node | None) -> str:
 
 
 def to_tsv(result: QueryResult) -> str:
-    """SELECT result as SPARQL 1.1 TSV: RDF terms in Turtle syntax."""
+    """SELECT result as SPARQL 1.1 TSV: RDF terms in Turtle syntax; ASK as :func:`to_csv`'s
+    one-column table (``?_askResult``, then ``true`` or ``false``)."""
+    if result.kind == "ask":
+        return f"?{ASK_COLUMN}\n{str(bool(result.boolean)).lower()}\n"
     lines = ["\t".join(f"?{name}" for name in result.variables)]
     lines += ["\t".join(_tsv_term(term) for term in row) for row in result.rows]
     return "\n".join(lines) + "\n"

@@ -137,6 +137,7 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 @setting_option("THREADS")
 @setting_option("WORKERS")
 @setting_option("WATCH_INTERVAL")
+@setting_option("CORS")
 @setting_option("SPARQL_ENDPOINT")
 @setting_option("SPARQL_UPDATE_ENDPOINT")
 @setting_option("SPARQL_STORE_ENDPOINT")
@@ -151,6 +152,7 @@ def serve(
     threads: int,
     workers: int,
     watch_interval: float,
+    cors: bool,
     **remote: str | None,
 ) -> None:
     """Build the graph and serve it over HTTP (loopback by default); reload it when the data
@@ -161,6 +163,7 @@ def serve(
         "BACKEND": backend,
         "STORE": store_dir,
         "WATCH_INTERVAL": watch_interval,
+        "CORS": cors,
     }
     if remote["sparql_endpoint"]:
         overrides["BACKEND"] = "sparql"

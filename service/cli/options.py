@@ -30,11 +30,16 @@ def setting_option(name: str, *param_decls: str, **overrides: Any) -> Callable[.
         "show_envvar": True,
         "help": declared.help,
     }
+    if declared.type is bool:  # --flag / --no-flag
+        flags = f"{declared.flag}/--no-{declared.flag.removeprefix('--')}"
+        return click.option(flags, *param_decls, **(arguments | {"is_flag": True} | overrides))
     return click.option(declared.flag, *param_decls, **(arguments | overrides))
 
 
 def click_type(declared: Setting) -> click.ParamType:
     """The click type that accepts the values the setting does."""
+    if declared.type is bool:
+        return click.BOOL
     if declared.type is int:
         return click.IntRange(0 if declared.allow_zero else 1, declared.maximum)
     if declared.type is float:

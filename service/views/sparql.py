@@ -122,13 +122,7 @@ def _page_config() -> dict[str, object]:
 
 
 @bp.after_request
-def _cors(response: Response) -> Response:
-    """Let browser clients on other origins query (no credentials: nothing here needs them)."""
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Expose-Headers"] = "X-SPARQL-Truncated, X-SPARQL-Max-Rows"
+def _vary(response: Response) -> Response:
+    """Answers depend on ``Accept`` (CORS, when on, is :func:`service.security.register_cors`)."""
     response.vary.add("Accept")
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-        response.headers["Access-Control-Max-Age"] = "600"
     return response

@@ -26,7 +26,7 @@ from graph.store.base import (
     syntax_error,
 )
 from graph.store.guard import has_dataset_clause
-from graph.store.results import CSV, SPARQL_JSON, SPARQL_XML, TSV, cap_rendered
+from graph.store.results import CSV, SPARQL_JSON, SPARQL_XML, TSV, cap_rendered, render
 
 _FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,
@@ -201,6 +201,8 @@ class OxigraphStore(Store):
             names_dataset=names_dataset,
         )
         if isinstance(raw, ox.QueryBoolean):
+            if media_type in (CSV, TSV):  # pyoxigraph writes a bare `true`: use Jena's table
+                return render(QueryResult("ask", boolean=bool(raw)), media_type), "ask", False
             body = raw.serialize(format=_NATIVE[media_type])  # (None only when given a file)
             return None if body is None else (body, "ask", False)
         if not isinstance(raw, ox.QuerySolutions):
