@@ -61,6 +61,7 @@ from graph.causal.lens import (
     compare_lenses,
     lens_links,
     narrative_graph,
+    statuses_outside_lens,
 )
 from graph.causal.readback import read_causal_graph
 from graph.causal.whatif import WhatIf, what_if
@@ -109,6 +110,7 @@ __all__ = [
     "render_svg",
     "require_events",
     "select_subgraph",
+    "statuses_outside_lens",
     "to_cytoscape",
     "to_dot",
     "what_if",

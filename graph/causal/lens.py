@@ -55,6 +55,22 @@ def check_lens(dataset: Dataset, lens: str) -> str:
     raise UnknownLensError(f"unknown lens {lens!r}; the lenses are {known}")
 
 
+def statuses_outside_lens(lens: str | None, statuses: Collection[str]) -> str | None:
+    """Why ``statuses`` cannot be asked of ``lens``, or None: the ``evidence`` lens holds
+    supported and qualified links only, so asking it for others is a mistake (``status``
+    alone, or ``lens=all``, is what was meant), not an empty answer.
+
+    >>> statuses_outside_lens("evidence", ["supported", "contested"])
+    'the evidence lens holds supported and qualified links only, not contested'
+    >>> statuses_outside_lens(None, ["contested"]) is None
+    True
+    """
+    outside = [s for s in statuses if s not in vocab.ASSERTED_STATUSES]
+    if lens != EVIDENCE or not outside:
+        return None
+    return f"the evidence lens holds supported and qualified links only, not {', '.join(outside)}"
+
+
 def lens_links(dataset: Dataset, lens: str) -> tuple[Link, ...]:
     """The links of ``dataset`` under ``lens``, in file order.
 

@@ -41,6 +41,7 @@ from graph.data.model import (
     Story,
 )
 from graph.data.sources import data_version
+from graph.data.stories import find_story
 from graph.data.yamlfile import collector_paused
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "collector_paused",
     "data_version",
     "find_cycles",
+    "find_story",
     "load_dataset",
     "parse_date",
     "possible_allen_relations",

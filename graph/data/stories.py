@@ -19,7 +19,8 @@ import zoneinfo
 from typing import Any
 
 from graph.data.fields import FieldReader, Fields, line_of
-from graph.data.model import Preset, Step, Story
+from graph.data.model import Dataset, Preset, Step, Story
+from graph.errors import UnknownStoryError
 
 STORY = Fields(
     {"id", "title", "time_zone"},
@@ -63,6 +64,16 @@ def read_story(reader: FieldReader, m: Any, line: int = 0) -> Story | None:
         return None
     intro = reader.text(m, "intro")
     return Story(ident, title, zone, intro, window, presets, lanes, steps, chain, line=line_of(m))
+
+
+def find_story(dataset: Dataset, story_id: str) -> Story:
+    """The story ``story_id`` of ``dataset``; :class:`~graph.errors.UnknownStoryError` naming
+    the stories there are when it has none."""
+    try:
+        return dataset.story(story_id)
+    except KeyError:
+        known = ", ".join(story.id for story in dataset.stories) or "none"
+        raise UnknownStoryError(f"unknown story {story_id!r}; the stories are {known}") from None
 
 
 def _known_zone(name: str) -> bool:

@@ -30,9 +30,8 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from graph.data import Dataset, Event, Quantity
+from graph.data import Dataset, Event, Quantity, find_story
 from graph.data.dates import EventDate
-from graph.errors import UnknownStoryError
 from graph.timeline.formats import display_date
 
 __all__ = ["SHOCK_STAGES", "ChainFinder", "analogies", "days_between", "story_chain"]
@@ -289,12 +288,9 @@ def analogies(
     ``chains``, the ``chain`` from the shock to the hike: :func:`story_chain`) and ``links``
     (the ``similar_to`` links with an ``aspect`` between two of the stories).
     Raises :class:`UnknownStoryError` for a story the dataset does not have."""
-    known = [story.id for story in dataset.stories]
-    ids = list(dict.fromkeys(story_ids)) if story_ids else known
+    ids = list(dict.fromkeys(story_ids)) if story_ids else [s.id for s in dataset.stories]
     for ident in ids:
-        if ident not in known:
-            names = ", ".join(known) or "none"
-            raise UnknownStoryError(f"unknown story {ident!r}; the stories are {names}")
+        find_story(dataset, ident)  # an unknown one raises
     by_story: dict[str, dict[str, list[Event]]] = {ident: {} for ident in ids}
     for event in dataset.events:
         story = dataset.story_of(event.id)

@@ -24,6 +24,7 @@ from graph.causal import (
     apply_lens,
     build_causal_graph,
     find_causal_chains,
+    statuses_outside_lens,
     what_if,
 )
 from graph.data import Dataset, load_dataset
@@ -41,12 +42,9 @@ def _analysis_graph(
 ) -> tuple[Dataset, nx.DiGraph, frozenset[str]]:
     """The dataset, the causal graph to analyse under ``lens`` and the statuses to follow (no
     store: the analyses need no SPARQL), as :func:`graph.causal.apply_lens` gives them."""
-    outside = [s for s in statuses if s not in vocab.ASSERTED_STATUSES]
-    if lens == "evidence" and outside:
-        raise click.UsageError(
-            f"the evidence lens holds supported and qualified links only, not "
-            f"{', '.join(outside)}: use --lens all or a narrative"
-        )
+    problem = statuses_outside_lens(lens, statuses)
+    if problem is not None:
+        raise click.UsageError(f"{problem}: use --lens all or a narrative")
     dataset = load_dataset(data)
     view = apply_lens(build_causal_graph(dataset), dataset, lens, statuses or None)
     return dataset, view.graph, view.statuses

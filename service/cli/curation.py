@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from graph.data import load_dataset
-from graph.errors import UnknownStoryError
+from graph.data import find_story, load_dataset
 from service.cli.options import DATA_OPTION, FORMAT_OPTION, domain_errors
 from service.views.stories import story_record
 
@@ -24,13 +23,7 @@ def list_command(query: str, data: Path, story: str | None, fmt: str) -> None:
 
     QUERY keeps the events whose id or label contains it, case-insensitively."""
     dataset = load_dataset(data)
-    within = None
-    if story is not None:
-        try:
-            within = set(dataset.story(story).events)
-        except KeyError:
-            known = ", ".join(s.id for s in dataset.stories) or "none"
-            raise UnknownStoryError(f"unknown story {story!r}; the stories are {known}") from None
+    within = None if story is None else set(find_story(dataset, story).events)
     wanted = query.casefold()
     rows = [
         {"id": event.id, "date": event.date.edtf, "label": event.label}

@@ -10,6 +10,7 @@ import marshmallow as ma
 from webargs.fields import DelimitedList
 
 from graph import vocab
+from graph.causal import statuses_outside_lens
 from graph.data import EventDate, parse_date
 from graph.errors import DateError
 from graph.timeline import MAX_LIMIT, MAX_LINKS
@@ -227,13 +228,9 @@ def _link_statuses(description: str) -> DelimitedList:
 def _within_evidence(data: dict[str, Any]) -> None:
     """``lens=evidence`` holds supported and qualified links only: asking it for others is a
     mistake (`status` alone, or `lens=all`, is what was meant), not an empty answer."""
-    outside = [s for s in data.get("status") or () if s not in vocab.ASSERTED_STATUSES]
-    if data.get("lens") == "evidence" and outside:
-        raise ma.ValidationError(
-            f"the evidence lens holds supported and qualified links only, not "
-            f"{', '.join(outside)}: use lens=all or a narrative",
-            "status",
-        )
+    problem = statuses_outside_lens(data.get("lens"), data.get("status") or ())
+    if problem is not None:
+        raise ma.ValidationError(f"{problem}: use lens=all or a narrative", "status")
 
 
 class LinkFilterArgs(ArgsSchema):

@@ -17,7 +17,8 @@ from flask.typing import ResponseReturnValue
 
 from graph.causal import lens_links
 from graph.data import Event, Story
-from graph.errors import UnknownEventError, UnknownStoryError, did_you_mean
+from graph.data import find_story as find_dataset_story
+from graph.errors import UnknownEventError, did_you_mean
 from graph.pipeline import BuiltGraph
 from graph.store import GRAPH_MEDIA_TYPES
 from graph.timeline import (
@@ -129,12 +130,7 @@ def lens_link_ids(data: BuiltGraph, lens: str) -> frozenset[str]:
 
 def find_story(story_id: str) -> Story:
     """The story ``story_id`` of the data being served; an unknown one is a 404 problem."""
-    dataset = built().dataset
-    try:
-        return dataset.story(story_id)
-    except KeyError:
-        known = ", ".join(story.id for story in dataset.stories) or "none"
-        raise UnknownStoryError(f"unknown story {story_id!r}; the stories are {known}") from None
+    return find_dataset_story(built().dataset, story_id)
 
 
 #: The id filters checked against the dataset: parameter -> (what it names, its known ids).
