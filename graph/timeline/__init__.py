@@ -30,6 +30,7 @@ from graph.timeline.records import (
     links_by_event,
     page_context,
     source_record,
+    story_record,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "query_events",
     "select_links",
     "source_record",
+    "story_record",
     "to_timelinejs",
     "to_vis_items",
 ]

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from rdflib import Graph
 
 from graph import vocab
-from graph.data import Claim, Dataset, Event, Link, Quantity, Source
-from graph.rdf import event_iri
+from graph.data import Claim, Dataset, Event, Link, Quantity, Source, Story
+from graph.rdf import event_iri, story_graph_iri
 from graph.store import Store
 from graph.timeline.formats import display_date
 
@@ -252,3 +252,34 @@ def event_graph(store: Store, dataset: Dataset, event_id: str) -> Graph:
     for prefix, namespace in vocab.PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
+
+
+def story_record(dataset: Dataset, story: Story) -> dict[str, Any]:
+    """A story's header, the IRI of its named graph, its counts and the span of its events'
+    dates."""
+    dates = [dataset.event(event).date for event in story.events]
+    span = None
+    if dates:  # days as ISO text: a date and a date-time compare by their calendar day
+        start = min(date.begin.isoformat()[:10] for date in dates)
+        end = max(date.end.isoformat()[:10] for date in dates)
+        span = {"label": "", "start": start, "end": end}
+    return {
+        "id": story.id,
+        "graph": story_graph_iri(dataset.info.base, story.id),
+        "title": story.title,
+        "intro": story.intro,
+        "time_zone": story.time_zone,
+        "window": None if story.window is None else asdict(story.window),
+        "presets": [asdict(preset) for preset in story.presets],
+        "lanes": list(story.lanes),
+        "steps": [asdict(step) | {"events": list(step.events)} for step in story.steps],
+        "example_chain": None
+        if story.example_chain is None
+        else dict(zip(("source", "target"), story.example_chain, strict=True)),
+        "counts": {
+            "events": len(story.events),
+            "links": len(story.links),
+            "claims": len(story.claims),
+        },
+        "span": span,
+    }

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from graph.data import find_story, load_dataset
+from graph.timeline import story_record
 from service.cli.options import DATA_OPTION, FORMAT_OPTION, domain_errors
-from service.views.stories import story_record
 
 
 @click.command(name="list")
