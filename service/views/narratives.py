@@ -36,13 +36,17 @@ bp = ApiBlueprint("narratives", __name__, url_prefix="/api", description="Narrat
 LENS_LABELS = {"evidence": "As the evidence shows it", "all": "Every link, whatever its status"}
 
 
-def _story_links(dataset: Dataset, narrative: Narrative, story: str | None) -> tuple[Link, ...]:
-    """The narrative's links, only those of ``story`` when one is given (404 if unknown)."""
-    links = dataset.narrative_links(narrative.id)
+def _in_story(links: tuple[Link, ...], story: str | None) -> tuple[Link, ...]:
+    """``links``, only those of ``story`` when one is given (404 if unknown)."""
     if story is None:
         return links
     within = set(find_story(story).links)
     return tuple(link for link in links if link.id in within)
+
+
+def _story_links(dataset: Dataset, narrative: Narrative, story: str | None) -> tuple[Link, ...]:
+    """The narrative's links, only those of ``story`` when one is given."""
+    return _in_story(dataset.narrative_links(narrative.id), story)
 
 
 def _summary(dataset: Dataset, narrative: Narrative, story: str | None) -> dict[str, Any]:
@@ -103,10 +107,9 @@ def compare_narratives(args: dict[str, Any]) -> ResponseReturnValue:
     `target`, also the chains between those events that each lens follows, compared."""
     data = built()
     found = compare_lenses(data.dataset, args["a"], args["b"])
-    within = None if args["story"] is None else set(find_story(args["story"]).links)
 
     def kept(links: tuple[Link, ...]) -> list[dict[str, Any]]:
-        return _links(data.dataset, [k for k in links if within is None or k.id in within])
+        return _links(data.dataset, _in_story(links, args["story"]))
 
     body: dict[str, Any] = {
         "a": found.a,
