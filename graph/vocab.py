@@ -72,6 +72,9 @@ ASSERTED_STATUSES = frozenset({"supported", "qualified"})
 #: (``asserted_by``) and the sources against it (``disputed_by``).
 DISPUTED_STATUSES = frozenset({"contested", "unsupported"})
 
+#: A lane's display colour, ``#rrggbb`` (the loader, the JSON Schema and the API all check it).
+COLOUR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
 #: Lenses that are not narratives: ``evidence`` (links of ASSERTED_STATUSES) and ``all``.
 LENSES = ("evidence", "all")
 

@@ -37,7 +37,7 @@ from graph.data.model import (
 _INFO = Fields({"id", "title", "base"}, {"description", "license"})
 _CONCEPT = Fields({"id", "label"}, {"description"})
 _LANE = Fields({"id", "label"}, {"description", "colour"})
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOUR = re.compile(vocab.COLOUR_PATTERN)
 _ACTOR = Fields({"id", "label", "kind"}, {"description"})
 _PLACE = Fields({"id", "label"}, {"country"})
 _PUBLICATION = Fields({"id", "title", "date"}, {"author", "description", "url"})

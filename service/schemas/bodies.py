@@ -257,7 +257,7 @@ class TimelineGroupSchema(BodySchema):
     content = string(metadata={"description": "the lane's label, HTML-escaped"})
     order = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0))
     colour = ma.fields.String(
-        validate=ma.validate.Regexp(r"^#[0-9a-fA-F]{6}$"),
+        validate=ma.validate.Regexp(vocab.COLOUR_PATTERN),
         metadata={"description": "the lane's display colour, when the data gives one"},
     )
 
