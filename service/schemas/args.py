@@ -225,24 +225,24 @@ def _link_statuses(description: str) -> DelimitedList:
     )
 
 
-def _within_evidence(data: dict[str, Any]) -> None:
-    """``lens=evidence`` holds supported and qualified links only: asking it for others is a
-    mistake (`status` alone, or `lens=all`, is what was meant), not an empty answer."""
-    problem = statuses_outside_lens(data.get("lens"), data.get("status") or ())
-    if problem is not None:
-        raise ma.ValidationError(f"{problem}: use lens=all or a narrative", "status")
+class LensArgs(ArgsSchema):
+    """Parameters with a ``lens`` and a ``status`` that narrows it (the subclass declares
+    both): ``lens=evidence`` holds supported and qualified links only, so asking it for others
+    is a mistake (`status` alone, or `lens=all`, is what was meant), not an empty answer."""
+
+    @ma.validates_schema
+    def _status_within_lens(self, data: dict[str, Any], **kwargs: Any) -> None:
+        problem = statuses_outside_lens(data.get("lens"), data.get("status") or ())
+        if problem is not None:
+            raise ma.ValidationError(f"{problem}: use lens=all or a narrative", "status")
 
 
-class LinkFilterArgs(ArgsSchema):
+class LinkFilterArgs(LensArgs):
     """Which links an analysis follows: a lens, narrowed by status and kind."""
 
     lens = lens_field("whose account the analysis follows")
     status = _link_statuses("follow only links with these statuses")
     story = story_field("follow only links between events of this story")
-
-    @ma.validates_schema
-    def _status_within_lens(self, data: dict[str, Any], **kwargs: Any) -> None:
-        _within_evidence(data)
 
     kind = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(EDGE_KINDS)),
@@ -286,13 +286,9 @@ class PairArgs(ArgsSchema):
     b = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
 
 
-class CompareArgs(PairArgs):
+class CompareArgs(PairArgs, LensArgs):
     lens = lens_field("whose account the causes and effects come from")
     status = _link_statuses("list only the causes and effects linked with these statuses")
-
-    @ma.validates_schema
-    def _status_within_lens(self, data: dict[str, Any], **kwargs: Any) -> None:
-        _within_evidence(data)
 
 
 class GraphArgs(LinkFilterArgs):
