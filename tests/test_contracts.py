@@ -83,7 +83,7 @@ def _json_operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
 
 def test_every_json_answer_has_a_typed_closed_schema(spec):
     operations = dict(_json_operations(spec))
-    assert len(operations) == 21
+    assert len(operations) == 22
     for path, operation in operations.items():
         content = operation["responses"]["200"]["content"]
         schema = content["application/json"]["schema"]
@@ -127,6 +127,7 @@ def test_status_parameters_state_their_true_default(spec):
     statuses, lenses = defaults("status"), defaults("lens")
     assert set(statuses.values()) == {None}
     filters = {"/api/events", "/api/links", "/api/timeline", "/api/timeline/timelinejs"}
+    filters.add("/api/timeline/window")
     analyses = {path: default for path, default in lenses.items() if path not in filters}
     assert sorted(analyses) == [
         "/api/causes/{event_id}",
@@ -155,6 +156,7 @@ def _urls(dataset) -> Iterator[str]:
     yield from ["/api/links", "/api/links?limit=2", "/api/links?status=contested,unsupported"]
     yield from ["/api/narratives", "/api/narratives/compare?a=evidence&b=all", "/api/stories"]
     yield from ["/api/analogies"]
+    yield from ["/api/timeline/window", "/api/timeline/window?width=100&lens=all"]
     yield from [f"/api/narratives/{n.id}" for n in dataset.narratives]
     for narrative in dataset.narratives:
         yield f"/api/narratives/compare?a={narrative.id}&b=evidence"

@@ -7,6 +7,7 @@ call, serialize.
 :mod:`~service.views.narratives` ``/api/narratives``: accounts, and how two lenses differ
 :mod:`~service.views.stories`   ``/api/stories``: the stories and what a page needs to show them
 :mod:`~service.views.analogies` ``/api/analogies``: the stories aligned by stage, with figures
+:mod:`~service.views.window`    ``/api/timeline/window``: one window of a large timeline
 :mod:`~service.views.sparql`    ``/sparql``: the SPARQL 1.1 Protocol endpoint and its page
 :mod:`~service.views.pages`     HTML pages and event IRIs that resolve
 :mod:`~service.views.meta`      ``/health``, ``/-/status``, ``/-/reload``
