@@ -132,6 +132,7 @@
   }
 
   async function loadAll() {
+    if (EKG.home.loadWindowed && (await EKG.home.loadWindowed())) return; // app-window.js
     const [timelineAll, claims, info, narratives] = await Promise.all([
       fetchTimeline({}),
       api('/claims').catch(() => ({ claims: [] })),
@@ -227,6 +228,7 @@
 
   /** The selection: every event unless lanes or dates are filtered, then what the API returns. */
   async function loadSelection() {
+    if (EKG.home.windowed && EKG.home.windowed.on) return EKG.home.windowSelection(); // app-window.js
     if (!eventFiltersActive()) {
       data.selection = data.all;
       return;
@@ -265,6 +267,6 @@
     selectSeq: 0,
     $: (id) => document.getElementById(id),
     emptyHighlight, loadAll, loadSelection, linkPasses, computeViewLinks, label,
-    isDisputed, reckonedStatuses, linkReckoned, inLens, markLens,
+    isDisputed, reckonedStatuses, linkReckoned, inLens, markLens, toEvent,
   };
 })();

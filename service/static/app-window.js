@@ -1,0 +1,275 @@
+/*
+ * Home page controller: windowed mode, for datasets too large to hold in the page. Above
+ * WINDOWED_THRESHOLD events the page never fetches every event: for the timeline's visible range
+ * (on load, and after each pan or zoom, debounced; a stale request is aborted, recent windows
+ * are cached) it asks GET /api/timeline/window for the most important events of that window
+ * at the timeline's width, the links among them and, per time bucket and lane, a count of the
+ * events left out. The timeline holds those items plus one cluster marker per bucket and lane
+ * (a shaded band with its count; clicking it zooms in on the bucket). Causes, effects and
+ * chains come from the API as always (whole dataset); the graph panel, the event list and the
+ * arrows show only the window's events, which the captions say.
+ *
+ * Also marks performance for the page benchmark (benchmarks/page.py) in both modes:
+ * 'ekg:first-paint' once the first timeline items are in the DOM, 'ekg:window' after each
+ * window is drawn (body[data-window-seq] counts them).
+ * Loaded after the other parts and before app.js; wraps a few EKG.home functions.
+ * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
+ */
+(function () {
+  'use strict';
+
+  const EKG = window.EKG;
+  const home = EKG.home;
+  const { $, STORY, state, data } = home;
+
+  /** More events than this (the dataset's or the story's) and the page goes windowed. */
+  const WINDOWED_THRESHOLD = 5000;
+  const DEBOUNCE_MS = 40;
+  const CACHE_SIZE = 24;
+
+  const windowed = {
+    on: false,
+    total: 0, // events of the selection in the window
+    selection: 0, // events of the selection in all
+    clusters: [],
+    requests: 0, // answers fetched from the server (not the cache)
+    seq: 0, // windows drawn
+    cache: new Map(),
+    controller: null,
+    key: null,
+  };
+
+  /** A Date as a wall-clock date-time in the story's zone, as the window parameters read it. */
+  function wallClock(date) {
+    const p = EKG.zone.parts(date);
+    const pad = EKG.pad;
+    const year = p.year < 0 ? '0000' : String(p.year).padStart(4, '0');
+    return year + '-' + pad(p.month + 1) + '-' + pad(p.day) + 'T' + pad(p.hour) + ':' + pad(p.minute) + ':' + pad(p.second);
+  }
+
+  function width() {
+    const center = document.querySelector('#timeline .vis-panel.vis-center');
+    const box = (center || $('timeline')).getBoundingClientRect();
+    return Math.max(200, Math.min(8192, Math.round(box.width || 800)));
+  }
+
+  function lanesParam() {
+    return state.lanes.length && state.lanes.length !== home.LANES.length ? state.lanes : null;
+  }
+
+  /** GET /api/timeline/window (cached by its URL parameters; an older request is aborted). */
+  async function fetchWindow(start, end) {
+    const params = { start: start ? wallClock(start) : null, end: end ? wallClock(end) : null, width: width(), lane: lanesParam(), lens: 'all' };
+    const key = JSON.stringify(params);
+    if (windowed.cache.has(key)) {
+      const hit = windowed.cache.get(key);
+      windowed.cache.delete(key);
+      windowed.cache.set(key, hit);
+      return { key, answer: hit };
+    }
+    if (windowed.controller) windowed.controller.abort();
+    const controller = (windowed.controller = new AbortController());
+    const url = home.API + '/timeline/window' + EKG.query(Object.assign(params, { story: STORY.id }));
+    const answer = await EKG.getJSON(url, controller.signal);
+    if (windowed.controller === controller) windowed.controller = null;
+    windowed.requests += 1;
+    windowed.cache.set(key, answer);
+    if (windowed.cache.size > CACHE_SIZE) windowed.cache.delete(windowed.cache.keys().next().value);
+    return { key, answer };
+  }
+
+  /** Take a window answer as the page's data: its events, links and clusters. */
+  function take(answer) {
+    data.all = new Map(answer.items.map((item) => [String(item.id), home.toEvent(item)]));
+    data.selection = data.all;
+    data.links = new Map();
+    for (const link of answer.links || []) {
+      link.articleVerdicts = [];
+      link.articleOnly = false;
+      link.disputed = home.isDisputed(link);
+      link.asserters = link.asserters || [];
+      link.disputedBy = link.disputedBy || [];
+      link.narratives = link.narratives || [];
+      data.links.set(link.id, link);
+    }
+    home.markLens();
+    windowed.total = answer.total;
+    windowed.selection = answer.selection;
+    windowed.clusters = answer.clusters || [];
+  }
+
+  function clusterItems() {
+    return windowed.clusters.map((c, i) => ({
+      id: 'cluster:' + i,
+      type: 'background',
+      group: c.lane,
+      start: EKG.parseDate(c.start),
+      end: EKG.parseDate(c.end),
+      className: 'tl-cluster',
+      content: '+' + c.count,
+      title: c.count + (c.count === 1 ? ' more event' : ' more events') + ' here: click to zoom in',
+    }));
+  }
+
+  function drawClusters() {
+    const items = home.timeline.items;
+    const stale = items.getIds({ filter: (item) => String(item.id).startsWith('cluster:') });
+    if (stale.length) items.remove(stale);
+    items.add(clusterItems());
+  }
+
+  function nextFrame() {
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  }
+
+  /** Fetch and draw the window the timeline shows now (stale answers are dropped). */
+  async function refresh() {
+    const w = home.timeline.getWindow();
+    let fetched;
+    try {
+      fetched = await fetchWindow(w.start, w.end);
+    } catch (err) {
+      if (err && err.name === 'AbortError') return;
+      $('timeline-caption').textContent = 'Could not load this window: ' + err.message;
+      return;
+    }
+    if (windowed.key === fetched.key) return;
+    windowed.key = fetched.key;
+    take(fetched.answer);
+    renderViews();
+    home.timeline.setHighlight(data.highlight);
+    await nextFrame();
+    windowed.seq += 1;
+    document.body.dataset.windowSeq = String(windowed.seq);
+    performance.mark('ekg:window');
+    home.updateTimelineCaption();
+    home.renderEventList();
+  }
+
+  const refreshSoon = EKG.debounce(refresh, DEBOUNCE_MS);
+
+  /**
+   * Called first by loadAll: whether the page goes windowed. A story's size is in its record;
+   * without a story the first window (the whole span) is fetched and tells. When windowed, the
+   * first window is the page's data and the span its default window.
+   */
+  async function loadWindowed() {
+    const counts = STORY.record && STORY.record.counts;
+    if (STORY.id && counts && counts.events <= WINDOWED_THRESHOLD) return false;
+    const { key, answer } = await fetchWindow(null, null);
+    if (answer.selection <= WINDOWED_THRESHOLD) return false;
+    windowed.on = true;
+    windowed.key = key;
+    document.body.classList.add('is-windowed');
+    const narratives = await home.api('/narratives').catch(() => ({ narratives: [], lenses: [] }));
+    data.claims = [];
+    data.narratives = narratives.narratives || [];
+    data.lenses = EKG.lensChoices(narratives);
+    take(answer);
+    if (answer.span && !STORY.window) {
+      const start = EKG.parseDate(answer.span.start).getTime();
+      const end = EKG.parseDate(answer.span.end).getTime();
+      const pad = Math.max((end - start) * 0.02, EKG.DAY);
+      STORY.window = [new Date(start - pad), new Date(end + pad)];
+    }
+    return true;
+  }
+
+  // -- wrapping the other parts ---------------------------------------------------------------
+
+  const original = {
+    renderViews: home.renderViews,
+    onWindow: home.onWindow,
+    updateTimelineCaption: home.updateTimelineCaption,
+    selectEvent: home.selectEvent,
+  };
+  let painted = false;
+
+  function renderViews() {
+    original.renderViews();
+    if (windowed.on) {
+      drawClusters();
+      const graphNote = ' Large dataset: the graph shows only the events drawn in the timeline window.';
+      $('graph-caption').textContent += graphNote;
+    }
+    if (!painted) {
+      painted = true;
+      nextFrame().then(() => {
+        if (document.querySelector('#timeline .vis-item')) performance.mark('ekg:first-paint');
+      });
+    }
+  }
+
+  function onWindow() {
+    original.onWindow();
+    if (windowed.on && home.ready) refreshSoon();
+  }
+
+  function updateTimelineCaption() {
+    original.updateTimelineCaption();
+    if (!windowed.on) return;
+    const shown = data.selection.size;
+    const left = windowed.total - shown;
+    $('timeline-caption').textContent = windowed.selection.toLocaleString('en') + ' events in all, too many to draw at once: ' +
+      windowed.total.toLocaleString('en') + ' start in this window; the ' + shown + ' most important are drawn' +
+      (left > 0 ? ', the other ' + left.toLocaleString('en') + ' are counted in the shaded bands (click one to zoom in)' : '') +
+      '. Arrows, the event list and the graph cover the drawn events only; causes, effects and chains cover every event.';
+  }
+
+  /** A click on a cluster zooms in on its bucket; any other selection is as before. */
+  function selectEvent(id, options) {
+    if (id && String(id).startsWith('cluster:')) {
+      const cluster = windowed.clusters[Number(String(id).slice(8))];
+      if (cluster) zoomInto(cluster);
+      return Promise.resolve();
+    }
+    return original.selectEvent(id, options);
+  }
+
+  function zoomInto(cluster) {
+    const start = EKG.parseDate(cluster.start).getTime();
+    const end = EKG.parseDate(cluster.end).getTime();
+    const pad = (end - start) * 0.1;
+    home.timeline.setWindow(new Date(start - pad), new Date(end + pad));
+  }
+
+  /**
+   * Background items do not select: a click inside a cluster band finds it by time and lane.
+   * A change of zoom mode re-adds the timeline's items (app-timeline.js): the bands come back.
+   */
+  function wireTimeline() {
+    const timeline = home.timeline;
+    if (!timeline || wireTimeline.done) return;
+    wireTimeline.done = true;
+    const updateMode = timeline.updateMode.bind(timeline);
+    timeline.updateMode = () => {
+      updateMode();
+      if (windowed.on && windowed.clusters.length && !timeline.items.get('cluster:0')) drawClusters();
+    };
+    home.timeline.timeline.on('click', (props) => {
+      if (!windowed.on) return;
+      if (props.item && String(props.item).startsWith('cluster:')) return selectEvent(props.item);
+      if (props.what === 'item') return;
+      const time = props.time && props.time.getTime();
+      const hit = windowed.clusters.find((c) => c.lane === props.group &&
+        EKG.parseDate(c.start).getTime() <= time && time < EKG.parseDate(c.end).getTime());
+      if (hit) zoomInto(hit);
+    });
+  }
+
+  /** loadSelection in windowed mode: the window is the selection; a lane filter refetches it. */
+  async function windowSelection() {
+    data.selection = data.all;
+    if (home.ready) await refresh();
+  }
+
+  async function loadWindowedFirst() {
+    wireTimeline();
+    return loadWindowed();
+  }
+
+  Object.assign(home, {
+    windowed, loadWindowed: loadWindowedFirst, renderViews, onWindow, updateTimelineCaption, selectEvent,
+    refreshWindow: refresh, windowSelection, WINDOWED_THRESHOLD,
+  });
+})();

@@ -1,0 +1,116 @@
+"""The home page on a dataset too large to hold: windowed mode (app-window.js) at 20,000
+synthetic events, on a laptop and a phone screen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from support.synthetic_app import serve_synthetic
+
+from .conftest import ARTIFACTS, DATA, running_app, served
+
+EVENTS = 20_000
+READY = "body[data-ready='1']"
+
+
+@pytest.fixture(scope="module")
+def synthetic_server() -> Iterator[str]:
+    with running_app(DATA / "tiny.yaml") as app:
+        serve_synthetic(app, EVENTS, seed=42)
+        with served(app) as base:
+            yield base
+
+
+@pytest.fixture(params=[(1280, 800), (390, 844)], ids=["laptop", "phone"])
+def window_page(request, browser, synthetic_server):
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.errors, page.external, page.api = [], [], []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(synthetic_server):
+            if "/api/" in url:
+                page.api.append(url)
+            request_route.continue_()
+        elif url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            page.external.append(url)
+            request_route.abort("internetdisconnected")
+
+    page.route("**/*", route)
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
+        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.size_name = f"{width}x{height}"
+    yield page
+    context.close()
+
+
+def wait_for_window(page, seq: int, timeout: float = 20.0) -> None:
+    """Until the page has drawn a window after its ``seq``-th (wait_for_function would eval)."""
+    deadline = time.monotonic() + timeout
+    while int(page.evaluate("document.body.dataset.windowSeq || '0'")) <= seq:
+        assert time.monotonic() < deadline, "no new window drawn"
+        page.wait_for_timeout(50)
+
+
+def test_windowed_page_holds_a_window_not_the_dataset(window_page, synthetic_server):
+    page = window_page
+    response = page.goto(f"{synthetic_server}/")
+    assert response.ok
+    page.wait_for_selector(READY, timeout=60_000)
+    assert page.evaluate("EKG.home.windowed.on") is True
+    assert page.evaluate("EKG.home.windowed.selection") == EVENTS
+    held = page.evaluate("app.timeline.items.length")
+    events = page.evaluate("app.data.all.size")
+    assert 0 < events <= 256 and held < EVENTS / 20
+    # never paged through every event
+    assert not [url for url in page.api if "/api/timeline?" in url]
+    clusters = page.locator("#timeline .vis-item.tl-cluster")
+    assert clusters.count() > 0
+    counts = [int(t.strip().lstrip("+")) for t in clusters.all_inner_texts() if t.strip()]
+    assert counts and all(c > 0 for c in counts)
+    assert "events in all" in page.locator("#timeline-caption").inner_text()
+    assert page.evaluate("performance.getEntriesByName('ekg:first-paint').length") == 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-window-20k-{page.size_name}.png"))
+
+    # a pan fetches a new window, and the page still holds a window
+    seq = int(page.evaluate("document.body.dataset.windowSeq || '0'"))
+    before = len([url for url in page.api if "/timeline/window" in url])
+    first = set(page.evaluate("[...app.data.all.keys()]"))
+    page.evaluate(
+        "(() => { const w = app.timeline.getWindow(); const d = (w.end - w.start) / 8;"
+        " app.timeline.setWindow(new Date(w.start.getTime() + 3 * d),"
+        " new Date(w.start.getTime() + 4 * d)); })()"
+    )
+    wait_for_window(page, seq)
+    assert len([url for url in page.api if "/timeline/window" in url]) > before
+    assert set(page.evaluate("[...app.data.all.keys()]")) != first
+    assert page.evaluate("app.timeline.items.length") < EVENTS / 20
+    page.screenshot(path=str(ARTIFACTS / f"app-window-20k-zoomed-{page.size_name}.png"))
+
+    # clicking a cluster band zooms in on it
+    span = page.evaluate(
+        "(() => { const w = app.timeline.getWindow(); return w.end - w.start; })()"
+    )
+    seq = int(page.evaluate("document.body.dataset.windowSeq"))
+    band = page.locator("#timeline .vis-item.tl-cluster").first
+    box = band.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
+    wait_for_window(page, seq)
+    after = page.evaluate(
+        "(() => { const w = app.timeline.getWindow(); return w.end - w.start; })()"
+    )
+    assert after < span
+    assert page.errors == [] and page.external == [] and page.evaluate("window.__csp") == []
