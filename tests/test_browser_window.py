@@ -75,9 +75,12 @@ def test_windowed_page_holds_a_window_not_the_dataset(window_page, synthetic_ser
     assert 0 < events <= 256 and held < EVENTS / 20
     # never paged through every event
     assert not [url for url in page.api if "/api/timeline?" in url]
-    clusters = page.locator("#timeline .vis-item.tl-cluster")
+    clusters = page.locator("#tl-arrows .tl-cluster")
     assert clusters.count() > 0
-    counts = [int(t.strip().lstrip("+")) for t in clusters.all_inner_texts() if t.strip()]
+    counts = page.evaluate(
+        "[...document.querySelectorAll('#tl-arrows .tl-cluster-count')]"
+        ".map((t) => Number(t.textContent.slice(1).replace(/,/g, '')))"
+    )
     assert counts and all(c > 0 for c in counts)
     assert "events in all" in page.locator("#timeline-caption").inner_text()
     assert page.evaluate("performance.getEntriesByName('ekg:first-paint').length") == 1
@@ -104,9 +107,11 @@ def test_windowed_page_holds_a_window_not_the_dataset(window_page, synthetic_ser
         "(() => { const w = app.timeline.getWindow(); return w.end - w.start; })()"
     )
     seq = int(page.evaluate("document.body.dataset.windowSeq"))
-    band = page.locator("#timeline .vis-item.tl-cluster").first
-    box = band.bounding_box()
-    assert box is not None
+    box = page.evaluate(
+        "(() => { const r = [...document.querySelectorAll('#tl-arrows .tl-cluster')]"
+        ".map((n) => n.getBoundingClientRect()).sort((a, b) => b.width - a.width)[0];"
+        " return {x: r.x, y: r.y, width: r.width, height: r.height}; })()"
+    )
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
     wait_for_window(page, seq)
     after = page.evaluate(

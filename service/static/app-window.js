@@ -4,8 +4,8 @@
  * (on load, and after each pan or zoom, debounced; a stale request is aborted, recent windows
  * are cached) it asks GET /api/timeline/window for the most important events of that window
  * at the timeline's width, the links among them and, per time bucket and lane, a count of the
- * events left out. The timeline holds those items plus one cluster marker per bucket and lane
- * (a shaded band with its count; clicking it zooms in on the bucket). Causes, effects and
+ * events left out. The timeline holds those items; the clusters are drawn over it, one per
+ * bucket and lane (a shaded band with its count; clicking it zooms in on the bucket). Causes, effects and
  * chains come from the API as always (whole dataset); the graph panel, the event list and the
  * arrows show only the window's events, which the captions say.
  *
@@ -26,14 +26,17 @@
   const WINDOWED_THRESHOLD = 5000;
   const DEBOUNCE_MS = 40;
   const CACHE_SIZE = 24;
+  const GRAPH_DELAY_MS = 700;
 
   const windowed = {
     on: false,
+    span: null, // [first start, last start] of the selection, as Dates
     total: 0, // events of the selection in the window
     selection: 0, // events of the selection in all
     clusters: [],
     requests: 0, // answers fetched from the server (not the cache)
     seq: 0, // windows drawn
+    lanesKey: null,
     cache: new Map(),
     controller: null,
     key: null,
@@ -98,24 +101,44 @@
     windowed.clusters = answer.clusters || [];
   }
 
-  function clusterItems() {
-    return windowed.clusters.map((c, i) => ({
-      id: 'cluster:' + i,
-      type: 'background',
-      group: c.lane,
-      start: EKG.parseDate(c.start),
-      end: EKG.parseDate(c.end),
-      className: 'tl-cluster',
-      content: '+' + c.count,
-      title: c.count + (c.count === 1 ? ' more event' : ' more events') + ' here: click to zoom in',
-    }));
-  }
-
+  /**
+   * The cluster bands, drawn in the arrows' SVG overlay (under the arrows, clipped to the
+   * timeline) each time the arrows are: a faint band over the bucket in its lane's row and its
+   * count. Not vis-timeline items: a hundred more items would make every pan redraw slow.
+   */
   function drawClusters() {
-    const items = home.timeline.items;
-    const stale = items.getIds({ filter: (item) => String(item.id).startsWith('cluster:') });
-    if (stale.length) items.remove(stale);
-    items.add(clusterItems());
+    const tl = home.timeline;
+    const old = tl.layer.querySelector('.tl-clusters');
+    if (old) old.remove();
+    if (!windowed.on || !windowed.clusters.length) return;
+    const center = tl.container.querySelector('.vis-panel.vis-center');
+    if (!center) return;
+    const wrap = tl.wrap.getBoundingClientRect();
+    const c = center.getBoundingClientRect();
+    const w = tl.getWindow();
+    const span = w.end - w.start;
+    const x = (date) => c.left - wrap.left + ((date.getTime() - w.start.getTime()) / span) * c.width;
+    const rows = new Map();
+    for (const label of tl.container.querySelectorAll('.vis-labelset .vis-label')) {
+      const lane = [...label.classList].find((name) => name.startsWith('lane-'));
+      if (lane) rows.set(lane.slice(5), label.getBoundingClientRect());
+    }
+    const group = EKG.svg('g', { class: 'tl-clusters' });
+    for (const cluster of windowed.clusters) {
+      const row = rows.get(EKG.laneKey(cluster.lane));
+      if (!row) continue;
+      const left = Math.max(x(EKG.parseDate(cluster.start)), c.left - wrap.left);
+      const right = Math.min(x(EKG.parseDate(cluster.end)), c.right - wrap.left);
+      if (right <= left) continue;
+      const top = row.top - wrap.top;
+      group.appendChild(EKG.svg('rect', { class: 'tl-cluster', x: left + 1, y: top + 1, width: Math.max(1, right - left - 2), height: Math.max(1, row.height - 2) }));
+      const text = '+' + cluster.count.toLocaleString('en');
+      if (right - left < 6 * text.length + 6) continue;
+      const label = EKG.svg('text', { class: 'tl-cluster-count', x: left + 4, y: top + row.height - 5 });
+      label.textContent = text;
+      group.appendChild(label);
+    }
+    tl.layer.insertBefore(group, tl.layer.firstChild);
   }
 
   function nextFrame() {
@@ -136,17 +159,48 @@
     if (windowed.key === fetched.key) return;
     windowed.key = fetched.key;
     take(fetched.answer);
-    renderViews();
-    home.timeline.setHighlight(data.highlight);
+    drawTimeline();
     await nextFrame();
     windowed.seq += 1;
     document.body.dataset.windowSeq = String(windowed.seq);
     performance.mark('ekg:window');
     home.updateTimelineCaption();
-    home.renderEventList();
+    renderListSoon();
   }
 
+  const renderListSoon = EKG.debounce(() => home.renderEventList(), GRAPH_DELAY_MS);
+
   const refreshSoon = EKG.debounce(refresh, DEBOUNCE_MS);
+
+  /** The timeline first (what a pan or zoom waits for); the graph once the panning stops. */
+  function drawTimeline() {
+    const tl = home.timeline;
+    home.computeViewLinks();
+    const lanes = home.LANES.filter((lane) => state.lanes.includes(lane.id));
+    const lanesKey = lanes.map((l) => l.id).join(',');
+    if (lanesKey !== windowed.lanesKey) {
+      windowed.lanesKey = lanesKey;
+      tl.setData(lanes, data.selection, data.viewLinks);
+    } else {
+      // Only the events that come or go: those that stay are not drawn again.
+      tl.events = data.selection;
+      tl.links = data.viewLinks;
+      const stale = tl.items.getIds().filter((id) => !data.selection.has(String(id)));
+      if (stale.length) tl.items.remove(stale);
+      const fresh = [...data.selection.values()].filter((event) => !tl.items.get(event.id));
+      if (fresh.length) tl.items.add(fresh.map((event) => tl.toItem(event)));
+      tl.updateMode();
+      tl.schedule();
+    }
+    drawGraphSoon();
+  }
+
+  const drawGraphSoon = EKG.debounce(() => {
+    home.graph.setData(data.selection, data.viewLinks, data.highlight.selected);
+    home.graph.setHighlight(data.highlight);
+    $('graph-caption').textContent = data.selection.size + ' events drawn in the timeline window and ' + data.viewLinks.length +
+      ' links among them. Large dataset: the graph shows only the events drawn in the timeline window.';
+  }, GRAPH_DELAY_MS);
 
   /**
    * Called first by loadAll: whether the page goes windowed. A story's size is in its record;
@@ -166,9 +220,10 @@
     data.narratives = narratives.narratives || [];
     data.lenses = EKG.lensChoices(narratives);
     take(answer);
-    if (answer.span && !STORY.window) {
-      const start = EKG.parseDate(answer.span.start).getTime();
-      const end = EKG.parseDate(answer.span.end).getTime();
+    if (answer.span) windowed.span = [EKG.parseDate(answer.span.start), EKG.parseDate(answer.span.end)];
+    if (windowed.span && !STORY.window) {
+      const start = windowed.span[0].getTime();
+      const end = windowed.span[1].getTime();
       const pad = Math.max((end - start) * 0.02, EKG.DAY);
       STORY.window = [new Date(start - pad), new Date(end + pad)];
     }
@@ -181,14 +236,13 @@
     renderViews: home.renderViews,
     onWindow: home.onWindow,
     updateTimelineCaption: home.updateTimelineCaption,
-    selectEvent: home.selectEvent,
   };
   let painted = false;
 
   function renderViews() {
     original.renderViews();
     if (windowed.on) {
-      drawClusters();
+      windowed.lanesKey = home.LANES.filter((lane) => state.lanes.includes(lane.id)).map((l) => l.id).join(',');
       const graphNote = ' Large dataset: the graph shows only the events drawn in the timeline window.';
       $('graph-caption').textContent += graphNote;
     }
@@ -216,16 +270,6 @@
       '. Arrows, the event list and the graph cover the drawn events only; causes, effects and chains cover every event.';
   }
 
-  /** A click on a cluster zooms in on its bucket; any other selection is as before. */
-  function selectEvent(id, options) {
-    if (id && String(id).startsWith('cluster:')) {
-      const cluster = windowed.clusters[Number(String(id).slice(8))];
-      if (cluster) zoomInto(cluster);
-      return Promise.resolve();
-    }
-    return original.selectEvent(id, options);
-  }
-
   function zoomInto(cluster) {
     const start = EKG.parseDate(cluster.start).getTime();
     const end = EKG.parseDate(cluster.end).getTime();
@@ -234,21 +278,20 @@
   }
 
   /**
-   * Background items do not select: a click inside a cluster band finds it by time and lane.
-   * A change of zoom mode re-adds the timeline's items (app-timeline.js): the bands come back.
+   * The bands are drawn with the arrows. A click on the timeline outside an item, inside a
+   * band (the overlay lets clicks through), finds it by time and lane and zooms in on it.
    */
   function wireTimeline() {
     const timeline = home.timeline;
     if (!timeline || wireTimeline.done) return;
     wireTimeline.done = true;
-    const updateMode = timeline.updateMode.bind(timeline);
-    timeline.updateMode = () => {
-      updateMode();
-      if (windowed.on && windowed.clusters.length && !timeline.items.get('cluster:0')) drawClusters();
+    const drawArrows = timeline.drawArrows.bind(timeline);
+    timeline.drawArrows = () => {
+      drawArrows();
+      drawClusters();
     };
     home.timeline.timeline.on('click', (props) => {
       if (!windowed.on) return;
-      if (props.item && String(props.item).startsWith('cluster:')) return selectEvent(props.item);
       if (props.what === 'item') return;
       const time = props.time && props.time.getTime();
       const hit = windowed.clusters.find((c) => c.lane === props.group &&
@@ -269,7 +312,7 @@
   }
 
   Object.assign(home, {
-    windowed, loadWindowed: loadWindowedFirst, renderViews, onWindow, updateTimelineCaption, selectEvent,
+    windowed, loadWindowed: loadWindowedFirst, renderViews, onWindow, updateTimelineCaption,
     refreshWindow: refresh, windowSelection, WINDOWED_THRESHOLD,
   });
 })();
