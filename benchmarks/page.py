@@ -214,7 +214,7 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         cells = []
         for name in names:
             value = results[name].get(key)
-            cell = "-" if value is None else f"{value:,}" if isinstance(value, int) else f"{value}"
+            cell = "-" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
             if name != "curated" and isinstance(value, int | float) and base and key != "load_1min":
                 cell += f" ({value / base:.1f}x)"
             cells.append(cell)

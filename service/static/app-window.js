@@ -256,7 +256,9 @@
 
   function onWindow() {
     original.onWindow();
-    if (windowed.on && home.ready) refreshSoon();
+    if (!windowed.on) return;
+    updateTimelineCaption(); // app-views.js's onWindow wrote the full-mode caption
+    if (home.ready) refreshSoon();
   }
 
   function updateTimelineCaption() {
