@@ -62,7 +62,10 @@ STEP = """async ([kind, i, windowed]) => {
   app.timeline.setWindow(new Date(start), new Date(end));
   if (windowed) {
     const deadline = t0 + 20000;
-    while (Number(document.body.dataset.windowSeq || 0) === seq && performance.now() < deadline) {
+    const now = app.timeline.getWindow().start.getTime();
+    const drawn = () => (EKG.home.windowed.drawnFor || [])[0] === now;
+    const fresh = () => Number(document.body.dataset.windowSeq || 0) !== seq && drawn();
+    while (!fresh() && performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 2));
     }
   }
@@ -214,7 +217,13 @@ def table(results: dict[str, dict[str, Any]]) -> str:
         cells = []
         for name in names:
             value = results[name].get(key)
-            cell = "-" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+            cell = (
+                "-"
+                if value is None
+                else f"{value:,}"
+                if isinstance(value, int)
+                else f"{value:,.1f}"
+            )
             if name != "curated" and isinstance(value, int | float) and base and key != "load_1min":
                 cell += f" ({value / base:.1f}x)"
             cells.append(cell)

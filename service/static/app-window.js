@@ -24,7 +24,7 @@
 
   /** More events than this (the dataset's or the story's) and the page goes windowed. */
   const WINDOWED_THRESHOLD = 5000;
-  const DEBOUNCE_MS = 40;
+  const DEBOUNCE_MS = 25;
   const CACHE_SIZE = 24;
   const GRAPH_DELAY_MS = 700;
 
@@ -40,6 +40,8 @@
     cache: new Map(),
     controller: null,
     key: null,
+    pending: null, // {key, answer: Promise} of the request in flight
+    drawnFor: null, // [start, end] (ms) of the timeline window the drawn answer was asked for
   };
 
   /** A Date as a wall-clock date-time in the story's zone, as the window parameters read it. */
@@ -70,11 +72,18 @@
       windowed.cache.set(key, hit);
       return { key, answer: hit };
     }
+    if (windowed.pending && windowed.pending.key === key) return { key, answer: await windowed.pending.answer };
     if (windowed.controller) windowed.controller.abort();
     const controller = (windowed.controller = new AbortController());
     const url = home.API + '/timeline/window' + EKG.query(Object.assign(params, { story: STORY.id }));
-    const answer = await EKG.getJSON(url, controller.signal);
-    if (windowed.controller === controller) windowed.controller = null;
+    const pending = (windowed.pending = { key, answer: EKG.getJSON(url, controller.signal) });
+    let answer;
+    try {
+      answer = await pending.answer;
+    } finally {
+      if (windowed.pending === pending) windowed.pending = null;
+      if (windowed.controller === controller) windowed.controller = null;
+    }
     windowed.requests += 1;
     windowed.cache.set(key, answer);
     if (windowed.cache.size > CACHE_SIZE) windowed.cache.delete(windowed.cache.keys().next().value);
@@ -148,6 +157,8 @@
   /** Fetch and draw the window the timeline shows now (stale answers are dropped). */
   async function refresh() {
     const w = home.timeline.getWindow();
+    const asked = performance.now();
+    performance.mark('ekg:window-ask');
     let fetched;
     try {
       fetched = await fetchWindow(w.start, w.end);
@@ -158,9 +169,14 @@
     }
     if (windowed.key === fetched.key) return;
     windowed.key = fetched.key;
+    windowed.drawnFor = [w.start.getTime(), w.end.getTime()];
+    const drawing = performance.now();
+    performance.measure('ekg:window-fetch', { start: asked, end: drawing });
     take(fetched.answer);
     drawTimeline();
+    performance.measure('ekg:window-draw', { start: drawing });
     await nextFrame();
+    performance.measure('ekg:window-frames', { start: drawing });
     windowed.seq += 1;
     document.body.dataset.windowSeq = String(windowed.seq);
     performance.mark('ekg:window');
@@ -287,6 +303,11 @@
     const timeline = home.timeline;
     if (!timeline || wireTimeline.done) return;
     wireTimeline.done = true;
+    // 'rangechange' comes as the window moves (vis-timeline sends 'rangechanged' only after
+    // redrawing): the request starts while the old items are still being moved.
+    timeline.timeline.on('rangechange', () => {
+      if (windowed.on && home.ready) refreshSoon();
+    });
     const drawArrows = timeline.drawArrows.bind(timeline);
     timeline.drawArrows = () => {
       drawArrows();
