@@ -285,7 +285,8 @@
     $('timeline-caption').textContent = windowed.selection.toLocaleString('en') + ' events in all, too many to draw at once: ' +
       windowed.total.toLocaleString('en') + ' start in this window; the ' + shown + ' most important are drawn' +
       (left > 0 ? ', the other ' + left.toLocaleString('en') + ' are counted in the shaded bands (click one to zoom in)' : '') +
-      '. Arrows, the event list and the graph cover the drawn events only; causes, effects and chains cover every event.';
+      '. Arrows, the event list and the graph cover the drawn events only; causes, effects and chains cover every event.' +
+      (state.from || state.to ? ' The date filter does not apply here: move or zoom the timeline instead.' : '');
   }
 
   function zoomInto(cluster) {
