@@ -119,3 +119,14 @@ def test_windowed_page_holds_a_window_not_the_dataset(window_page, synthetic_ser
     )
     assert after < span
     assert page.errors == [] and page.external == [] and page.evaluate("window.__csp") == []
+
+
+def test_the_curated_story_stays_in_full_mode(page, live_server):
+    response = page.goto(f"{live_server}/")
+    assert response.ok
+    page.wait_for_selector(READY, timeout=30_000)
+    assert page.evaluate("EKG.home.windowed.on") is False
+    assert page.evaluate("app.timeline.items.length") == page.evaluate("app.data.all.size")
+    assert page.locator("#tl-arrows .tl-cluster").count() == 0
+    assert page.evaluate("performance.getEntriesByName('ekg:first-paint').length") == 1
+    assert page.errors == [] and page.external == [] and page.evaluate("window.__csp") == []

@@ -196,3 +196,13 @@ def test_documented_in_openapi(client: FlaskClient) -> None:
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert schema["$ref"].endswith("/Window")
     assert "clusters" in spec["components"]["schemas"]["Window"]["properties"]
+
+
+def test_a_story_window(real_client: FlaskClient) -> None:
+    stories = real_client.get("/api/stories").get_json()["stories"]
+    story = stories[0]
+    body = real_client.get(f"/api/timeline/window?story={story['id']}&width=4000").get_json()
+    assert body["selection"] == body["total"] == story["counts"]["events"]
+    assert body["count"] + sum(c["count"] for c in body["clusters"]) == body["total"]
+    whole = real_client.get("/api/timeline/window?width=4000").get_json()
+    assert whole["selection"] > body["selection"]
