@@ -3,6 +3,7 @@ important events of any window, links among them only, and the endpoint's contra
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Iterator
@@ -13,8 +14,9 @@ from flask.testing import FlaskClient
 
 from graph.causal.importance import importance
 from graph.data import Dataset
+from graph.timeline.indexing import micros
 from graph.timeline.paging import EventIndex
-from graph.timeline.window import NODE, TimelineWindow
+from graph.timeline.window import NODE, TimelineWindow, iso_micros
 from support.synthetic import generate_dataset
 from support.synthetic_app import serve_synthetic
 from tests.conftest import DATA, assert_problem, running_app
@@ -206,3 +208,11 @@ def test_a_story_window(real_client: FlaskClient) -> None:
     assert body["count"] + sum(c["count"] for c in body["clusters"]) == body["total"]
     whole = real_client.get("/api/timeline/window?width=4000").get_json()
     assert whole["selection"] > body["selection"]
+
+
+def test_an_empty_selection_and_the_clock_text(index: EventIndex, whole: TimelineWindow) -> None:
+    empty = TimelineWindow.build(index, {}, [], ranking=whole.ranking)
+    answer = empty.query(empty.first, empty.last, width=1280)
+    assert (answer.total, answer.events, answer.clusters) == (0, (), ())
+    assert iso_micros(micros(dt.datetime(2014, 12, 16, 1, 0, 5))) == "2014-12-16T01:00:05"
+    assert iso_micros(0) == "0001-01-01T00:00:00"
