@@ -44,6 +44,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     atexit.register(generations.close)
     app.extensions["ekg_generations"] = generations
     app.teardown_request(state.release)
+    app.after_request(state.stamp_version)
     if config["WATCH_INTERVAL"]:
         watcher = Watcher(
             generations, partial(data_files, config, generations), config["WATCH_INTERVAL"]

@@ -53,7 +53,7 @@ CORS_EXACT = ("/sparql", "/openapi.json")
 CORS_METHODS = "GET, HEAD, OPTIONS"
 CORS_HEADERS = "Accept, Content-Type"
 #: Answer headers a page may read besides the CORS-safelisted ones.
-CORS_EXPOSE = "X-SPARQL-Truncated, X-SPARQL-Max-Rows, X-SPARQL-Cache, Link"
+CORS_EXPOSE = "X-SPARQL-Truncated, X-SPARQL-Max-Rows, X-SPARQL-Cache, Link, EKG-Version"
 
 
 def _cors_path(path: str) -> bool:

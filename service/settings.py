@@ -138,6 +138,16 @@ SETTINGS: tuple[Setting, ...] = (
         allow_zero=True,
     ),
     Setting(
+        "VERSION_POLL",
+        float,
+        30.0,
+        "Seconds between a page's checks of /-/status for a new data version (and on window "
+        "focus); 0: only on focus.",
+        None,
+        allow_zero=True,
+        maximum=86400,
+    ),
+    Setting(
         "RELOAD_TOKEN",
         str,
         None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from graph import vocab
@@ -16,9 +16,13 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The timeline with causal arrows beside the causal graph, the chain explorer, filters."""
-    dataset = state.built().dataset
+    built = state.built()
+    dataset = built.dataset
     config = {
         "api": "/api",
+        "status": url_for("meta.status"),
+        "version": built.version,
+        "version_poll": current_app.config["VERSION_POLL"],
         "sparql": url_for("sparql.sparql"),
         "docs": url_for("pages.docs"),
         "lanes": [{"id": lane.id, "label": lane.label} for lane in dataset.lanes],
