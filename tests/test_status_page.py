@@ -84,7 +84,7 @@ def test_the_status_page_shows_a_rejected_reload_with_every_problem_at_file_and_
     version = client.get("/-/status").get_json()["version"]
     assert '<p class="status-outcome status-rejected" id="status-outcome">' in html
     assert "<strong>Rejected</strong>" in html
-    assert f"the data files were not served; version <code>{version}</code> still is." in html
+    assert f"were not loaded; version <code>{version}</code> is still served." in html
     problems = re.findall(r"<li><code>([^<]+)</code> ([^<]+)</li>", html)
     assert [where for where, _ in problems] == ["events.yaml:30", "events.yaml:31"]
     assert "2014-13-27" in problems[0][1] and "nowhere" in problems[1][1]

@@ -69,7 +69,7 @@
     region.replaceChildren(el('div', { class: 'version-banner' }, [
       el('p', {}, [
         'The data has changed (version ', el('code', { text: shown }), ' → ', el('code', { text: version }),
-        '). Refresh to see it; this view stays as it is until then, as the service answers only from the new version.',
+        '). Refresh to see it; until then this view stays as it was.',
       ]),
       refresh,
     ]));
