@@ -145,3 +145,13 @@ def test_the_poll_notices_a_reload_without_a_click(page, live_server, data):
     refresh_and_check(page, live_server, "-phone")
     assert page.locator("#details-title").inner_text() == NEW_LABEL
     assert_clean(page)
+
+
+def test_the_window_getting_the_focus_asks_for_the_version(page, live_server, data):
+    open_with(page, live_server, EVENT)  # no timed poll (VERSION_POLL 0)
+    edit(data, OLD_LABEL, NEW_LABEL)
+    assert reload(live_server) == 200
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    page.locator(BANNER).wait_for(timeout=15_000)
+    assert page.locator("#details-title").inner_text() == OLD_LABEL
+    assert_clean(page)

@@ -138,6 +138,7 @@ def test_after_a_reload_answers_name_the_new_version_even_when_not_modified(clie
 def test_the_home_page_knows_its_version_and_the_poll_interval(make_app, data):
     client = make_app(data, VERSION_POLL=7.5).test_client()
     page = client.get("/")
-    config = re.search(r'id="app-config">(.*?)</script>', page.get_data(as_text=True)).group(1)
-    assert f'"version": "{page.headers[VERSION_HEADER]}"' in config
-    assert '"status": "/-/status"' in config and '"version_poll": 7.5' in config
+    tag = re.search(r'<script src="/static/app-version.js"([^>]*)>', page.get_data(as_text=True))
+    assert tag is not None
+    version = page.headers[VERSION_HEADER]
+    assert f'data-status="/-/status" data-version="{version}" data-poll="7.5"' in tag.group(1)

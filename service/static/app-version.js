@@ -3,16 +3,16 @@
  * versions in one view (EKG.version).
  *
  * Every response that read the data names its version in the EKG-Version header (see
- * service/runtime/state.py). The page shows the version it was rendered from (#app-config
- * "version"; else the first API answer's). EKG.getJSON passes every answer to check(): an answer
+ * service/runtime/state.py). The page shows the version it was rendered from (data-version of
+ * this script's tag; else the first API answer's). EKG.getJSON passes every answer to check(): an answer
  * from another version is never drawn -- check() returns a promise that never settles, so the
  * view keeps the consistent one it shows -- and a banner says that the data has changed and
  * offers Refresh, which reloads the page; the URL holds the view state, so the same view comes
  * back on the new data. The service answers only from the version it serves now, so the page
  * cannot ask for the old one; the banner says so.
  *
- * New versions are also noticed without a click: /-/status is polled every "version_poll"
- * seconds of #app-config (the EKG_VERSION_POLL setting; 0: never on a timer), and when the
+ * New versions are also noticed without a click: /-/status (data-status) is polled every
+ * data-poll seconds (the EKG_VERSION_POLL setting; 0: never on a timer), and when the
  * window gets the focus or the tab becomes visible. The poll revalidates (ETag, 304), so an
  * unchanged status costs no body.
  * Plain ES2017 script, no modules, no build step. Runs under CSP script-src 'self'.
@@ -24,20 +24,12 @@
   const { el } = EKG;
   const HEADER = 'EKG-Version';
 
-  const config = readConfig();
+  // data-status (the URL of /-/status), data-version and data-poll (seconds) of this <script>.
+  const config = document.currentScript.dataset;
   let shown = config.version || null; // the version the page shows
   let newer = null; // the other version the service answers from, once seen
   let timer = null;
   let region = null;
-
-  function readConfig() {
-    const node = document.getElementById('app-config');
-    try {
-      return node ? JSON.parse(node.textContent) : {};
-    } catch (err) {
-      return {};
-    }
-  }
 
   /**
    * Called by EKG.getJSON with every answer before it is read. Null when the answer may be drawn
@@ -93,7 +85,7 @@
     // A live region present from the start, so that what is put in it is announced.
     region = el('div', { id: 'version-status', class: 'version-status', role: 'status', 'aria-live': 'polite' });
     document.body.append(region);
-    const seconds = Number(config.version_poll);
+    const seconds = Number(config.poll);
     if (seconds > 0) timer = setInterval(poll, seconds * 1000);
     window.addEventListener('focus', poll);
     document.addEventListener('visibilitychange', () => {

@@ -20,16 +20,19 @@ def index() -> ResponseReturnValue:
     dataset = built.dataset
     config = {
         "api": "/api",
-        "status": url_for("meta.status"),
-        "version": built.version,
-        "version_poll": current_app.config["VERSION_POLL"],
         "sparql": url_for("sparql.sparql"),
         "docs": url_for("pages.docs"),
         "lanes": [{"id": lane.id, "label": lane.label} for lane in dataset.lanes],
         "statuses": list(vocab.LINK_STATUSES),
         "kinds": list(vocab.LINK_PREDICATES),
     }
-    return render_template("index.html", config=config, dataset_title=dataset.info.title)
+    return render_template(
+        "index.html",
+        config=config,
+        dataset_title=dataset.info.title,
+        version=built.version,
+        version_poll=current_app.config["VERSION_POLL"],
+    )
 
 
 @bp.get("/docs")
