@@ -17,8 +17,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from functools import partial
 from itertools import islice
+from typing import Any
 
 from graph.data import Dataset, Event, EventDate, Link
 from graph.timeline.indexing import (
@@ -252,8 +252,8 @@ def query_events(
     if sort == "relevance":
         if not words:
             raise ValueError("sort=relevance ranks by a text: give one")
-        ranked = search_events(index, text or "", start=start, end=end, **facets)
-        return _relevance_page(index, ranked, text or "", limit, after, count_total)
+        filters = {"start": start, "end": end, **facets}
+        return _relevance_page(index, text or "", filters, limit, after, count_total)
     match, plan = _selection(index, start, end, facets, words, sort)
     found = list(islice(filter(match, plan(decode_token(index, after, sort))), limit + 1))
     page = tuple(index.events[p] for p in found[:limit])
@@ -271,14 +271,17 @@ def search_events(
     *,
     start: EventDate | None = None,
     end: EventDate | None = None,
+    limit: int | None = None,
+    after: tuple[int, int, str] | None = None,
     **facets: Collection[str],
 ) -> list[SearchHit]:
-    """Every event that matches each word of ``text`` (:func:`~graph.timeline.search.
+    """The events that match each word of ``text`` (:func:`~graph.timeline.search.
     query_words`) and the filters of :func:`query_events`, best first
     (:func:`~graph.timeline.search.rank_matches`): the more query words in the label the
     better, whole words before the start of a word before a substring, the label before the
-    rest (description, tags, actor and place labels, id); ties by day, then id. O(hits) after
-    a C-speed scan for the longest word.
+    rest (description, tags, actor and place labels, id); ties by day, then id. At most
+    ``limit`` of them, ranked after the key ``after``; O(hits log limit) after a C-speed
+    scan for the longest word.
 
     >>> from pathlib import Path
     >>> from graph.data.loader import load_dataset
@@ -292,30 +295,28 @@ def search_events(
     words = query_words(text)
     if not words:
         return []
-    match, plan = _selection(index, start, end, facets, words, "date")
-    return rank_matches(index, filter(match, plan(None)), text)
+    _, plan = _selection(index, start, end, facets, words, "date")
+    match, _ = _selection(index, start, end, facets, (), "date")  # rank_matches checks words
+    return rank_matches(index, filter(match, plan(None)), text, limit=limit, after=after)
 
 
 def _relevance_page(
     index: EventIndex,
-    ranked: list[SearchHit],
     text: str,
+    filters: dict[str, Any],
     limit: int,
     after: str | None,
     count_total: bool,
 ) -> EventPage:
-    """The page of ``ranked`` (relevance order) after the key of the token ``after``."""
-    key = partial(relevance_key, index)
-    first = (
-        0 if after is None else bisect_right(ranked, decode_relevance_token(after, text), key=key)
-    )
-    hits = ranked[first : first + limit]
-    more = first + limit < len(ranked)
+    """The page of relevance order (best match first) after the key of the token ``after``."""
+    cut = None if after is None else decode_relevance_token(after, text)
+    hits = search_events(index, text, limit=limit + 1, after=cut, **filters)
+    more, hits = len(hits) > limit, hits[:limit]
     return EventPage(
         events=tuple(hit.event for hit in hits),
-        next=encode_relevance_token(text, key(hits[-1])) if more else None,
+        next=encode_relevance_token(text, relevance_key(index, hits[-1])) if more else None,
         count=len(hits),
-        total=len(ranked) if count_total else None,
+        total=len(search_events(index, text, **filters)) if count_total else None,
     )
 
 

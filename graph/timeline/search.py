@@ -13,11 +13,11 @@ and id, which is what ``sort="relevance"`` of :func:`~graph.timeline.paging.quer
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from graph.data import Event
@@ -96,7 +96,7 @@ class SearchHit:
     other_words: tuple[str, ...]
 
 
-def score(label: str, rest: str, words: Iterable[str]) -> tuple[int, list[str]] | None:
+def score(label: str, rest: str, words: Iterable[str]) -> tuple[int, tuple[str, ...]] | None:
     """The score of folded ``words`` in an event's folded ``label`` and the folded ``rest``
     of its text, and the words found in the label; None unless every word occurs.
 
@@ -104,42 +104,47 @@ def score(label: str, rest: str, words: Iterable[str]) -> tuple[int, list[str]] 
     word :data:`TEXT_POINTS` of its grade in the rest: more words in the label first, then
     whole words before prefixes before substrings.
 
-    >>> score("bank and energy shares fall", "", ["shares", "bank"])
-    (2400, ['shares', 'bank'])
-    >>> score("banking rules", "sberbank", ["bank"]), score("oil", "sberbank", ["bank"])
-    ((1100, ['bank']), (1, []))
+    >>> score("bank and energy shares fall", " on 16 december", ["shares", "bank"])
+    (2400, ('shares', 'bank'))
+    >>> score("banking rules", " sberbank", ["bank"]), score("oil", " sberbank", ["bank"])
+    ((1100, ('bank',)), (1, ()))
     >>> score("oil", "", ["bank"]) is None
     True
     """
-    points, in_label = 0, []
+    return _points(label + rest, 0, len(label), len(label) + len(rest), words)
+
+
+def _points(
+    text: str, begin: int, split: int, end: int, words: Iterable[str]
+) -> tuple[int, tuple[str, ...]] | None:
+    points, in_label = 0, ()
     for word in words:
-        found = grade(label, word)
+        found = grade(text, word, begin, split)
         if found:
             points += LABEL_POINTS[found]
-            in_label.append(word)
+            in_label += (word,)
             continue
-        found = grade(rest, word)
+        found = grade(text, word, split, end)
         if not found:
             return None
         points += TEXT_POINTS[found]
     return points, in_label
 
 
-def match_at(index: EventIndex, p: int, words: tuple[str, ...]) -> SearchHit | None:
-    """The :class:`SearchHit` of the event at position ``p`` for folded ``words``, or None."""
-    begin, end = index.offsets[p], index.offsets[p + 1] - 1
-    split, text = begin + index.label_ends[p], index.text
-    found = score(text[begin:split], text[split:end], words)
-    if found is None:
-        return None
-    points, in_label = found
-    others = tuple(w for w in words if w not in in_label)
-    return SearchHit(index.events[p], p, points, tuple(in_label), others)
+Key = tuple[int, int, str]
 
 
-def rank_matches(index: EventIndex, positions: Iterable[int], query: str) -> list[SearchHit]:
+def rank_matches(
+    index: EventIndex,
+    positions: Iterable[int],
+    query: str,
+    *,
+    limit: int | None = None,
+    after: Key | None = None,
+) -> list[SearchHit]:
     """The events at ``positions`` of ``index`` that match every word of ``query``, best
-    first: by score, then by day (earliest first), then id (:func:`relevance_key`).
+    first: by score, then by day (earliest first), then id (:func:`relevance_key`); only
+    those ranked after the key ``after``, and at most ``limit`` of them (O(N log limit)).
 
     >>> from pathlib import Path
     >>> from graph.data.loader import load_dataset
@@ -152,11 +157,29 @@ def rank_matches(index: EventIndex, positions: Iterable[int], query: str) -> lis
     [('rate-hike', 1203)]
     """
     words = query_words(query)
-    found = [m for m in (match_at(index, p, words) for p in positions) if m is not None]
-    return sorted(found, key=partial(relevance_key, index))
+    text, offsets, label_ends, days, events = (
+        index.text,
+        index.offsets,
+        index.label_ends,
+        index.days,
+        index.events,
+    )
+    keys = []
+    for p in positions:
+        begin = offsets[p]
+        found = _points(text, begin, begin + label_ends[p], offsets[p + 1] - 1, words)
+        if found is not None:
+            key = (-found[0], days[p], events[p].id)
+            if after is None or key > after:
+                keys.append((key, p, found[1]))
+    best = sorted(keys) if limit is None else heapq.nsmallest(limit, keys)
+    return [
+        SearchHit(events[p], p, -key[0], in_label, tuple(w for w in words if w not in in_label))
+        for key, p, in_label in best
+    ]
 
 
-def relevance_key(index: EventIndex, match: SearchHit) -> tuple[int, int, str]:
+def relevance_key(index: EventIndex, match: SearchHit) -> Key:
     """The place of ``match`` in relevance order: score descending, then day, then id."""
     return -match.score, index.days[match.position], match.event.id
 
@@ -165,7 +188,7 @@ def event_texts(
     events: Iterable[Event], actors: dict[str, str], places: dict[str, str]
 ) -> list[str]:
     """Each event's search text before folding: label first, then description, tags, actor
-    and place labels and id (:func:`match_at` cuts it at the label's end)."""
+    and place labels and id (:func:`rank_matches` tells the label from the rest)."""
     return [
         f"{e.label} {e.description or ''} {' '.join(e.tags)} "
         f"{' '.join([actors.get(a, a) for a in e.actors])} "
