@@ -117,7 +117,8 @@ def score(label: str, rest: str, words: Iterable[str]) -> tuple[int, tuple[str, 
 def _points(
     text: str, begin: int, split: int, end: int, words: Iterable[str]
 ) -> tuple[int, tuple[str, ...]] | None:
-    points, in_label = 0, ()
+    points = 0
+    in_label: tuple[str, ...] = ()
     for word in words:
         found = grade(text, word, begin, split)
         if found:
