@@ -18,7 +18,7 @@ from service.runtime import state
 from service.runtime.engine import QueryEngine
 from service.runtime.reload import Generations, Watcher, yaml_files_below
 from service.settings import load_config
-from service.views import analogies, analyses, api, meta, narratives, pages, sparql, stories
+from service.views import analogies, analyses, api, meta, narratives, pages, search, sparql, stories
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -63,6 +63,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(narratives.bp)
     rest.register_blueprint(stories.bp)
     rest.register_blueprint(analogies.bp)
+    rest.register_blueprint(search.bp)
     pages.resolve_event_iris(app, generations.current.built.dataset.info.base)
     return app
 

@@ -13,7 +13,7 @@ from graph import vocab
 from graph.causal import statuses_outside_lens
 from graph.data import EventDate, parse_date
 from graph.errors import DateError
-from graph.timeline import MAX_LIMIT, MAX_LINKS
+from graph.timeline import MAX_LIMIT, MAX_LINKS, query_words
 
 STATUSES = list(vocab.LINK_STATUSES)
 KINDS = list(vocab.LINK_PREDICATES)
@@ -76,6 +76,20 @@ def lens_field(description: str) -> ma.fields.String:
     )
 
 
+def query_field(*, required: bool = False) -> ma.fields.String:
+    options: dict[str, Any] = {"required": True} if required else {"load_default": None}
+    return ma.fields.String(
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": "words that must all occur in the label, description, tags, actor "
+            "or place labels or id of an event, whole or as part of a word (case and accents "
+            "do not matter: `bank shares`, `economie`)",
+            "example": "bank shares",
+        },
+        **options,
+    )
+
+
 def story_field(description: str) -> ma.fields.String:
     return ma.fields.String(
         load_default=None,
@@ -126,16 +140,16 @@ class EventFilterArgs(ArgsSchema):
             "description": "events that are cause or effect of a link with one of these statuses"
         },
     )
-    q = ma.fields.String(
-        load_default=None,
-        validate=ma.validate.Length(1, 200),
-        metadata={
-            "description": "text contained in label, description, tags, "
-            "actors or place (case-insensitive)"
-        },
-    )
+    q = query_field()
     sort = ma.fields.String(
-        load_default="date", validate=ma.validate.OneOf(["date", "-date", "label"])
+        load_default=None,
+        validate=ma.validate.OneOf(["date", "-date", "label", "relevance"]),
+        metadata={
+            "description": "`date`, `-date`, `label` or `relevance` (best match of `q` first: "
+            "more words of `q` in the label, then whole words before word starts before "
+            "parts of words, the label before the rest; ties by date, then id). Default: "
+            "`relevance` with `q`, else `date`"
+        },
     )
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, MAX_LIMIT))
     next = ma.fields.String(
@@ -143,6 +157,17 @@ class EventFilterArgs(ArgsSchema):
         validate=ma.validate.Length(1, 500),
         metadata={"description": "the `next` token of the previous page"},
     )
+
+    @ma.validates_schema
+    def _relevance_needs_words(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("sort") == "relevance" and not query_words(data.get("q") or ""):
+            raise ma.ValidationError("sort=relevance ranks the matches of q: give q", "sort")
+
+    @ma.post_load
+    def _default_sort(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("sort") is None:
+            data["sort"] = "relevance" if query_words(data.get("q") or "") else "date"
+        return data
 
 
 #: The most events /api/timeline/timelinejs returns in one body (TimelineJS cannot page).
