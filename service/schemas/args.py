@@ -97,7 +97,6 @@ class ArgsSchema(ma.Schema):
 def format_field() -> ma.fields.String:
     """``format``: the list as JSON (the default) or as a CSV table (service.tables)."""
     return ma.fields.String(
-        load_default=None,
         validate=ma.validate.OneOf(["json", "csv"]),
         metadata={
             "description": "`json` (the default) or `csv`: one RFC 4180 table, a row per item "

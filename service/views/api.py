@@ -319,7 +319,9 @@ def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
     to all.
     """
     formats = {"json": "application/json", "csv": CSV}
-    chosen = formats.get(args["format"]) or choose(request.headers.get("Accept"), _CLAIM_TYPES)
+    chosen = formats.get(args.get("format", "")) or choose(
+        request.headers.get("Accept"), _CLAIM_TYPES
+    )
     if chosen is None:
         raise not_acceptable("the claims are available as " + ", ".join(_CLAIM_TYPES))
     check_ids(args)
