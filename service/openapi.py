@@ -120,7 +120,8 @@ def csv_doc(table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         "description": f"RFC 4180 CSV (`format=csv` or `Accept: text/csv`): one header row, "
         f"then a row per item of the JSON list. Columns: {', '.join(columns)}. List-valued "
         f"cells are joined with `{LIST_SEPARATOR}`; booleans are true/false, a missing value "
-        "is empty; a next page is in the Link header.",
+        "is empty; a next page is in the Link header, and `X-Truncated: true` says that "
+        "`limit` cut an analysis.",
         "example": ",".join(columns) + "\r\n",
     }
     return cast(

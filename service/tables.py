@@ -69,7 +69,11 @@ def wants_csv(args: Mapping[str, Any]) -> bool:
 
 
 def cell(value: Any) -> str:
-    """One value as CSV text: lists joined, booleans lower case, ``None`` empty."""
+    """One value as CSV text: lists joined, booleans lower case, ``None`` empty.
+
+    >>> cell(["oil", "ruble"]), cell(True), cell(None), cell(0.5)
+    ('oil|ruble', 'true', '', '0.5')
+    """
     if value is None:
         return ""
     if isinstance(value, bool):
