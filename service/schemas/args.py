@@ -10,7 +10,7 @@ import marshmallow as ma
 from webargs.fields import DelimitedList
 
 from graph import vocab
-from graph.causal import statuses_outside_lens
+from graph.causal import MAX_SELECT_EVENTS, statuses_outside_lens
 from graph.data import EventDate, parse_date
 from graph.errors import DateError
 from graph.timeline import MAX_LIMIT, MAX_LINKS, query_words
@@ -108,6 +108,24 @@ class ArgsSchema(ma.Schema):
         unknown = ma.RAISE
 
 
+def format_field() -> ma.fields.String:
+    """``format``: the list as JSON (the default) or as a CSV table (service.tables)."""
+    return ma.fields.String(
+        validate=ma.validate.OneOf(["json", "csv"]),
+        metadata={
+            "description": "`json` (the default) or `csv`: one RFC 4180 table, a row per item "
+            "of the JSON list, list-valued cells joined with `|`. Without it, `Accept: "
+            "text/csv` asks for the CSV too",
+        },
+    )
+
+
+class TableArgs(ArgsSchema):
+    """The parameters of a list that answers CSV too."""
+
+    format = format_field()
+
+
 class EventFilterArgs(ArgsSchema):
     """Filters shared by /api/events and the timeline exports."""
 
@@ -170,6 +188,10 @@ class EventFilterArgs(ArgsSchema):
         return data
 
 
+class EventListArgs(EventFilterArgs, TableArgs):
+    """/api/events: the filters, and JSON or CSV."""
+
+
 #: The most events /api/timeline/timelinejs returns in one body (TimelineJS cannot page).
 TIMELINEJS_MAX_EVENTS = 2000
 
@@ -189,7 +211,7 @@ class TimelineArgs(EventFilterArgs):
     lens = lens_field("whose links the timeline draws between its events")
 
 
-class LinkListArgs(ArgsSchema):
+class LinkListArgs(TableArgs):
     """Filters of /api/links: no status by default -- the list shows every link, contested and
     unsupported ones too (the analyses' default differs: they follow links as facts)."""
 
@@ -224,7 +246,7 @@ class LinkListArgs(ArgsSchema):
     )
 
 
-class ClaimArgs(ArgsSchema):
+class ClaimArgs(TableArgs):
     verdict = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(VERDICTS)), load_default=list
     )
@@ -281,19 +303,27 @@ class LinkFilterArgs(LensArgs):
     )
 
 
-class ChainArgs(LinkFilterArgs):
+class LongestChainArgs(LinkFilterArgs, TableArgs):
+    """/api/longest-chain: the link filters, and JSON or CSV."""
+
+
+class ConsistencyArgs(TableArgs):
+    """/api/consistency: JSON or CSV."""
+
+
+class ChainArgs(LinkFilterArgs, TableArgs):
     source = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     target = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     max_depth = ma.fields.Integer(load_default=6, validate=ma.validate.Range(1, 12))
     limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 100))
 
 
-class ReachArgs(LinkFilterArgs):
+class ReachArgs(LinkFilterArgs, TableArgs):
     max_depth = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 100))
     limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(1, 10_000))
 
 
-class DriverArgs(LinkFilterArgs):
+class DriverArgs(LinkFilterArgs, TableArgs):
     limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 100))
 
 
@@ -317,12 +347,29 @@ class CompareArgs(PairArgs, LensArgs):
 
 
 class GraphArgs(LinkFilterArgs):
-    focus = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 200))
+    focus = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": "the event at the centre, with every event within `depth` links. "
+            "Without `focus` and `chain`, the whole graph (under the lens, status, kind and "
+            "story filters)"
+        },
+    )
     depth = ma.fields.Integer(load_default=1, validate=ma.validate.Range(0, 6))
     chain = DelimitedList(
         ma.fields.String(validate=ma.validate.Length(1, 200)),
         load_default=list,
         validate=ma.validate.Length(max=50),
+    )
+    limit = ma.fields.Integer(
+        load_default=MAX_SELECT_EVENTS,
+        validate=ma.validate.Range(1, MAX_SELECT_EVENTS),
+        metadata={
+            "description": "the most events drawn besides `focus` (the nearest first), or of "
+            "the whole graph (the best connected first); when it cuts the selection the "
+            "answer says so: `truncated` and `total` in JSON, a note in DOT and SVG"
+        },
     )
     format = ma.fields.String(
         load_default="cytoscape", validate=ma.validate.OneOf(["cytoscape", "dot", "svg"])
@@ -330,5 +377,8 @@ class GraphArgs(LinkFilterArgs):
 
     @ma.validates_schema
     def _one_selection(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if bool(data.get("focus")) == bool(data.get("chain")):
-            raise ma.ValidationError("give either focus (with depth) or chain", "focus")
+        if data.get("focus") and data.get("chain"):
+            raise ma.ValidationError(
+                "give focus (with depth) or chain, not both; neither draws the whole graph",
+                "focus",
+            )
