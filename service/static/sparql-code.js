@@ -47,7 +47,7 @@
     var graph = form === 'CONSTRUCT' || form === 'DESCRIBE';
     return [
       '# pip install sparqlwrapper',
-      'from SPARQLWrapper ' + (graph ? 'TURTLE' : 'JSON') + ', POST, SPARQLWrapper',
+      'from SPARQLWrapper import ' + (graph ? 'TURTLE' : 'JSON') + ', POST, SPARQLWrapper',
       '',
       'query = (',
       lineLiterals(query, '    '),
@@ -111,7 +111,7 @@
     if (!query) return null;
     url.search = '';
     url.hash = '';
-    return { endpoint: url.href, query: query };
+    return { endpoint: url.href, query: query.replace(/\s+$/, '') };
   }
 
   function copyButton(code, status) {
@@ -145,10 +145,11 @@
   };
 
   CodeView.prototype.getIcon = function () {
-    var span = document.createElement('span');
-    span.className = 'ekg-view-icon';
-    span.innerHTML = ICON;
-    return span;
+    // A <div>: YASR hides every <span> of the view buttons on narrow screens (the labels).
+    var icon = document.createElement('div');
+    icon.className = 'ekg-view-icon';
+    icon.innerHTML = ICON;
+    return icon;
   };
 
   CodeView.prototype.draw = function () {

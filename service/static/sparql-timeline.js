@@ -81,10 +81,11 @@
   };
 
   TimelineView.prototype.getIcon = function () {
-    var span = document.createElement('span');
-    span.className = 'ekg-view-icon';
-    span.innerHTML = ICON;
-    return span;
+    // A <div>: YASR hides every <span> of the view buttons on narrow screens (the labels).
+    var icon = document.createElement('div');
+    icon.className = 'ekg-view-icon';
+    icon.innerHTML = ICON;
+    return icon;
   };
 
   TimelineView.prototype.draw = function () {
