@@ -25,7 +25,8 @@ def test_the_build_writes_every_iri_under_the_base_setting(tiny_path, tmp_path):
         events = built.store.query("SELECT ?e WHERE { ?e a sem:Event }").rows
         assert events and all(str(row[0]).startswith(BASE + "event/") for row in events)
         subjects = built.store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER STRSTARTS(STR(?s), 'http://example.org/ekg/id/') }"
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o "
+            "FILTER STRSTARTS(STR(?s), 'http://example.org/ekg/id/') }"
         ).rows
         assert int(str(subjects[0][0])) == 0
         built.store.close()

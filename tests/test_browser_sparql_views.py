@@ -21,7 +21,11 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
 PANEL = ".tabPanel.active"
-EVENTS = "SELECT ?event ?label ?date WHERE {\n  ?event a sem:Event ; rdfs:label ?label ;\n    sem:hasBeginTimeStamp ?date .\n} ORDER BY ?date ?event LIMIT 25\n"
+EVENTS = """SELECT ?event ?label ?date WHERE {
+  ?event a sem:Event ; rdfs:label ?label ;
+    sem:hasBeginTimeStamp ?date .
+} ORDER BY ?date ?event LIMIT 25
+"""
 
 
 def open_page(page, live_server: str, size: dict[str, int]) -> None:
@@ -194,7 +198,7 @@ def test_code_view_snippets_run_and_give_the_pages_results(page, live_server, si
     assert len(json.loads(curl.stdout)["results"]["bindings"]) == rows
     namespace: dict = {}
     with redirect_stdout(StringIO()) as printed:
-        exec(code["python"], namespace)  # noqa: S102 - the snippet the page shows
+        exec(code["python"], namespace)  # the snippet the page shows
     assert len(namespace["rows"]) == rows and printed.getvalue().count("\n") == rows
     if shutil.which("node"):
         script = tmp_path / "snippet.mjs"
