@@ -67,6 +67,20 @@
     return out;
   }
 
+  /**
+   * The window to open on: where the middle 90 % of the items start, padded, so a few far
+   * outliers (a century earlier) do not squeeze the rest into a line. Null: fit them all.
+   */
+  function openingWindow(list) {
+    if (list.length < 20) return null;
+    var starts = list.map(function (item) { return item.start.getTime(); }).sort(function (a, b) { return a - b; });
+    var low = starts[Math.floor(starts.length * 0.05)];
+    var high = starts[Math.ceil(starts.length * 0.95) - 1];
+    if (!(high > low)) return null;
+    var pad = (high - low) * 0.05;
+    return { start: new Date(low - pad), end: new Date(high + pad) };
+  }
+
   function TimelineView(yasr) {
     this.yasr = yasr;
     this.label = 'Timeline';
@@ -104,7 +118,9 @@
     if (limit) root.appendChild(limit);
     root.appendChild(
       S.note(list.length + (list.length === 1 ? ' row' : ' rows') + ' on the timeline, dated by ?' + columns[0] +
-        (endColumn(columns) ? ' to ?' + endColumn(columns) : '') + '.', 'ekg-view-summary')
+        (endColumn(columns) ? ' to ?' + endColumn(columns) : '') + '.' +
+        (openingWindow(list) ? ' It opens on where most of them are: drag to move, Ctrl + wheel or pinch to zoom.' : ''),
+        'ekg-view-summary')
     );
     var box = document.createElement('div');
     box.className = 'ekg-timeline-box';
@@ -113,7 +129,10 @@
       box.appendChild(S.note('The timeline library could not be loaded.'));
       return;
     }
+    var window0 = openingWindow(list);
     this.timeline = new window.vis.Timeline(box, new window.vis.DataSet(list), {
+      start: window0 ? window0.start : undefined,
+      end: window0 ? window0.end : undefined,
       stack: true,
       maxHeight: 600,
       minHeight: 240,
