@@ -226,3 +226,19 @@ def test_code_view_snippets_run_and_give_the_pages_results(page, live_server, si
     name = "sparql-code-view" + ("-phone" if size == PHONE else "")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert_clean(page)
+
+
+def test_timeline_and_graph_draw_at_most_2000_rows_and_say_so(page, live_server):
+    open_page(page, live_server, DESKTOP)
+    pairs = "SELECT ?a ?b ?date WHERE { ?a a sem:Event ; sem:hasBeginTimeStamp ?date . ?b a sem:Event } LIMIT 2100"
+    assert run(page, pairs) == 2100
+    select_view(page, "timeline")
+    view = page.locator(f"{PANEL} .ekg-timeline-view")
+    assert "Showing the first 2000 of 2100 rows" in view.locator(".ekg-view-limit").inner_text()
+    assert "2000 rows on the timeline" in view.inner_text()
+    select_view(page, "graph")
+    page.locator(f"{PANEL} .ekg-graph-box canvas").first.wait_for(timeout=60_000)
+    view = page.locator(f"{PANEL} .ekg-graph-view")
+    assert "Showing the first 2000 of 2100 rows" in view.locator(".ekg-view-limit").inner_text()
+    assert "and 2000 edges" in view.inner_text()
+    assert_clean(page)
