@@ -230,7 +230,10 @@ def test_code_view_snippets_run_and_give_the_pages_results(page, live_server, si
 
 def test_timeline_and_graph_draw_at_most_2000_rows_and_say_so(page, live_server):
     open_page(page, live_server, DESKTOP)
-    pairs = "SELECT ?a ?b ?date WHERE { ?a a sem:Event ; sem:hasBeginTimeStamp ?date . ?b a sem:Event } LIMIT 2100"
+    pairs = (
+        "SELECT ?a ?b ?date WHERE { ?a a sem:Event ; sem:hasBeginTimeStamp ?date ."
+        " ?b a sem:Event } LIMIT 2100"
+    )
     assert run(page, pairs) == 2100
     select_view(page, "timeline")
     view = page.locator(f"{PANEL} .ekg-timeline-view")
