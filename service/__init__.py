@@ -75,14 +75,18 @@ def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
     the same data); later ones -- live reloads -- are built in a directory of their own
     beside it, as the one being served must not change under its readers.
     """
+    base = config.get("BASE_IRI")
     if config["BACKEND"] == "sparql":
-        return build_knowledge_graph(config["DATA"], store=remote_store(config))
+        return build_knowledge_graph(config["DATA"], store=remote_store(config), base=base)
     store_dir = config["STORE"]
     if store_dir is not None and generation > 1:
         return build_knowledge_graph(
-            config["DATA"], store_dir=generation_dir(Path(store_dir), generation), reuse=False
+            config["DATA"],
+            store_dir=generation_dir(Path(store_dir), generation),
+            reuse=False,
+            base=base,
         )
-    return build_knowledge_graph(config["DATA"], config["BACKEND"], store_dir)
+    return build_knowledge_graph(config["DATA"], config["BACKEND"], store_dir, base=base)
 
 
 def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path]:

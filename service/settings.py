@@ -73,6 +73,14 @@ _FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA", Path, "events.yaml", "The events file.", "--data"),
     Setting(
+        "BASE_IRI",
+        str,
+        None,
+        "The IRI prefix of every resource built (events are BASE_IRI + event/<id>); unset: the "
+        "dataset.base of the events file. An http(s) IRI ending in / or #.",
+        "--base-iri",
+    ),
+    Setting(
         "BACKEND",
         str,
         "oxigraph",
