@@ -76,3 +76,13 @@ def test_the_query_page_knows_the_base_and_the_record_pages(make_app, tiny_path)
         config["pages"]["event"].replace("{id}", event), headers={"Accept": "text/html"}
     )
     assert page.status_code == 200 and page.content_type.startswith("text/html")
+
+
+def test_the_example_queries_follow_the_base_and_still_answer(make_app, events_path):
+    client = make_app(events_path, BASE_IRI=BASE).test_client()
+    examples = {example["name"]: example["query"] for example in page_config(client)["examples"]}
+    query = examples["causes-of-rate-hike"]
+    assert "http://example.org/ekg/id/" not in query and f"<{BASE}event/" in query
+    answer = client.post("/sparql", data={"query": query}, headers={"Accept": "application/json"})
+    assert answer.status_code == 200
+    assert answer.get_json()["results"]["bindings"], "the example finds the hike's causes"

@@ -113,16 +113,17 @@ def _describe() -> ResponseReturnValue:
 
 
 def _page_config() -> dict[str, object]:
+    base = state.built().dataset.info.base
     examples = []
     for name in query_names():
-        text = load_query(name)
+        text = load_query(name, base)
         title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
         examples.append({"name": name, "title": title, "query": text})
     return {
         "endpoint": request.base_url,
         "prefixes": DEFAULT_PREFIXES,
         "examples": examples,
-        "base": state.built().dataset.info.base,
+        "base": base,
         "pages": _record_pages(),
     }
 
