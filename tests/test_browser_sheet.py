@@ -48,7 +48,7 @@ def assert_closed(page) -> None:
     assert not page.locator(".sheet-bar").is_visible()
     assert page.evaluate("getComputedStyle(document.body).overflow") != "hidden"
     y = page.evaluate("window.scrollY")
-    page.mouse.move(200, 200)
+    page.mouse.move(3, 400)  # the page margin: not the timeline or the graph, which zoom
     page.mouse.wheel(0, -200 if y > 300 else 200)
     page.wait_for_function(f"() => window.scrollY !== {y}")
 
@@ -228,4 +228,42 @@ def test_wider_screens_keep_the_panel_and_bring_it_into_view(page, live_server):
     assert page.locator(SHEET).count() == 0
     assert no_overflow(page)
     page.screenshot(path=str(ARTIFACTS / "tablet-event-panel.png"))
+    assert_clean(page)
+
+
+def drag(page, selector: str, dy: int) -> None:
+    box = page.locator(selector).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x, y + dy, steps=8)
+    page.mouse.up()
+
+
+def test_phone_sheet_is_dragged_by_its_bar_and_closes_on_a_wider_screen(page, live_server):
+    page.set_viewport_size(PHONE)
+    open_home(page, live_server)
+    page.evaluate(f"app.select('{HIKE}')")
+    sheet_open(page)
+    side = page.locator(".side")
+    half = side.bounding_box()["y"]
+    assert 0 < half < PHONE["height"] / 2  # about half of the screen
+    drag(page, ".sheet-handle", -120)  # up: the whole screen
+    assert side.get_attribute("data-sheet") == "full"
+    assert side.bounding_box()["y"] == 0
+    drag(page, ".sheet-handle", 150)  # down: half again
+    assert side.get_attribute("data-sheet") == "open"
+    drag(page, ".sheet-handle", 20)  # a short move: nothing
+    assert side.get_attribute("data-sheet") == "open"
+    drag(page, ".sheet-handle", 150)  # down from half: closed
+    page.wait_for_selector(SHEET, state="detached")
+    assert page.evaluate("app.state.event") == HIKE
+    assert_closed(page)
+    # Open, then the screen widens past the phone layout: the panel is back in its column.
+    page.evaluate(f"app.select('{HIKE}')")
+    sheet_open(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_selector(SHEET, state="detached")
+    assert page.locator(".sheet-placeholder").count() == 0
+    assert page.evaluate(IN_VIEW, "#details-title")
     assert_clean(page)
