@@ -70,6 +70,7 @@
   function wireDrag(panel, bar) {
     let start = null;
     let moved = 0;
+    let draggedAt = 0;
     bar.addEventListener('pointerdown', (e) => {
       if (!sheet.open || e.target.closest('.sheet-close')) return;
       start = e.clientY;
@@ -90,16 +91,13 @@
         if (panel.dataset.sheet === 'full') setFull(false);
         else hidePanel(true);
       } else if (moved < -40) setFull(true);
-      if (Math.abs(moved) > 6) bar.dataset.dragged = '1';
+      if (Math.abs(moved) > 6) draggedAt = Date.now();
     };
     bar.addEventListener('pointerup', end);
     bar.addEventListener('pointercancel', end);
-    // A drag is not a tap of the handle.
+    // A drag is not a tap of the handle (a mouse drag ends with a click, a touch drag not).
     bar.addEventListener('click', (e) => {
-      if (bar.dataset.dragged) {
-        delete bar.dataset.dragged;
-        e.stopPropagation();
-      }
+      if (Date.now() - draggedAt < 400) e.stopPropagation();
     }, true);
   }
 
@@ -198,7 +196,7 @@
     if (PHONE.addEventListener) PHONE.addEventListener('change', onChange);
   }
 
-  Object.assign(home, { showPanel, hidePanel, sheetOpen: () => sheet.open });
+  Object.assign(home, { showPanel, hidePanel });
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
