@@ -19,7 +19,7 @@
 
   const PHONE = window.matchMedia('(max-width: 700px)');
   const LABELS = { details: 'Event details', chains: 'Chain' };
-  const sheet = { open: false, opener: null, placeholder: null, bar: null, handle: null };
+  const sheet = { open: false, opener: null, openerTop: null, label: null, placeholder: null, bar: null, handle: null };
   let lastOpener = () => null;
   let lastTop = null;
 
