@@ -14,8 +14,8 @@ SOURCE, TARGET = "opec-decides-no-cut", "bank-and-energy-shares-fall-dec-16"
 
 IN_VIEW = """(selector) => {
   const box = document.querySelector(selector).getBoundingClientRect();
-  return box.height > 0 && box.top >= 0 && box.bottom <= window.innerHeight
-    && box.left >= 0 && box.right <= window.innerWidth;
+  return box.height > 0 && box.top >= -1 && box.bottom <= window.innerHeight + 1
+    && box.left >= 0 && box.right <= window.innerWidth;  // 1 px: sub-pixel positions
 }"""
 SHEET = ".side.is-sheet"
 

@@ -166,7 +166,7 @@
     if (!back) return;
     back.focus({ preventScroll: true });
     const box = back.getBoundingClientRect();
-    if (box.bottom < 0 || box.top > window.innerHeight) back.scrollIntoView({ block: 'nearest' });
+    if (box.top < 0 || box.bottom > window.innerHeight) back.scrollIntoView({ block: 'nearest' });
   }
 
   function init() {
