@@ -126,6 +126,7 @@
     home.renderEmptyDetails();
     home.writeUrl();
     if (!(opts && opts.quiet)) {
+      home.showPanel('chains', 'chains'); // phone: the sheet; wider: into view
       const pressed = document.querySelector('.chain-btn[aria-pressed="true"]');
       if (pressed) pressed.focus();
     }
