@@ -24,7 +24,8 @@
   function textWidth(text) {
     if (!measurer) {
       measurer = document.createElement('canvas').getContext('2d');
-      measurer.font = FONT_SIZE + 'px ' + FONT_FAMILY;
+      // Bold, as a selected node is drawn: its text must fit the box too.
+      measurer.font = 'bold ' + FONT_SIZE + 'px ' + FONT_FAMILY;
     }
     return measurer.measureText(text).width;
   }
@@ -51,7 +52,8 @@
       : (event.display || EKG.shortDate(event.start));
     const text = event.label.length > 90 ? event.label.slice(0, 87).trimEnd() + '…' : event.label;
     const lines = [date].concat(wrap(text));
-    const width = Math.ceil(Math.max(...lines.map(textWidth))) + 2 * PAD + 2;
+    // Slack for the thick border of a highlighted node and for text drawn wider when zoomed.
+    const width = Math.ceil(Math.max(...lines.map(textWidth)) * 1.06) + 2 * PAD + 6;
     const height = Math.ceil(lines.length * FONT_SIZE * LINE_HEIGHT) + 2 * PAD;
     return { text: lines.join('\n'), width, height };
   }
@@ -178,5 +180,5 @@
     return sized(nodeLabel(event));
   }
 
-  EKG.graphStyle = { style, nodeData };
+  EKG.graphStyle = { style, nodeData, FONT_SIZE };
 })();
