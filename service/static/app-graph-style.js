@@ -24,7 +24,7 @@
   function textWidth(text) {
     if (!measurer) {
       measurer = document.createElement('canvas').getContext('2d');
-      // Bold, as a selected node is drawn: its text must fit the box too.
+      // Measured bold: a little slack, so that the text clears even a highlight's thick border.
       measurer.font = 'bold ' + FONT_SIZE + 'px ' + FONT_FAMILY;
     }
     return measurer.measureText(text).width;
@@ -140,7 +140,7 @@
       { selector: 'node.chain', style: { 'background-color': '#fff3bf', 'border-color': H.chain, 'border-width': 3.5 } },
       {
         selector: 'node.selected-event',
-        style: { 'background-color': '#ffe58a', 'border-color': H.selected, 'border-width': 4, 'font-weight': 'bold' },
+        style: { 'background-color': '#ffe58a', 'border-color': H.selected, 'border-width': 4 },
       },
       { selector: 'edge.cause', style: { 'line-color': H.cause, 'target-arrow-color': H.cause, 'z-index': 2, opacity: 1 } },
       { selector: 'edge.effect', style: { 'line-color': H.effect, 'target-arrow-color': H.effect, 'z-index': 2, opacity: 1 } },

@@ -302,7 +302,10 @@
         box = next;
         fitted.push(node.id());
       }
-      const zoom = Math.max(legible, Math.min(MAX_FIT_ZOOM, room.w / (box.x2 - box.x1), room.h / (box.y2 - box.y1)));
+      // All of them fit: as large as fits. Only some: at the legible zoom, to show the most.
+      const zoom = fitted.length < ordered.length
+        ? legible
+        : Math.max(legible, Math.min(MAX_FIT_ZOOM, room.w / (box.x2 - box.x1), room.h / (box.y2 - box.y1)));
       this.cy.viewport({
         zoom,
         pan: { x: width / 2 - zoom * (box.x1 + box.x2) / 2, y: height / 2 - zoom * (box.y1 + box.y2) / 2 },
