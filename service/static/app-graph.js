@@ -302,6 +302,12 @@
         box = next;
         fitted.push(node.id());
       }
+      // The period labels above the columns too, when they fit.
+      const headers = this.cy.nodes('.column-label');
+      if (headers.length) {
+        const top = headers.boundingBox({ includeLabels: true }).y1;
+        if ((box.y2 - Math.min(top, box.y1)) * legible <= room.h) box.y1 = Math.min(top, box.y1);
+      }
       // All of them fit: as large as fits. Only some: at the legible zoom, to show the most.
       const zoom = fitted.length < ordered.length
         ? legible
