@@ -82,10 +82,12 @@ def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
         weight[cause] = weight.get(cause, 0.0) + confidence
         weight[effect] = weight.get(effect, 0.0) + confidence
     score = dict(weight)
+    share = NEIGHBOUR_SHARE
     for cause, effect, confidence in links:
-        score[cause] += NEIGHBOUR_SHARE * confidence * weight[effect]
-        score[effect] += NEIGHBOUR_SHARE * confidence * weight[cause]
+        score[cause] += share * confidence * weight[effect]
+        score[effect] += share * confidence * weight[cause]
     top = max(score.values(), default=0.0)
     if top <= 0:
         return dict.fromkeys(score, 0.0)
-    return {event: round(value / top, 4) for event, value in score.items()}
+    scale = 1.0 / top
+    return {event: round(value * scale, 4) if value else 0.0 for event, value in score.items()}
