@@ -1,0 +1,93 @@
+"""How important each event is to the causal story: a cheap causal centrality in 0..1.
+
+:func:`importance` scores every event on the evidence lens (links of a directed kind,
+:data:`graph.vocab.DIRECTED_KINDS`, stated as facts: :data:`graph.vocab.ASSERTED_STATUSES`,
+supported and qualified). An event's *weight* is the sum of the confidences of its links, in
+and out (its weighted degree); its score adds half the weight of its neighbours, so that a
+link into a hub counts more than a link into a leaf (two hops of centrality, in both
+directions), and the scores are divided by the highest. An event without such a link scores
+0. One pass over the events and two over the links: O(n + m), fit for a million events. The
+home page uses it to decide which labels stay when they would collide (as Histropedia ranks
+events by importance).
+
+>>> from graph.causal.graph import build_graph_from_links
+>>> g = build_graph_from_links([("opec", "oil", 0.9), ("oil", "ruble", 0.8)])
+>>> scores = importance(g)
+>>> scores["oil"], scores["opec"] < scores["oil"], round(scores["ruble"], 3)
+(1.0, True, 0.61)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from graph.data import Dataset
+from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS
+
+#: How much a neighbour's weight adds to an event's score.
+NEIGHBOUR_SHARE = 0.5
+
+
+def _edges(
+    graph_or_dataset: nx.DiGraph | Dataset,
+) -> tuple[list[str], list[tuple[str, str, float]]]:
+    """Event ids and the (cause, effect, confidence) of the evidence lens's directed links."""
+    if isinstance(graph_or_dataset, Dataset):
+        events = [event.id for event in graph_or_dataset.events]
+        links: Iterable[tuple[str, str, str, str, float]] = (
+            (link.cause, link.effect, link.kind, link.status, float(link.confidence))
+            for link in graph_or_dataset.links
+        )
+    else:
+        events = [str(node) for node in graph_or_dataset.nodes]
+        links = (
+            (
+                str(cause),
+                str(effect),
+                str(data.get("kind", "causes")),
+                str(data.get("status", "supported")),
+                float(data.get("confidence", 1.0)),
+            )
+            for cause, effect, data in graph_or_dataset.edges(data=True)
+        )
+    kept = [
+        (cause, effect, confidence)
+        for cause, effect, kind, status, confidence in links
+        if kind in DIRECTED_KINDS and status in ASSERTED_STATUSES and cause != effect
+    ]
+    return events, kept
+
+
+def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
+    """Event id -> importance in 0..1 (1 for the most central event, 0 for an unlinked one).
+
+    Parameters
+    ----------
+    graph_or_dataset : nx.DiGraph or Dataset
+        A dataset, or a causal graph (:func:`graph.causal.graph.build_causal_graph`, or any
+        ``DiGraph`` whose edges may carry ``kind``, ``status`` and ``confidence``; missing ones
+        count as a supported ``causes`` link of confidence 1). Only the evidence lens counts:
+        directed kinds at supported or qualified status.
+
+    Returns
+    -------
+    dict[str, float]
+        Every event (node) of the input, in its order, with its score rounded to 4 places.
+    """
+    events, links = _edges(graph_or_dataset)
+    weight = dict.fromkeys(events, 0.0)
+    for cause, effect, confidence in links:
+        weight[cause] = weight.get(cause, 0.0) + confidence
+        weight[effect] = weight.get(effect, 0.0) + confidence
+    score = dict(weight)
+    share = NEIGHBOUR_SHARE
+    for cause, effect, confidence in links:
+        score[cause] += share * confidence * weight[effect]
+        score[effect] += share * confidence * weight[cause]
+    top = max(score.values(), default=0.0)
+    if top <= 0:
+        return dict.fromkeys(score, 0.0)
+    scale = 1.0 / top
+    return {event: round(value * scale, 4) if value else 0.0 for event, value in score.items()}
