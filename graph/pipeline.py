@@ -144,6 +144,7 @@ def build_knowledge_graph(
     store: Store | None = None,
     reuse: bool = True,
     progress: bool | None = False,
+    base: str | None = None,
 ) -> BuiltGraph:
     """Validate ``data_path`` and load its triples into a new store (or into ``store``, e.g.
     a :class:`~graph.store.backends.remote.RemoteStore`, replacing the dataset's graph there).
@@ -152,7 +153,8 @@ def build_knowledge_graph(
     (:func:`graph.rdf.bulk.build_store_dir`), replacing any previous store only once the new one
     is complete; with ``reuse`` an existing store of the same data is opened instead (the
     data is still validated). ``progress`` shows a progress bar on stderr: ``None`` when
-    stderr is a terminal.
+    stderr is a terminal. ``base``, if given, replaces the data's ``dataset.base`` as the IRI
+    prefix of every resource (the ``BASE_IRI`` setting of the service).
     """
     started = time.perf_counter()
     with _progress_bar(progress) as bar:
@@ -160,11 +162,11 @@ def build_knowledge_graph(
             if backend != "oxigraph":
                 raise StoreError("only the oxigraph backend writes a store directory")
             loaded, store = build_store_dir(
-                data_path, Path(store_dir), reuse=reuse, progress=bar.update
+                data_path, Path(store_dir), reuse=reuse, progress=bar.update, base=base
             )
             bar.set_description_str("data read and stored")
         else:
-            loaded = read_dataset(data_path, progress=bar.update)
+            loaded = read_dataset(data_path, progress=bar.update, base=base)
             bar.set_description_str("data read; loading the store")
             if store is None:
                 store = open_store(backend)

@@ -18,7 +18,7 @@ from service.runtime import state
 from service.runtime.engine import QueryEngine
 from service.runtime.reload import Generations, Watcher, yaml_files_below
 from service.settings import load_config
-from service.views import analogies, analyses, api, meta, narratives, pages, sparql, stories
+from service.views import analogies, analyses, api, meta, narratives, pages, search, sparql, stories
 from service.views import window as timeline_window
 
 
@@ -45,6 +45,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     atexit.register(generations.close)
     app.extensions["ekg_generations"] = generations
     app.teardown_request(state.release)
+    app.after_request(state.stamp_version)
     if config["WATCH_INTERVAL"]:
         watcher = Watcher(
             generations, partial(data_files, config, generations), config["WATCH_INTERVAL"]
@@ -63,6 +64,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(narratives.bp)
     rest.register_blueprint(stories.bp)
     rest.register_blueprint(analogies.bp)
+    rest.register_blueprint(search.bp)
     rest.register_blueprint(timeline_window.bp)
     pages.resolve_event_iris(app, generations.current.built.dataset.info.base)
     return app
@@ -75,14 +77,18 @@ def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
     the same data); later ones -- live reloads -- are built in a directory of their own
     beside it, as the one being served must not change under its readers.
     """
+    base = config.get("BASE_IRI")
     if config["BACKEND"] == "sparql":
-        return build_knowledge_graph(config["DATA"], store=remote_store(config))
+        return build_knowledge_graph(config["DATA"], store=remote_store(config), base=base)
     store_dir = config["STORE"]
     if store_dir is not None and generation > 1:
         return build_knowledge_graph(
-            config["DATA"], store_dir=generation_dir(Path(store_dir), generation), reuse=False
+            config["DATA"],
+            store_dir=generation_dir(Path(store_dir), generation),
+            reuse=False,
+            base=base,
         )
-    return build_knowledge_graph(config["DATA"], config["BACKEND"], store_dir)
+    return build_knowledge_graph(config["DATA"], config["BACKEND"], store_dir, base=base)
 
 
 def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path]:

@@ -7,7 +7,8 @@ is an RFC 9457 problem (:mod:`service.errors`), and the spec says so.
 from __future__ import annotations
 
 import http
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import marshmallow as ma
 from flask_smorest import Api, Blueprint
@@ -18,6 +19,7 @@ from webargs.multidictproxy import MultiDictProxy
 from werkzeug.datastructures import MultiDict
 
 from service.errors import PROBLEM_JSON
+from service.tables import COLUMNS, LIST_SEPARATOR
 
 
 class ParameterErrorSchema(ma.Schema):
@@ -107,3 +109,22 @@ class ApiBlueprint(Blueprint):
     """flask-smorest blueprint whose arguments are parsed by :class:`StrictParser`."""
 
     ARGUMENTS_PARSER = StrictParser()
+
+
+def csv_doc(table: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Document the CSV form of a list (:mod:`service.tables`): ``text/csv`` beside the JSON
+    of its 200 answer, with the table's columns."""
+    columns = COLUMNS[table]
+    schema = {
+        "type": "string",
+        "description": f"RFC 4180 CSV (`format=csv` or `Accept: text/csv`): one header row, "
+        f"then a row per item of the JSON list. Columns: {', '.join(columns)}. List-valued "
+        f"cells are joined with `{LIST_SEPARATOR}`; booleans are true/false, a missing value "
+        "is empty; a next page is in the Link header, and `X-Truncated: true` says that "
+        "`limit` cut an analysis.",
+        "example": ",".join(columns) + "\r\n",
+    }
+    return cast(
+        Callable[[Callable[..., Any]], Callable[..., Any]],
+        Blueprint.doc(responses={200: {"content": {"text/csv": {"schema": schema}}}}),
+    )

@@ -47,13 +47,18 @@ def register_security_headers(app: Flask) -> None:
 
 
 #: The routes other origins may read with CORS on: the JSON API, the SPARQL endpoint (queries
-#: by GET), the JSON Schemas and the OpenAPI document. Nothing that changes state.
-CORS_PREFIXES = ("/api/", "/schema/")
+#: by GET), the JSON Schemas, the OpenAPI document and the vendored TimelineJS. Nothing that
+#: changes state.
+#: TimelineJS too, for a page on another origin that draws /api/timeline/timelinejs with
+#: it: its stylesheet's icon font is a cross-origin font, which browsers load only with CORS.
+CORS_PREFIXES = ("/api/", "/schema/", "/static/vendor/timelinejs/")
 CORS_EXACT = ("/sparql", "/openapi.json")
 CORS_METHODS = "GET, HEAD, OPTIONS"
 CORS_HEADERS = "Accept, Content-Type"
 #: Answer headers a page may read besides the CORS-safelisted ones.
-CORS_EXPOSE = "X-SPARQL-Truncated, X-SPARQL-Max-Rows, X-SPARQL-Cache, Link"
+CORS_EXPOSE = (
+    "X-SPARQL-Truncated, X-SPARQL-Max-Rows, X-SPARQL-Cache, Link, EKG-Version, X-Truncated"
+)
 
 
 def _cors_path(path: str) -> bool:

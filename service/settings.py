@@ -73,6 +73,14 @@ _FALSE = frozenset({"0", "false", "f", "no", "n", "off"})
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATA", Path, "events.yaml", "The events file.", "--data"),
     Setting(
+        "BASE_IRI",
+        str,
+        None,
+        "The IRI prefix of every resource built (events are BASE_IRI + event/<id>); unset: the "
+        "dataset.base of the events file. An http(s) IRI ending in / or #.",
+        "--base-iri",
+    ),
+    Setting(
         "BACKEND",
         str,
         "oxigraph",
@@ -136,6 +144,16 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between checks of the data files for changes; 0 turns watching off.",
         "--watch-interval",
         allow_zero=True,
+    ),
+    Setting(
+        "VERSION_POLL",
+        float,
+        30.0,
+        "Seconds between a page's checks of /-/status for a new data version (and on window "
+        "focus); 0: only on focus.",
+        None,
+        allow_zero=True,
+        maximum=86400,
     ),
     Setting(
         "RELOAD_TOKEN",

@@ -326,7 +326,8 @@ def test_graph_of_a_chain_and_bad_selection(real_client):
     chain = ",".join([OPEC, "oil-slides-to-60", "ruble-black-tuesday", SHARES])
     elements = real_client.get(f"/api/graph?chain={chain}").get_json()["elements"]
     assert len(elements["nodes"]) == 4 and len(elements["edges"]) == 3
-    assert_problem(real_client.get("/api/graph"), 400, "focus")
+    both = f"/api/graph?chain={chain}&focus={HIKE}"  # neither is the whole graph
+    assert_problem(real_client.get(both), 400, "focus")
     assert_problem(real_client.get(f"/api/graph?focus={HIKE}&depth=9"), 400, "depth")
 
 

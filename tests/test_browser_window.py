@@ -107,12 +107,25 @@ def test_windowed_page_holds_a_window_not_the_dataset(window_page, synthetic_ser
         "(() => { const w = app.timeline.getWindow(); return w.end - w.start; })()"
     )
     seq = int(page.evaluate("document.body.dataset.windowSeq"))
-    box = page.evaluate(
-        "(() => { const r = [...document.querySelectorAll('#tl-arrows .tl-cluster')]"
-        ".map((n) => n.getBoundingClientRect()).sort((a, b) => b.width - a.width)[0];"
-        " return {x: r.x, y: r.y, width: r.width, height: r.height}; })()"
+    # a point inside a band that no item covers (a click on an item selects the item)
+    point = page.evaluate(
+        """(() => {
+          const bands = [...document.querySelectorAll('#tl-arrows .tl-cluster')]
+            .map((n) => n.getBoundingClientRect()).sort((a, b) => b.width - a.width);
+          for (const r of bands) {
+            for (let fx = 0.1; fx < 1; fx += 0.2) {
+              for (let fy = 0.2; fy < 1; fy += 0.3) {
+                const x = r.x + r.width * fx, y = r.y + r.height * fy;
+                const hit = document.elementFromPoint(x, y);
+                if (hit && hit.closest('#timeline') && !hit.closest('.vis-item')) return [x, y];
+              }
+            }
+          }
+          return null;
+        })()"""
     )
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] - 4)
+    assert point is not None
+    page.mouse.click(point[0], point[1])
     wait_for_window(page, seq)
     after = page.evaluate(
         "(() => { const w = app.timeline.getWindow(); return w.end - w.start; })()"

@@ -83,7 +83,7 @@ def _json_operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]
 
 def test_every_json_answer_has_a_typed_closed_schema(spec):
     operations = dict(_json_operations(spec))
-    assert len(operations) == 22
+    assert len(operations) == 23
     for path, operation in operations.items():
         content = operation["responses"]["200"]["content"]
         schema = content["application/json"]["schema"]
@@ -155,7 +155,7 @@ def _urls(dataset) -> Iterator[str]:
     yield from ["/api/timeline/timelinejs?limit=1000", "/api/claims", "/api/claims?verdict=opinion"]
     yield from ["/api/links", "/api/links?limit=2", "/api/links?status=contested,unsupported"]
     yield from ["/api/narratives", "/api/narratives/compare?a=evidence&b=all", "/api/stories"]
-    yield from ["/api/analogies"]
+    yield from ["/api/analogies", "/api/search?q=bank", "/api/events?q=rate%20hike&limit=5"]
     yield from ["/api/timeline/window", "/api/timeline/window?width=100&lens=all"]
     yield from [f"/api/narratives/{n.id}" for n in dataset.narratives]
     for narrative in dataset.narratives:

@@ -154,7 +154,7 @@ def test_the_openapi_document_says_status_has_no_default_here(real_client):
     assert "default" not in status["schema"]
     assert "every status" in status["description"]
     assert {p["name"] for p in operation["parameters"]} == {
-        "status", "kind", "asserter", "narrative", "story", "event", "limit", "next"
+        "status", "kind", "asserter", "narrative", "story", "event", "limit", "next", "format"
     }  # fmt: skip
 
 

@@ -5,6 +5,8 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
+import re
+import unicodedata
 
 import pytest
 
@@ -43,7 +45,10 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
 
     def searchable(e: Event) -> str:
         words = [e.label, e.description or "", *e.tags, *(actors[a] for a in e.actors)]
-        return " ".join([*words, places.get(e.place, "")]).casefold()
+        text = " ".join([*words, places.get(e.place, ""), e.id]).casefold()
+        return "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
 
     kept = [
         e
@@ -51,7 +56,7 @@ def expected(dataset: Dataset, *, start=None, end=None, text=None, sort="date", 
         if (high is None or not _after((e.date.start, e.date.start.earliest), high))
         and (low is None or not _after(low, (e.date.finish, e.date.finish.latest)))
         and all(values(e)[f] & _values(wanted) for f, wanted in facets.items() if wanted)
-        and (not text or text.casefold() in searchable(e))
+        and (not text or all(w in searchable(e) for w in re.findall(r"\w+", text.casefold())))
     ]
     if sort == "label":
         kept.sort(key=lambda e: (e.label.casefold(), e.id))

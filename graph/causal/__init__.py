@@ -32,7 +32,15 @@ from graph.causal.consistency import (
     TimeInversion,
     check_consistency,
 )
-from graph.causal.export import render_svg, select_subgraph, to_cytoscape, to_dot
+from graph.causal.export import (
+    MAX_SELECT_EVENTS,
+    Selection,
+    render_svg,
+    select_graph,
+    select_subgraph,
+    to_cytoscape,
+    to_dot,
+)
 from graph.causal.graph import (
     ALL_STATUSES,
     Chain,
@@ -68,6 +76,7 @@ from graph.causal.whatif import WhatIf, what_if
 
 __all__ = [
     "ALL_STATUSES",
+    "MAX_SELECT_EVENTS",
     "CausalCycle",
     "CauseAnalysis",
     "Chain",
@@ -83,6 +92,7 @@ __all__ = [
     "LinkInfo",
     "QuantityInfo",
     "Reach",
+    "Selection",
     "TemporalRelation",
     "TimeInversion",
     "WhatIf",
@@ -109,6 +119,7 @@ __all__ = [
     "read_causal_graph",
     "render_svg",
     "require_events",
+    "select_graph",
     "select_subgraph",
     "statuses_outside_lens",
     "to_cytoscape",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import shutil
 import subprocess
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
 from itertools import chain as chain_iter
 from itertools import pairwise
 from typing import Any
@@ -30,13 +33,33 @@ _DOT_COLORS = {
 }
 
 
+#: The most events an export selects: around a focus (besides it), or of the whole graph.
+MAX_SELECT_EVENTS = 1000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The part of the graph to export (:func:`select_graph`) and whether a cap cut it.
+
+    ``total`` counts the events the selection holds without the cap; ``graph`` holds
+    ``len(graph)`` of them, fewer when ``truncated``.
+    """
+
+    graph: nx.DiGraph
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.graph) < self.total
+
+
 def select_subgraph(
     graph: nx.DiGraph,
     *,
     focus: str | None = None,
     depth: int = 1,
     chain: Iterable[str] | None = None,
-    limit: int = 1000,
+    limit: int = MAX_SELECT_EVENTS,
     statuses: Collection[str] | None = None,
     kinds: Collection[str] | None = None,
 ) -> nx.DiGraph:
@@ -44,8 +67,10 @@ def select_subgraph(
 
     ``focus`` selects the event and every event within ``depth`` links of it in either
     direction (at most :data:`MAX_SELECT_DEPTH`, and at most ``limit`` events besides the
-    focus), with all the filtered links among them. ``chain`` selects the listed events and the
-    links between consecutive ones. With neither, the whole filtered graph is returned.
+    focus, the nearest first), with all the filtered links among them. ``chain`` selects the
+    listed events and the links between consecutive ones. With neither, the whole filtered
+    graph, at most ``limit`` events (the best connected first). :func:`select_graph` says
+    whether ``limit`` cut the selection.
 
     Parameters
     ----------
@@ -57,8 +82,8 @@ def select_subgraph(
         Links from ``focus``; clamped to 0 .. :data:`MAX_SELECT_DEPTH`.
     chain : iterable of str, optional
         Event ids, e.g. ``Chain.events``.
-    limit : int, default 1000
-        Most events selected around ``focus``.
+    limit : int, default :data:`MAX_SELECT_EVENTS`
+        Most events selected around ``focus``, or in the whole graph.
     statuses, kinds : collection of str, optional
         Link filter, as in :func:`filtered_view`.
 
@@ -82,17 +107,50 @@ def select_subgraph(
     >>> sorted(select_subgraph(g, chain=["opec", "oil", "hike"]).edges)
     [('oil', 'hike'), ('opec', 'oil')]
     """
+    options = {"statuses": statuses, "kinds": kinds}
+    return select_graph(graph, focus=focus, depth=depth, chain=chain, limit=limit, **options).graph
+
+
+def select_graph(
+    graph: nx.DiGraph,
+    *,
+    focus: str | None = None,
+    depth: int = 1,
+    chain: Iterable[str] | None = None,
+    limit: int = MAX_SELECT_EVENTS,
+    statuses: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+) -> Selection:
+    """:func:`select_subgraph`, with the number of events the selection holds without
+    ``limit``: an export says when it was cut, never silently.
+
+    Examples
+    --------
+    >>> from graph.causal.graph import build_graph_from_links
+    >>> g = build_graph_from_links([("opec", "oil", 0.9), ("oil", "ruble", 0.8),
+    ...                             ("ruble", "hike", 0.9), ("oil", "hike", 0.5)])
+    >>> whole = select_graph(g, limit=3)
+    >>> sorted(whole.graph), whole.total, whole.truncated
+    (['hike', 'oil', 'ruble'], 4, True)
+    >>> near = select_graph(g, focus="opec", depth=2, limit=1)
+    >>> sorted(near.graph), near.total, near.truncated
+    (['oil', 'opec'], 4, True)
+    """
     view = filtered_view(graph, statuses=statuses, kinds=kinds)
+    limit = max(limit, 0)
     if focus is None and chain is None:
-        return view
+        return _whole(view, limit)
     around: set[str] = set()
+    total = 0
     if focus is not None:
         require_events(graph, focus)
         depth = min(max(depth, 0), MAX_SELECT_DEPTH)
-        found, _ = reach(_neighbourhood(view), [focus], max_depth=depth, limit=max(limit, 0))
-        around = {focus, *found}
+        found, _ = reach(_neighbourhood(view), [focus], max_depth=depth)
+        around = {focus, *list(found)[:limit]}  # breadth first: the nearest first
+        total = len(found) + 1
     events = list(chain or ())
     require_events(graph, *events)
+    total += len(set(events) - around)
     links = {edge for u, v in pairwise(events) for edge in ((u, v), (v, u)) if view.has_edge(*edge)}
     keeps = link_filter(statuses=statuses, kinds=kinds)
     selected: nx.DiGraph = nx.subgraph_view(
@@ -102,7 +160,17 @@ def select_subgraph(
             (u, v) in links or (u in around and v in around and keeps(graph.succ[u][v]))
         ),
     )
-    return selected
+    return Selection(selected, total)
+
+
+def _whole(view: nx.DiGraph, limit: int) -> Selection:
+    """The whole filtered graph, or its ``limit`` best connected events (most links, then id)."""
+    if len(view) <= limit:
+        return Selection(view, len(view))
+    links: Counter[str] = Counter(chain_iter.from_iterable(view.edges()))  # one pass
+    kept = heapq.nsmallest(limit, view, key=lambda node: (-links[node], node))
+    selected: nx.DiGraph = nx.subgraph_view(view, filter_node=nx.filters.show_nodes(kept))
+    return Selection(selected, len(view))
 
 
 def _neighbourhood(view: nx.DiGraph) -> Callable[[str], Iterable[str]]:
@@ -161,7 +229,7 @@ def _edge_order(edge: tuple[str, str, Mapping[str, Any]]) -> tuple[str, str, str
     return edge[2]["id"], edge[0], edge[1]
 
 
-def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
+def to_dot(graph: nx.DiGraph, *, title: str | None = None, note: str | None = None) -> str:
     """The graph in the GraphViz DOT language, left to right, ready for :func:`render_svg`.
 
     Nodes are labelled with their label and EDTF date, edges are coloured by kind, dashed when
@@ -176,6 +244,9 @@ def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
         A causal graph or a selection of it (:func:`select_subgraph`).
     title : str, optional
         Shown at the top of the drawing.
+    note : str, optional
+        Shown under the title, and written as a comment first (e.g. that a cap cut the
+        selection).
 
     Returns
     -------
@@ -195,8 +266,10 @@ def to_dot(graph: nx.DiGraph, *, title: str | None = None) -> str:
       "a" -> "b" [id="link-a>b", color="#1f4e79", style=dashed, penwidth=2.50, tooltip="..."];
     }
     """
-    head = 'rankdir=LR, charset="UTF-8"' + (f", label={_dot(title)}, labelloc=t" if title else "")
+    label = "\n".join(text for text in (title, note) if text)
+    head = 'rankdir=LR, charset="UTF-8"' + (f", label={_dot(label)}, labelloc=t" if label else "")
     lines = [
+        *(f"// {line}" for line in (note or "").splitlines()),
         "digraph causal {",
         f"  graph [{head}];",
         '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=10];',

@@ -22,7 +22,7 @@ from graph.data.dates import (
     possible_allen_relations,
     starts_certainly_after,
 )
-from graph.data.loader import LoadedData, load_dataset, read_dataset
+from graph.data.loader import LoadedData, check_base, load_dataset, read_dataset
 from graph.data.model import (
     Actor,
     Claim,
@@ -65,6 +65,7 @@ __all__ = [
     "Source",
     "Step",
     "Story",
+    "check_base",
     "collector_paused",
     "data_version",
     "find_cycles",

@@ -22,7 +22,7 @@ from typing import Any
 from graph import vocab
 from graph.data.cycle import find_cycles
 from graph.data.dates import starts_certainly_after
-from graph.data.fields import line_of
+from graph.data.fields import URL, line_of
 from graph.data.model import (
     Dataset,
     DatasetInfo,
@@ -35,7 +35,7 @@ from graph.data.readers import RecordReader
 from graph.data.sources import INCLUDE_KEY, IncludeTree
 from graph.data.stories import read_story
 from graph.data.yamlfile import collector_paused, parse_yaml, parse_yaml_fast
-from graph.errors import Problem, ValidationError
+from graph.errors import DataError, Problem, ValidationError
 
 _SECTIONS = (
     "dataset",
@@ -84,8 +84,12 @@ def read_dataset(
     fast: bool | None = None,
     progress: Callable[[int], object] | None = None,
     sink: Callable[[str, Any], object] | None = None,
+    base: str | None = None,
 ) -> LoadedData:
     """:func:`load_dataset`, also giving the files read and their hash.
+
+    ``base``, if given, replaces the ``dataset.base`` of the file as the IRI prefix of every
+    resource (:func:`check_base` tells which values it may take; ``DataError`` otherwise).
 
     ``fast`` chooses the parser: ``None`` reads with the located loader until
     :data:`FAST_PARSE_BYTES` have been read and tries the fast parser from the file that
@@ -106,11 +110,14 @@ def read_dataset(
     >>> len(loaded.dataset.events), len(loaded.version)
     (4, 64)
     """
+    if base is not None and (problem := check_base(base)) is not None:
+        raise DataError(problem)
     located: set[str] = set()
     while True:
         tree = IncludeTree(path)
         checker = _Checker(tree.top.name, [])
         checker.sink = None if located else sink
+        checker.base = base
         with collector_paused():
             dataset = checker.read_tree(tree, located, fast, progress)
         if dataset is not None and not checker.problems:
@@ -121,6 +128,20 @@ def read_dataset(
         if not unlocated:
             raise ValidationError(checker.problems)
         located |= unlocated
+
+
+def check_base(base: str) -> str | None:
+    """Why ``base`` cannot be a dataset's base IRI, or ``None`` if it can: an http(s) IRI
+    ending in ``/`` or ``#``.
+
+    >>> check_base("https://data.example.net/ekg/id/") is None
+    True
+    >>> check_base("urn:x:")
+    "base IRI 'urn:x:' is not an http(s) IRI ending in '/' or '#'"
+    """
+    if URL.match(base) and base[-1] in "/#":
+        return None
+    return f"base IRI {base!r} is not an http(s) IRI ending in '/' or '#'"
 
 
 def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:
@@ -156,6 +177,7 @@ class _Checker(RecordReader):
         self.link_files = array("H")  # file index of each link
         self.fast_files: set[str] = set()
         self.sink: Callable[[str, Any], object] | None = None
+        self.base: str | None = None  # replaces the file's dataset.base
         self.bytes_read = 0
         self.stories: list[Story] = []
         self.file_story: dict[int, str] = {}  # file index -> the story its header declares
@@ -219,6 +241,8 @@ class _Checker(RecordReader):
                 self.add_story(story)
         if top:
             self.info = self.read_info(data)
+            if self.info is not None and self.base is not None:
+                self.info = replace(self.info, base=self.base)
             if self.info is not None and self.sink is not None:
                 self.sink("dataset", self.info)
         elif "dataset" in data:

@@ -198,6 +198,7 @@ def build_store_dir(
     *,
     reuse: bool = True,
     progress: Callable[[int], object] | None = None,
+    base: str | None = None,
 ) -> tuple[LoadedData, OxigraphStore]:
     """Validate ``data_path`` (and its includes) and make ``path`` an oxigraph store of it.
 
@@ -210,13 +211,15 @@ def build_store_dir(
     >>> loaded, store = build_store_dir(data, target)
     >>> len(store), read_manifest(target)["files"]
     (166, ['tiny.yaml'])
+
+    ``base`` replaces the data's base IRI (:func:`graph.data.read_dataset`).
     """
     path = path.resolve()
     sweep(path)  # what killed builds or services left beside it
     manifest = read_manifest(path) if reuse else None
     loaded = None
     if manifest is not None:
-        loaded = read_dataset(data_path, progress=progress)
+        loaded = read_dataset(data_path, progress=progress, base=base)
         if manifest == _manifest_of(loaded):
             with contextlib.suppress(StoreError):
                 return loaded, OxigraphStore(path)
@@ -228,7 +231,7 @@ def build_store_dir(
         with collector_paused():  # one collection of the new objects, at the end
             with tempfile.TemporaryDirectory(prefix=chunks_prefix(path), dir=path.parent) as work:
                 if loaded is None:
-                    loaded = _stream_into(fresh, data_path, progress, work)
+                    loaded = _stream_into(fresh, data_path, progress, work, base)
                 if not loaded.streamed:  # (a problem that was not one after all, or no reuse)
                     gc.collect()
                     shutil.rmtree(fresh, ignore_errors=True)
@@ -241,12 +244,14 @@ def build_store_dir(
     return loaded, swap_into_place(fresh, path)
 
 
-def _stream_into(fresh: Path, data_path: str | Path, progress: Any, work: str) -> LoadedData:
+def _stream_into(
+    fresh: Path, data_path: str | Path, progress: Any, work: str, base: str | None = None
+) -> LoadedData:
     """Read and validate the data, loading the store at ``fresh`` meanwhile; complete, with
     its manifest, if the result says ``streamed``."""
     stream = _Stream(ox.Store(str(fresh)), work)
     try:
-        loaded = read_dataset(data_path, progress=progress, sink=stream)
+        loaded = read_dataset(data_path, progress=progress, sink=stream, base=base)
     except BaseException:
         stream.stop()
         raise

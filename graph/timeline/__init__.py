@@ -6,7 +6,8 @@
 vis-timeline and TimelineJS3; :mod:`~graph.timeline.records` makes the JSON records of
 events, links and claims that the HTTP API and pages return, :mod:`~graph.timeline.links`
 the filtered list of links, and
-:mod:`~graph.timeline.claimreview` the claims as schema.org ``ClaimReview`` JSON-LD.
+:mod:`~graph.timeline.claimreview` the claims as schema.org ``ClaimReview`` JSON-LD;
+:mod:`~graph.timeline.search` matches and ranks events by the words of a query.
 
 This package imports :mod:`graph.data`, :mod:`graph.rdf` and :mod:`graph.store`.
 """
@@ -20,7 +21,7 @@ from graph.timeline.links import (
     link_resource,
     select_links,
 )
-from graph.timeline.paging import MAX_LIMIT, EventIndex, EventPage, query_events
+from graph.timeline.paging import MAX_LIMIT, EventIndex, EventPage, query_events, search_events
 from graph.timeline.records import (
     Labels,
     claim_record,
@@ -32,6 +33,7 @@ from graph.timeline.records import (
     source_record,
     story_record,
 )
+from graph.timeline.search import SearchHit, fold, query_words, rank_matches
 
 __all__ = [
     "MAX_LIMIT",
@@ -40,6 +42,7 @@ __all__ = [
     "EventPage",
     "Labels",
     "LinkPage",
+    "SearchHit",
     "asserter_record",
     "claim_record",
     "claim_reviews",
@@ -47,10 +50,14 @@ __all__ = [
     "event_detail",
     "event_graph",
     "event_summary",
+    "fold",
     "link_resource",
     "links_by_event",
     "page_context",
     "query_events",
+    "query_words",
+    "rank_matches",
+    "search_events",
     "select_links",
     "source_record",
     "story_record",

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +43,11 @@ ERAS = (
 
 
 def to_vis_items(
-    events: Iterable[Event], links: Iterable[Link], *, lanes: Sequence[Concept]
+    events: Iterable[Event],
+    links: Iterable[Link],
+    *,
+    lanes: Sequence[Concept],
+    importance: Mapping[str, float] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """``items``, ``groups`` (lanes) and ``links`` (both ends among ``events``) for vis-timeline.
 
@@ -51,7 +55,8 @@ def to_vis_items(
     year or an interval is a range whose ``end`` is exclusive, as vis-timeline reads it (a
     month ends on the first day of the next). Labels are HTML-escaped: vis-timeline renders
     ``content`` as HTML. For a page of a large dataset pass
-    :meth:`EventIndex.links_among` of the page, not every link.
+    :meth:`EventIndex.links_among` of the page, not every link. With ``importance``
+    (:func:`graph.causal.importance.importance`) each item has its ``importance`` (0 if absent).
 
     >>> from pathlib import Path
     >>> from graph.data.loader import load_dataset
@@ -67,6 +72,9 @@ def to_vis_items(
 'kind': 'contributes_to', 'confidence': 0.75, 'status': 'qualified'}]
     """
     items = [_vis_item(event) for event in events]
+    if importance is not None:
+        for item in items:
+            item["importance"] = importance.get(item["id"], 0.0)
     shown = {item["id"] for item in items}
     return {
         "items": items,

@@ -16,6 +16,7 @@ from itertools import accumulate, pairwise
 
 from graph import vocab
 from graph.data import Dataset, Event, Link
+from graph.timeline.search import event_texts, fold
 
 FACETS = ("types", "actors", "places", "tags", "lanes", "statuses", "stories")
 DAY = 86_400 * 10**6
@@ -202,19 +203,18 @@ def span_classes(starts: array, finishes: array) -> tuple[tuple[int, array], ...
     return tuple((w, array("i", ps)) for w, ps in zip(longest, members, strict=True) if ps)
 
 
-def search_text(dataset: Dataset, order: list[int]) -> tuple[str, array]:
+def search_text(dataset: Dataset, order: list[int]) -> tuple[str, array, array]:
+    """The folded search texts (:func:`~graph.timeline.search.fold`) of the events in
+    ``order`` joined by NUL, where each one starts, and the length of its folded label."""
     actors = {a.id: a.label for a in dataset.actors}
     places = {p.id: p.label for p in dataset.places}
-    texts = [
-        f"{e.label} {e.description or ''} {' '.join(e.tags)} "
-        f"{' '.join([actors.get(a, a) for a in e.actors])} "
-        f"{places.get(e.place or '', e.place or '')}"
-        for e in dataset.events
-    ]
-    texts = list(map(texts.__getitem__, order))
+    texts = event_texts(map(dataset.events.__getitem__, order), actors, places)
+    labels = [dataset.events[i].label for i in order]
     joined = "\0".join(texts)
-    text = joined.casefold()  # in one pass; text by text only if folding changed a length
-    if len(text) != len(joined):
-        texts = [piece.casefold() for piece in texts]
-        text = "\0".join(texts)
-    return text, array("q", accumulate((len(piece) + 1 for piece in texts), initial=0))
+    if joined.isascii():  # in one pass: folding keeps every length
+        text, label_ends = joined.lower(), array("i", map(len, labels))
+    else:  # text by text (a folded text starts with its folded label: a space follows it)
+        texts = [fold(piece) for piece in texts]
+        text, label_ends = "\0".join(texts), array("i", (len(fold(a)) for a in labels))
+    offsets = array("q", accumulate((len(piece) + 1 for piece in texts), initial=0))
+    return text, offsets, label_ends

@@ -11,17 +11,20 @@ base64url text; anything else, or a token made for another sort order, is a
 from __future__ import annotations
 
 import base64
+import zlib
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 from graph.data import Event
 from graph.errors import PageTokenError
 from graph.timeline.indexing import DAY
+from graph.timeline.search import query_words
 
 if TYPE_CHECKING:  # paging imports this module
     from graph.timeline.paging import EventIndex
 
 _TOKEN_VERSION = "v1"
+_RELEVANCE_VERSION = "r1"
 
 
 def encode_token(index: EventIndex, p: int, sort: str) -> str:
@@ -56,6 +59,35 @@ def decode_token(index: EventIndex, token: str | None, sort: str) -> int | None:
     # The event is gone, so its place in its day is unknown: show that whole day again
     # rather than skip any of it.
     return stop if sort == "-date" else first
+
+
+def encode_relevance_token(query: str, key: tuple[int, int, str]) -> str:
+    """``r1.`` + base64url of the query's checksum and the relevance key (score, day, id)
+    of the last match on a page (:func:`~graph.timeline.search.relevance_key`)."""
+    points, day, event_id = key
+    payload = "\n".join((_checksum(query), str(-points), str(day), event_id))
+    return pack_token(_RELEVANCE_VERSION, payload)
+
+
+def decode_relevance_token(token: str, query: str) -> tuple[int, int, str]:
+    """The relevance key a token of :func:`encode_relevance_token` holds; a token of another
+    sort or made for another query is a :class:`PageTokenError`."""
+    if not token.startswith(_RELEVANCE_VERSION + "."):
+        raise PageTokenError(
+            "the page token belongs to another sort than sort=relevance; start again without it"
+        )
+    try:
+        checksum, points, day, event_id = unpack_token(token, _RELEVANCE_VERSION).split("\n", 3)
+        key = (-int(points), int(day), event_id)
+    except ValueError as exc:
+        raise _invalid(token) from exc
+    if checksum != _checksum(query):
+        raise PageTokenError("the page token belongs to another query q; start again without it")
+    return key
+
+
+def _checksum(query: str) -> str:
+    return format(zlib.crc32(" ".join(sorted(query_words(query))).encode()), "08x")
 
 
 def _read(token: str) -> tuple[str, str, str]:

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from graph.data import Dataset, Event, EventDate, Link
 from graph.timeline.indexing import (
@@ -30,10 +31,16 @@ from graph.timeline.indexing import (
     search_text,
     span_classes,
 )
-from graph.timeline.pagetoken import decode_token, encode_token
-from graph.timeline.query import OPEN, Bound, plan_scan, predicate
+from graph.timeline.pagetoken import (
+    decode_relevance_token,
+    decode_token,
+    encode_relevance_token,
+    encode_token,
+)
+from graph.timeline.query import OPEN, Bound, Match, Plan, plan_scan, predicate
+from graph.timeline.search import SearchHit, query_words, rank_matches, relevance_key
 
-SORTS = ("date", "-date", "label")
+SORTS = ("date", "-date", "label", "relevance")
 MAX_LIMIT = 1000
 
 
@@ -78,8 +85,10 @@ class EventIndex:
     links, link_causes : the dataset's links by the position of their cause, and that position.
     spans : (longest span, ascending positions) per span class, for the date window.
     by_id, by_label : positions in id order and in (case-folded label, id) order.
-    text, offsets : case-folded search texts (label, description, tags, actor and place
-        labels) joined by NUL; event ``p``'s text is ``text[offsets[p]:offsets[p + 1] - 1]``.
+    text, offsets, label_ends : folded search texts (:func:`~graph.timeline.search.fold` of
+        label, description, tags, actor and place labels, id) joined by NUL; event ``p``'s
+        text is ``text[offsets[p]:offsets[p + 1] - 1]``, its label the first
+        ``label_ends[p]`` characters of it.
     """
 
     events: tuple[Event, ...]
@@ -99,6 +108,7 @@ class EventIndex:
     by_label: array
     text: str
     offsets: array
+    label_ends: array
 
     @classmethod
     def from_dataset(cls, dataset: Dataset) -> EventIndex:
@@ -115,7 +125,7 @@ class EventIndex:
         for p, i in enumerate(order):
             rank[i] = p
         labels = [e.label.casefold() for e in given]
-        text, offsets = search_text(dataset, order)
+        text, offsets, label_ends = search_text(dataset, order)
         starts = array("q", map(firsts.__getitem__, order))
         finishes = array("q", map(lasts.__getitem__, order))
         zoned = offset_flags(map(given.__getitem__, order))
@@ -144,6 +154,7 @@ class EventIndex:
             by_label=array("i", map(rank.__getitem__, sorted(by_id, key=labels.__getitem__))),
             text=text,
             offsets=offsets,
+            label_ends=label_ends,
         )
 
     def __len__(self) -> int:
@@ -210,12 +221,14 @@ def query_events(
     date, compared on the wall clock written in the data (``2014-12-16`` holds the 01:00 MSK
     instant of that day). Within ``types``, ``actors``, ``places``, ``tags``, ``lanes``,
     ``statuses`` (of the links an event takes part in) and ``stories`` any value matches (a
-    lone string is one value); unknown values match nothing. ``text`` is a case-insensitive
-    substring of the label, description, tags, actor and place labels. ``sort`` is
+    lone string is one value); unknown values match nothing. ``text`` keeps the events whose
+    label, description, tags, actor and place labels or id hold every word of it, case- and
+    accent-insensitively, as a whole word or a part of one (:func:`search_events`). ``sort`` is
     ``"date"`` (by day of the earliest possible start; within a day the events without a time
     of day first, then the instants in UTC order, and a cause always before its same-day
     effect, so "Black Tuesday" (16 December) follows the 01:00 MSK rate hike that day: see
-    :func:`~graph.timeline.indexing.date_order`), ``"-date"`` (its reverse) or ``"label"``.
+    :func:`~graph.timeline.indexing.date_order`), ``"-date"`` (its reverse), ``"label"`` or,
+    with a ``text``, ``"relevance"`` (best match first, as :func:`search_events` ranks).
     Pass the previous page's ``next`` as ``after`` to get the next page; a token that cannot
     be read raises :class:`PageTokenError`.
 
@@ -233,13 +246,15 @@ def query_events(
         raise ValueError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    low = Bound.of(start.start, early=True) if start is not None else Bound(-OPEN)
-    high = Bound.of(end.finish, early=False) if end is not None else Bound(OPEN)
     given = zip(FACETS, (types, actors, places, tags, lanes, statuses, stories), strict=True)
-    facets = {f: frozenset((v,) if isinstance(v, str) else v) for f, v in given if v}
-    needle = text.casefold() if text else None
-    match = predicate(index, low, high, facets, needle)
-    plan = plan_scan(index, low.scan(early=True), high.scan(early=False), facets, needle, sort)
+    facets = {f: v for f, v in given if v}
+    words = query_words(text) if text else ()
+    if sort == "relevance":
+        if not words:
+            raise ValueError("sort=relevance ranks by a text: give one")
+        filters = {"start": start, "end": end, **facets}
+        return _relevance_page(index, text or "", filters, limit, after, count_total)
+    match, plan = _selection(index, start, end, facets, words, sort)
     found = list(islice(filter(match, plan(decode_token(index, after, sort))), limit + 1))
     page = tuple(index.events[p] for p in found[:limit])
     return EventPage(
@@ -248,3 +263,78 @@ def query_events(
         count=len(page),
         total=sum(map(match, plan(None))) if count_total else None,
     )
+
+
+def search_events(
+    index: EventIndex,
+    text: str,
+    *,
+    start: EventDate | None = None,
+    end: EventDate | None = None,
+    limit: int | None = None,
+    after: tuple[int, int, str] | None = None,
+    **facets: Collection[str],
+) -> list[SearchHit]:
+    """The events that match each word of ``text`` (:func:`~graph.timeline.search.
+    query_words`) and the filters of :func:`query_events`, best first
+    (:func:`~graph.timeline.search.rank_matches`): the more query words in the label the
+    better, whole words before the start of a word before a substring, the label before the
+    rest (description, tags, actor and place labels, id); ties by day, then id. At most
+    ``limit`` of them, ranked after the key ``after``; O(hits log limit) after a C-speed
+    scan for the longest word.
+
+    >>> from pathlib import Path
+    >>> from graph.data.loader import load_dataset
+    >>> index = EventIndex.from_dataset(
+    ...     load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml"))
+    >>> [(h.event.id, h.label_words, h.other_words) for h in search_events(index, "rate moscow")]
+    [('rate-hike', ('rate',), ('moscow',))]
+    >>> [(hit.event.id, hit.score) for hit in search_events(index, "moscow")]
+    [('ruble-falls', 3), ('rate-hike', 3)]
+    """
+    words = query_words(text)
+    if not words:
+        return []
+    _, plan = _selection(index, start, end, facets, words, "date")
+    match, _ = _selection(index, start, end, facets, (), "date")  # rank_matches checks words
+    return rank_matches(index, filter(match, plan(None)), text, limit=limit, after=after)
+
+
+def _relevance_page(
+    index: EventIndex,
+    text: str,
+    filters: dict[str, Any],
+    limit: int,
+    after: str | None,
+    count_total: bool,
+) -> EventPage:
+    """The page of relevance order (best match first) after the key of the token ``after``."""
+    cut = None if after is None else decode_relevance_token(after, text)
+    hits = search_events(index, text, limit=limit + 1, after=cut, **filters)
+    more, hits = len(hits) > limit, hits[:limit]
+    return EventPage(
+        events=tuple(hit.event for hit in hits),
+        next=encode_relevance_token(text, relevance_key(index, hits[-1])) if more else None,
+        count=len(hits),
+        total=len(search_events(index, text, **filters)) if count_total else None,
+    )
+
+
+def _selection(
+    index: EventIndex,
+    start: EventDate | None,
+    end: EventDate | None,
+    facets: dict[str, Collection[str]],
+    words: tuple[str, ...],
+    sort: str,
+) -> tuple[Match, Plan]:
+    """The test an event must pass and the scan of candidates in ``sort`` order."""
+    unknown = set(facets) - set(FACETS)
+    if unknown:
+        raise TypeError(f"unknown filters: {', '.join(sorted(unknown))}")
+    low = Bound.of(start.start, early=True) if start is not None else Bound(-OPEN)
+    high = Bound.of(end.finish, early=False) if end is not None else Bound(OPEN)
+    wanted = {f: frozenset((v,) if isinstance(v, str) else v) for f, v in facets.items() if v}
+    match = predicate(index, low, high, wanted, words)
+    plan = plan_scan(index, low.scan(early=True), high.scan(early=False), wanted, words, sort)
+    return match, plan

@@ -53,7 +53,7 @@ def predicate(
     low_bound: Bound,
     high_bound: Bound,
     facets: dict[str, frozenset[str]],
-    needle: str | None,
+    words: tuple[str, ...],
 ) -> Match:
     events, masks = index.events, index.status_masks
     starts, finishes, zoned = index.starts, index.finishes, index.zoned
@@ -87,7 +87,8 @@ def predicate(
             return False
         if in_story is not None and p not in in_story:
             return False
-        return needle is None or text.find(needle, offsets[p], offsets[p + 1] - 1) >= 0
+        begin, end = offsets[p], offsets[p + 1] - 1
+        return all(text.find(word, begin, end) >= 0 for word in words)
 
     return match
 
@@ -111,15 +112,16 @@ def plan_scan(
     low: int,
     high: int,
     facets: dict[str, frozenset[str]],
-    needle: str | None,
+    words: tuple[str, ...],
     sort: str,
 ) -> Plan:
     """Candidate positions in sort order, from an optional cut (a decoded page token).
 
     For the date sorts, each *source* (every position, one facet's posting lists, the text
-    search) is scanned from the first position that can reach ``low`` at the span of some
-    class, the few events of longer-span classes before it merged in (:func:`_reach`); the
-    source and starting class that promise the fewest candidates win.
+    search for the first of ``words``, the longest) is scanned from the first position that
+    can reach ``low`` at the span of some class, the few events of longer-span classes before
+    it merged in (:func:`_reach`); the source and starting class that promise the fewest
+    candidates win.
     """
     if sort == "label":
         by_label = index.by_label
@@ -132,8 +134,8 @@ def plan_scan(
     for facet, values in facets.items():
         found = [index.postings[facet][v] for v in values if v in index.postings[facet]]
         sources.append(_posting_source(found, reverse))
-    if needle is not None:  # a C-speed search whose hits are unknown: guess them few
-        hits = partial(_text_hits, index, needle, reverse=reverse)
+    if words:  # a C-speed search whose hits are unknown: guess them few
+        hits = partial(_text_hits, index, words[0], reverse=reverse)
         sources.append((lambda a, b: (b - a) // 8, hits))
 
     def plan(cut: int | None) -> Iterator[int]:

@@ -57,16 +57,21 @@ def validate(file: Path | None, data: Path) -> None:
 @DATA_OPTION
 @BACKEND_OPTION
 @STORE_OPTION
+@setting_option("BASE_IRI")
 @click.option(
     "--progress/--no-progress",
     default=None,
     help="Show a progress bar on stderr [default: when stderr is a terminal].",
 )
 @domain_errors
-def build(data: Path, backend: str, store_dir: Path | None, progress: bool | None) -> None:
+def build(
+    data: Path, backend: str, store_dir: Path | None, base_iri: str | None, progress: bool | None
+) -> None:
     """Validate the events file (and the files it includes) and build the store, always
     anew; print counts and the time taken."""
-    built = build_knowledge_graph(data, backend, store_dir, reuse=False, progress=progress)
+    built = build_knowledge_graph(
+        data, backend, store_dir, reuse=False, progress=progress, base=base_iri
+    )
     counts = ", ".join(f"{value} {name}" for name, value in built.counts().items())
     where = f" in {store_dir}" if store_dir else " in memory"
     click.echo(f"built {counts} with {backend}{where} in {built.seconds:.2f} s")
@@ -79,10 +84,11 @@ def build(data: Path, backend: str, store_dir: Path | None, progress: bool | Non
     "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="ttl", show_default=True
 )
 @click.option("--output", "-o", type=click.File("wb"), default="-", help="File to write.")
+@setting_option("BASE_IRI")
 @domain_errors
-def export(data: Path, backend: str, fmt: str, output: Any) -> None:
+def export(data: Path, backend: str, fmt: str, output: Any, base_iri: str | None) -> None:
     """Write the whole graph as Turtle, N-Triples, JSON-LD or TriG."""
-    built = build_knowledge_graph(data, backend)
+    built = build_knowledge_graph(data, backend, base=base_iri)
     output.write(built.store.serialize(fmt))
 
 
@@ -131,6 +137,7 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 @DATA_OPTION
 @setting_option("BACKEND")
 @STORE_OPTION
+@setting_option("BASE_IRI")
 @setting_option("HOST")
 @setting_option("PORT")
 @setting_option("SERVER")
@@ -146,6 +153,7 @@ def serve(
     data: Path,
     backend: str,
     store_dir: Path | None,
+    base_iri: str | None,
     host: str,
     port: int,
     server: str,
@@ -162,6 +170,7 @@ def serve(
         "DATA": str(data),
         "BACKEND": backend,
         "STORE": store_dir,
+        "BASE_IRI": base_iri,
         "WATCH_INTERVAL": watch_interval,
         "CORS": cors,
     }

@@ -37,12 +37,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Generation:
-    """One version of the served data and the engine that answers SPARQL over it."""
+    """One version of the served data and the engine that answers SPARQL over it, and when
+    it began to be served (UTC, ISO 8601)."""
 
     built: BuiltGraph
     engine: QueryEngine
     number: int
     users: int = 0
+    loaded_at: str = field(default_factory=lambda: _now())
     retired: bool = False
     closed: bool = False
 
@@ -196,13 +198,17 @@ class Generations:
         return ReloadResult(
             outcome,
             trigger,
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            _now(),
             time.perf_counter() - started,
             generation.built.version,
             generation.number,
             detail,
             tuple({"file": p.file, "line": p.line, "message": p.message} for p in problems),
         )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _log(result: ReloadResult) -> None:

@@ -3,12 +3,14 @@
 Every view reaches the data through :func:`built` and :func:`engine`. The first call in a
 request pins the generation being served at that moment (in :data:`flask.g`), so a request
 that is in flight when a new generation is swapped in finishes on the one it started with,
-and no response mixes two versions.
+and no response mixes two versions. :func:`stamp_version` names that version in the
+``EKG-Version`` header of every response that read the data, so a page can tell that a later
+answer comes from another version than the one it shows.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import Response, current_app, g
 
 from graph.pipeline import BuiltGraph
 from service.runtime.engine import QueryEngine
@@ -37,3 +39,15 @@ def release(_error: BaseException | None = None) -> None:
     pinned = g.pop("ekg_generation", None)
     if pinned is not None:
         current_app.extensions["ekg_generations"].release(pinned)
+
+
+#: The response header naming the data version (``BuiltGraph.version``) an answer was made from.
+VERSION_HEADER = "EKG-Version"
+
+
+def stamp_version(response: Response) -> Response:
+    """After a request that read the data: name the version it was answered from."""
+    pinned = g.get("ekg_generation")
+    if pinned is not None:
+        response.headers[VERSION_HEADER] = pinned.built.version
+    return response

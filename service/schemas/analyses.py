@@ -299,3 +299,17 @@ class GraphElementsSchema(BodySchema):
 
 class CytoscapeSchema(BodySchema):
     elements = ma.fields.Nested(GraphElementsSchema, required=True)
+    count = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "events drawn (the nodes)"},
+    )
+    total = ma.fields.Integer(
+        required=True,
+        validate=ma.validate.Range(min=0),
+        metadata={"description": "events the selection holds without `limit`"},
+    )
+    truncated = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "`limit` cut the selection: `count` of `total` events drawn"},
+    )

@@ -10,10 +10,10 @@ import marshmallow as ma
 from webargs.fields import DelimitedList
 
 from graph import vocab
-from graph.causal import statuses_outside_lens
+from graph.causal import MAX_SELECT_EVENTS, statuses_outside_lens
 from graph.data import EventDate, parse_date
 from graph.errors import DateError
-from graph.timeline import MAX_LIMIT, MAX_LINKS
+from graph.timeline import MAX_LIMIT, MAX_LINKS, query_words
 
 STATUSES = list(vocab.LINK_STATUSES)
 KINDS = list(vocab.LINK_PREDICATES)
@@ -76,6 +76,20 @@ def lens_field(description: str) -> ma.fields.String:
     )
 
 
+def query_field(*, required: bool = False) -> ma.fields.String:
+    options: dict[str, Any] = {"required": True} if required else {"load_default": None}
+    return ma.fields.String(
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": "words that must all occur in the label, description, tags, actor "
+            "or place labels or id of an event, whole or as part of a word (case and accents "
+            "do not matter: `bank shares`, `economie`)",
+            "example": "bank shares",
+        },
+        **options,
+    )
+
+
 def story_field(description: str) -> ma.fields.String:
     return ma.fields.String(
         load_default=None,
@@ -92,6 +106,24 @@ class ArgsSchema(ma.Schema):
 
     class Meta:
         unknown = ma.RAISE
+
+
+def format_field() -> ma.fields.String:
+    """``format``: the list as JSON (the default) or as a CSV table (service.tables)."""
+    return ma.fields.String(
+        validate=ma.validate.OneOf(["json", "csv"]),
+        metadata={
+            "description": "`json` (the default) or `csv`: one RFC 4180 table, a row per item "
+            "of the JSON list, list-valued cells joined with `|`. Without it, `Accept: "
+            "text/csv` asks for the CSV too",
+        },
+    )
+
+
+class TableArgs(ArgsSchema):
+    """The parameters of a list that answers CSV too."""
+
+    format = format_field()
 
 
 class EventFilterArgs(ArgsSchema):
@@ -126,16 +158,16 @@ class EventFilterArgs(ArgsSchema):
             "description": "events that are cause or effect of a link with one of these statuses"
         },
     )
-    q = ma.fields.String(
-        load_default=None,
-        validate=ma.validate.Length(1, 200),
-        metadata={
-            "description": "text contained in label, description, tags, "
-            "actors or place (case-insensitive)"
-        },
-    )
+    q = query_field()
     sort = ma.fields.String(
-        load_default="date", validate=ma.validate.OneOf(["date", "-date", "label"])
+        load_default=None,
+        validate=ma.validate.OneOf(["date", "-date", "label", "relevance"]),
+        metadata={
+            "description": "`date`, `-date`, `label` or `relevance` (best match of `q` first: "
+            "more words of `q` in the label, then whole words before word starts before "
+            "parts of words, the label before the rest; ties by date, then id). Default: "
+            "`relevance` with `q`, else `date`"
+        },
     )
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, MAX_LIMIT))
     next = ma.fields.String(
@@ -143,6 +175,21 @@ class EventFilterArgs(ArgsSchema):
         validate=ma.validate.Length(1, 500),
         metadata={"description": "the `next` token of the previous page"},
     )
+
+    @ma.validates_schema
+    def _relevance_needs_words(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data.get("sort") == "relevance" and not query_words(data.get("q") or ""):
+            raise ma.ValidationError("sort=relevance ranks the matches of q: give q", "sort")
+
+    @ma.post_load
+    def _default_sort(self, data: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+        if data.get("sort") is None:
+            data["sort"] = "relevance" if query_words(data.get("q") or "") else "date"
+        return data
+
+
+class EventListArgs(EventFilterArgs, TableArgs):
+    """/api/events: the filters, and JSON or CSV."""
 
 
 #: The most events /api/timeline/timelinejs returns in one body (TimelineJS cannot page).
@@ -164,7 +211,7 @@ class TimelineArgs(EventFilterArgs):
     lens = lens_field("whose links the timeline draws between its events")
 
 
-class LinkListArgs(ArgsSchema):
+class LinkListArgs(TableArgs):
     """Filters of /api/links: no status by default -- the list shows every link, contested and
     unsupported ones too (the analyses' default differs: they follow links as facts)."""
 
@@ -199,7 +246,7 @@ class LinkListArgs(ArgsSchema):
     )
 
 
-class ClaimArgs(ArgsSchema):
+class ClaimArgs(TableArgs):
     verdict = DelimitedList(
         ma.fields.String(validate=ma.validate.OneOf(VERDICTS)), load_default=list
     )
@@ -256,19 +303,27 @@ class LinkFilterArgs(LensArgs):
     )
 
 
-class ChainArgs(LinkFilterArgs):
+class LongestChainArgs(LinkFilterArgs, TableArgs):
+    """/api/longest-chain: the link filters, and JSON or CSV."""
+
+
+class ConsistencyArgs(TableArgs):
+    """/api/consistency: JSON or CSV."""
+
+
+class ChainArgs(LinkFilterArgs, TableArgs):
     source = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     target = ma.fields.String(required=True, validate=ma.validate.Length(1, 200))
     max_depth = ma.fields.Integer(load_default=6, validate=ma.validate.Range(1, 12))
     limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 100))
 
 
-class ReachArgs(LinkFilterArgs):
+class ReachArgs(LinkFilterArgs, TableArgs):
     max_depth = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1, 100))
     limit = ma.fields.Integer(load_default=1000, validate=ma.validate.Range(1, 10_000))
 
 
-class DriverArgs(LinkFilterArgs):
+class DriverArgs(LinkFilterArgs, TableArgs):
     limit = ma.fields.Integer(load_default=10, validate=ma.validate.Range(1, 100))
 
 
@@ -292,12 +347,29 @@ class CompareArgs(PairArgs, LensArgs):
 
 
 class GraphArgs(LinkFilterArgs):
-    focus = ma.fields.String(load_default=None, validate=ma.validate.Length(1, 200))
+    focus = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(1, 200),
+        metadata={
+            "description": "the event at the centre, with every event within `depth` links. "
+            "Without `focus` and `chain`, the whole graph (under the lens, status, kind and "
+            "story filters)"
+        },
+    )
     depth = ma.fields.Integer(load_default=1, validate=ma.validate.Range(0, 6))
     chain = DelimitedList(
         ma.fields.String(validate=ma.validate.Length(1, 200)),
         load_default=list,
         validate=ma.validate.Length(max=50),
+    )
+    limit = ma.fields.Integer(
+        load_default=MAX_SELECT_EVENTS,
+        validate=ma.validate.Range(1, MAX_SELECT_EVENTS),
+        metadata={
+            "description": "the most events drawn besides `focus` (the nearest first), or of "
+            "the whole graph (the best connected first); when it cuts the selection the "
+            "answer says so: `truncated` and `total` in JSON, a note in DOT and SVG"
+        },
     )
     format = ma.fields.String(
         load_default="cytoscape", validate=ma.validate.OneOf(["cytoscape", "dot", "svg"])
@@ -305,5 +377,8 @@ class GraphArgs(LinkFilterArgs):
 
     @ma.validates_schema
     def _one_selection(self, data: dict[str, Any], **kwargs: Any) -> None:
-        if bool(data.get("focus")) == bool(data.get("chain")):
-            raise ma.ValidationError("give either focus (with depth) or chain", "focus")
+        if data.get("focus") and data.get("chain"):
+            raise ma.ValidationError(
+                "give focus (with depth) or chain, not both; neither draws the whole graph",
+                "focus",
+            )

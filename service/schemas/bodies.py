@@ -250,6 +250,15 @@ class TimelineItemSchema(BodySchema):
     part_of = ma.fields.String(
         metadata={"description": "the event this one is part of; only when there is one"}
     )
+    importance = ma.fields.Float(
+        required=True,
+        validate=ma.validate.Range(min=0, max=1),
+        metadata={
+            "description": "causal centrality on the evidence lens, 0..1 (1: the most central "
+            "event of the dataset, 0: no supported or qualified link); the page keeps the labels "
+            "of the more important events when labels collide"
+        },
+    )
 
 
 class TimelineGroupSchema(BodySchema):

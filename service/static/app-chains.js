@@ -37,12 +37,14 @@
     state[role] = id;
   }
 
+  /** The story's events that best match `text`, best first (every word must match; the
+   * API ranks: more words in the label, whole words before word starts before parts). */
   async function searchEvents(text) {
-    const result = await home.api('/events', { q: text, limit: 12 });
-    return (result.events || []).map((e) => ({ id: e.id, label: e.label, date: e.date && e.date.display }));
+    const result = await home.api('/search', { q: text, limit: 12 });
+    return (result.matches || []).map((e) => ({ id: e.id, label: e.label, date: e.date && e.date.display }));
   }
 
-  /** Resolve the text of a combobox to an event id (first match) when none was picked. */
+  /** Resolve the text of a combobox to an event id (the best match) when none was picked. */
   async function resolveCombo(role) {
     const combo = combos[role];
     if (combo.id) return combo.id;
@@ -124,6 +126,7 @@
     home.renderEmptyDetails();
     home.writeUrl();
     if (!(opts && opts.quiet)) {
+      home.showPanel('chains', 'chains'); // phone: the sheet; wider: into view
       const pressed = document.querySelector('.chain-btn[aria-pressed="true"]');
       if (pressed) pressed.focus();
     }

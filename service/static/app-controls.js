@@ -81,6 +81,11 @@
       if (button) home.zoomTo(button.dataset.zoom);
     });
     $('graph-fit').addEventListener('click', () => home.graph.fit());
+    $('graph-expand').addEventListener('click', () => {
+      setGraphWide(!state.graphWide);
+      writeUrl();
+    });
+    setGraphWide(Boolean(state.graphWide));
     $('list-all').addEventListener('change', () => home.renderEventList());
     $('timeline-wrap').addEventListener('keydown', (e) => {
       if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
@@ -105,5 +110,13 @@
     });
   }
 
-  Object.assign(home, { initFilters, writeUrl, writeUrlSoon, wireToolbar, refreshHighlight });
+  /** The causal graph across the whole page (the Expand button), or beside the side panel. */
+  function setGraphWide(wide) {
+    state.graphWide = wide;
+    document.querySelector('.app-layout').classList.toggle('graph-wide', wide);
+    const button = $('graph-expand');
+    button.setAttribute('aria-pressed', String(wide));
+  }
+
+  Object.assign(home, { initFilters, setGraphWide, writeUrl, writeUrlSoon, wireToolbar, refreshHighlight });
 })();

@@ -105,6 +105,7 @@
       display: item.title || '',
       edtf: item.edtf || '',
       partOf: item.part_of || null,
+      importance: typeof item.importance === 'number' ? item.importance : 0,
       articleOnly: false,
     };
   }

@@ -24,7 +24,8 @@
   function textWidth(text) {
     if (!measurer) {
       measurer = document.createElement('canvas').getContext('2d');
-      measurer.font = FONT_SIZE + 'px ' + FONT_FAMILY;
+      // Measured bold: a little slack, so that the text clears even a highlight's thick border.
+      measurer.font = 'bold ' + FONT_SIZE + 'px ' + FONT_FAMILY;
     }
     return measurer.measureText(text).width;
   }
@@ -51,7 +52,8 @@
       : (event.display || EKG.shortDate(event.start));
     const text = event.label.length > 90 ? event.label.slice(0, 87).trimEnd() + '…' : event.label;
     const lines = [date].concat(wrap(text));
-    const width = Math.ceil(Math.max(...lines.map(textWidth))) + 2 * PAD + 2;
+    // Slack for the thick border of a highlighted node and for text drawn wider when zoomed.
+    const width = Math.ceil(Math.max(...lines.map(textWidth)) * 1.06) + 2 * PAD + 6;
     const height = Math.ceil(lines.length * FONT_SIZE * LINE_HEIGHT) + 2 * PAD;
     return { text: lines.join('\n'), width, height };
   }
@@ -138,7 +140,7 @@
       { selector: 'node.chain', style: { 'background-color': '#fff3bf', 'border-color': H.chain, 'border-width': 3.5 } },
       {
         selector: 'node.selected-event',
-        style: { 'background-color': '#ffe58a', 'border-color': H.selected, 'border-width': 4, 'font-weight': 'bold' },
+        style: { 'background-color': '#ffe58a', 'border-color': H.selected, 'border-width': 4 },
       },
       { selector: 'edge.cause', style: { 'line-color': H.cause, 'target-arrow-color': H.cause, 'z-index': 2, opacity: 1 } },
       { selector: 'edge.effect', style: { 'line-color': H.effect, 'target-arrow-color': H.effect, 'z-index': 2, opacity: 1 } },
@@ -178,5 +180,5 @@
     return sized(nodeLabel(event));
   }
 
-  EKG.graphStyle = { style, nodeData };
+  EKG.graphStyle = { style, nodeData, FONT_SIZE };
 })();

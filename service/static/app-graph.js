@@ -12,8 +12,13 @@
   'use strict';
 
   const EKG = window.EKG;
-  const { style, nodeData } = EKG.graphStyle;
+  const { style, nodeData, FONT_SIZE } = EKG.graphStyle;
 
+  /** Node text is at least this many pixels high on screen after a fit. */
+  const LEGIBLE_PX = 11;
+  /** A fit zooms in no further than this (one node alone is not blown up). */
+  const MAX_FIT_ZOOM = 1.8;
+  const PADDING = 16;
   const GAP = 10;
   const COLUMN_GAP = 44;
 
@@ -146,6 +151,7 @@
           lane: event.lane,
           coarse: event.precision !== 'day' && event.precision !== 'instant',
           time: event.start.getTime(),
+          importance: event.importance || 0,
           col: rank.get(event.id),
         }, nodeData(event)),
       }));
@@ -261,12 +267,61 @@
       this.fit();
     }
 
+    /**
+     * Fit the view to `ids` (default: every event) with padding, but never below the zoom at
+     * which node text is LEGIBLE_PX on screen. When they do not all fit at that zoom, the view
+     * holds as many as fit, the selected event first and then the most important
+     * (EKG importance: causal centrality), so that nothing fitted is cut off; the reader pans
+     * for the rest.
+     */
     fit(ids) {
       this.lastFit = ids || [];
       let target = this.cy.collection();
-      for (const id of ids || []) target = target.union(this.cy.getElementById(id));
-      if (!target.length) target = this.cy.elements(':visible');
-      if (target.length) this.cy.fit(target, 24);
+      for (const id of ids || []) target = target.union(this.cy.getElementById(id).filter('.event'));
+      if (!target.length) target = this.events();
+      if (!target.length) return;
+      const width = this.container.clientWidth;
+      const height = this.container.clientHeight;
+      if (!width || !height) return;
+      const legible = LEGIBLE_PX / FONT_SIZE;
+      const room = { w: width - 2 * PADDING, h: height - 2 * PADDING };
+      const first = this.selected ? this.cy.getElementById(this.selected) : null;
+      const ordered = target.toArray().sort((a, b) => {
+        if (first && a.same(first)) return -1;
+        if (first && b.same(first)) return 1;
+        return (b.data('importance') || 0) - (a.data('importance') || 0) || a.data('time') - b.data('time');
+      });
+      let box = null;
+      const fitted = [];
+      for (const node of ordered) {
+        const b = node.boundingBox({ includeLabels: true });
+        const next = box
+          ? { x1: Math.min(box.x1, b.x1), y1: Math.min(box.y1, b.y1), x2: Math.max(box.x2, b.x2), y2: Math.max(box.y2, b.y2) }
+          : { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+        if (box && ((next.x2 - next.x1) * legible > room.w || (next.y2 - next.y1) * legible > room.h)) continue;
+        box = next;
+        fitted.push(node.id());
+      }
+      // The period labels above the columns too, when they fit.
+      const headers = this.cy.nodes('.column-label');
+      if (headers.length) {
+        const top = headers.boundingBox({ includeLabels: true }).y1;
+        if ((box.y2 - Math.min(top, box.y1)) * legible <= room.h) box.y1 = Math.min(top, box.y1);
+      }
+      // All of them fit: as large as fits. Only some: at the legible zoom, to show the most.
+      const zoom = fitted.length < ordered.length
+        ? legible
+        : Math.max(legible, Math.min(MAX_FIT_ZOOM, room.w / (box.x2 - box.x1), room.h / (box.y2 - box.y1)));
+      this.cy.viewport({
+        zoom,
+        pan: { x: width / 2 - zoom * (box.x1 + box.x2) / 2, y: height / 2 - zoom * (box.y1 + box.y2) / 2 },
+      });
+      this.fitted = fitted;
+    }
+
+    /** Ids of the events the last fit() put in view in full (the rest are a pan away). */
+    fittedIds() {
+      return (this.fitted || []).slice();
     }
 
     resize() {
@@ -275,6 +330,7 @@
 
     /** Same highlight object as TimelineView.setHighlight. */
     setHighlight(h) {
+      this.selected = h.selected || null;
       const focus = h.selected || (h.chain && h.chain.size);
       this.cy.batch(() => {
         this.cy.elements().removeClass('dimmed cause effect chain selected-event');

@@ -99,6 +99,7 @@
       if (!options.keepChain) home.clearChainChoice();
       home.applyHighlight(emptyHighlight());
       renderEmptyDetails();
+      home.hidePanel(false);
       home.writeUrl();
       return;
     }
@@ -145,7 +146,10 @@
       details.replaceChildren(el('p', { class: 'notice', text: 'Could not load the event: ' + err.message }));
       details.dataset.empty = '0';
     } finally {
-      if (seq === home.selectSeq) details.removeAttribute('aria-busy');
+      if (seq === home.selectSeq) {
+        details.removeAttribute('aria-busy');
+        home.showPanel('details', options.from); // phone: the sheet; wider: into view
+      }
     }
   }
 

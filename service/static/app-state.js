@@ -15,6 +15,7 @@
  *   verdict              claims tab: the verdict shown (every verdict when absent)
  *   story                the story shown (always written; the first story when absent)
  *   ca, cb               compare tab: the two events compared
+ *   graph                "wide" when the causal graph takes the full width of the page
  * Plain ES2017 script; exports EKG.FilterForm, EKG.urlState and EKG.lensChoices.
  */
 (function () {
@@ -177,6 +178,7 @@
       story: id('story') || null,
       ca: id('ca') || null,
       cb: id('cb') || null,
+      graphWide: params.get('graph') === 'wide',
       window: start && end && !isNaN(start) && !isNaN(end) && end > start ? [start, end] : null,
     };
   }
@@ -202,6 +204,7 @@
     params.verdict = state.verdict || null;
     params.ca = state.ca || null;
     params.cb = state.cb || null;
+    params.graph = state.graphWide ? 'wide' : null;
     return EKG.query(params);
   }
 

@@ -17,6 +17,7 @@
   const EKG = window.EKG;
   const { el, DAY } = EKG;
   const arrows = EKG.timelineArrows;
+  const labels = EKG.timelineLabels;
 
   const OVERVIEW_SPAN = 3 * 365 * DAY;
   const HOURS_SPAN = 4 * DAY;
@@ -47,6 +48,7 @@
       this.highlight = emptyHighlight();
       this.drawn = [];
       this.mode = null;
+      this.labelPlan = new Map();
       this.pending = false;
       this.items = new vis.DataSet();
       this.groups = new vis.DataSet();
@@ -84,9 +86,14 @@
       this.timeline.on('rangechange', () => this.schedule());
       this.timeline.on('rangechanged', (props) => {
         this.updateMode();
+        this.replan();
         this.onWindow(props.start, props.end, Boolean(props.byUser));
       });
-      window.addEventListener('resize', () => this.schedule());
+      const replanSoon = EKG.debounce(() => this.replan(), 200);
+      window.addEventListener('resize', () => {
+        this.schedule();
+        replanSoon();
+      });
       this.wrap.addEventListener('scroll', () => this.schedule(), true);
       this.buildDefs();
     }
@@ -105,8 +112,31 @@
       })));
       this.mode = modeOf(this.span(), this.countInWindow());
       this.applyModeOptions();
+      this.labelPlan = this.planLabels();
       this.items.clear();
       this.items.add([...events.values()].map((event) => this.toItem(event)));
+    }
+
+    /** The label plan (app-timeline-labels.js) for the window as it is now. */
+    planLabels() {
+      const center = this.container.querySelector('.vis-panel.vis-center');
+      const width = center ? center.clientWidth : this.container.clientWidth * 0.8;
+      const root = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      const font = (0.78 * root) + 'px ' + getComputedStyle(this.container).fontFamily;
+      return labels.plan(this.events.values(), this.highlight, this.timeline.getWindow(), width, font, this.mode);
+    }
+
+    /** Plan the labels again; redraw the items whose label changes. */
+    replan() {
+      const next = this.planLabels();
+      const changed = [];
+      for (const event of this.events.values()) {
+        const a = JSON.stringify(this.labelPlan.get(event.id) || null);
+        const b = JSON.stringify(next.get(event.id) || null);
+        if (a !== b) changed.push(event.id);
+      }
+      this.labelPlan = next;
+      if (changed.length) this.items.update(changed.map((id) => ({ id, className: this.classOf(this.events.get(id)) })));
     }
 
     /** Only the arrows change (link filters). */
@@ -118,6 +148,7 @@
     /** {selected, causes: Set, effects: Set, chain: Set, linkRoles: Map(linkId -> 'cause'|'effect'|'chain')} */
     setHighlight(highlight) {
       this.highlight = Object.assign(emptyHighlight(), highlight || {});
+      this.labelPlan = this.planLabels();
       this.items.update([...this.events.values()].map((event) => ({ id: event.id, className: this.classOf(event) })));
       if (this.highlight.selected && this.events.has(this.highlight.selected)) this.timeline.setSelection([this.highlight.selected]);
       else this.timeline.setSelection([]);
@@ -176,6 +207,7 @@
       const labelChanges = (mode === 'overview') !== (this.mode === 'overview');
       this.mode = mode;
       this.applyModeOptions();
+      this.labelPlan = this.planLabels();
       if (dayTypeChanges || labelChanges) {
         // Re-adding (not updating) makes vis-timeline measure the items again.
         this.items.clear();
@@ -208,7 +240,7 @@
 
     classOf(event) {
       const h = this.highlight;
-      const classes = ['ev', 'lane-' + EKG.laneKey(event.lane), 'prec-' + event.precision];
+      const classes = ['ev', 'lane-' + EKG.laneKey(event.lane), 'prec-' + event.precision].concat(labels.classes(this.labelPlan.get(event.id)));
       if (event.approximate) classes.push('prec-approx');
       if (event.uncertain) classes.push('prec-uncertain');
       if (event.precision === 'day' && this.mode === 'hours') classes.push('prec-day-span');
@@ -230,14 +262,21 @@
       const parts = [];
       if (event.precision === 'instant') parts.push(el('span', { class: 'ti-time', text: EKG.clockTime(event.start) }));
       if (event.approximate || event.uncertain) parts.push(el('span', { class: 'ti-qual', text: event.uncertain ? '?' : '~', title: event.uncertain ? 'uncertain date' : 'approximate date' }));
-      parts.push(el('span', { class: 'ti-text', text: event.label }));
+      const plan = this.labelPlan.get(event.id);
+      const text = plan && plan.label === 'short' ? labels.shortLabel(event.label) : event.label;
+      parts.push(el('span', { class: 'ti-text', text }));
       if (event.precision === 'month' || event.precision === 'year') {
         parts.push(el('span', { class: 'ti-prec', text: event.precision === 'month' ? 'month' : 'year' }));
       } else if (event.precision === 'day' && this.mode === 'hours') {
         parts.push(el('span', { class: 'ti-prec', text: 'day' }));
       }
       if (event.articleOnly) parts.push(el('span', { class: 'article-mark', text: 'A', title: 'Some claims about this event are only in the article' }));
-      return el('span', { class: 'ti', dataset: { itemId: event.id } }, parts);
+      const node = el('span', { class: 'ti', dataset: { itemId: event.id } }, parts);
+      // A wrapped label gets its line width set, so that it wraps the same when vis-timeline
+      // measures it (before a span has its width) as when it is drawn.
+      if (plan && plan.width) node.style.maxWidth = plan.width + 'px';
+      if (plan && plan.wraps) node.style.width = plan.width + 'px';
+      return node;
     }
 
     /** Map id -> the .vis-item element of every item vis-timeline has drawn. */
@@ -281,12 +320,13 @@
       this.clipRect.setAttribute('y', clip.y);
       this.clipRect.setAttribute('width', clip.w);
       this.clipRect.setAttribute('height', clip.h);
+      labels.thinAxis(this.container);
       const rendered = this.renderedItems();
       // A span too short for even a few letters of its label shows none (CSS .ti-hidden).
       for (const item of rendered.values()) {
         if (item.classList.contains('vis-range')) {
           const label = item.querySelector('.ti');
-          if (label) label.classList.toggle('ti-hidden', item.offsetWidth < 40);
+          if (label) label.classList.toggle('ti-hidden', item.offsetWidth < 40 && !item.classList.contains('lbl-beside'));
         }
       }
       const visible = new Set(this.timeline.getVisibleItems().map(String));

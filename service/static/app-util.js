@@ -80,6 +80,7 @@
   /** GET a JSON document from this host; problem+json errors become ApiError(detail). */
   async function getJSON(url, signal) {
     const response = await fetch(url, { headers: { Accept: 'application/json' }, signal });
+    if (EKG.version) await EKG.version.check(response); // another data version: never drawn (app-version.js)
     let body = null;
     try {
       body = await response.json();

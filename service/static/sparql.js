@@ -121,6 +121,11 @@
       });
     });
     if (!sharedTab && !examples.length) yasgui.addTab(true);
+    // Long titles are cut with an ellipsis (sparql.css): the tooltip has all of it.
+    host.querySelectorAll('.tabsList .tab a > span').forEach(function (label) {
+      label.parentNode.title = label.textContent.trim();
+    });
+    if (window.EKGSparql) window.EKGSparql.yasgui = yasgui;  // for the views and for tests
 
     document.body.dataset.ready = '1';
   }

@@ -7,6 +7,7 @@ call, serialize.
 :mod:`~service.views.narratives` ``/api/narratives``: accounts, and how two lenses differ
 :mod:`~service.views.stories`   ``/api/stories``: the stories and what a page needs to show them
 :mod:`~service.views.analogies` ``/api/analogies``: the stories aligned by stage, with figures
+:mod:`~service.views.search`    ``/api/search``: the best matches of a few words (type-ahead)
 :mod:`~service.views.window`    ``/api/timeline/window``: one window of a large timeline
 :mod:`~service.views.sparql`    ``/sparql``: the SPARQL 1.1 Protocol endpoint and its page
 :mod:`~service.views.pages`     HTML pages and event IRIs that resolve
@@ -14,6 +15,26 @@ call, serialize.
 ==============================  ==========================================================
 """
 
-from service.views import analogies, analyses, api, meta, narratives, pages, sparql, stories
+from service.views import (
+    analogies,
+    analyses,
+    api,
+    meta,
+    narratives,
+    pages,
+    search,
+    sparql,
+    stories,
+)
 
-__all__ = ["analogies", "analyses", "api", "meta", "narratives", "pages", "sparql", "stories"]
+__all__ = [
+    "analogies",
+    "analyses",
+    "api",
+    "meta",
+    "narratives",
+    "pages",
+    "search",
+    "sparql",
+    "stories",
+]

@@ -28,12 +28,12 @@ from graph.causal import (
     mentioned_events,
     rank_drivers,
     render_svg,
-    select_subgraph,
+    select_graph,
     to_cytoscape,
     to_dot,
     what_if,
 )
-from service.openapi import ApiBlueprint
+from service.openapi import ApiBlueprint, csv_doc
 from service.runtime.state import built
 from service.schemas import (
     CauseAnalysisSchema,
@@ -41,13 +41,14 @@ from service.schemas import (
     ChainListSchema,
     CompareArgs,
     ComparisonSchema,
+    ConsistencyArgs,
     ConsistencySchema,
     CytoscapeSchema,
     DriverArgs,
     DriverListSchema,
     EffectAnalysisSchema,
     GraphArgs,
-    LinkFilterArgs,
+    LongestChainArgs,
     LongestChainSchema,
     PairArgs,
     ReachArgs,
@@ -55,6 +56,7 @@ from service.schemas import (
     WhatIfArgs,
     WhatIfSchema,
 )
+from service.tables import analysis_rows, csv_response, truncation, wants_csv
 from service.views.api import find_story
 
 bp = ApiBlueprint("analyses", __name__, url_prefix="/api", description="Causal analyses")
@@ -94,6 +96,14 @@ def labelled(body: dict[str, Any], *results: Any) -> dict[str, Any]:
     return body
 
 
+def answer(table: str, args: dict[str, Any], body: dict[str, Any]) -> ResponseReturnValue:
+    """An analysis's ``body`` as JSON, or (``format=csv``, ``Accept: text/csv``) as the CSV
+    table ``table`` of :mod:`service.tables`, with ``X-Truncated`` when ``limit`` cut it."""
+    if wants_csv(args):
+        return csv_response(table, analysis_rows(table, body), truncation(body))
+    return body, 200, {"Vary": "Accept"}
+
+
 #: Drivers are ranked once per data version and filter; requests take a prefix of the ranking.
 MAX_DRIVERS = 100
 
@@ -101,6 +111,7 @@ MAX_DRIVERS = 100
 @bp.get("/chains")
 @bp.arguments(ChainArgs, location="query", as_kwargs=False)
 @bp.response(200, ChainListSchema)
+@csv_doc("chains")
 def chains(args: dict[str, Any]) -> ResponseReturnValue:
     """Causal chains from `source` to `target`, shortest first, each with its links, its
     strength (product of confidences) and its weakest link."""
@@ -113,37 +124,41 @@ def chains(args: dict[str, Any]) -> ResponseReturnValue:
         limit=args["limit"],
         **options,
     )
-    return labelled({"chains": [asdict(chain) for chain in found], "count": len(found)}, found)
+    body = {"chains": [asdict(chain) for chain in found], "count": len(found)}
+    return answer("chains", args, labelled(body, found))
 
 
 @bp.get("/causes/<event_id>")
 @bp.arguments(ReachArgs, location="query", as_kwargs=False)
 @bp.response(200, CauseAnalysisSchema)
+@csv_doc("causes")
 def causes(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Root-cause analysis: every ancestor with its depth, the root causes, and the strongest
-    path from each root."""
+    path from each root. The CSV is a row per ancestor (`root`: whether it is a root cause)."""
     graph, options = lensed(args)
     found = analyze_causes(
         graph, event_id, max_depth=args["max_depth"], limit=args["limit"], **options
     )
-    return labelled(asdict(found), found)
+    return answer("causes", args, labelled(asdict(found), found))
 
 
 @bp.get("/effects/<event_id>")
 @bp.arguments(ReachArgs, location="query", as_kwargs=False)
 @bp.response(200, EffectAnalysisSchema)
+@csv_doc("effects")
 def effects(args: dict[str, Any], event_id: str) -> ResponseReturnValue:
     """Downstream effects: every descendant with its depth."""
     graph, options = lensed(args)
     found = analyze_effects(
         graph, event_id, max_depth=args["max_depth"], limit=args["limit"], **options
     )
-    return labelled(asdict(found), found)
+    return answer("effects", args, labelled(asdict(found), found))
 
 
 @bp.get("/drivers")
 @bp.arguments(DriverArgs, location="query", as_kwargs=False)
 @bp.response(200, DriverListSchema)
+@csv_doc("drivers")
 def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     """The events that reach the most downstream effects, weighted by confidence: the sum, over
     each distinct event downstream, of the strength of the strongest chain to it (each effect
@@ -152,40 +167,48 @@ def drivers(args: dict[str, Any]) -> ResponseReturnValue:
     key = ("drivers", *_key(args))
     ranked = built().remember(key, lambda: rank_drivers(graph, limit=MAX_DRIVERS, **options))
     ranked = ranked[: args["limit"]]
-    return labelled({"drivers": [asdict(d) for d in ranked], "count": len(ranked)}, ranked)
+    body = {"drivers": [asdict(d) for d in ranked], "count": len(ranked)}
+    return answer("drivers", args, labelled(body, ranked))
 
 
 @bp.get("/what-if")
 @bp.arguments(WhatIfArgs, location="query", as_kwargs=False)
 @bp.response(200, WhatIfSchema)
+@csv_doc("what-if")
 def counterfactual(args: dict[str, Any]) -> ResponseReturnValue:
-    """Effects that lose every causal path from any root cause when `remove` is removed."""
+    """Effects that lose every causal path from any root cause when `remove` is removed. The
+    CSV is a row per effect, `outcome` `orphaned` or `still_supported`."""
     graph, options = lensed(args)
     found = what_if(
         graph, args["remove"], max_depth=args["max_depth"], limit=args["limit"], **options
     )
-    return labelled(asdict(found), found)
+    return answer("what-if", args, labelled(asdict(found), found))
 
 
 @bp.get("/longest-chain")
-@bp.arguments(LinkFilterArgs, location="query", as_kwargs=False)
+@bp.arguments(LongestChainArgs, location="query", as_kwargs=False)
 @bp.response(200, LongestChainSchema)
+@csv_doc("longest-chain")
 def longest_chain(args: dict[str, Any]) -> ResponseReturnValue:
-    """The longest causal chain (most links; ties go to the strongest)."""
+    """The longest causal chain (most links; ties go to the strongest). The CSV is a row per
+    event, with the `link` that leads to it."""
     graph, options = lensed(args)
     key = ("longest-chain", *_key(args))
     found = built().remember(key, lambda: find_longest_chain(graph, **options))
-    return labelled(asdict(found), found)
+    return answer("longest-chain", args, labelled(asdict(found), found))
 
 
 @bp.get("/consistency")
+@bp.arguments(ConsistencyArgs, location="query", as_kwargs=False)
 @bp.response(200, ConsistencySchema)
-def consistency() -> ResponseReturnValue:
+@csv_doc("consistency")
+def consistency(args: dict[str, Any]) -> ResponseReturnValue:
     """Links whose cause starts after its effect (respecting precision), cycles, and claims
-    whose asserted links the dates contradict; links at every status are checked."""
+    whose asserted links the dates contradict; links at every status are checked. The CSV is
+    one table of the three lists, `problem` saying which."""
     data = built()
     found = data.remember("consistency", lambda: check_consistency(data.dataset, data.causal))
-    return labelled(asdict(found), found)
+    return answer("consistency", args, labelled(asdict(found), found))
 
 
 @bp.get("/temporal")
@@ -220,15 +243,25 @@ def compare(args: dict[str, Any]) -> ResponseReturnValue:
     success=True,
 )
 def graph_export(args: dict[str, Any]) -> ResponseReturnValue:
-    """A selection of the link graph (`focus` and `depth`, or a `chain` of event ids) as
-    Cytoscape elements JSON, GraphViz DOT or SVG."""
+    """A selection of the link graph (`focus` and `depth`, a `chain` of event ids, or neither:
+    the whole graph under the filters) as Cytoscape elements JSON, GraphViz DOT or SVG. At most
+    `limit` events: when it cuts the selection, the JSON says so (`truncated`, `count` of
+    `total`), and DOT and SVG in a note under the title."""
     graph, options = lensed(args)
-    selection = select_subgraph(
-        graph, focus=args["focus"], depth=args["depth"], chain=args["chain"] or None, **options
+    chain = args["chain"] or None
+    selection = select_graph(
+        graph, focus=args["focus"], depth=args["depth"], chain=chain, limit=args["limit"], **options
     )
+    shown, total = len(selection.graph), selection.total
     if args["format"] == "cytoscape":
-        return to_cytoscape(selection)
-    dot = to_dot(selection, title=built().dataset.info.title)
+        counts = {"count": shown, "total": total, "truncated": selection.truncated}
+        return {**to_cytoscape(selection.graph), **counts}
+    note = f"truncated: {shown} of {total} events (limit={args['limit']})"
+    dot = to_dot(
+        selection.graph,
+        title=built().dataset.info.title,
+        note=note if selection.truncated else None,
+    )
     if args["format"] == "dot":
         return Response(dot, content_type="text/vnd.graphviz; charset=utf-8")
     return Response(render_svg(dot), content_type="image/svg+xml")

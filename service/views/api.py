@@ -6,7 +6,6 @@ Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call,
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, cast
@@ -16,6 +15,7 @@ from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.causal import lens_links
+from graph.causal.importance import importance
 from graph.data import Event, Story
 from graph.data import find_story as find_dataset_story
 from graph.errors import UnknownEventError, did_you_mean
@@ -41,8 +41,7 @@ from graph.timeline import (
 )
 from service.errors import ProblemError, not_acceptable
 from service.negotiation import choose
-from service.openapi import ApiBlueprint
-from service.runtime.caching import LruCache
+from service.openapi import ApiBlueprint, csv_doc
 from service.runtime.state import built
 from service.schemas import (
     TIMELINEJS_MAX_EVENTS,
@@ -50,7 +49,7 @@ from service.schemas import (
     ClaimListSchema,
     ClaimReviewDocumentSchema,
     EventDetailSchema,
-    EventFilterArgs,
+    EventListArgs,
     EventPageSchema,
     LinkListArgs,
     LinkPageSchema,
@@ -59,60 +58,15 @@ from service.schemas import (
     TimelineJsSchema,
     TimelineSchema,
 )
+from service.tables import CSV, claim_row, csv_response, event_row, link_row, wants_csv
+from service.views.pagecache import cached_page
 
 bp = ApiBlueprint(
     "api", __name__, url_prefix="/api", description="Events, links, timelines and claims"
 )
 
 _EVENT_TYPES = ["application/json", *GRAPH_MEDIA_TYPES, "text/html"]
-_CLAIM_TYPES = ["application/json", "application/ld+json"]
-
-#: Pages (and their bytes, at most) kept per data version by :func:`cached_page`.
-PAGE_CACHE_SIZE = 256
-PAGE_CACHE_BYTES = 64_000_000
-
-
-Page = tuple[bytes, list[tuple[str, str]], str]  # body, headers to keep, ETag
-
-
-def _page_of(response: Response) -> Page:
-    body = response.get_data()
-    headers = [(k, v) for k, v in response.headers.items() if k in ("Content-Type", "Link")]
-    return body, headers, hashlib.blake2b(body, digest_size=16).hexdigest()
-
-
-def _new_page_cache() -> LruCache[Page]:
-    return LruCache(PAGE_CACHE_SIZE, max_bytes=PAGE_CACHE_BYTES, size=lambda page: len(page[0]))
-
-
-def cached_page(view: Callable[..., Any]) -> Callable[..., Response]:
-    """Serve a GET view from the data version's cache of pages, with a strong ETag and
-    ``304 Not Modified`` when ``If-None-Match`` matches.
-
-    The key is the path, the host (the ``Link`` header holds absolute URLs) and the query
-    arguments grouped by name (values of one name keep their order); the lookup comes before
-    argument parsing, so a hit costs no parsing and no graph call. Only 200 answers are kept.
-    """
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        cache: LruCache[Page] = built().remember("page-cache", _new_page_cache)
-        query = sorted(request.args.items(multi=True), key=lambda item: item[0])
-        key = (request.path, request.host_url, tuple(query))
-        page = cache.get(key)
-        if page is None:
-            response = current_app.make_response(view(*args, **kwargs))
-            if response.status_code != 200:
-                return response
-            page = cache.put(key, _page_of(response))
-        body, headers, etag = page
-        response = Response(body, headers=headers)
-        response.set_etag(etag)
-        response.cache_control.no_cache = True  # reuse it, but ask first: data may reload
-        response.make_conditional(request)  # in place (it returns the same response)
-        return response
-
-    return wrapper
+_CLAIM_TYPES = ["application/json", "application/ld+json", CSV]
 
 
 def labels() -> Labels:
@@ -212,27 +166,29 @@ def _next_link(page: EventPage | LinkPage) -> dict[str, str]:
 
 @bp.get("/events")
 @cached_page
-@bp.arguments(EventFilterArgs, location="query", as_kwargs=False)
+@bp.arguments(EventListArgs, location="query", as_kwargs=False)
 @bp.response(200, EventPageSchema)
+@csv_doc("events")
 @bp.alt_response(400, description=UNKNOWN_IDS)
 def list_events(args: dict[str, Any]) -> ResponseReturnValue:
-    """Events matching the filters, in pages (keyset paging: follow `next` or the Link header)."""
+    """Events matching the filters, in pages (keyset paging: follow `next` or the Link header),
+    as JSON or as CSV (`format=csv` or `Accept: text/csv`)."""
     page = find_page(args)
-    body = {
-        "events": [event_summary(e) for e in page.events],
-        "count": page.count,
-        "next": page.next,
-    }
-    return body, 200, _next_link(page)
+    events = [event_summary(e) for e in page.events]
+    if wants_csv(args):
+        return csv_response("events", map(event_row, events), _next_link(page))
+    body = {"events": events, "count": page.count, "next": page.next}
+    return body, 200, {**_next_link(page), "Vary": "Accept"}
 
 
 @bp.get("/links")
 @cached_page
 @bp.arguments(LinkListArgs, location="query", as_kwargs=False)
 @bp.response(200, LinkPageSchema)
+@csv_doc("links")
 def list_links(args: dict[str, Any]) -> ResponseReturnValue:
     """The causal links matching the filters, each with its events, asserters and sources, in
-    id order and in pages (keyset paging: follow `next` or the Link header).
+    id order and in pages (keyset paging: follow `next` or the Link header), as JSON or CSV.
 
     Every status is listed unless `status` says otherwise: contested and unsupported links are
     shown here (with who asserts them), whereas the analyses follow only the links the graph
@@ -252,14 +208,11 @@ def list_links(args: dict[str, Any]) -> ResponseReturnValue:
         after=args["next"],
     )
     names = labels()
-    body = {
-        "links": [
-            link_resource(link, names, dataset.narratives_of(link.id)) for link in page.links
-        ],
-        "count": page.count,
-        "next": page.next,
-    }
-    return body, 200, _next_link(page)
+    links = [link_resource(link, names, dataset.narratives_of(link.id)) for link in page.links]
+    if wants_csv(args):
+        return csv_response("links", map(link_row, links), _next_link(page))
+    body = {"links": links, "count": page.count, "next": page.next}
+    return body, 200, {**_next_link(page), "Vary": "Accept"}
 
 
 def find_event(event_id: str) -> Event:
@@ -321,7 +274,8 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     links = [
         link for link in data.index.links_among(page.events) if kept is None or link.id in kept
     ]
-    body = to_vis_items(page.events, links, lanes=data.dataset.lanes)
+    scores = data.remember("importance", lambda: importance(data.dataset))
+    body = to_vis_items(page.events, links, lanes=data.dataset.lanes, importance=scores)
     return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
 
 
@@ -355,15 +309,21 @@ def timelinejs(args: dict[str, Any]) -> ResponseReturnValue:
 @bp.doc(
     responses={200: {"content": {"application/ld+json": {"schema": ClaimReviewDocumentSchema}}}}
 )
+@csv_doc("claims")
 @bp.alt_response(406, description="None of the accepted media types is available")
 def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
     """The publications' claims with verdicts, evidence and the events they are about.
 
     `application/json` (default), or `application/ld+json`: each claim a schema.org
     `ClaimReview` of the publication (`itemReviewed`, a `CreativeWork`) with a `reviewRating`
-    whose `alternateName` is the verdict; the `@context` is inline. The filters apply to both.
+    whose `alternateName` is the verdict; the `@context` is inline; or `text/csv` (also
+    `format=csv`; `format=json` is the plain JSON whatever `Accept` says). The filters apply
+    to all.
     """
-    chosen = choose(request.headers.get("Accept"), _CLAIM_TYPES)
+    formats = {"json": "application/json", "csv": CSV}
+    chosen = formats.get(args.get("format", "")) or choose(
+        request.headers.get("Accept"), _CLAIM_TYPES
+    )
     if chosen is None:
         raise not_acceptable("the claims are available as " + ", ".join(_CLAIM_TYPES))
     check_ids(args)
@@ -381,4 +341,6 @@ def list_claims(args: dict[str, Any]) -> ResponseReturnValue:
         body = json.dumps(claim_reviews(dataset, selected), ensure_ascii=False)
         return _vary(Response(body, content_type="application/ld+json; charset=utf-8"))
     claims = [claim_record(claim) for claim in selected]
+    if chosen == CSV:
+        return csv_response("claims", map(claim_row, claims))
     return {"claims": claims, "count": len(claims)}, 200, {"Vary": "Accept"}

@@ -6,12 +6,14 @@ from __future__ import annotations
 import functools
 import hmac
 import ipaddress
+from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.data.schema import schema_file
 from service.errors import ProblemError
+from service.negotiation import choose
 from service.runtime import state
 from service.runtime.reload import Generations
 
@@ -24,23 +26,66 @@ def health() -> ResponseReturnValue:
     return jsonify(status="ok")
 
 
+#: What /-/status answers in, the first for clients that accept anything; ``?format=`` forces one.
+STATUS_TYPES = {"json": "application/json", "html": "text/html"}
+
+
 @bp.get("/-/status")
 def status() -> ResponseReturnValue:
-    """What is being served: data version, generation, backend, counts (and each story's:
-    its graph's IRI, events, links, claims and the triples of its graph), the last reload."""
+    """What is being served: data version, generation (and when it was loaded), backend,
+    counts (and each story's: its graph's IRI, events, links, claims and the triples of its
+    graph), the last reload. An HTML page for browsers (``Accept: text/html``), JSON for
+    everyone else; ``?format=json|html`` decides instead of the header."""
+    report = _status_report()
+    if _status_format() == "html":
+        response = current_app.make_response(render_template("status.html", **_page(report)))
+    else:
+        response = jsonify(report)
+    response.vary.add("Accept")
+    response.add_etag()  # cheap polling: If-None-Match answers 304 while nothing changed
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
+
+
+def _status_format() -> str:
+    given = request.args.get("format")
+    if given is None:
+        chosen = choose(request.headers.get("Accept"), list(STATUS_TYPES.values()))
+        return "html" if chosen == STATUS_TYPES["html"] else "json"
+    if given not in STATUS_TYPES:
+        message = f"must be one of {', '.join(STATUS_TYPES)}, got {given!r}"
+        errors = [{"parameter": "format", "messages": [message]}]
+        raise ProblemError(
+            400, "invalid-parameters", "Invalid parameters", f"format: {message}", errors=errors
+        )
+    return given
+
+
+def _status_report() -> dict[str, Any]:
     generation = state.generation()
     built = generation.built
     last = _generations().last_reload
-    return jsonify(
-        dataset=built.dataset.info.id,
-        version=built.version,
-        generation=generation.number,
-        backend=built.store.backend,
-        counts=built.counts(),
-        stories=built.story_counts(),
-        build_seconds=round(built.seconds, 3),
-        last_reload=last.to_json() if last else None,
-    )
+    return {
+        "dataset": built.dataset.info.id,
+        "version": built.version,
+        "generation": generation.number,
+        "loaded_at": generation.loaded_at,
+        "backend": built.store.backend,
+        "counts": built.counts(),
+        "stories": built.story_counts(),
+        "build_seconds": round(built.seconds, 3),
+        "last_reload": last.to_json() if last else None,
+    }
+
+
+def _page(report: dict[str, Any]) -> dict[str, Any]:
+    """The status page's context: the report, the dataset's title and each story's title."""
+    dataset = state.built().dataset
+    titles = {story.id: story.title for story in dataset.stories}
+    stories = [
+        {**story, "title": titles.get(story["id"], story["id"])} for story in report["stories"]
+    ]
+    return {"report": report, "stories": stories, "dataset_title": dataset.info.title}
 
 
 @bp.get("/schema/events.json")

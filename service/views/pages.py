@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from graph import vocab
@@ -16,7 +16,8 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index() -> ResponseReturnValue:
     """The timeline with causal arrows beside the causal graph, the chain explorer, filters."""
-    dataset = state.built().dataset
+    built = state.built()
+    dataset = built.dataset
     config = {
         "api": "/api",
         "sparql": url_for("sparql.sparql"),
@@ -25,7 +26,13 @@ def index() -> ResponseReturnValue:
         "statuses": list(vocab.LINK_STATUSES),
         "kinds": list(vocab.LINK_PREDICATES),
     }
-    return render_template("index.html", config=config, dataset_title=dataset.info.title)
+    return render_template(
+        "index.html",
+        config=config,
+        dataset_title=dataset.info.title,
+        version=built.version,
+        version_poll=current_app.config["VERSION_POLL"],
+    )
 
 
 @bp.get("/docs")

@@ -6,7 +6,7 @@ process under a time limit (:mod:`service.runtime.engine`); updates are refused 
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from graph.queries import load_query, query_names
@@ -113,12 +113,35 @@ def _describe() -> ResponseReturnValue:
 
 
 def _page_config() -> dict[str, object]:
+    base = state.built().dataset.info.base
     examples = []
     for name in query_names():
-        text = load_query(name)
+        text = load_query(name, base)
         title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
         examples.append({"name": name, "title": title, "query": text})
-    return {"endpoint": request.base_url, "prefixes": DEFAULT_PREFIXES, "examples": examples}
+    return {
+        "endpoint": request.base_url,
+        "prefixes": DEFAULT_PREFIXES,
+        "examples": examples,
+        "base": base,
+        "pages": _record_pages(),
+    }
+
+
+#: Stands for a record's id while :func:`_record_pages` builds its URL patterns.
+_ID_MARK = "RECORD-ID-MARK"
+
+
+def _record_pages() -> dict[str, str]:
+    """This server's page for each kind of record that has one, by the IRI section of the
+    record (``<base>event/<id>``: ``event``), with ``{id}`` where the record's id goes. The
+    query page links result IRIs of these records here."""
+    urls = {
+        "event": url_for("api.get_event", event_id=_ID_MARK),
+        "story": url_for("pages.index", story=_ID_MARK),
+        "narrative": url_for("pages.index", lens=_ID_MARK),
+    }
+    return {section: url.replace(_ID_MARK, "{id}") for section, url in urls.items()}
 
 
 @bp.after_request

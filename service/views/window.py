@@ -26,12 +26,17 @@ from service.views.api import UNKNOWN_IDS, cached_page, check_ids, find_story, l
 bp = ApiBlueprint("window", __name__, url_prefix="/api", description="Timeline windows")
 
 
+def scores(data: BuiltGraph) -> dict[str, float]:
+    """Every event's causal importance, once per data version (shared with /api/timeline)."""
+    return data.remember("importance", lambda: importance(data.dataset))
+
+
 def timeline_window(data: BuiltGraph, story: str | None, lanes: tuple[str, ...]) -> TimelineWindow:
     """The window structures of a selection, built once per data version (the whole dataset's
     first: the others reuse its importance ranking)."""
 
     def whole() -> TimelineWindow:
-        return TimelineWindow.build(data.index, importance(data.dataset))
+        return TimelineWindow.build(data.index, scores(data))
 
     everything = data.remember(("timeline-window", None, ()), whole)
     if story is None and not lanes:
@@ -86,7 +91,7 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     links = [
         link for link in data.index.links_among(answer.events) if kept is None or link.id in kept
     ]
-    body = to_vis_items(answer.events, links, lanes=data.dataset.lanes)
+    body = to_vis_items(answer.events, links, lanes=data.dataset.lanes, importance=scores(data))
     clusters = [
         {"start": iso_micros(c.start), "end": iso_micros(c.end), "lane": c.lane, "count": c.count}
         for c in answer.clusters
