@@ -21,7 +21,8 @@ from service.errors import ProblemError
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas.window import WindowArgs, WindowSchema
-from service.views.api import UNKNOWN_IDS, cached_page, check_ids, find_story, lens_link_ids
+from service.views.api import UNKNOWN_IDS, check_ids, find_story, lens_link_ids
+from service.views.pagecache import cached_page
 
 bp = ApiBlueprint("window", __name__, url_prefix="/api", description="Timeline windows")
 
