@@ -165,8 +165,13 @@
     }
     if (!back) return;
     back.focus({ preventScroll: true });
+    // A control partly out of view is brought into it; a tall one (the timeline, which may have
+    // grown while the sheet was open to show the selection's whole labels) only when none shows.
     const box = back.getBoundingClientRect();
-    if (box.top < 0 || box.bottom > window.innerHeight) back.scrollIntoView({ block: 'nearest' });
+    const outside = box.height > window.innerHeight / 2
+      ? box.bottom <= 0 || box.top >= window.innerHeight
+      : box.top < 0 || box.bottom > window.innerHeight;
+    if (outside) back.scrollIntoView({ block: 'nearest' });
   }
 
   function init() {
