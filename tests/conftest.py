@@ -344,17 +344,22 @@ def live_server(events_path):
         yield base
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh page that records console errors, page errors, CSP violations and every request
-    to another host (which is aborted)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+@contextlib.contextmanager
+def offline_page(browser: Any, server: str, width: int = 1280, height: int = 800) -> Iterator[Any]:
+    """A fresh page on ``server`` that records console errors (``page.errors``), page errors, CSP
+    violations (``window.__csp``), every request to another host (``page.external``, aborted)
+    and every API request it makes (``page.api``)."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
-    page.errors, page.external = [], []
+    page.errors, page.external, page.api = [], [], []
 
     def route(request_route):
         url = request_route.request.url
-        if url.startswith((live_server, "data:", "blob:")):
+        if url.startswith(server):
+            if "/api/" in url:
+                page.api.append(url)
+            request_route.continue_()
+        elif url.startswith(("data:", "blob:")):
             request_route.continue_()
         else:
             page.external.append(url)
@@ -367,8 +372,17 @@ def page(browser, live_server):
     )
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: page.errors.append(str(e)))
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page on the live server (:func:`offline_page`)."""
+    with offline_page(browser, live_server) as page:
+        yield page
 
 
 # -- markers --------------------------------------------------------------------------------------

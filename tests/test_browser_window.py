@@ -10,7 +10,7 @@ import pytest
 
 from support.synthetic_app import serve_synthetic
 
-from .conftest import ARTIFACTS, DATA, running_app, served
+from .conftest import ARTIFACTS, DATA, offline_page, running_app, served
 
 EVENTS = 20_000
 READY = "body[data-ready='1']"
@@ -27,32 +27,9 @@ def synthetic_server() -> Iterator[str]:
 @pytest.fixture(params=[(1280, 800), (390, 844)], ids=["laptop", "phone"])
 def window_page(request, browser, synthetic_server):
     width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height})
-    page = context.new_page()
-    page.errors, page.external, page.api = [], [], []
-
-    def route(request_route):
-        url = request_route.request.url
-        if url.startswith(synthetic_server):
-            if "/api/" in url:
-                page.api.append(url)
-            request_route.continue_()
-        elif url.startswith(("data:", "blob:")):
-            request_route.continue_()
-        else:
-            page.external.append(url)
-            request_route.abort("internetdisconnected")
-
-    page.route("**/*", route)
-    page.add_init_script(
-        "window.__csp = []; document.addEventListener('securitypolicyviolation',"
-        " e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
-    )
-    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.size_name = f"{width}x{height}"
-    yield page
-    context.close()
+    with offline_page(browser, synthetic_server, width, height) as page:
+        page.size_name = f"{width}x{height}"
+        yield page
 
 
 def wait_for_window(page, seq: int, timeout: float = 20.0) -> None:

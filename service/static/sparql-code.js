@@ -145,11 +145,7 @@
   };
 
   CodeView.prototype.getIcon = function () {
-    // A <div>: YASR hides every <span> of the view buttons on narrow screens (the labels).
-    var icon = document.createElement('div');
-    icon.className = 'ekg-view-icon';
-    icon.innerHTML = ICON;
-    return icon;
+    return window.EKGSparql.viewIcon(ICON);
   };
 
   CodeView.prototype.draw = function () {

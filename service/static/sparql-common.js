@@ -133,6 +133,17 @@
     );
   }
 
+  /**
+   * The icon of a view's button, from the view's own SVG markup (a constant of the view's file).
+   * A <div>: YASR hides every <span> of the view buttons on narrow screens (the labels).
+   */
+  function viewIcon(svg) {
+    var icon = document.createElement('div');
+    icon.className = 'ekg-view-icon';
+    icon.innerHTML = svg;
+    return icon;
+  }
+
   function escapeAttribute(text) {
     return String(text).replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;')
       .replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -172,6 +183,7 @@
     labelOf: labelOf,
     note: note,
     limitNote: limitNote,
+    viewIcon: viewIcon,
   };
 
   if (typeof window.Yasgui === 'function') linkTableToLocalPages(window.Yasgui.Yasr);

@@ -95,11 +95,7 @@
   };
 
   TimelineView.prototype.getIcon = function () {
-    // A <div>: YASR hides every <span> of the view buttons on narrow screens (the labels).
-    var icon = document.createElement('div');
-    icon.className = 'ekg-view-icon';
-    icon.innerHTML = ICON;
-    return icon;
+    return S.viewIcon(ICON);
   };
 
   TimelineView.prototype.draw = function () {
