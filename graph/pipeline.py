@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import shutil
+import threading
 import time
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import networkx as nx
 from tqdm import tqdm
 
 from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_graph
+from graph.causal.importance import importance
 from graph.data import Dataset, data_version, read_dataset
 from graph.errors import StoreError
 from graph.rdf import build_store_dir, graph_iri, iter_statements, story_graph_iri
@@ -37,6 +39,10 @@ from graph.timeline import EventIndex
 from graph.vocab import LENSES
 
 T = TypeVar("T")
+
+
+#: Guards the creation of each BuiltGraph's memo and of its per-key locks.
+_MEMO_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -77,19 +83,44 @@ class BuiltGraph:
         view = self.remember(("lens", lens), lambda: apply_lens(self.causal, self.dataset, lens))
         return LensView(view.lens, view.graph, view.statuses if key is None else key)
 
-    @functools.cached_property
-    def _results(self) -> dict[Hashable, Any]:
-        return {}
+    def _memo(self) -> tuple[dict[Hashable, Any], dict[Hashable, threading.Lock]]:
+        """The results :meth:`remember` keeps, and the lock of each key being computed."""
+        try:
+            return self.__dict__["_memo_state"]  # type: ignore[no-any-return]
+        except KeyError:
+            with _MEMO_LOCK:
+                return self.__dict__.setdefault("_memo_state", ({}, {}))  # type: ignore[no-any-return]
 
     def remember(self, key: Hashable, compute: Callable[[], T]) -> T:
         """The result of ``compute()``, computed once per data version and ``key``: for the
         whole-graph analyses that take seconds at a million events (drivers, longest chain,
-        consistency). Two threads may compute it at once; both get an equal answer."""
+        consistency). Single flight: while one thread computes a key, the others asking for it
+        wait for its result; if ``compute`` raises, the error propagates and the next caller
+        computes again."""
+        results, computing = self._memo()
         try:
-            return self._results[key]  # type: ignore[no-any-return]
+            return results[key]  # type: ignore[no-any-return]
         except KeyError:
-            value = self._results[key] = compute()
-            return value
+            pass
+        with _MEMO_LOCK:
+            lock = computing.setdefault(key, threading.Lock())
+        with lock:
+            try:
+                return results[key]  # type: ignore[no-any-return]
+            except KeyError:
+                value = results[key] = compute()
+        with _MEMO_LOCK:
+            computing.pop(key, None)
+        return value
+
+    def remembered(self) -> list[Hashable]:
+        """The keys :meth:`remember` holds a result for."""
+        return list(self._memo()[0])
+
+    def importance(self) -> dict[str, float]:
+        """Every event's causal importance (:func:`graph.causal.importance.importance`), once
+        per data version: what /api/timeline and the timeline windows rank by."""
+        return self.remember("importance", lambda: importance(self.dataset))
 
     def story_counts(self) -> list[dict[str, Any]]:
         """Each story's id, the IRI of its named graph, its events, links and claims, and the

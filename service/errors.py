@@ -67,6 +67,15 @@ class ProblemError(HTTPException):
         self.extensions = extensions
 
 
+def invalid_parameter(name: str, message: str, location: str = "query") -> ProblemError:
+    """400: the request parameter ``name`` (in ``location``) is invalid, said as every
+    parameter problem says it (``errors`` lists ``parameter``, ``location`` and ``messages``)."""
+    errors = [{"parameter": name, "location": location, "messages": [message]}]
+    return ProblemError(
+        400, "invalid-parameters", "Invalid parameters", f"{name}: {message}", errors=errors
+    )
+
+
 def not_acceptable(detail: str) -> ProblemError:
     """406: none of the media types the client accepts is available; ``detail`` lists them."""
     return ProblemError(406, "not-acceptable", "Not acceptable", detail)

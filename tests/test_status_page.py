@@ -44,6 +44,9 @@ def test_format_decides_over_the_accept_header(client):
     assert page.mimetype == "text/html"
     body = assert_problem(client.get("/-/status?format=xml"), 400, "format")
     assert "json, html" in body["detail"]
+    assert body["errors"] == [
+        {"parameter": "format", "location": "query", "messages": [body["detail"][8:]]}
+    ]
 
 
 def test_the_status_page_shows_the_version_counts_and_its_frame(client):

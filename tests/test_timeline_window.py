@@ -216,3 +216,85 @@ def test_an_empty_selection_and_the_clock_text(index: EventIndex, whole: Timelin
     assert (answer.total, answer.events, answer.clusters) == (0, (), ())
     assert iso_micros(micros(dt.datetime(2014, 12, 16, 1, 0, 5))) == "2014-12-16T01:00:05"
     assert iso_micros(0) == "0001-01-01T00:00:00"
+
+
+# -- lane sets, the per-version memo --------------------------------------------------------------
+
+
+def test_lane_sets_reuse_one_window_per_lane(synthetic: Dataset) -> None:
+    """Any number of lane sets costs one window per lane (memory O(N)), and a set's answer is
+    the one a window built over exactly its events gives."""
+    from graph.pipeline import BuiltGraph
+    from graph.store.backends.oxigraph import OxigraphStore
+    from service.views.window import timeline_window
+
+    data = BuiltGraph(synthetic, OxigraphStore(), 0.0, version="lanes")
+    whole = timeline_window(data, None, ())
+    assert isinstance(whole, TimelineWindow)
+    lanes = sorted({e.lane for e in synthetic.events})
+    rng = random.Random(5)
+    subsets = {tuple(sorted(rng.sample(lanes, rng.randint(1, len(lanes))))) for _ in range(60)}
+    assert len(subsets) > 20
+    for chosen in sorted(subsets)[:25]:
+        found = timeline_window(data, None, chosen)
+        positions = [p for p in range(len(data.index)) if data.index.events[p].lane in chosen]
+        exact = TimelineWindow.build(data.index, {}, positions, ranking=whole.ranking)
+        assert (found.size, found.first, found.last) == (exact.size, exact.first, exact.last)
+        for first, last in windows(whole, 4, seed=len(chosen)):
+            assert found.query(first, last, width=900) == exact.query(first, last, width=900)
+    kept = [key for key in data.remembered() if key[0] == "timeline-window"]  # type: ignore[index]
+    assert len(kept) <= 1 + len(lanes)
+
+
+def test_remember_computes_once_for_concurrent_first_calls() -> None:
+    import threading
+    import time
+
+    from graph.pipeline import BuiltGraph
+    from graph.store.backends.oxigraph import OxigraphStore
+
+    data = BuiltGraph(generate_dataset(10, seed=1), OxigraphStore(), 0.0, version="once")
+    calls: list[int] = []
+    failures = iter([True])
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return len(calls)
+
+    def flaky() -> str:
+        if next(failures, False):
+            raise RuntimeError("first build fails")
+        return "built"
+
+    answers: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(data.remember("slow", slow)))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == [1] and answers == [1] * 8
+    with pytest.raises(RuntimeError):
+        data.remember("flaky", flaky)
+    assert data.remember("flaky", flaky) == "built"  # an error does not poison the key
+
+
+def test_one_bound_past_the_data_is_an_empty_window(client: FlaskClient) -> None:
+    for query in ("start=2190-01-01", "end=1900-01-01"):
+        body = client.get(f"/api/timeline/window?{query}").get_json()
+        assert (body["total"], body["items"], body["clusters"]) == (0, [], []), query
+        assert body["selection"] == SIZE
+    assert_problem(client.get("/api/timeline/window?start=2190&end=1900"), 400, "end")
+
+
+def test_one_importance_memo_for_both_timelines(client: FlaskClient) -> None:
+    from service.runtime.state import built
+
+    client.get("/api/timeline?limit=5")
+    client.get("/api/timeline/window?width=400")
+    with client.application.app_context():
+        data = built()
+        assert data.importance() is data.remember("importance", dict)

@@ -47,6 +47,7 @@ __all__ = [
     "RankedRun",
     "TimelineWindow",
     "WindowAnswer",
+    "WindowUnion",
     "iso_micros",
 ]
 
@@ -208,35 +209,85 @@ class TimelineWindow:
     def last(self) -> int:
         return self.run.keys[-1] if len(self.run) else 0
 
+    @property
+    def size(self) -> int:
+        """The events of the selection."""
+        return len(self.run)
+
     def query(self, first: int, last: int, *, width: int) -> WindowAnswer:
         """The window of starts ``first .. last`` (µs, both included) drawn ``width`` pixels
         wide: at most ``width // PX_PER_ITEM`` events (at most :data:`MAX_ITEMS`), the most
         important ones, and per bucket (``width // PX_PER_BUCKET`` of them, 1 to
         :data:`MAX_BUCKETS`) and lane a :class:`Cluster` of the events left out."""
-        run = self.run
-        a, b = run.span(first, last)
-        m = min(MAX_ITEMS, max(1, width // PX_PER_ITEM))
-        shown = sorted(self.order[r] for r in run.smallest(a, b, m))
-        events = tuple(map(self.index.events.__getitem__, shown))
-        buckets = min(MAX_BUCKETS, max(1, width // PX_PER_BUCKET))
-        length = max(1, last + 1 - first)
-        size = -(-length // buckets)
-        starts = self.index.starts
-        left: dict[tuple[int, str], int] = {}
-        for p, event in zip(shown, events, strict=True):
-            key = ((starts[p] - first) // size, event.lane)
-            left[key] = left.get(key, 0) - 1
-        clusters = []
-        for lane, keys in self.lanes.items():
-            count_a = bisect_left(keys, first)
-            for i in range(buckets):
-                edge = min(first + (i + 1) * size, last + 1)
-                count_b = bisect_left(keys, edge)
-                count = count_b - count_a + left.get((i, lane), 0)
-                if count > 0:
-                    clusters.append(Cluster(first + i * size, edge, lane, count))
-                count_a = count_b
-                if edge > last:
-                    break
-        clusters.sort(key=lambda c: (c.start, c.lane))
-        return WindowAnswer(first, last, events, tuple(clusters), b - a, size)
+        return _answer(self.index, self.order, (self.run,), self.lanes, first, last, width)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class WindowUnion:
+    """The windows of a union of disjoint selections (e.g. one :class:`TimelineWindow` per
+    lane, ranked alike): a query merges the parts' most important events and sums their
+    counts, so one window per lane answers any set of lanes in O(lanes) extra memory."""
+
+    parts: tuple[TimelineWindow, ...]
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts)
+
+    @property
+    def first(self) -> int:
+        return min((p.first for p in self.parts if p.size), default=0)
+
+    @property
+    def last(self) -> int:
+        return max((p.last for p in self.parts if p.size), default=0)
+
+    def query(self, first: int, last: int, *, width: int) -> WindowAnswer:
+        """As :meth:`TimelineWindow.query`, over every part."""
+        if not self.parts:
+            return WindowAnswer(first, last, (), (), 0, max(1, last + 1 - first))
+        head = self.parts[0]
+        lanes = {lane: keys for part in self.parts for lane, keys in part.lanes.items()}
+        runs = tuple(part.run for part in self.parts)
+        return _answer(head.index, head.order, runs, lanes, first, last, width)
+
+
+def _answer(
+    index: EventIndex,
+    order: array,
+    runs: Sequence[RankedRun],
+    lanes: Mapping[str, array],
+    first: int,
+    last: int,
+    width: int,
+) -> WindowAnswer:
+    """:meth:`TimelineWindow.query` over the disjoint ``runs`` (ranked alike by ``order``)."""
+    m = min(MAX_ITEMS, max(1, width // PX_PER_ITEM))
+    spans = [run.span(first, last) for run in runs]
+    tops = [run.smallest(a, b, m) for run, (a, b) in zip(runs, spans, strict=True)]
+    best = tops[0] if len(tops) == 1 else heapq.nsmallest(m, heapq.merge(*tops))
+    shown = sorted(order[r] for r in best)
+    events = tuple(map(index.events.__getitem__, shown))
+    buckets = min(MAX_BUCKETS, max(1, width // PX_PER_BUCKET))
+    length = max(1, last + 1 - first)
+    size = -(-length // buckets)
+    starts = index.starts
+    left: dict[tuple[int, str], int] = {}
+    for p, event in zip(shown, events, strict=True):
+        key = ((starts[p] - first) // size, event.lane)
+        left[key] = left.get(key, 0) - 1
+    clusters = []
+    for lane, keys in lanes.items():
+        count_a = bisect_left(keys, first)
+        for i in range(buckets):
+            edge = min(first + (i + 1) * size, last + 1)
+            count_b = bisect_left(keys, edge)
+            count = count_b - count_a + left.get((i, lane), 0)
+            if count > 0:
+                clusters.append(Cluster(first + i * size, edge, lane, count))
+            count_a = count_b
+            if edge > last:
+                break
+    clusters.sort(key=lambda c: (c.start, c.lane))
+    total = sum(b - a for a, b in spans)
+    return WindowAnswer(first, last, events, tuple(clusters), total, size)

@@ -15,7 +15,6 @@ from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
 from graph.causal import lens_links
-from graph.causal.importance import importance
 from graph.data import Event, Story
 from graph.data import find_story as find_dataset_story
 from graph.errors import UnknownEventError, did_you_mean
@@ -274,8 +273,7 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     links = [
         link for link in data.index.links_among(page.events) if kept is None or link.id in kept
     ]
-    scores = data.remember("importance", lambda: importance(data.dataset))
-    body = to_vis_items(page.events, links, lanes=data.dataset.lanes, importance=scores)
+    body = to_vis_items(page.events, links, lanes=data.dataset.lanes, importance=data.importance())
     return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
 
 

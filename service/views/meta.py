@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from flask.typing import ResponseReturnValue
 
 from graph.data.schema import schema_file
-from service.errors import ProblemError
+from service.errors import ProblemError, invalid_parameter
 from service.negotiation import choose
 from service.runtime import state
 from service.runtime.reload import Generations
@@ -53,10 +53,8 @@ def _status_format() -> str:
         chosen = choose(request.headers.get("Accept"), list(STATUS_TYPES.values()))
         return "html" if chosen == STATUS_TYPES["html"] else "json"
     if given not in STATUS_TYPES:
-        message = f"must be one of {', '.join(STATUS_TYPES)}, got {given!r}"
-        errors = [{"parameter": "format", "messages": [message]}]
-        raise ProblemError(
-            400, "invalid-parameters", "Invalid parameters", f"format: {message}", errors=errors
+        raise invalid_parameter(
+            "format", f"must be one of {', '.join(STATUS_TYPES)}, got {given!r}"
         )
     return given
 

@@ -8,16 +8,17 @@ merge over O(log N) tree nodes, never a scan of the events.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Collection
 from typing import Any
 
 from flask.typing import ResponseReturnValue
 
-from graph.causal.importance import importance
 from graph.pipeline import BuiltGraph
 from graph.timeline import to_vis_items
 from graph.timeline.indexing import micros
-from graph.timeline.window import TimelineWindow, iso_micros
-from service.errors import ProblemError
+from graph.timeline.window import TimelineWindow, WindowUnion, iso_micros
+from service.errors import invalid_parameter
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas.window import WindowArgs, WindowSchema
@@ -27,35 +28,38 @@ from service.views.pagecache import cached_page
 bp = ApiBlueprint("window", __name__, url_prefix="/api", description="Timeline windows")
 
 
-def scores(data: BuiltGraph) -> dict[str, float]:
-    """Every event's causal importance, once per data version (shared with /api/timeline)."""
-    return data.remember("importance", lambda: importance(data.dataset))
-
-
-def timeline_window(data: BuiltGraph, story: str | None, lanes: tuple[str, ...]) -> TimelineWindow:
-    """The window structures of a selection, built once per data version (the whole dataset's
-    first: the others reuse its importance ranking)."""
+def timeline_window(
+    data: BuiltGraph, story: str | None, lanes: tuple[str, ...]
+) -> TimelineWindow | WindowUnion:
+    """The window structures of a selection, built once per data version: the whole
+    dataset's (first: the others reuse its importance ranking), a story's, and one per story
+    (or none) and lane; a set of lanes merges its lanes' windows, so the memory stays O(N)
+    whatever lane sets are asked for."""
 
     def whole() -> TimelineWindow:
-        return TimelineWindow.build(data.index, scores(data))
+        return TimelineWindow.build(data.index, data.importance())
 
     everything = data.remember(("timeline-window", None, ()), whole)
-    if story is None and not lanes:
-        return everything
+    postings = data.index.postings
 
-    def selected() -> TimelineWindow:
-        postings = data.index.postings
-        chosen: set[int] | None = None
+    def part(lane: str | None) -> TimelineWindow:
+        chosen: Collection[int] = ()
         if story is not None:
-            chosen = set(postings["stories"].get(story, ()))
-        if lanes:
-            in_lanes = {p for lane in lanes for p in postings["lanes"].get(lane, ())}
-            chosen = in_lanes if chosen is None else chosen & in_lanes
-        return TimelineWindow.build(
-            data.index, {}, sorted(chosen or ()), ranking=everything.ranking
-        )
+            chosen = postings["stories"].get(story, ())
+        if lane is not None:
+            in_lane = postings["lanes"].get(lane, ())
+            chosen = in_lane if story is None else set(chosen).intersection(in_lane)
+        return TimelineWindow.build(data.index, {}, sorted(chosen), ranking=everything.ranking)
 
-    return data.remember(("timeline-window", story, lanes), selected)
+    if not lanes:
+        if story is None:
+            return everything
+        return data.remember(("timeline-window", story, ()), lambda: part(None))
+    windows = tuple(
+        data.remember(("timeline-window", story, (lane,)), functools.partial(part, lane))
+        for lane in lanes
+    )
+    return windows[0] if len(windows) == 1 else WindowUnion(windows)
 
 
 @bp.get("/timeline/window")
@@ -76,28 +80,28 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     check_ids({"lane": args["lane"]})
     data = built()
     found = timeline_window(data, story, tuple(sorted(set(args["lane"]))))
-    first = found.first if args["start"] is None else micros(args["start"].start.earliest)
-    last = found.last if args["end"] is None else micros(args["end"].finish.latest)
-    if last < first:
-        raise ProblemError(
-            400,
-            "invalid-parameters",
-            "Invalid parameters",
-            "end: the window ends before it starts",
-            errors=[{"parameter": "end", "location": "query", "messages": ["before start"]}],
-        )
+    first = None if args["start"] is None else micros(args["start"].start.earliest)
+    last = None if args["end"] is None else micros(args["end"].finish.latest)
+    if first is not None and last is not None and last < first:
+        raise invalid_parameter("end", "the window ends before it starts")
+    # a bound not given defaults to the data's; on the wrong side of the other, the window is
+    # empty (e.g. a start after the last event)
+    first = (found.first if last is None else min(found.first, last)) if first is None else first
+    last = (found.last if first is None else max(found.last, first)) if last is None else last
     answer = found.query(first, last, width=args["width"])
     lens = args["lens"] or "evidence"
     kept = None if lens == "all" else lens_link_ids(data, lens)
     links = [
         link for link in data.index.links_among(answer.events) if kept is None or link.id in kept
     ]
-    body = to_vis_items(answer.events, links, lanes=data.dataset.lanes, importance=scores(data))
+    body = to_vis_items(
+        answer.events, links, lanes=data.dataset.lanes, importance=data.importance()
+    )
     clusters = [
         {"start": iso_micros(c.start), "end": iso_micros(c.end), "lane": c.lane, "count": c.count}
         for c in answer.clusters
     ]
-    empty = not len(found.run)
+    empty = not found.size
     span = None if empty else {"start": iso_micros(found.first), "end": iso_micros(found.last)}
     return {
         **body,
@@ -107,5 +111,5 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
         "start": iso_micros(first),
         "end": iso_micros(last),
         "span": span,
-        "selection": len(found.run),
+        "selection": found.size,
     }
