@@ -19,7 +19,7 @@ def test_search_finds_bank_shares_first(real_client):
     first = body["matches"][0]
     assert first["id"] == FALL
     assert first["story"] == "ruble-crisis-2014"
-    assert first["score"] == 2400
+    assert first["score"] == 2_004_000
     assert first["matched"] == {"label": ["shares", "bank"], "other": []}
     assert first["date"]["display"] == "16 December 2014"
     assert body["count"] == len(body["matches"]) <= 3

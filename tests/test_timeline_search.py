@@ -11,13 +11,17 @@ from graph.data.model import Dataset
 from graph.errors import PageTokenError
 from graph.timeline.paging import EventIndex, query_events, search_events
 from graph.timeline.search import (
+    LABEL_POINTS,
+    MAX_WORDS,
     PREFIX,
     SUBSTRING,
+    TEXT_POINTS,
     WHOLE,
     fold,
     grade,
     query_words,
     rank_matches,
+    score,
 )
 
 
@@ -156,3 +160,17 @@ def test_relevance_tokens_belong_to_their_query_and_sort(real_index):
 def test_filters_apply_to_search(real_index):
     hits = search_events(real_index, "bank", stories=["russia-1998"])
     assert hits and all(hit.event.date.start.earliest.year < 2001 for hit in hits)
+
+
+def test_more_words_in_the_label_win_whatever_their_grade() -> None:
+    """Seven words all in the label, as parts of words, beat six whole words in the label and
+    the seventh elsewhere (the grade steps never add up to one more word in the label)."""
+    words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+    whole_six = score(" ".join(words[:6]), " golf", words)
+    all_seven = score(" ".join("x" + w + "x" for w in words), "", words)
+    assert whole_six is not None and all_seven is not None
+    assert all_seven[0] > whole_six[0]
+    assert len(all_seven[1]) == 7 and len(whole_six[1]) == 6
+    # at the limit of words, too: MAX_WORDS whole words never outweigh one more label word
+    assert MAX_WORDS * (LABEL_POINTS[WHOLE] - LABEL_POINTS[SUBSTRING]) < LABEL_POINTS[SUBSTRING]
+    assert MAX_WORDS * TEXT_POINTS[WHOLE] < LABEL_POINTS[PREFIX] - LABEL_POINTS[SUBSTRING]

@@ -27,9 +27,11 @@ if TYPE_CHECKING:  # paging imports this module
 
 #: Grades of one word in one text: not there, inside a word, starting a word, a whole word.
 NONE, SUBSTRING, PREFIX, WHOLE = 0, 1, 2, 3
-#: Points per grade: a word in the label outweighs any number of words elsewhere
-#: (a query has at most 200 characters, so under 100 words).
-LABEL_POINTS = (0, 1000, 1100, 1200)
+#: Points per grade, ordering matches lexicographically (a query has at most
+#: :data:`MAX_WORDS` words): more words in the label first (10**6 each outweighs 100 words'
+#: grade steps), then their grades in the label (1000 a step outweighs 100 words' 3 points
+#: elsewhere), then the grades of the words found elsewhere.
+LABEL_POINTS = (0, 10**6, 10**6 + 1000, 10**6 + 2000)
 TEXT_POINTS = (0, 1, 2, 3)
 MAX_WORDS = 100
 _WORD = re.compile(r"\w+")
@@ -105,9 +107,9 @@ def score(label: str, rest: str, words: Iterable[str]) -> tuple[int, tuple[str, 
     whole words before prefixes before substrings.
 
     >>> score("bank and energy shares fall", " on 16 december", ["shares", "bank"])
-    (2400, ('shares', 'bank'))
+    (2004000, ('shares', 'bank'))
     >>> score("banking rules", " sberbank", ["bank"]), score("oil", " sberbank", ["bank"])
-    ((1100, ('bank',)), (1, ()))
+    ((1001000, ('bank',)), (1, ()))
     >>> score("oil", "", ["bank"]) is None
     True
     """
@@ -155,7 +157,7 @@ def rank_matches(
     >>> [(m.event.id, m.score) for m in rank_matches(index, range(len(index)), "MOSC")]
     [('ruble-falls', 2), ('rate-hike', 2)]
     >>> [(m.event.id, m.score) for m in rank_matches(index, range(len(index)), "moscow rate")]
-    [('rate-hike', 1203)]
+    [('rate-hike', 1002003)]
     """
     words = query_words(query)
     text, offsets, label_ends, days, events = (

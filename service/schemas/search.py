@@ -42,9 +42,9 @@ class SearchMatchSchema(EventSummarySchema):
     score = ma.fields.Integer(
         required=True,
         metadata={
-            "description": "relevance: 1000 + 200 (whole word), 100 (start of a word) or 0 "
-            "(part of a word) per word found in the label, 3, 2 or 1 per word found only "
-            "elsewhere"
+            "description": "relevance: 1,000,000 + 2,000 (whole word), 1,000 (start of a "
+            "word) or 0 (part of a word) per word found in the label, 3, 2 or 1 per word found "
+            "only elsewhere"
         },
     )
     matched = ma.fields.Nested(MatchedSchema, required=True)
