@@ -111,3 +111,23 @@ def test_chain_explorer_offers_the_best_matches_first(page, live_server, size):
     assert all("bank" in labels.nth(i).inner_text().lower() for i in range(labels.count()))
     page.keyboard.press("Escape")
     assert_clean(page)
+
+
+def test_one_letter_sends_no_search(page, live_server, size):
+    """/api/search answers 400 to a query without a word of two characters: neither the page
+    search nor the chain explorer's pickers send one; the second letter does."""
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/search" in r.url else None)
+    open_home(page, live_server)
+    page.fill("#event-search", "b")
+    page.wait_for_timeout(400)  # past the combobox's debounce
+    page.click("#tab-chains")
+    page.fill("#chain-source", "b")
+    page.wait_for_timeout(400)
+    assert asked == []
+    page.fill("#chain-source", "ba")
+    page.wait_for_selector("#chain-source-list [role='option'][data-id]")
+    assert len(asked) == 1 and "q=ba" in asked[0]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"search-chain-two-letters-{size}.png"))
+    assert_clean(page)

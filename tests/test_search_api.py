@@ -109,3 +109,15 @@ def test_openapi_documents_search(real_client):
     assert {"q", "story", "limit"} <= names
     sort = next(p for p in spec["paths"]["/api/events"]["get"]["parameters"] if p["name"] == "sort")
     assert "relevance" in sort["schema"]["enum"] and "relevance" in sort["description"]
+
+
+@pytest.mark.parametrize("q", ["e", "a b c", "é", "-"])
+def test_search_needs_a_word_of_two_characters(real_client, q):
+    body = assert_problem(real_client.get("/api/search?q=" + quote(q)), 400, "q")
+    assert "2 or more characters" in body["detail"]
+    assert body["errors"][0]["location"] == "query"
+
+
+def test_a_two_letter_word_is_enough(real_client):
+    assert real_client.get("/api/search?q=a%20oi").status_code == 200
+    assert real_client.get("/api/search?q=--").status_code == 200  # no letters: itself a word

@@ -316,8 +316,19 @@ def _relevance_page(
         events=tuple(hit.event for hit in hits),
         next=encode_relevance_token(text, relevance_key(index, hits[-1])) if more else None,
         count=len(hits),
-        total=len(search_events(index, text, **filters)) if count_total else None,
+        total=_count_matches(index, text, filters) if count_total else None,
     )
+
+
+def _count_matches(index: EventIndex, text: str, filters: dict[str, Any]) -> int:
+    """How many events :func:`search_events` finds for ``text`` and ``filters``: the match
+    test over the scan, without ranking (no sort, no hit objects)."""
+    words = query_words(text)
+    if not words:
+        return 0
+    facets = {k: v for k, v in filters.items() if k not in ("start", "end")}
+    match, plan = _selection(index, filters.get("start"), filters.get("end"), facets, words, "date")
+    return sum(map(match, plan(None)))
 
 
 def _selection(

@@ -40,6 +40,7 @@
   /** The story's events that best match `text`, best first (every word must match; the
    * API ranks: more words in the label, whole words before word starts before parts). */
   async function searchEvents(text) {
+    if (!/[\p{L}\p{N}_]{2}/u.test(text)) return []; // the API needs a word of 2+ characters
     const result = await home.api('/search', { q: text, limit: 12 });
     return (result.matches || []).map((e) => ({ id: e.id, label: e.label, date: e.date && e.date.display }));
   }

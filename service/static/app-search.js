@@ -27,6 +27,7 @@
   }
 
   async function search(text) {
+    if (!/[\p{L}\p{N}_]{2}/u.test(text)) return []; // the API needs a word of 2+ characters
     const answer = await getJSON(API + '/search' + query({ q: text, limit: LIMIT }));
     const matches = answer.matches || [];
     found = new Map(matches.map((m) => [m.id, m]));
