@@ -68,7 +68,59 @@ def test_the_focused_export_reports_its_cap_too(real_client):
     full = elements(real_client, f"/api/graph?focus={chain[2]}&depth=6")
     cut = elements(real_client, f"/api/graph?focus={chain[2]}&depth=6&limit=2")
     assert full["truncated"] is False and full["total"] == full["count"] > 3
-    assert cut["truncated"] is True and cut["count"] == 3 and cut["total"] == full["total"]
+    assert full["total_exact"] is True
+    # the walk stops at the first event past the cap: total is then a lower bound
+    assert cut["truncated"] is True and cut["count"] == 3 and cut["total_exact"] is False
+    assert cut["count"] < cut["total"] <= full["total"]
+
+
+def test_a_hub_walk_stops_just_past_the_limit(monkeypatch):
+    """A focus with a huge neighbourhood: the walk expands O(limit) events, not the graph."""
+    from graph.causal import export
+    from graph.causal.graph import build_graph_from_links
+
+    links = [("hub", f"s{i}", 0.9) for i in range(100)]
+    links += [(f"s{i}", f"s{i}-{j}", 0.9) for i in range(100) for j in range(50)]
+    graph = build_graph_from_links(links)
+    expanded: list[str] = []
+    neighbourhood = export._neighbourhood
+
+    def counting(view):
+        step = neighbourhood(view)
+        return lambda node: (expanded.append(node), step(node))[1]
+
+    monkeypatch.setattr(export, "_neighbourhood", counting)
+    cut = select_graph(graph, focus="hub", depth=6, limit=10)
+    assert len(cut.graph) == 11 and cut.truncated and not cut.exact and cut.total == 12
+    assert len(expanded) <= 2
+    whole = select_graph(graph, focus="hub", depth=6, limit=MAX_SELECT_EVENTS)
+    assert whole.truncated and not whole.exact and len(whole.graph) == MAX_SELECT_EVENTS + 1
+    near = select_graph(graph, focus="s3", depth=1, limit=100)
+    assert not near.truncated and near.exact and near.total == len(near.graph) == 52
+
+
+def test_the_whole_export_is_computed_once_per_version_and_filters(real_client, monkeypatch):
+    from service.views import analyses
+
+    calls: list[dict] = []
+    real = analyses.select_graph
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analyses, "select_graph", counted)
+    first = elements(real_client, "/api/graph?limit=977&kind=causes")
+    for _ in range(3):
+        assert elements(real_client, "/api/graph?kind=causes&limit=977") == first
+    assert len(calls) == 1
+    elements(real_client, "/api/graph?limit=976&kind=causes")
+    elements(real_client, "/api/graph?limit=977&kind=causes&lens=all")
+    assert len(calls) == 3
+    chain = real_client.get("/api/longest-chain").get_json()["events"]
+    for _ in range(2):
+        elements(real_client, f"/api/graph?focus={chain[0]}&limit=977")
+    assert len(calls) == 5  # around a focus: O(limit) a request, not remembered
 
 
 def test_the_cap_is_a_documented_bounded_parameter(real_client):

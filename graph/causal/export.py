@@ -41,12 +41,14 @@ MAX_SELECT_EVENTS = 1000
 class Selection:
     """The part of the graph to export (:func:`select_graph`) and whether a cap cut it.
 
-    ``total`` counts the events the selection holds without the cap; ``graph`` holds
+    ``total`` counts the events the selection holds without the cap -- exactly when
+    ``exact``, else at least (a walk around a focus stops soon after the cap); ``graph`` holds
     ``len(graph)`` of them, fewer when ``truncated``.
     """
 
     graph: nx.DiGraph
     total: int
+    exact: bool = True
 
     @property
     def truncated(self) -> bool:
@@ -133,21 +135,25 @@ def select_graph(
     >>> sorted(whole.graph), whole.total, whole.truncated
     (['hike', 'oil', 'ruble'], 4, True)
     >>> near = select_graph(g, focus="opec", depth=2, limit=1)
-    >>> sorted(near.graph), near.total, near.truncated
-    (['oil', 'opec'], 4, True)
+    >>> sorted(near.graph), near.total, near.exact, near.truncated
+    (['oil', 'opec'], 3, False, True)
+
+    Around a focus the walk stops at the first event past ``limit``: ``total`` is then a lower
+    bound (``exact`` false), so a hub with a huge neighbourhood costs O(limit), not O(N).
     """
     view = filtered_view(graph, statuses=statuses, kinds=kinds)
     limit = max(limit, 0)
     if focus is None and chain is None:
         return _whole(view, limit)
     around: set[str] = set()
-    total = 0
+    total, cut = 0, False
     if focus is not None:
         require_events(graph, focus)
         depth = min(max(depth, 0), MAX_SELECT_DEPTH)
-        found, _ = reach(_neighbourhood(view), [focus], max_depth=depth)
-        around = {focus, *list(found)[:limit]}  # breadth first: the nearest first
-        total = len(found) + 1
+        # breadth first, the nearest first; stops at the first event past the limit
+        found, cut = reach(_neighbourhood(view), [focus], max_depth=depth, limit=limit)
+        around = {focus, *found}
+        total = len(found) + 1 + cut
     events = list(chain or ())
     require_events(graph, *events)
     total += len(set(events) - around)
@@ -160,7 +166,7 @@ def select_graph(
             (u, v) in links or (u in around and v in around and keeps(graph.succ[u][v]))
         ),
     )
-    return Selection(selected, total)
+    return Selection(selected, total, exact=not cut)
 
 
 def _whole(view: nx.DiGraph, limit: int) -> Selection:

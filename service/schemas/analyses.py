@@ -307,7 +307,14 @@ class CytoscapeSchema(BodySchema):
     total = ma.fields.Integer(
         required=True,
         validate=ma.validate.Range(min=0),
-        metadata={"description": "events the selection holds without `limit`"},
+        metadata={
+            "description": "events the selection holds without `limit`: exactly when "
+            "`total_exact`, else at least (the walk around a `focus` stops just past `limit`)"
+        },
+    )
+    total_exact = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "`total` is exact; false: a lower bound"},
     )
     truncated = ma.fields.Boolean(
         required=True,

@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from graph.causal import (
     LensView,
+    Selection,
     analyze_causes,
     analyze_effects,
     check_consistency,
@@ -246,17 +247,31 @@ def graph_export(args: dict[str, Any]) -> ResponseReturnValue:
     """A selection of the link graph (`focus` and `depth`, a `chain` of event ids, or neither:
     the whole graph under the filters) as Cytoscape elements JSON, GraphViz DOT or SVG. At most
     `limit` events: when it cuts the selection, the JSON says so (`truncated`, `count` of
-    `total`), and DOT and SVG in a note under the title."""
+    `total`), and DOT and SVG in a note under the title. Around a `focus` the walk stops just
+    past `limit`: `total` is then a lower bound (`total_exact` false)."""
     graph, options = lensed(args)
     chain = args["chain"] or None
-    selection = select_graph(
-        graph, focus=args["focus"], depth=args["depth"], chain=chain, limit=args["limit"], **options
-    )
+
+    def select() -> Selection:
+        return select_graph(
+            graph,
+            focus=args["focus"],
+            depth=args["depth"],
+            chain=chain,
+            limit=args["limit"],
+            **options,
+        )
+
+    if args["focus"] is None and chain is None:  # the whole graph: once per version and filters
+        selection = built().remember(("graph-whole", *_key(args), args["limit"]), select)
+    else:
+        selection = select()
     shown, total = len(selection.graph), selection.total
     if args["format"] == "cytoscape":
-        counts = {"count": shown, "total": total, "truncated": selection.truncated}
-        return {**to_cytoscape(selection.graph), **counts}
-    note = f"truncated: {shown} of {total} events (limit={args['limit']})"
+        counts = {"count": shown, "total": total, "total_exact": selection.exact}
+        return {**to_cytoscape(selection.graph), **counts, "truncated": selection.truncated}
+    bound = "" if selection.exact else "at least "
+    note = f"truncated: {shown} of {bound}{total} events (limit={args['limit']})"
     dot = to_dot(
         selection.graph,
         title=built().dataset.info.title,
