@@ -395,32 +395,3 @@ def test_random_queries_match_the_reference(tiny, seed):
             query["text"] = rng.choice(["ruble", "OIL", "event 4", "vienna"])
         query["sort"] = rng.choice(["date", "-date", "label"])
         assert walk(index, rng.randint(1, 60), **query) == expected(dataset, **query), query
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"text": "bank"},
-        {"text": "e"},
-        {"text": "ruble rate", "lanes": ["markets"]},
-        {"text": "oil", "start": parse_date("2014-12")},
-        {"text": "no such word anywhere"},
-    ],
-)
-def test_relevance_total_counts_without_ranking_every_match(real_index, query, monkeypatch):
-    """The relevance page's total is the number of matches, counted with the match test: the
-    ranking runs once, for the page (limit + 1), not again over every match."""
-    from graph.timeline import paging, search_events
-
-    expected = len(search_events(real_index, **query))
-    limits = []
-    ranking = paging.rank_matches
-
-    def counted(*args, **kwargs):
-        limits.append(kwargs.get("limit"))
-        return ranking(*args, **kwargs)
-
-    monkeypatch.setattr(paging, "rank_matches", counted)
-    page = query_events(real_index, sort="relevance", limit=3, count_total=True, **query)
-    assert page.total == expected
-    assert limits == [4]
