@@ -40,6 +40,7 @@
     cache: new Map(),
     controller: null,
     key: null,
+    asked: 0, // refreshes asked: only the latest one's answer is drawn
     pending: null, // {key, answer: Promise} of the request in flight
     drawnFor: null, // [start, end] (ms) of the timeline window the drawn answer was asked for
   };
@@ -70,6 +71,8 @@
       const hit = windowed.cache.get(key);
       windowed.cache.delete(key);
       windowed.cache.set(key, hit);
+      // The request in flight is for another window, no longer wanted.
+      if (windowed.controller) windowed.controller.abort();
       return { key, answer: hit };
     }
     if (windowed.pending && windowed.pending.key === key) return { key, answer: await windowed.pending.answer };
@@ -156,6 +159,7 @@
 
   /** Fetch and draw the window the timeline shows now (stale answers are dropped). */
   async function refresh() {
+    const ticket = ++windowed.asked;
     const w = home.timeline.getWindow();
     const asked = performance.now();
     performance.mark('ekg:window-ask');
@@ -163,11 +167,11 @@
     try {
       fetched = await fetchWindow(w.start, w.end);
     } catch (err) {
-      if (err && err.name === 'AbortError') return;
+      if ((err && err.name === 'AbortError') || ticket !== windowed.asked) return;
       $('timeline-caption').textContent = 'Could not load this window: ' + err.message;
       return;
     }
-    if (windowed.key === fetched.key) return;
+    if (ticket !== windowed.asked || windowed.key === fetched.key) return;
     windowed.key = fetched.key;
     windowed.drawnFor = [w.start.getTime(), w.end.getTime()];
     const drawing = performance.now();
