@@ -7,6 +7,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterator
+from urllib.parse import urlencode
 from urllib.request import urlopen
 
 import pytest
@@ -169,6 +170,48 @@ def test_a_late_answer_never_draws_over_a_cached_window(window_page, synthetic_s
     assert drawn(page) == b_ids
     items = {str(i) for i in page.evaluate("app.timeline.items.getIds()")}
     assert items <= b_ids
+    assert page.errors == [] and page.external == [] and page.evaluate("window.__csp") == []
+
+
+def offered_for(server: str, item: dict) -> bool:
+    """Whether the page search for the item's label offers it (8 offers)."""
+    with urlopen(f"{server}/api/search?{urlencode({'q': item['content'], 'limit': 8})}") as answer:
+        return item["id"] in [m["id"] for m in json.load(answer)["matches"]]
+
+
+def test_the_search_brings_an_event_that_is_not_drawn_into_view(window_page, synthetic_server):
+    page = window_page
+    assert page.goto(f"{synthetic_server}/").ok
+    page.wait_for_selector(READY, timeout=60_000)
+    shown = drawn(page)
+    with urlopen(f"{synthetic_server}/api/timeline?limit=1000&lens=all") as response:
+        candidates = [item for item in json.load(response)["items"] if item["id"] not in shown]
+    # a year-dated event (a crowded start that zooming alone cannot thin out) the search offers
+    event = next(
+        c for c in candidates if c["precision"] == "year" and offered_for(synthetic_server, c)
+    )
+    with urlopen(f"{synthetic_server}/api/events/{event['id']}") as response:
+        date = json.load(response)["date"]
+    seq = int(page.evaluate("document.body.dataset.windowSeq || '0'"))
+    page.fill("#event-search", event["content"])
+    option = page.locator(f"#event-search-list [data-id='{event['id']}']")
+    option.click()
+    page.wait_for_function(f"() => app.state.event === '{event['id']}'")
+    wait_for_window(page, seq)
+    page.wait_for_function(
+        f"() => (app.itemClasses('{event['id']}') || []).includes('is-selected')"
+    )
+    assert event["id"] in page.evaluate("app.visibleIds()")
+    inside = page.evaluate(
+        "d => { const w = app.timeline.getWindow(); const t = EKG.parseDate(d).getTime();"
+        " return w.start.getTime() <= t && t <= w.end.getTime(); }",
+        date["begin"],
+    )
+    assert inside
+    assert [url for url in page.api if "include=" in url]
+    assert "hidden by the filters" not in page.locator("#details").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"app-window-20k-search-{page.size_name}.png"))
     assert page.errors == [] and page.external == [] and page.evaluate("window.__csp") == []
 
 

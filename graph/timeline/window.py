@@ -196,6 +196,16 @@ class TimelineWindow:
         lanes = {lane: array("q", keys) for lane, keys in by_lane.items()}
         return cls(index, order, rank, run, lanes)
 
+    def included(self, ids: Collection[str], a: int, b: int) -> set[int]:
+        """The positions of the events ``ids`` that are entries ``[a, b)`` of the selection."""
+        found = set()
+        for event_id in ids:
+            p = self.index._position(event_id)
+            c, d = self.run.span(self.index.starts[p], self.index.starts[p])
+            if a <= c and d <= b and p in self.run.positions[c:d]:
+                found.add(p)
+        return found
+
     @property
     def ranking(self) -> tuple[array, array]:
         return self.order, self.rank
@@ -208,15 +218,21 @@ class TimelineWindow:
     def last(self) -> int:
         return self.run.keys[-1] if len(self.run) else 0
 
-    def query(self, first: int, last: int, *, width: int) -> WindowAnswer:
+    def query(
+        self, first: int, last: int, *, width: int, include: Collection[str] = ()
+    ) -> WindowAnswer:
         """The window of starts ``first .. last`` (µs, both included) drawn ``width`` pixels
         wide: at most ``width // PX_PER_ITEM`` events (at most :data:`MAX_ITEMS`), the most
         important ones, and per bucket (``width // PX_PER_BUCKET`` of them, 1 to
-        :data:`MAX_BUCKETS`) and lane a :class:`Cluster` of the events left out."""
+        :data:`MAX_BUCKETS`) and lane a :class:`Cluster` of the events left out. The events
+        ``include`` names are shown too, whatever their rank, if the selection holds them and
+        they start in the window."""
         run = self.run
         a, b = run.span(first, last)
         m = min(MAX_ITEMS, max(1, width // PX_PER_ITEM))
-        shown = sorted(self.order[r] for r in run.smallest(a, b, m))
+        shown = sorted(
+            {self.order[r] for r in run.smallest(a, b, m)} | self.included(include, a, b)
+        )
         events = tuple(map(self.index.events.__getitem__, shown))
         buckets = min(MAX_BUCKETS, max(1, width // PX_PER_BUCKET))
         length = max(1, last + 1 - first)

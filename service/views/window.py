@@ -73,7 +73,7 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     story = args["story"]
     if story is not None:
         find_story(story)
-    check_ids({"lane": args["lane"]})
+    check_ids({"lane": args["lane"], "include": args["include"]})
     data = built()
     found = timeline_window(data, story, tuple(sorted(set(args["lane"]))))
     first = found.first if args["start"] is None else micros(args["start"].start.earliest)
@@ -86,7 +86,7 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
             "end: the window ends before it starts",
             errors=[{"parameter": "end", "location": "query", "messages": ["before start"]}],
         )
-    answer = found.query(first, last, width=args["width"])
+    answer = found.query(first, last, width=args["width"], include=args["include"])
     lens = args["lens"] or "evidence"
     kept = None if lens == "all" else lens_link_ids(data, lens)
     links = [
