@@ -7,7 +7,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterator
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 from urllib.request import urlopen
 
 import pytest
@@ -167,6 +167,13 @@ def test_a_late_answer_never_draws_over_a_cached_window(window_page, synthetic_s
         with contextlib.suppress(Exception):  # aborted by the page: nothing to release
             request_route.fallback()
     page.wait_for_timeout(1500)  # A's answer, had it been awaited, is drawn by now
+    # B again: from the cache, or asked anew if the timeline's width moved (a scrollbar)
+    a_urls = {request_route.request.url for request_route in held}
+    last = [url for url in page.api if "/timeline/window" in url and url not in a_urls][-1]
+    assert parse_qs(urlsplit(last).query)["start"] == parse_qs(urlsplit(b_url).query)["start"]
+    if last != b_url:
+        with urlopen(last) as response:
+            b_ids = {str(item["id"]) for item in json.load(response)["items"]}
     assert drawn(page) == b_ids
     items = {str(i) for i in page.evaluate("app.timeline.items.getIds()")}
     assert items <= b_ids
