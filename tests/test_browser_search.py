@@ -5,6 +5,8 @@ the event and brings it into view on the timeline, an event of another story ope
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 
 from .conftest import ARTIFACTS
@@ -130,4 +132,39 @@ def test_one_letter_sends_no_search(page, live_server, size):
     assert len(asked) == 1 and "q=ba" in asked[0]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"search-chain-two-letters-{size}.png"))
+    assert_clean(page)
+
+
+def test_a_slow_stale_answer_neither_shows_nor_changes_the_pick(page, live_server, size):
+    """ "ruble" answers late, after "bank failures deposit": its request is aborted, and choosing
+    the offered event of another story still opens that story."""
+    other = api(live_server, "search", q="bank failures deposit", limit="8")["matches"][0]
+    assert other["story"] != STORY
+    slow = api(live_server, "search", q="ruble", limit="8")["matches"]
+    assert slow and other["id"] not in [m["id"] for m in slow]
+    held: list = []
+    failed: list[str] = []
+    page.on("requestfailed", lambda request: failed.append(request.url))
+    page.route(
+        "**/api/search?*",
+        lambda route: held.append(route) if "q=ruble" in route.request.url else route.fallback(),
+    )
+    open_home(page, live_server)
+    page.fill("#event-search", "ruble")
+    deadline = page.evaluate("Date.now()") + 10_000
+    while not held:
+        assert page.evaluate("Date.now()") < deadline, "no request for 'ruble'"
+        page.wait_for_timeout(50)
+    page.fill("#event-search", "bank failures deposit")
+    page.wait_for_selector(f"#event-search-list [data-id='{other['id']}']")
+    assert [url for url in failed if "q=ruble" in url]  # superseded: aborted, not queued
+    for route in held:
+        with contextlib.suppress(Exception):  # aborted by the page: nothing to release
+            route.fallback()
+    page.wait_for_timeout(500)
+    assert offered(page, "#event-search-list")[0] == other["id"]
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**story={other['story']}**")
+    page.wait_for_selector(READY, timeout=15_000)
+    assert page.evaluate("app.state.event") == other["id"]
     assert_clean(page)

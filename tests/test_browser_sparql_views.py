@@ -245,3 +245,49 @@ def test_timeline_and_graph_draw_at_most_2000_rows_and_say_so(page, live_server)
     assert "Showing the first 2000 of 2100 rows" in view.locator(".ekg-view-limit").inner_text()
     assert "and 2000 edges" in view.inner_text()
     assert_clean(page)
+
+
+ODD_IRIS = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?a ?b ?date WHERE {
+  VALUES (?a ?b ?date) {
+    (<http://example.org/place/Caf%E9> <javascript:alert(1)> "2014-12-16"^^xsd:date)
+    (<javascript:alert(2)> <urn:x-ekg:ok> "2014-12-17"^^xsd:date)
+  }
+}"""
+
+
+def unsafe_links(page) -> list[str]:
+    return page.evaluate(
+        "[...document.querySelectorAll('.tabPanel.active a[href]')].map(a => a.href)"
+        ".filter(h => !/^(https?|urn):/i.test(h))"
+    )
+
+
+@VIEWPORTS
+def test_odd_iris_are_drawn_and_only_safe_schemes_are_links(page, live_server, size):
+    """Caf%E9 (not UTF-8) labels as it is instead of killing the view; javascript: IRIs are text."""
+    open_page(page, live_server, size)
+    assert run(page, ODD_IRIS) == 2
+    cell = page.locator(f"{PANEL} .yasr .dataTable tbody").inner_text()
+    assert "javascript:alert(1)" in cell and unsafe_links(page) == []
+    select_view(page, "timeline")
+    page.locator(f"{PANEL} .vis-item").first.wait_for()
+    items = page.locator(f"{PANEL} .vis-item").all_inner_texts()
+    assert any("Caf%E9" in text for text in items)
+    assert page.locator(f"{PANEL} .vis-item a").count() == 1  # the http: one
+    assert unsafe_links(page) == []
+    select_view(page, "graph")
+    page.locator(f"{PANEL} .ekg-graph-box canvas").first.wait_for()
+    labels = page.evaluate(
+        "() => { const cy = document.querySelector('.tabPanel.active .ekg-graph-box')._cyreg.cy;"
+        " cy.nodes().filter(n => n.data('iri').startsWith('javascript:'))[0].emit('tap');"
+        " return cy.nodes().map(n => n.data('label')); }"
+    )
+    assert "Caf%E9" in labels
+    picked = page.locator(f"{PANEL} .ekg-graph-picked")
+    assert "javascript:alert" in picked.inner_text()
+    assert picked.locator("a").count() == 0 and unsafe_links(page) == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    name = "sparql-graph-odd-iris" + ("-phone" if size == PHONE else "")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert_clean(page)

@@ -121,6 +121,33 @@ def test_a_selection_of_lanes(index: EventIndex, whole: TimelineWindow) -> None:
         assert {c.lane for c in answer.clusters} <= lanes
 
 
+def test_included_events_are_drawn_whatever_their_rank(
+    index: EventIndex, whole: TimelineWindow
+) -> None:
+    first, last = whole.first, whole.last
+    plain = whole.query(first, last, width=80)
+    shown = {e.id for e in plain.events}
+    left_out = [p for p in brute(index, first, last) if index.events[p].id not in shown]
+    early, late = left_out[0], left_out[-1]
+    answer = whole.query(
+        first, last, width=80, include=[index.events[late].id, index.events[early].id]
+    )
+    assert {e.id for e in answer.events} == shown | {index.events[early].id, index.events[late].id}
+    assert list(answer.events) == sorted(
+        answer.events, key=lambda e: index.starts[index.events.index(e)]
+    )
+    assert answer.total == plain.total
+    assert len(answer.events) + sum(c.count for c in answer.clusters) == answer.total
+    # outside the window, or outside the selection: not drawn
+    before = whole.query(first, index.starts[late] - 1, width=80, include=[index.events[late].id])
+    assert index.events[late].id not in {e.id for e in before.events}
+    markets = [p for p in range(len(index)) if index.events[p].lane == "markets"]
+    part = TimelineWindow.build(index, {}, markets, ranking=whole.ranking)
+    other = next(p for p in left_out if index.events[p].lane != "markets")
+    drawn = part.query(first, last, width=80, include=[index.events[other].id]).events
+    assert index.events[other].id not in {e.id for e in drawn}
+
+
 # -- the endpoint ---------------------------------------------------------------------------------
 
 
@@ -179,6 +206,7 @@ def test_window_outside_the_data_is_empty(client: FlaskClient) -> None:
         ("start=2014-13-45", "start"),
         ("start=2015&end=2014", "end"),
         ("lane=nowhere", "lane"),
+        ("include=no-such-event", "include"),
         ("colour=red", "colour"),
     ],
 )

@@ -197,6 +197,16 @@ class TimelineWindow:
         lanes = {lane: array("q", keys) for lane, keys in by_lane.items()}
         return cls(index, order, rank, run, lanes)
 
+    def included(self, ids: Collection[str], a: int, b: int) -> set[int]:
+        """The positions of the events ``ids`` that are entries ``[a, b)`` of the selection."""
+        found = set()
+        for event_id in ids:
+            p = self.index._position(event_id)
+            c, d = self.run.span(self.index.starts[p], self.index.starts[p])
+            if a <= c and d <= b and p in self.run.positions[c:d]:
+                found.add(p)
+        return found
+
     @property
     def ranking(self) -> tuple[array, array]:
         return self.order, self.rank
@@ -214,12 +224,17 @@ class TimelineWindow:
         """The events of the selection."""
         return len(self.run)
 
-    def query(self, first: int, last: int, *, width: int) -> WindowAnswer:
+    def query(
+        self, first: int, last: int, *, width: int, include: Collection[str] = ()
+    ) -> WindowAnswer:
         """The window of starts ``first .. last`` (µs, both included) drawn ``width`` pixels
         wide: at most ``width // PX_PER_ITEM`` events (at most :data:`MAX_ITEMS`), the most
         important ones, and per bucket (``width // PX_PER_BUCKET`` of them, 1 to
-        :data:`MAX_BUCKETS`) and lane a :class:`Cluster` of the events left out."""
-        return _answer(self.index, self.order, (self.run,), self.lanes, first, last, width)
+        :data:`MAX_BUCKETS`) and lane a :class:`Cluster` of the events left out. The events
+        ``include`` names are shown too, whatever their rank, if the selection holds them and
+        they start in the window."""
+        extra = self.included(include, *self.run.span(first, last)) if include else set()
+        return _answer(self.index, self.order, (self.run,), self.lanes, first, last, width, extra)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -242,14 +257,19 @@ class WindowUnion:
     def last(self) -> int:
         return max((p.last for p in self.parts if p.size), default=0)
 
-    def query(self, first: int, last: int, *, width: int) -> WindowAnswer:
+    def query(
+        self, first: int, last: int, *, width: int, include: Collection[str] = ()
+    ) -> WindowAnswer:
         """As :meth:`TimelineWindow.query`, over every part."""
         if not self.parts:
             return WindowAnswer(first, last, (), (), 0, max(1, last + 1 - first))
         head = self.parts[0]
         lanes = {lane: keys for part in self.parts for lane, keys in part.lanes.items()}
         runs = tuple(part.run for part in self.parts)
-        return _answer(head.index, head.order, runs, lanes, first, last, width)
+        extra: set[int] = set()
+        for part in self.parts if include else ():
+            extra |= part.included(include, *part.run.span(first, last))
+        return _answer(head.index, head.order, runs, lanes, first, last, width, extra)
 
 
 def _answer(
@@ -260,13 +280,15 @@ def _answer(
     first: int,
     last: int,
     width: int,
+    extra: Collection[int] = (),
 ) -> WindowAnswer:
-    """:meth:`TimelineWindow.query` over the disjoint ``runs`` (ranked alike by ``order``)."""
+    """:meth:`TimelineWindow.query` over the disjoint ``runs`` (ranked alike by ``order``),
+    showing the positions ``extra`` too."""
     m = min(MAX_ITEMS, max(1, width // PX_PER_ITEM))
     spans = [run.span(first, last) for run in runs]
     tops = [run.smallest(a, b, m) for run, (a, b) in zip(runs, spans, strict=True)]
     best = tops[0] if len(tops) == 1 else heapq.nsmallest(m, heapq.merge(*tops))
-    shown = sorted(order[r] for r in best)
+    shown = sorted({order[r] for r in best} | set(extra))
     events = tuple(map(index.events.__getitem__, shown))
     buckets = min(MAX_BUCKETS, max(1, width // PX_PER_BUCKET))
     length = max(1, last + 1 - first)

@@ -4,6 +4,7 @@ important events in it and counts of the rest (:mod:`graph.timeline.window`)."""
 from __future__ import annotations
 
 import marshmallow as ma
+from webargs.fields import DelimitedList
 
 from graph.timeline.window import MAX_BUCKETS, MAX_ITEMS, PX_PER_BUCKET, PX_PER_ITEM
 from service.schemas.args import ArgsSchema, DateParameter, _ids, lens_field, story_field
@@ -42,6 +43,15 @@ class WindowArgs(ArgsSchema):
             "description": "events starting on or before this date (its latest moment: "
             "`2014-12` is the whole month). Default: the selection's last start",
             "example": "2014-12-31T23:59:59",
+        },
+    )
+    include = DelimitedList(
+        ma.fields.String(validate=ma.validate.Length(1, 200)),
+        load_default=list,
+        validate=ma.validate.Length(max=50),
+        metadata={
+            "description": "event ids to draw whatever their rank, if they start in the window "
+            "(comma-separated; a page bringing a chosen event into view)"
         },
     )
     width = ma.fields.Integer(

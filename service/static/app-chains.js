@@ -37,12 +37,30 @@
     state[role] = id;
   }
 
-  /** The story's events that best match `text`, best first (every word must match; the
-   * API ranks: more words in the label, whole words before word starts before parts). */
-  async function searchEvents(text) {
+  /**
+   * The events that best match `text` as combobox options {id, label, date, story}, best first
+   * (every word must match; the API ranks: more words in the label, whole words before word
+   * starts before parts). The story's events, or with `opts.everyStory` every story's (the date
+   * then names the story when the dataset holds several). Used by every event combobox.
+   */
+  async function searchEvents(text, signal, opts) {
     if (!/[\p{L}\p{N}_]{2}/u.test(text)) return []; // the API needs a word of 2+ characters
-    const result = await home.api('/search', { q: text, limit: 12 });
-    return (result.matches || []).map((e) => ({ id: e.id, label: e.label, date: e.date && e.date.display }));
+    const options = opts || {};
+    const params = { q: text, limit: options.limit || 12, story: options.everyStory ? null : home.STORY.id };
+    const result = await EKG.getJSON(home.API + '/search' + EKG.query(params), signal);
+    return (result.matches || []).map((m) => ({
+      id: m.id,
+      label: m.label,
+      story: m.story,
+      date: [m.date && m.date.display, options.everyStory ? storyTitle(m.story) : ''].filter(Boolean).join(' · '),
+    }));
+  }
+
+  function storyTitle(id) {
+    const stories = home.STORY.stories || [];
+    if (!id || stories.length < 2) return '';
+    const story = stories.find((s) => s.id === id);
+    return story ? story.title : id;
   }
 
   /** Resolve the text of a combobox to an event id (the best match) when none was picked. */

@@ -223,8 +223,9 @@
   }
 
   /**
-   * Search box with a suggestion list (ARIA combobox). search(text) -> Promise<[{id, label, date}]>;
-   * onChange(id|null) when an event is chosen or the text no longer names it.
+   * Search box with a suggestion list (ARIA combobox). search(text, signal) ->
+   * Promise<[{id, label, date}]> (a newer lookup aborts the signal of the one before);
+   * onChange(id|null, option) when an event is chosen or the text no longer names it.
    */
   class Combobox {
     constructor(input, list, search, onChange) {
@@ -237,6 +238,7 @@
       this.id = null;
       this.label = '';
       this.seq = 0;
+      this.controller = null;
       const lookup = EKG.debounce(() => this.lookup(), 120);
       input.addEventListener('input', () => {
         if (this.id && input.value !== this.label) {
@@ -264,10 +266,12 @@
     async lookup() {
       const text = this.input.value.trim();
       const seq = ++this.seq;
+      if (this.controller) this.controller.abort();
       if (!text) return this.close();
+      const controller = (this.controller = new AbortController());
       let found = [];
       try {
-        found = await this.search(text);
+        found = await this.search(text, controller.signal);
       } catch (err) {
         found = [];
       }
@@ -318,7 +322,7 @@
       const option = this.options[index];
       if (!option) return;
       this.set(option.id, option.label);
-      this.onChange(option.id);
+      this.onChange(option.id, option);
     }
 
     key(e) {

@@ -13,36 +13,16 @@
   'use strict';
 
   const EKG = window.EKG;
-  const { getJSON, query } = EKG;
   const home = EKG.home;
-  const { $, API, STORY } = home;
+  const { $, STORY } = home;
   const LIMIT = 8;
 
-  let found = new Map(); // id -> match of the last answer
+  const search = (text, signal) => home.searchEvents(text, signal, { limit: LIMIT, everyStory: true });
 
-  function storyTitle(id) {
-    if (!id || STORY.stories.length < 2) return '';
-    const story = STORY.stories.find((s) => s.id === id);
-    return story ? story.title : id;
-  }
-
-  async function search(text) {
-    if (!/[\p{L}\p{N}_]{2}/u.test(text)) return []; // the API needs a word of 2+ characters
-    const answer = await getJSON(API + '/search' + query({ q: text, limit: LIMIT }));
-    const matches = answer.matches || [];
-    found = new Map(matches.map((m) => [m.id, m]));
-    return matches.map((m) => ({
-      id: m.id,
-      label: m.label,
-      date: [m.date && m.date.display, storyTitle(m.story)].filter(Boolean).join(' · '),
-    }));
-  }
-
-  function choose(id) {
+  function choose(id, option) {
     if (!id) return;
-    const match = found.get(id);
-    if (match && match.story && STORY.id && match.story !== STORY.id) {
-      location.assign('?' + new URLSearchParams({ story: match.story, event: id }).toString());
+    if (option && option.story && STORY.id && option.story !== STORY.id) {
+      location.assign('?' + new URLSearchParams({ story: option.story, event: id }).toString());
       return;
     }
     if (home.ready) home.selectEvent(id, { from: 'search', reveal: true });

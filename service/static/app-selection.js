@@ -133,7 +133,8 @@
       }));
       details.dataset.empty = '0';
       $('panel-details').scrollTop = 0;
-      if (!data.selection.has(id)) {
+      const windowed = home.windowed && home.windowed.on; // the selection is the timeline window
+      if (!data.selection.has(id) && !windowed) {
         details.prepend(el('p', { class: 'notice', text: 'This event is hidden by the filters: it is not on the timeline or in the graph.' }));
       }
       if (options.from === 'list' || options.from === 'details') {
@@ -141,6 +142,7 @@
         if (title && options.from === 'details') title.focus();
       }
       if (options.reveal && data.selection.has(id)) home.revealEvents([id]);
+      else if (options.reveal && windowed && event.date) home.revealWindowed(id, event.date);
     } catch (err) {
       if (seq !== home.selectSeq) return;
       details.replaceChildren(el('p', { class: 'notice', text: 'Could not load the event: ' + err.message }));

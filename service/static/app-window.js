@@ -40,6 +40,8 @@
     cache: new Map(),
     controller: null,
     key: null,
+    asked: 0, // refreshes asked: only the latest one's answer is drawn
+    include: null, // the event brought into view (reveal): asked for while it is selected
     pending: null, // {key, answer: Promise} of the request in flight
     drawnFor: null, // [start, end] (ms) of the timeline window the drawn answer was asked for
   };
@@ -65,11 +67,14 @@
   /** GET /api/timeline/window (cached by its URL parameters; an older request is aborted). */
   async function fetchWindow(start, end) {
     const params = { start: start ? wallClock(start) : null, end: end ? wallClock(end) : null, width: width(), lane: lanesParam(), lens: 'all' };
+    if (windowed.include && windowed.include === state.event) params.include = windowed.include;
     const key = JSON.stringify(params);
     if (windowed.cache.has(key)) {
       const hit = windowed.cache.get(key);
       windowed.cache.delete(key);
       windowed.cache.set(key, hit);
+      // The request in flight is for another window, no longer wanted.
+      if (windowed.controller) windowed.controller.abort();
       return { key, answer: hit };
     }
     if (windowed.pending && windowed.pending.key === key) return { key, answer: await windowed.pending.answer };
@@ -156,6 +161,7 @@
 
   /** Fetch and draw the window the timeline shows now (stale answers are dropped). */
   async function refresh() {
+    const ticket = ++windowed.asked;
     const w = home.timeline.getWindow();
     const asked = performance.now();
     performance.mark('ekg:window-ask');
@@ -163,11 +169,11 @@
     try {
       fetched = await fetchWindow(w.start, w.end);
     } catch (err) {
-      if (err && err.name === 'AbortError') return;
+      if ((err && err.name === 'AbortError') || ticket !== windowed.asked) return;
       $('timeline-caption').textContent = 'Could not load this window: ' + err.message;
       return;
     }
-    if (windowed.key === fetched.key) return;
+    if (ticket !== windowed.asked || windowed.key === fetched.key) return;
     windowed.key = fetched.key;
     windowed.drawnFor = [w.start.getTime(), w.end.getTime()];
     const drawing = performance.now();
@@ -297,6 +303,20 @@
   }
 
   /**
+   * Bring an event that is not drawn into view (the search): the timeline moves to its date
+   * (`date` of /api/events/<id>), and the windows ask for it by id while it is selected, so it
+   * is drawn whatever its rank.
+   */
+  function reveal(id, date) {
+    windowed.include = id;
+    const start = EKG.parseDate(date.begin).getTime();
+    const end = EKG.parseDate(date.end || date.begin).getTime() + EKG.DAY;
+    const pad = Math.max((end - start) * 0.5, EKG.DAY);
+    home.timeline.setWindow(new Date(start - pad), new Date(end + pad));
+    refreshSoon();
+  }
+
+  /**
    * The bands are drawn with the arrows. A click on the timeline outside an item, inside a
    * band (the overlay lets clicks through), finds it by time and lane and zooms in on it.
    */
@@ -337,6 +357,6 @@
 
   Object.assign(home, {
     windowed, loadWindowed: loadWindowedFirst, renderViews, onWindow, updateTimelineCaption,
-    refreshWindow: refresh, windowSelection, WINDOWED_THRESHOLD,
+    refreshWindow: refresh, windowSelection, revealWindowed: reveal, WINDOWED_THRESHOLD,
   });
 })();

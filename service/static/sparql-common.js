@@ -47,15 +47,33 @@
     return pages[section].replace('{id}', encodeURIComponent(id));
   }
 
-  /** Where a link to `iri` goes: its local page, or the IRI itself. */
+  /** Schemes an IRI may be linked with: a query can bind any IRI (<javascript:...> too). */
+  var SAFE_SCHEME = /^(https?|urn):/i;
+
+  /** Where a link to `iri` goes: its local page, the IRI itself, or null (not linked). */
   function hrefOf(iri) {
-    return localPage(iri) || iri;
+    return localPage(iri) || (SAFE_SCHEME.test(iri) ? iri : null);
+  }
+
+  /** `iri` as an element: a link (hrefOf) or, for an unsafe scheme, plain text. */
+  function linkTo(iri, text) {
+    var href = hrefOf(iri);
+    var node = document.createElement(href ? 'a' : 'span');
+    if (href) node.href = href;
+    node.dataset.iri = iri;
+    node.textContent = text;
+    return node;
   }
 
   /** The last segment of an IRI (after the last / or #), for a label. */
   function localName(iri) {
     var match = /[^/#]*$/.exec(iri);
-    return match && match[0] ? decodeURIComponent(match[0]) : iri;
+    if (!match || !match[0]) return iri;
+    try {
+      return decodeURIComponent(match[0]);
+    } catch (err) {
+      return match[0]; // not UTF-8 percent-encoding (Caf%E9, a lone %)
+    }
   }
 
   function isDate(term) {
@@ -174,6 +192,7 @@
     config: config,
     localPage: localPage,
     hrefOf: hrefOf,
+    linkTo: linkTo,
     localName: localName,
     isDate: isDate,
     isIri: isIri,

@@ -144,11 +144,8 @@
     cy.on('tap', 'node', function (event) {
       var iri = event.target.data('iri');
       picked.textContent = '';
-      var link = document.createElement('a');
-      link.href = S.hrefOf(iri);
-      link.dataset.iri = iri;
-      link.textContent = event.target.data('label');
-      picked.append('Open ', link, ' (' + iri + ')');
+      var link = S.linkTo(iri, event.target.data('label'));
+      picked.append(link.href ? 'Open ' : '', link, ' (' + iri + ')');
     });
     this.cy = cy;
   };

@@ -45,14 +45,7 @@
       if (isNaN(startDate)) return;
       var term = subject ? row[subject] : null;
       var text = term ? S.labelOf(row, labelVar, term) : labelVar && row[labelVar] ? row[labelVar].value : when.value;
-      var content;
-      if (term) {
-        content = document.createElement('a');
-        content.href = S.hrefOf(term.value);
-        content.dataset.iri = term.value;
-      } else {
-        content = document.createElement('span');
-      }
+      var content = term ? S.linkTo(term.value, text) : document.createElement('span');
       content.textContent = text;
       var item = { id: index, start: startDate, content: content, title: text + ' (' + when.value + ')' };
       var endDate = end && row[end] ? new Date(row[end].value) : null;

@@ -93,6 +93,7 @@ ID_FILTERS: dict[str, tuple[str, Callable[[BuiltGraph], Iterable[str]]]] = {
     "place": ("place", lambda data: (p.id for p in data.dataset.places)),
     "lane": ("lane", lambda data: (c.id for c in data.dataset.lanes)),
     "about": ("event", lambda data: (e.id for e in data.dataset.events)),
+    "include": ("event", lambda data: (e.id for e in data.dataset.events)),
 }
 
 

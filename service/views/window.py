@@ -77,7 +77,7 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     story = args["story"]
     if story is not None:
         find_story(story)
-    check_ids({"lane": args["lane"]})
+    check_ids({"lane": args["lane"], "include": args["include"]})
     data = built()
     found = timeline_window(data, story, tuple(sorted(set(args["lane"]))))
     first = None if args["start"] is None else micros(args["start"].start.earliest)
@@ -88,7 +88,7 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     # empty (e.g. a start after the last event)
     first = (found.first if last is None else min(found.first, last)) if first is None else first
     last = (found.last if first is None else max(found.last, first)) if last is None else last
-    answer = found.query(first, last, width=args["width"])
+    answer = found.query(first, last, width=args["width"], include=args["include"])
     lens = args["lens"] or "evidence"
     kept = None if lens == "all" else lens_link_ids(data, lens)
     links = [
