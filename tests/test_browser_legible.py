@@ -184,7 +184,9 @@ def test_cluster_labels_make_way_by_importance(page, live_server, width, height)
     made_way = [p for p in plan if "lbl-dot" in p["classes"] or "lbl-short" in p["classes"]]
     assert max(p["importance"] for p in made_way) <= top["importance"]
     check_whole_and_apart(page.evaluate(LABELS, "lbl-full"))
-    # A span too narrow for its label has it beside it; the arrows are drawn beneath labels.
+    # A span too narrow for its label has it beside it (once the timeline has laid its items
+    # out at their final width); the arrows are drawn beneath labels.
+    page.wait_for_selector("#timeline .vis-item.vis-range.lbl-beside", timeout=5_000)
     beside = page.evaluate(
         """() => [...document.querySelectorAll('#timeline .vis-item.vis-range.lbl-beside')]
           .map((item) => ({
