@@ -123,7 +123,7 @@
           source.publisher || source.via ? el('span', { class: 'publisher', text: (source.publisher ? ' — ' + source.publisher : '') + (source.via ? (source.publisher ? ', ' : ' — ') + 'via ' + source.via : '') }) : null);
       })));
     }
-    return nodes;
+    return nodes.filter(Boolean); // replaceChildren would write a null as the text "null"
   }
 
   /** The list of chains (GET /api/chains), each a toggle button. */
