@@ -12,7 +12,7 @@ from flask import Flask
 
 from graph.pipeline import BuiltGraph, build_knowledge_graph
 from graph.store import Store, generation_dir, is_generation_dir, open_store, remove_store_dir
-from service import errors, security
+from service import errors, hosts, security
 from service.openapi import OPENAPI_CONFIG, ProblemApi
 from service.runtime import state
 from service.runtime.engine import QueryEngine
@@ -46,6 +46,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ekg_generations"] = generations
     app.teardown_request(state.release)
     app.after_request(state.stamp_version)
+    hosts.register_allowed_hosts(app)
     if config["WATCH_INTERVAL"]:
         watcher = Watcher(
             generations, partial(data_files, config, generations), config["WATCH_INTERVAL"]

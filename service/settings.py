@@ -25,8 +25,10 @@ class Setting:
     """One setting. ``type`` is ``str``, ``bool`` (an on/off flag), ``int``, ``float`` or
     ``Path`` (a file, or a
     directory with ``directory``); numbers must be greater than 0, or 0 with ``allow_zero``,
-    and at most ``maximum``; ``choices`` lists the values a string may take. ``flag`` is the
-    ``ekg`` option that sets it (``None``: the environment only)."""
+    and at most ``maximum``; ``choices`` lists the values a string may take; a ``multiple``
+    string setting holds a tuple of them (the variable separates them with commas or spaces,
+    the flag is repeated). ``flag`` is the ``ekg`` option that sets it (``None``: the
+    environment only)."""
 
     name: str
     type: type
@@ -37,6 +39,7 @@ class Setting:
     allow_zero: bool = False
     maximum: int | None = None
     directory: bool = False
+    multiple: bool = False
 
     @property
     def env(self) -> str:
@@ -61,9 +64,16 @@ class Setting:
             if self.maximum is not None and number > self.maximum:
                 raise ValueError(f"{self.env} must be at most {self.maximum}, got {value!r}")
             return number
+        if self.multiple:
+            return split_list(value)
         if self.choices and value not in self.choices:
             raise ValueError(f"{self.env} must be one of {', '.join(self.choices)}, got {value!r}")
         return value
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """The items of a ``multiple`` setting's text: separated by commas or white space."""
+    return tuple(item for item in re.split(r"[\s,]+", value) if item)
 
 
 #: The words an on/off variable may hold (click's, so flag and variable agree).
@@ -112,6 +122,17 @@ SETTINGS: tuple[Setting, ...] = (
         "--port",
         allow_zero=True,
         maximum=65535,
+    ),
+    Setting(
+        "ALLOWED_HOSTS",
+        str,
+        (),
+        "Host names the service answers for besides the loopback names (localhost, 127.0.0.1, "
+        "[::1]) and --host; a request for any other Host gets 400, so a DNS-rebinding page "
+        "cannot drive it. Any port; .example.org also allows its subdomains; * allows every "
+        "name. Set the public name a proxy passes on.",
+        "--allowed-host",
+        multiple=True,
     ),
     Setting(
         "SERVER",
@@ -284,7 +305,7 @@ def markdown_table() -> str:
 
 
 def _shown(default: Any) -> str:
-    if default is None:
+    if default is None or default == ():
         return "—"
     if isinstance(default, bool):
         return f"`{str(default).lower()}`"

@@ -113,7 +113,14 @@ def test_a_configured_token_is_required_even_from_loopback(make_app, data):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"X-Forwarded-For": "203.0.113.9"}, {"Forwarded": "for=203.0.113.9"}, {"X-Real-IP": "x"}],
+    [
+        {"X-Forwarded-For": "203.0.113.9"},
+        {"Forwarded": "for=203.0.113.9"},
+        {"X-Real-IP": "x"},
+        {"X-Forwarded-Proto": "https"},
+        {"x-forwarded-port": "443"},
+        {"Via": "1.1 proxy"},
+    ],
 )
 def test_without_a_token_a_proxied_request_is_refused(app, headers):
     """A proxy on the same host makes every client look like loopback."""

@@ -56,6 +56,8 @@ def sample(declared: Setting) -> tuple[str, Any]:
         return "3", 3
     if declared.type is float:
         return "0.5", 0.5
+    if declared.multiple:
+        return "a.example, b.example c.example", ("a.example", "b.example", "c.example")
     return "elsewhere", "elsewhere"
 
 
@@ -160,6 +162,14 @@ def test_cli_and_config_agree(declared, monkeypatch):
     text, value = sample(declared)
     monkeypatch.setenv(declared.env, text)
     assert from_cli() == load_config()[declared.name] == value
+
+
+def test_a_list_setting_takes_a_repeated_flag_or_commas():
+    declared = setting("ALLOWED_HOSTS")
+    flags = ["--allowed-host", "a.example", "--allowed-host", "b.example,c.example"]
+    params = commands()["serve"].make_context("serve", flags).params
+    assert params["allowed_hosts"] == ("a.example", "b.example", "c.example")
+    assert declared.parse(" a.example ,, b.example ") == ("a.example", "b.example")
 
 
 @pytest.mark.parametrize(

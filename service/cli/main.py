@@ -139,6 +139,7 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 @STORE_OPTION
 @setting_option("BASE_IRI")
 @setting_option("HOST")
+@setting_option("ALLOWED_HOSTS", "allowed_hosts")
 @setting_option("PORT")
 @setting_option("SERVER")
 @setting_option("THREADS")
@@ -161,6 +162,7 @@ def serve(
     workers: int,
     watch_interval: float,
     cors: bool,
+    allowed_hosts: tuple[str, ...],
     **remote: str | None,
 ) -> None:
     """Build the graph and serve it over HTTP (loopback by default); reload it when the data
@@ -173,6 +175,8 @@ def serve(
         "BASE_IRI": base_iri,
         "WATCH_INTERVAL": watch_interval,
         "CORS": cors,
+        "HOST": host,
+        "ALLOWED_HOSTS": allowed_hosts,
     }
     if remote["sparql_endpoint"]:
         overrides["BACKEND"] = "sparql"

@@ -12,7 +12,7 @@ import click
 
 from graph.errors import EkgError, ValidationError
 from graph.store import BACKENDS
-from service.settings import Setting, setting
+from service.settings import Setting, setting, split_list
 
 
 def setting_option(name: str, *param_decls: str, **overrides: Any) -> Callable[..., Any]:
@@ -30,10 +30,17 @@ def setting_option(name: str, *param_decls: str, **overrides: Any) -> Callable[.
         "show_envvar": True,
         "help": declared.help,
     }
+    if declared.multiple:  # repeated, or several in the variable
+        arguments |= {"multiple": True, "show_default": False, "callback": _split_items}
     if declared.type is bool:  # --flag / --no-flag
         flags = f"{declared.flag}/--no-{declared.flag.removeprefix('--')}"
         return click.option(flags, *param_decls, **(arguments | {"is_flag": True} | overrides))
     return click.option(declared.flag, *param_decls, **(arguments | overrides))
+
+
+def _split_items(_context: Any, _parameter: Any, values: tuple[str, ...]) -> tuple[str, ...]:
+    """A ``multiple`` option's values, each of them split on commas as the variable's are."""
+    return tuple(item for value in values for item in split_list(value))
 
 
 def click_type(declared: Setting) -> click.ParamType:

@@ -4,6 +4,10 @@ waitress serves from one process with a pool of threads and runs everywhere. gun
 ``workers`` processes from one built app (``preload_app``: the dataset, indexes and caches are
 built once and shared copy-on-write) for more throughput on several cores; each worker starts
 its own SPARQL query pool on first use.
+
+Both hand the app the request's headers as the client sent them: waitress would otherwise
+drop ``Forwarded`` and ``X-Forwarded-*`` from a proxy it does not trust, and the app could no
+longer tell a proxied request from a local one (the rule of ``POST /-/reload``).
 """
 
 from __future__ import annotations
@@ -61,7 +65,9 @@ def run_server(
     cannot be bound (call :func:`check_address` first to know before building the app)."""
     if server == "waitress":
         try:
-            waitress_serve(app, host=host, port=port, threads=threads)
+            waitress_serve(
+                app, host=host, port=port, threads=threads, clear_untrusted_proxy_headers=False
+            )
             return
         except OSError as exc:  # taken between check_address and here
             if exc.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL, errno.EACCES):

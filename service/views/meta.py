@@ -129,7 +129,7 @@ def _check_reload_allowed() -> None:
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             raise _forbidden("send the configured token: Authorization: Bearer <token>")
         return
-    if any(name in request.headers for name in _PROXY_HEADERS):
+    if _proxied():
         raise _forbidden("a proxied request needs the configured token (EKG_RELOAD_TOKEN)")
     origin = request.headers.get("Origin")
     if origin is not None and origin.rstrip("/") != request.host_url.rstrip("/"):
@@ -142,7 +142,17 @@ def _check_reload_allowed() -> None:
         raise _forbidden("reloads are accepted from loopback, or with the configured token")
 
 
-_PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP")
+def _proxied() -> bool:
+    """Whether a proxy relayed the request: it carries ``Forwarded``, ``Via``, ``X-Real-IP``
+    or any ``X-Forwarded-*`` header (the WSGI servers pass them on as sent, see
+    :mod:`service.runtime.wsgi`)."""
+    return any(
+        name.lower() in _PROXY_HEADERS or name.lower().startswith("x-forwarded-")
+        for name, _ in request.headers.items()
+    )
+
+
+_PROXY_HEADERS = frozenset({"forwarded", "via", "x-real-ip"})
 
 
 def _forbidden(detail: str) -> ProblemError:
