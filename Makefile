@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Debian packages the tests need (run as root, or through sudo when available): Chromium for
 # the browser tests, Graphviz for SVG exports, Virtuoso as one of the real remote stores.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource
+SYSTEM_PACKAGES := chromium graphviz virtuoso-opensource nginx
 
 .PHONY: serve test lint check system-packages clean bench schema
 

@@ -6,10 +6,14 @@ a :class:`SparqlServer`, and stops it (and removes its directory) afterwards:
 - :func:`oxigraph_server` -- Oxigraph's own HTTP server (PyPI ``oxigraph``);
 - :func:`virtuoso_server` -- Virtuoso Open Source 7 (Debian ``virtuoso-opensource``),
   configured with throw-away database files and ports, and SPARQL updates granted.
+
+:func:`nginx_proxy` runs Debian's nginx the same way, in front of ekg instances, with the
+configuration docs/nginx.conf documents.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import signal
@@ -162,3 +166,82 @@ def _scratch(directory: Path | None, prefix: str) -> Iterator[Path]:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+#: The documented nginx configuration (``upstream`` and ``server`` blocks) the proxy runs.
+NGINX_CONF = Path(__file__).resolve().parent.parent / "docs" / "nginx.conf"
+
+
+@dataclass(frozen=True)
+class Proxy:
+    """Where a running proxy answers, and its process."""
+
+    url: str
+    pid: int
+
+
+@contextmanager
+def nginx_proxy(upstreams: list[str], directory: Path | None = None) -> Iterator[Proxy]:
+    """Run Debian's nginx (package ``nginx``) in the foreground on a free loopback port with
+    :data:`NGINX_CONF`, its upstream servers replaced by ``upstreams`` (``host:port``).
+
+    Everything nginx writes (pid, error log, temporary files) goes to ``directory``, so no
+    root is needed. Each answer carries ``X-Upstream``: the instance that made it.
+    """
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise RuntimeError("nginx is not installed (Debian package nginx)")
+    with _scratch(directory, "ekg-nginx-") as location:
+        port = free_port()
+        conf = location / "nginx.conf"
+        conf.write_text(_nginx_conf(location, port, upstreams))
+        process = subprocess.Popen(
+            [binary, "-p", str(location), "-c", str(conf), "-e", str(location / "error.log")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_for_port(port, process, timeout=30)
+            yield Proxy(base, process.pid)
+        finally:
+            stop(process)
+
+
+def _nginx_conf(location: Path, port: int, upstreams: list[str]) -> str:
+    """The main context nginx needs to run unprivileged in ``location``, around the
+    documented blocks with their ports replaced."""
+    blocks = NGINX_CONF.read_text()
+    servers = "".join(f"    server {upstream};\n" for upstream in upstreams)
+    blocks, found = re.subn(r"(?m)^(    server 127\.0\.0\.1:\d+;\n)+", servers, blocks)
+    blocks, listens = re.subn(r"(?m)^(\s*)listen 80;$", rf"\1listen 127.0.0.1:{port};", blocks)
+    blocks, locations = re.subn(
+        r"(?m)^(\s*)location / \{$",
+        r"\1location / {\n\1    add_header X-Upstream $upstream_addr always;",
+        blocks,
+    )
+    if (found, listens, locations) != (1, 1, 1):
+        raise RuntimeError(f"unexpected layout of {NGINX_CONF}")
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers that can write ``location``
+    temp = "".join(
+        f"    {kind}_temp_path {location / kind};\n"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return (
+        f"{user}daemon off;\nworker_processes 1;\npid {location / 'nginx.pid'};\n"
+        f"error_log {location / 'error.log'} warn;\nevents {{ worker_connections 256; }}\n"
+        f"http {{\n    access_log off;\n{temp}{blocks}}}\n"
+    )
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"nginx exited with status {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nginx does not listen on {port} after {timeout:.0f} s")
