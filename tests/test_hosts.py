@@ -3,8 +3,11 @@ own host, and gets 400 on every route, POST /-/reload included."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
+from service.cli import main
 from service.hosts import allowed_hosts, host_name, is_allowed
 from tests.conftest import assert_problem
 
@@ -60,3 +63,21 @@ def test_host_names_lose_their_port():
     assert host_name("[::1]") == "[::1]"
     assert host_name("Example.org:8080") == "example.org"
     assert not is_allowed("", ("localhost",))
+
+
+def test_ekg_serve_answers_for_its_host_and_the_names_given(runner, tiny_path, monkeypatch):
+    served = {}
+    module = sys.modules["service.cli.main"]
+    monkeypatch.setattr(module, "check_address", lambda *_: None)
+    monkeypatch.setattr(module, "run_server", lambda app, **_: served.update(app=app))
+    flags = ["--host", "192.0.2.5", "--allowed-host", "a.example", "--watch-interval", "0"]
+    result = runner.invoke(main, ["serve", "--data", str(tiny_path), *flags])
+    assert result.exit_code == 0, result.output
+    app = served["app"]
+    try:
+        assert allowed_hosts(app.config)[3:] == ("192.0.2.5", "a.example")
+        client = app.test_client()
+        assert client.get("/health", headers={"Host": "a.example"}).status_code == 200
+        assert client.get("/health", headers={"Host": "b.example"}).status_code == 400
+    finally:
+        app.extensions["ekg_generations"].close()
