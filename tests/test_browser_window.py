@@ -149,6 +149,11 @@ def test_a_late_answer_never_draws_over_a_cached_window(window_page, synthetic_s
     seq = int(page.evaluate("document.body.dataset.windowSeq || '0'"))
     move_to(page, (3, 4))  # B
     wait_for_window(page, seq)
+    # the window drawn is B's (not the first load's, answered while the move was debounced)
+    page.wait_for_function(
+        "() => { const d = EKG.home.windowed.drawnFor;"
+        " return d && d[0] === app.timeline.getWindow().start.getTime(); }"
+    )
     page.evaluate("window.__bStart = app.timeline.getWindow().start.getTime()")
     b_url = [url for url in page.api if "/timeline/window" in url][-1]
     with urlopen(b_url) as response:
