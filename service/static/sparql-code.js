@@ -149,9 +149,7 @@
   };
 
   CodeView.prototype.draw = function () {
-    var root = document.createElement('div');
-    root.className = 'ekg-view ekg-code-view';
-    this.yasr.resultsEl.appendChild(root);
+    var root = window.EKGSparql.viewRoot(this.yasr, 'ekg-code-view');
     var current = tabQuery(this.yasr);
     if (!current) {
       root.appendChild(window.EKGSparql.note('Run a query first: the snippets send the query of this tab.'));

@@ -162,6 +162,14 @@
     return icon;
   }
 
+  /** A view's drawing area (class `ekg-view <className>`), appended to the results box. */
+  function viewRoot(yasr, className) {
+    var root = document.createElement('div');
+    root.className = 'ekg-view ' + className;
+    yasr.resultsEl.appendChild(root);
+    return root;
+  }
+
   function escapeAttribute(text) {
     return String(text).replace(/&/g, '&amp;').replace(/'/g, '&#39;').replace(/"/g, '&quot;')
       .replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -203,6 +211,7 @@
     note: note,
     limitNote: limitNote,
     viewIcon: viewIcon,
+    viewRoot: viewRoot,
   };
 
   if (typeof window.Yasgui === 'function') linkTableToLocalPages(window.Yasgui.Yasr);

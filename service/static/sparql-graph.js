@@ -101,9 +101,7 @@
     this.destroy();
     var data = S.resultRows(this.yasr);
     var columns = iriColumns(data);
-    var root = document.createElement('div');
-    root.className = 'ekg-view ekg-graph-view';
-    this.yasr.resultsEl.appendChild(root);
+    var root = S.viewRoot(this.yasr, 'ekg-graph-view');
     if (columns.length < 2) {
       root.appendChild(S.note('The graph needs two IRI columns, e.g. ?cause ?effect: each row is an edge from the first to the second.'));
       return;

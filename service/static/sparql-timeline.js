@@ -95,9 +95,7 @@
     this.destroy();
     var data = S.resultRows(this.yasr);
     var columns = dateColumns(data);
-    var root = document.createElement('div');
-    root.className = 'ekg-view ekg-timeline-view';
-    this.yasr.resultsEl.appendChild(root);
+    var root = S.viewRoot(this.yasr, 'ekg-timeline-view');
     if (!columns.length) {
       root.appendChild(S.note('No date column in these results: the timeline needs a column of xsd:date or xsd:dateTime values.'));
       return;
