@@ -1,0 +1,147 @@
+"""Where ``ekg serve``'s start-up time goes: one start under py-spy, samples sorted into phases.
+
+:func:`profiled` starts the server under ``py-spy record`` (50 samples a second,
+``--nonblocking``: the server is never paused; idle threads are not sampled), runs the same
+first requests as :mod:`benchmarks.start`, stops py-spy once the first chains answer is in and
+sorts every sample into one phase by its stack: an import (an ``importlib`` frame), the YAML
+parser (yaml_rs or PyYAML), or else the innermost frame of this project's code, by module
+(:data:`PHASES`); samples with no project frame at all are ``other``. Seconds are samples /
+rate, so a phase reads as CPU-busy wall time of one thread. The raw stacks (flamegraph.pl's
+input) are kept in ``benchmarks/results/start-profile-<N>.txt`` (not committed).
+
+Needs py-spy (``pip install py-spy``); without it the profile is skipped with a note.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import spawn  # noqa: E402
+from support.servers import free_port  # noqa: E402
+
+RATE = 50
+
+#: Module path fragment -> phase, first match wins (checked on the innermost project frame).
+PHASES = (
+    ("graph/data/sources.py", "data: files read and hashed (version)"),
+    ("graph/data/yamlfile.py", "data: YAML parse (project side)"),
+    ("graph/data/", "data: validation and records"),
+    ("graph/rdf/", "store: manifest check, store directory"),
+    ("graph/store/", "store: open"),
+    ("graph/timeline/indexing.py", "timeline: event index"),
+    ("graph/timeline/paging.py", "timeline: event index and paging"),
+    ("graph/timeline/", "timeline: page and items"),
+    ("graph/causal/importance.py", "causal: importance (timeline ranking)"),
+    ("graph/causal/graph.py", "causal: DiGraph build"),
+    ("graph/causal/lens.py", "causal: lens view"),
+    ("graph/causal/chains.py", "causal: chains search"),
+    ("graph/causal/", "causal: other"),
+    ("graph/pipeline.py", "pipeline (BuiltGraph)"),
+    ("service/runtime/engine.py", "service: query engine"),
+    ("service/runtime/", "service: generations, watcher"),
+    ("service/views/", "service: views (JSON answer)"),
+    ("service/", "service: app set-up (create_app, OpenAPI, CLI)"),
+)
+
+
+def py_spy() -> str | None:
+    found = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    return found if Path(found).exists() else None
+
+
+def profiled(
+    command: Callable[[int], list[str]],
+    steps: Callable[[str, Any, float], dict[str, float]],
+    out: Path,
+) -> dict[str, Any]:
+    """Run ``command(port)`` under py-spy, call ``steps(base, process, started)`` (the first
+    answers, in seconds since start), stop sampling; the steps and the phases."""
+    spy = py_spy()
+    if spy is None:
+        return {"skipped": "py-spy is not installed (pip install py-spy)"}
+    port = free_port()
+    record = [spy, "record", "--rate", str(RATE), "--nonblocking", "--full-filenames"]
+    record += ["--format", "raw", "--output", str(out), "--subprocesses", "--"]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.unlink(missing_ok=True)
+    started = time.monotonic()
+    with spawn(record + command(port)) as process:  # py-spy leads the group, the server is in it
+        try:
+            times = steps(f"http://127.0.0.1:{port}", process, started)
+        finally:
+            os.kill(process.pid, signal.SIGINT)  # py-spy writes its file and exits
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(120)
+    phases, top, total = summarize(out)
+    return {
+        "steps_s": {name: round(value, 2) for name, value in times.items()},
+        "rate": RATE,
+        "sampled_s": round(total / RATE, 2),
+        "phases_s": {name: round(count / RATE, 2) for name, count in phases.most_common()},
+        "top_functions_s": {name: round(count / RATE, 2) for name, count in top.most_common(15)},
+        "raw": str(out.relative_to(ROOT)) if out.is_relative_to(ROOT) else str(out),
+    }
+
+
+def summarize(raw: Path) -> tuple[Counter[str], Counter[str], int]:
+    """Samples per phase, samples per innermost project-or-library function, and the total."""
+    phases: Counter[str] = Counter()
+    top: Counter[str] = Counter()
+    total = 0
+    if not raw.exists():
+        return phases, top, 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not count.isdigit():
+            continue
+        frames = stack.split(";")
+        samples = int(count)
+        total += samples
+        phases[phase_of(frames)] += samples
+        top[short(frames[-1])] += samples
+    return phases, top, total
+
+
+def phase_of(frames: list[str]) -> str:
+    """The phase of one stack (outermost frame first); see the module docstring."""
+    for frame in reversed(frames):
+        if "_find_and_load" in frame or "<frozen importlib" in frame:
+            return "imports (modules loaded on first use)"
+        if any(lib in frame.rpartition(" (")[2] for lib in ("/yaml/", "/yaml_rs/")):
+            return "data: YAML parse (yaml_rs / PyYAML)"
+        where = project_path(frame)
+        if where is not None:
+            return next((name for prefix, name in PHASES if where.startswith(prefix)), where)
+    return "other (server, Flask, interpreter)"
+
+
+def project_path(frame: str) -> str | None:
+    """``graph/...`` or ``service/...`` if ``frame`` (``name (path:line)``) is project code."""
+    _, _, where = frame.rpartition(" (")
+    path = where.rsplit(":", 1)[0]
+    for package in ("/graph/", "/service/"):
+        at = path.rfind(package)
+        if at >= 0 and "site-packages" not in path:
+            return path[at + 1 :]
+    return None
+
+
+def short(frame: str) -> str:
+    """``name (path:line)`` -> ``name (last two path parts)``."""
+    name, _, where = frame.rpartition(" (")
+    path = where.rsplit(":", 1)[0]
+    return f"{name} ({'/'.join(Path(path).parts[-2:])})"
