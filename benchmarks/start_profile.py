@@ -3,11 +3,12 @@
 :func:`profiled` starts the server under ``py-spy record`` (50 samples a second,
 ``--nonblocking``: the server is never paused; idle threads are not sampled), runs the same
 first requests as :mod:`benchmarks.start`, stops py-spy once the first chains answer is in and
-sorts every sample into one phase by its stack: an import (an ``importlib`` frame), the YAML
-parser (yaml_rs or PyYAML), or else the innermost frame of this project's code, by module
-(:data:`PHASES`); samples with no project frame at all are ``other``. Seconds are samples /
-rate, so a phase reads as CPU-busy wall time of one thread. The raw stacks (flamegraph.pl's
-input) are kept in ``benchmarks/results/start-profile-<N>.txt`` (not committed).
+sorts every sample into one phase by its innermost telling frame: an import (an ``importlib``
+frame), a library named in :data:`LIBRARIES` (the YAML parser, the OpenAPI spec builder), or
+this project's code, by module (:data:`PHASES`); samples with neither are ``other``.
+Seconds are samples / rate, so a phase reads as CPU-busy wall time of one thread. The raw
+stacks (flamegraph.pl's input) are kept in ``benchmarks/results/start-profile-<N>.txt``
+(not committed).
 
 Needs py-spy (``pip install py-spy``); without it the profile is skipped with a note.
 """
@@ -35,15 +36,21 @@ from support.servers import free_port  # noqa: E402
 
 RATE = 50
 
-#: Module path fragment -> phase, first match wins (checked on the innermost project frame).
+#: ``path function`` prefix of the innermost project frame -> phase; the first match wins.
 PHASES = (
     ("graph/data/sources.py", "data: files read and hashed (version)"),
     ("graph/data/yamlfile.py", "data: YAML parse (project side)"),
-    ("graph/data/", "data: validation and records"),
+    ("graph/data/readers.py", "data: records read and checked"),
+    ("graph/data/fields.py", "data: records read and checked"),
+    ("graph/data/model.py", "data: records read and checked"),
+    ("graph/data/dates.py", "data: dates parsed"),
+    ("graph/data/", "data: cross-checks (links, cycles, stories)"),
     ("graph/rdf/", "store: manifest check, store directory"),
+    ("graph/store/backends/oxigraph.py OxigraphStore.__len__", "store: len() (counts triples)"),
     ("graph/store/", "store: open"),
     ("graph/timeline/indexing.py", "timeline: event index"),
     ("graph/timeline/paging.py", "timeline: event index and paging"),
+    ("graph/timeline/search.py", "timeline: search text"),
     ("graph/timeline/", "timeline: page and items"),
     ("graph/causal/importance.py", "causal: importance (timeline ranking)"),
     ("graph/causal/graph.py", "causal: DiGraph build"),
@@ -54,7 +61,14 @@ PHASES = (
     ("service/runtime/engine.py", "service: query engine"),
     ("service/runtime/", "service: generations, watcher"),
     ("service/views/", "service: views (JSON answer)"),
-    ("service/", "service: app set-up (create_app, OpenAPI, CLI)"),
+    ("service/", "service: app set-up (create_app, CLI)"),
+)
+#: Library path fragment -> phase, for frames deeper than any project frame.
+LIBRARIES = (
+    ("/yaml/", "data: YAML parse (yaml_rs / PyYAML)"),
+    ("/yaml_rs/", "data: YAML parse (yaml_rs / PyYAML)"),
+    ("/flask_smorest/", "service: OpenAPI spec (flask-smorest, apispec)"),
+    ("/apispec/", "service: OpenAPI spec (flask-smorest, apispec)"),
 )
 
 
@@ -121,11 +135,14 @@ def phase_of(frames: list[str]) -> str:
     for frame in reversed(frames):
         if "_find_and_load" in frame or "<frozen importlib" in frame:
             return "imports (modules loaded on first use)"
-        if any(lib in frame.rpartition(" (")[2] for lib in ("/yaml/", "/yaml_rs/")):
-            return "data: YAML parse (yaml_rs / PyYAML)"
         where = project_path(frame)
         if where is not None:
-            return next((name for prefix, name in PHASES if where.startswith(prefix)), where)
+            key = f"{where.rsplit(':', 1)[0]} {frame.rpartition(' (')[0]}"
+            return next((name for prefix, name in PHASES if key.startswith(prefix)), where)
+        path = frame.rpartition(" (")[2]
+        library = next((name for part, name in LIBRARIES if part in path), None)
+        if library is not None:
+            return library
     return "other (server, Flask, interpreter)"
 
 
