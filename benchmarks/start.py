@@ -17,10 +17,10 @@ process is started:
 
 Each figure is printed beside its goal (first chains answer <= 2 s at 1 M events and <= 1 s at
 100 k; all processes <= 3 GB) with the 1-minute load average, and written to
-``benchmarks/results/start.json``. ``--profile`` starts the server a second time under
-py-spy (sampling, ``--nonblocking``) and breaks the time to the first chains answer down into
-phases (:mod:`benchmarks.start_profile`). Not a test: nothing asserts; a missed goal is a FAIL
-in the table.
+``benchmarks/results/start.json`` (the rows of sizes not run this time are kept).
+``--profile`` starts the server a second time under py-spy (sampling, ``--nonblocking``) and
+breaks the time to the first chains answer down into phases (:mod:`benchmarks.start_profile`).
+Not a test: nothing asserts; a missed goal is a FAIL in the table.
 
 Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-build]
 """
@@ -28,6 +28,7 @@ Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-bui
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import subprocess
@@ -293,9 +294,21 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
         print(table(results[-1:]), file=sys.stderr, flush=True)
     print(table(results))
     goals = {"chains_s": CHAINS_GOAL_S, "rss_mb": RSS_GOAL_MB}
-    out = write_result("start", {"machine": machine(), "goals": goals, "results": results})
+    kept = earlier_rows({row["events"] for row in results})
+    rows = sorted(kept + results, key=lambda row: row["events"])
+    out = write_result("start", {"machine": machine(), "goals": goals, "results": rows})
     print(f"\nwritten to {out.relative_to(ROOT)}")
     return results
+
+
+def earlier_rows(sizes: set[int]) -> list[dict[str, Any]]:
+    """The rows of the last ``start.json`` for other sizes (each says when it was measured),
+    so that sizes run one at a time end up in one file."""
+    try:
+        rows = json.loads((RESULTS / "start.json").read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [row for row in rows if row.get("events") not in sizes]
 
 
 def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -303,7 +316,8 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     print(f"{n:,} events: data ...", file=sys.stderr, flush=True)
     prepared = prepare(n, args.seed)
     store = Path(prepared["yaml"]).parent / "store"
-    row: dict[str, Any] = {"events": n, "pair": prepared["pair"]}
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    row: dict[str, Any] = {"events": n, "measured_at": when, "pair": prepared["pair"]}
     row["generate_s"] = prepared["generate_s"]
     if args.no_build and store.exists():
         row["build"] = {"s": None, "peak_rss_mb": None, "load": None}
