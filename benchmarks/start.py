@@ -19,7 +19,8 @@ Each figure is printed beside its goal (first chains answer <= 2 s at 1 M events
 100 k; all processes <= 3 GB) with the 1-minute load average, and written to
 ``benchmarks/results/start.json`` (the rows of sizes not run this time are kept).
 ``--profile`` starts the server a second time under py-spy (sampling, ``--nonblocking``) and
-breaks the time to the first chains answer down into phases (:mod:`benchmarks.start_profile`).
+breaks the time to the first chains answer down into phases (:mod:`benchmarks.start_profile`),
+then runs the same start in-process to time the cyclic garbage collector in each step.
 Not a test: nothing asserts; a missed goal is a FAIL in the table.
 
 Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-build]
@@ -48,7 +49,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.harness import RESULTS, machine, spawn, write_result  # noqa: E402
-from benchmarks.start_profile import profiled  # noqa: E402
+from benchmarks.start_profile import gc_share, profiled  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS  # noqa: E402
 from support.servers import free_port  # noqa: E402
 from support.synthetic_draw import KINDS, STATUSES, draw_plan  # noqa: E402
@@ -333,6 +334,9 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
             partial(measure_steps, prepared),
             RESULTS / f"start-profile-{n}.txt",
         )
+        print(f"{n:,} events: the same start in-process, GC timed ...", file=sys.stderr)
+        module = [sys.executable, str(ROOT / "benchmarks" / "start_profile.py"), "--gc"]
+        row["gc"] = gc_share([*module, prepared["yaml"], str(store), *prepared["pair"]])
     return row
 
 

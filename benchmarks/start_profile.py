@@ -16,6 +16,8 @@ Needs py-spy (``pip install py-spy``); without it the profile is skipped with a 
 from __future__ import annotations
 
 import contextlib
+import gc
+import json
 import os
 import shutil
 import signal
@@ -162,3 +164,49 @@ def short(frame: str) -> str:
     name, _, where = frame.rpartition(" (")
     path = where.rsplit(":", 1)[0]
     return f"{name} ({'/'.join(Path(path).parts[-2:])})"
+
+
+def gc_share(command: list[str]) -> dict[str, Any]:
+    """Run :func:`gc_main` in a process of its own (``command`` is this module's command line
+    with ``--gc``); its JSON: per step, wall seconds and seconds spent in the cyclic GC."""
+    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def gc_main(data: str, store: str, source: str, target: str) -> None:
+    """In-process, as ``ekg serve`` starts (``create_app`` with the same settings), then the
+    first timeline and chains answers through Flask's test client: wall and GC seconds of each
+    step, and the collections of each generation (``gc.callbacks``)."""
+    from service import create_app
+
+    spent = {"s": 0.0, "started": 0.0}
+    collections: Counter[int] = Counter()
+
+    def timer(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            spent["started"] = time.perf_counter()
+        else:
+            spent["s"] += time.perf_counter() - spent["started"]
+            collections[info["generation"]] += 1
+
+    gc.callbacks.append(timer)
+    steps: dict[str, dict[str, float]] = {}
+
+    def step(name: str, work: Callable[[], Any]) -> Any:
+        gc_before, started = spent["s"], time.perf_counter()
+        result = work()
+        wall = time.perf_counter() - started
+        steps[name] = {"s": round(wall, 2), "gc_s": round(spent["s"] - gc_before, 2)}
+        return result
+
+    app = step("create_app", lambda: create_app({"DATA": data, "STORE": store}))
+    client = app.test_client()
+    step("first /api/timeline?limit=50", lambda: client.get("/api/timeline?limit=50"))
+    query = f"/api/chains?source={source}&target={target}"
+    step("first /api/chains", lambda: client.get(query))
+    print(json.dumps({"steps": steps, "collections": dict(collections)}))
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--gc"]:
+        gc_main(*sys.argv[2:6])
