@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""Start-up of ``ekg serve --store`` as an operator meets it (issue 19).
+
+For each size N, once: a synthetic ``events.yaml`` of N events in story files of 10 k
+(``python -m support.synthetic N OUT --story-size 10000``, made once and kept in
+``benchmarks/results/.cache/start/``, which is not committed), then ``ekg build --store DIR``
+(its time and peak RSS, reported apart), then ``ekg serve --store DIR --data OUT --port P`` in a
+process group of its own, with every setting at its default. Measured from the moment the
+process is started:
+
+* the first 200 of ``/health``, then of ``/api/timeline?limit=50``, then of ``/api/chains``
+  between two events three evidence links apart (an early event and one of its descendants,
+  picked from the generator's plan of links, so no other request warms the causal graph);
+* the resident memory of every process of the group (the server and any child: the sum of
+  ``VmRSS``) right after the first chains answer, and the largest such sum seen while
+  starting (sampled every 0.2 s).
+
+Each figure is printed beside its goal (first chains answer <= 2 s at 1 M events and <= 1 s at
+100 k; all processes <= 3 GB) with the 1-minute load average, and written to
+``benchmarks/results/start.json`` (the rows of sizes not run this time are kept).
+``--profile`` starts the server a second time under py-spy (sampling, ``--nonblocking``) and
+breaks the time to the first chains answer down into phases (:mod:`benchmarks.start_profile`),
+then runs the same start in-process to time the cyclic garbage collector in each step.
+Not a test: nothing asserts; a missed goal is a FAIL in the table.
+
+Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-build]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict, deque
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.harness import RESULTS, machine, spawn, write_result  # noqa: E402
+from benchmarks.start_profile import gc_share, profiled  # noqa: E402
+from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS  # noqa: E402
+from support.servers import free_port  # noqa: E402
+from support.synthetic_draw import KINDS, STATUSES, draw_plan  # noqa: E402
+
+CACHE = RESULTS / ".cache" / "start"
+STORY_SIZE = 10_000
+#: Seconds from ``ekg serve`` to the first /api/chains answer, per size (issue 19).
+CHAINS_GOAL_S = {100_000: 1.0, 1_000_000: 2.0}
+RSS_GOAL_MB = 3 * 1024
+#: The links /api/chains follows by default (the evidence lens, the followed kinds), as the
+#: generator numbers their statuses and kinds.
+EVIDENCE = frozenset(i for i, name in enumerate(STATUSES) if name in ASSERTED_STATUSES)
+FOLLOWED = frozenset(i for i, name in enumerate(KINDS) if name in FOLLOWED_KINDS)
+CHAIN_LINKS = 3
+EKG = Path(sys.executable).parent / "ekg"
+
+
+# -- the data --------------------------------------------------------------------------------
+
+
+def prepare(n: int, seed: int) -> dict[str, Any]:
+    """The YAML of ``n`` events and a connected pair, made once in the cache and reused."""
+    folder = CACHE / f"synthetic-{n}-{seed}-{STORY_SIZE}"
+    meta = folder / "prepared.json"
+    if meta.exists():
+        return {**json.loads(meta.read_text()), "generate_s": None}
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    out = folder / "events.yaml"
+    command = [sys.executable, "-m", "support.synthetic", str(n), str(out)]
+    command += ["--story-size", str(STORY_SIZE), "--seed", str(seed)]
+    subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    generated = time.perf_counter() - started
+    fields = {"yaml": str(out), "pair": chain_pair(n, seed), "generated_s": round(generated, 1)}
+    meta.write_text(json.dumps(fields, indent=2) + "\n")
+    return {**fields, "generate_s": round(generated, 1)}
+
+
+def chain_pair(n: int, seed: int) -> list[str]:
+    """The earliest event with a descendant exactly :data:`CHAIN_LINKS` followed links away,
+    and that descendant (the generator's events are ``ev-<position in date order>``)."""
+    effects: dict[int, list[int]] = defaultdict(list)
+    for cause, effect, kind, _confidence, status in draw_plan(n, seed).links:
+        if status in EVIDENCE and kind in FOLLOWED:
+            effects[cause].append(effect)
+    for source in sorted(effects):
+        depth = {source: 0}
+        todo = deque([source])
+        while todo:
+            node = todo.popleft()
+            if depth[node] == CHAIN_LINKS:
+                return [f"ev-{source}", f"ev-{node}"]
+            for effect in effects.get(node, ()):
+                if effect not in depth:
+                    depth[effect] = depth[node] + 1
+                    todo.append(effect)
+    raise RuntimeError(f"no chain of {CHAIN_LINKS} links in {n} events")
+
+
+def build(yaml: str, store: Path) -> dict[str, Any]:
+    """``ekg build --store``: wall time and peak RSS (of that process, from ``wait4``)."""
+    started = time.perf_counter()
+    command = [str(EKG), "build", "--data", yaml, "--store", str(store), "--no-progress"]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    said = process.stdout.read().decode().strip() if process.stdout else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"ekg build failed ({status}): {said}")
+    load = machine()["load_1min"]
+    return {"s": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024), "load": load}
+
+
+# -- processes and memory --------------------------------------------------------------------
+
+
+def group_pids(group: int) -> list[int]:
+    """Every process whose process group is ``group``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
+        if int(fields[2]) == group:
+            found.append(int(entry.name))
+    return found
+
+
+def status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def group_rss_mb(group: int, field: str = "VmRSS") -> tuple[float, int]:
+    """The sum of ``field`` over the group's processes (MB), and how many there are."""
+    pids = group_pids(group)
+    return round(sum(status_kb(pid, field) for pid in pids) / 1024, 1), len(pids)
+
+
+class PeakSampler(threading.Thread):
+    """Samples the group's summed RSS every ``interval`` s until stopped; keeps the largest."""
+
+    def __init__(self, group: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.group, self.interval, self.peak = group, interval, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            self.peak = max(self.peak, group_rss_mb(self.group)[0])
+
+
+# -- the measurement -------------------------------------------------------------------------
+
+
+def get(url: str, timeout: float) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def first_200(url: str, process: Any, started: float, timeout: float) -> float:
+    """Seconds since ``started`` when ``url`` first answered 200 (polled every 50 ms)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ekg serve exited with status {process.returncode}")
+        try:
+            if get(url, timeout)[0] == 200:
+                return time.monotonic() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def serve_command(prepared: dict[str, Any], store: Path, port: int) -> list[str]:
+    command = [str(EKG), "serve", "--store", str(store), "--data", prepared["yaml"]]
+    return [*command, "--port", str(port)]
+
+
+def measure(prepared: dict[str, Any], store: Path, timeout: float) -> dict[str, Any]:
+    """Start ``ekg serve`` and time its first answers (see the module docstring)."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    source, target = prepared["pair"]
+    chains = f"{base}/api/chains?" + urllib.parse.urlencode({"source": source, "target": target})
+    load_before = machine()["load_1min"]
+    started = time.monotonic()
+    with spawn(serve_command(prepared, store, port)) as process:
+        sampler = PeakSampler(process.pid)
+        sampler.start()
+        health = first_200(f"{base}/health", process, started, timeout)
+        timeline = first_200(f"{base}/api/timeline?limit=50", process, started, timeout)
+        first = first_200(chains, process, started, timeout)
+        rss, processes = group_rss_mb(process.pid)
+        hwm, _ = group_rss_mb(process.pid, "VmHWM")
+        sampler.done.set()
+        sampler.join()
+        again = time.monotonic()
+        status, body = get(chains, timeout)
+        warm_ms = (time.monotonic() - again) * 1000
+        found = json.loads(body).get("count") if status == 200 else None
+    return {
+        "health_s": round(health, 2),
+        "timeline_s": round(timeline, 2),
+        "chains_s": round(first, 2),
+        "chains_warm_ms": round(warm_ms, 1),
+        "chains_found": found,
+        "rss_mb": rss,
+        "rss_peak_sampled_mb": max(sampler.peak, rss),
+        "hwm_sum_mb": hwm,
+        "processes": processes,
+        "load_before": load_before,
+        "load": machine()["load_1min"],
+    }
+
+
+def verdict(value: float | None, goal: float | None) -> str:
+    if value is None or goal is None:
+        return ""
+    return "PASS" if value <= goal else "FAIL"
+
+
+def built(figures: dict[str, Any]) -> str:
+    if figures["s"] is None:
+        return "(not built: --no-build)"
+    return f"{figures['s']} s, peak {figures['peak_rss_mb']:,} MB, load {figures['load']}"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| events | figure | measured | goal | |",
+        "|---|---|---|---|---|",
+    ]
+    for row in results:
+        n, s, b = f"{row['events']:,}", row["serve"], row["build"]
+        goal = CHAINS_GOAL_S.get(row["events"])
+        cells = [
+            ("ekg build --store", built(b), "", ""),
+            ("first /health", f"{s['health_s']} s", "", ""),
+            ("first /api/timeline?limit=50", f"{s['timeline_s']} s", "", ""),
+            (
+                "first /api/chains",
+                f"{s['chains_s']} s ({s['chains_found']} chains; then {s['chains_warm_ms']} ms)",
+                f"<= {goal} s" if goal else "-",
+                verdict(s["chains_s"], goal),
+            ),
+            (
+                f"RSS, all {s['processes']} process(es), after it",
+                f"{s['rss_mb']:,.0f} MB (peak seen {s['rss_peak_sampled_mb']:,.0f})",
+                f"<= {RSS_GOAL_MB:,} MB",
+                verdict(s["rss_mb"], RSS_GOAL_MB),
+            ),
+            ("1-min load average", f"{s['load_before']} before, {s['load']} after", "", ""),
+        ]
+        lines += [f"| {n} | " + " | ".join(cell) + " |" for cell in cells]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per request")
+    parser.add_argument("--no-build", action="store_true", help="reuse a store already built")
+    parser.add_argument("--profile", action="store_true", help="a second start under py-spy")
+    args = parser.parse_args(argv)
+    results = []
+    for n in (int(s) for s in args.sizes.split(",") if s):
+        results.append(run_size(n, args))
+        print(table(results[-1:]), file=sys.stderr, flush=True)
+    print(table(results))
+    goals = {"chains_s": CHAINS_GOAL_S, "rss_mb": RSS_GOAL_MB}
+    kept = earlier_rows({row["events"] for row in results})
+    rows = sorted(kept + results, key=lambda row: row["events"])
+    out = write_result("start", {"machine": machine(), "goals": goals, "results": rows})
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+    return results
+
+
+def earlier_rows(sizes: set[int]) -> list[dict[str, Any]]:
+    """The rows of the last ``start.json`` for other sizes (each says when it was measured),
+    so that sizes run one at a time end up in one file."""
+    try:
+        rows = json.loads((RESULTS / "start.json").read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [row for row in rows if row.get("events") not in sizes]
+
+
+def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
+    """Data, build, one measured start and (``--profile``) one profiled start of size ``n``."""
+    print(f"{n:,} events: data ...", file=sys.stderr, flush=True)
+    prepared = prepare(n, args.seed)
+    store = Path(prepared["yaml"]).parent / "store"
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    row: dict[str, Any] = {"events": n, "measured_at": when, "pair": prepared["pair"]}
+    row["generate_s"] = prepared["generate_s"]
+    if args.no_build and store.exists():
+        row["build"] = {"s": None, "peak_rss_mb": None, "load": None}
+    else:
+        print(f"{n:,} events: ekg build --store ...", file=sys.stderr, flush=True)
+        row["build"] = build(prepared["yaml"], store)
+    print(f"{n:,} events: ekg serve ...", file=sys.stderr, flush=True)
+    row["serve"] = measure(prepared, store, args.timeout)
+    if args.profile:
+        print(f"{n:,} events: ekg serve under py-spy ...", file=sys.stderr, flush=True)
+        row["profile"] = profiled(
+            partial(serve_command, prepared, store),
+            partial(measure_steps, prepared),
+            RESULTS / f"start-profile-{n}.txt",
+        )
+        print(f"{n:,} events: the same start in-process, GC timed ...", file=sys.stderr)
+        module = [sys.executable, str(ROOT / "benchmarks" / "start_profile.py"), "--gc"]
+        row["gc"] = gc_share([*module, prepared["yaml"], str(store), *prepared["pair"]])
+    return row
+
+
+def measure_steps(
+    prepared: dict[str, Any], base: str, process: Any, started: float
+) -> dict[str, float]:
+    """The three first answers only (for the profiled start)."""
+    source, target = prepared["pair"]
+    query = urllib.parse.urlencode({"source": source, "target": target})
+    return {
+        "health_s": first_200(f"{base}/health", process, started, 1800),
+        "timeline_s": first_200(f"{base}/api/timeline?limit=50", process, started, 1800),
+        "chains_s": first_200(f"{base}/api/chains?{query}", process, started, 1800),
+    }
+
+
+if __name__ == "__main__":
+    main()
