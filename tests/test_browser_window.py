@@ -36,10 +36,18 @@ def window_page(request, browser, synthetic_server):
         yield page
 
 
+DRAWN_HERE = """() => { const d = EKG.home.windowed.drawnFor;
+  return !!d && d[0] === app.timeline.getWindow().start.getTime(); }"""
+
+
 def wait_for_window(page, seq: int, timeout: float = 20.0) -> None:
-    """Until the page has drawn a window after its ``seq``-th (wait_for_function would eval)."""
+    """Until the page has drawn a window after its ``seq``-th, and it is the one the timeline
+    shows now (an answer for an earlier range may land first, e.g. while a move is debounced;
+    wait_for_function would eval)."""
     deadline = time.monotonic() + timeout
-    while int(page.evaluate("document.body.dataset.windowSeq || '0'")) <= seq:
+    while int(page.evaluate("document.body.dataset.windowSeq || '0'")) <= seq or not (
+        page.evaluate(DRAWN_HERE)
+    ):
         assert time.monotonic() < deadline, "no new window drawn"
         page.wait_for_timeout(50)
 
@@ -149,11 +157,6 @@ def test_a_late_answer_never_draws_over_a_cached_window(window_page, synthetic_s
     seq = int(page.evaluate("document.body.dataset.windowSeq || '0'"))
     move_to(page, (3, 4))  # B
     wait_for_window(page, seq)
-    # the window drawn is B's (not the first load's, answered while the move was debounced)
-    page.wait_for_function(
-        "() => { const d = EKG.home.windowed.drawnFor;"
-        " return d && d[0] === app.timeline.getWindow().start.getTime(); }"
-    )
     page.evaluate("window.__bStart = app.timeline.getWindow().start.getTime()")
     b_url = [url for url in page.api if "/timeline/window" in url][-1]
     with urlopen(b_url) as response:
