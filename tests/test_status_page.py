@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from graph.pipeline import build_knowledge_graph
 from service.runtime.state import VERSION_HEADER
 
 from .conftest import assert_problem
@@ -145,3 +146,15 @@ def test_the_home_page_knows_its_version_and_the_poll_interval(make_app, data):
     assert tag is not None
     version = page.headers[VERSION_HEADER]
     assert f'data-status="/-/status" data-version="{version}" data-poll="7.5"' in tag.group(1)
+
+
+def test_the_triples_are_counted_once_per_version(tiny_path, monkeypatch):
+    """Counting a store's quads takes seconds at a million events; pages poll /-/status."""
+    built = build_knowledge_graph(tiny_path)
+    store_type = type(built.store)
+    counted: list[int] = []
+    original = store_type.__len__
+    monkeypatch.setattr(store_type, "__len__", lambda self: counted.append(1) or original(self))
+    first = built.counts()["triples"]
+    assert first > 0 and built.counts()["triples"] == first
+    assert len(counted) == 1
