@@ -22,7 +22,8 @@ from graph.data.dates import (
     possible_allen_relations,
     starts_certainly_after,
 )
-from graph.data.loader import LoadedData, check_base, load_dataset, read_dataset
+from graph.data.fields import check_base
+from graph.data.loader import LoadedData, load_dataset, read_dataset
 from graph.data.model import (
     Actor,
     Claim,

@@ -25,6 +25,20 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
+def check_base(base: str) -> str | None:
+    """Why ``base`` cannot be a dataset's base IRI, or ``None`` if it can: an http(s) IRI
+    ending in ``/`` or ``#``.
+
+    >>> check_base("https://data.example.net/ekg/id/") is None
+    True
+    >>> check_base("urn:x:")
+    "base IRI 'urn:x:' is not an http(s) IRI ending in '/' or '#'"
+    """
+    if URL.match(base) and base[-1] in "/#":
+        return None
+    return f"base IRI {base!r} is not an http(s) IRI ending in '/' or '#'"
+
+
 class Fields:
     """The fields a kind of mapping has: ``required`` ones and ``optional`` ones.
 

@@ -22,7 +22,7 @@ from typing import Any
 from graph import vocab
 from graph.data.cycle import find_cycles
 from graph.data.dates import starts_certainly_after
-from graph.data.fields import URL, line_of
+from graph.data.fields import check_base, line_of
 from graph.data.model import (
     Dataset,
     DatasetInfo,
@@ -128,20 +128,6 @@ def read_dataset(
         if not unlocated:
             raise ValidationError(checker.problems)
         located |= unlocated
-
-
-def check_base(base: str) -> str | None:
-    """Why ``base`` cannot be a dataset's base IRI, or ``None`` if it can: an http(s) IRI
-    ending in ``/`` or ``#``.
-
-    >>> check_base("https://data.example.net/ekg/id/") is None
-    True
-    >>> check_base("urn:x:")
-    "base IRI 'urn:x:' is not an http(s) IRI ending in '/' or '#'"
-    """
-    if URL.match(base) and base[-1] in "/#":
-        return None
-    return f"base IRI {base!r} is not an http(s) IRI ending in '/' or '#'"
 
 
 def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:

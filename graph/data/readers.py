@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph import vocab
-from graph.data.fields import URL, FieldReader, Fields, line_of
+from graph.data.fields import FieldReader, Fields, check_base, line_of
 from graph.data.model import (
     Actor,
     Claim,
@@ -66,7 +66,7 @@ class RecordReader(FieldReader):
         if not self.fields(m, line_of(data, "dataset"), "dataset", _INFO):
             return None
         base = self.text(m, "base")
-        if base is not None and (not URL.match(base) or base[-1] not in "/#"):
+        if base is not None and check_base(base) is not None:
             self.error(line_of(m, "base"), "'base' must be an http(s) IRI ending in '/' or '#'")
             base = None
         values = (self.slug(m, "id"), self.text(m, "title"), base)
