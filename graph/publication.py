@@ -1,0 +1,258 @@
+"""One publisher, many readers on a shared SPARQL store.
+
+:func:`publish` is what ``ekg publish`` does: validate the data files (the read path every
+other command uses: bad data raises :class:`~graph.errors.ValidationError` and nothing is
+written), and unless the store's current version is already this data, load it *beside* the
+current version under graphs named with its version, then switch the catalog to it in one
+update (:mod:`graph.store.versions`). Before that it drops what an earlier publish killed
+midway left (pending versions), and after it the versions past their retention.
+
+:func:`open_published` is what a reader (``ekg serve --sparql-endpoint``) does to serve a
+version: rebuild the dataset from the version's source files (kept in a local cache
+directory, checked against the version hash) and pin a store view to the version's graphs
+(:class:`~graph.store.pinned.PinnedStore`). It writes nothing to the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from graph.data import data_version, read_dataset
+from graph.errors import StoreError
+from graph.pipeline import BuiltGraph
+from graph.rdf import graph_iri, iter_statements
+from graph.store import RemoteStore, Triple
+from graph.store.pinned import PinnedStore
+from graph.store.versions import (
+    NO_GRAPH,
+    Catalog,
+    VersionRecord,
+    drop_updates,
+    pending_update,
+    read_catalog,
+    read_source,
+    register_update,
+    source_graph,
+    source_triples,
+    switch_update,
+    versioned_graph,
+)
+
+log = logging.getLogger(__name__)
+
+#: Seconds a retired version stays in the store by default (readers switch well before).
+RETENTION = 900.0
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """What a publish did: ``published`` or ``unchanged``; the version, the one it replaced,
+    the versions it dropped, the triples it loaded and the seconds it took."""
+
+    outcome: str
+    version: str
+    previous: str | None
+    seconds: float
+    triples: int = 0
+    dropped: tuple[str, ...] = field(default=())
+
+
+def publish(
+    data_path: str | Path,
+    store: RemoteStore,
+    *,
+    base: str | None = None,
+    retention: float = RETENTION,
+    now: dt.datetime | None = None,
+) -> PublishResult:
+    """Publish the data at ``data_path`` as the current version of ``store`` (module docs).
+
+    ``retention``: seconds a version retired by a publish stays in the store for readers
+    still on it; the version just replaced always stays until the next publish.
+    """
+    started = time.perf_counter()
+    loaded = read_dataset(data_path, base=base)
+    version = loaded.version[:16]
+    catalog = read_catalog(store)
+    current = catalog.current_record()
+    if current is not None and current.version == version:
+        if current.base != base:
+            raise StoreError(
+                f"version {version} is published with base IRI {current.base or 'of the file'}; "
+                "publish a changed dataset to change the base IRI"
+            )
+        return PublishResult("unchanged", version, version, time.perf_counter() - started)
+    dropped = [_drop(store, r) for r in catalog.versions.values() if r.state != "published"]
+    store.update(pending_update(version, base))
+    top = Path(data_path).resolve().parent
+    files = [(name, (top / name).read_bytes().decode("utf-8")) for name in loaded.files]
+    triples = _upload(store, version, None, source_triples(version, files))
+    graphs = _upload_data(store, version, iter_statements(loaded.dataset), loaded.dataset)
+    graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
+    at = now or dt.datetime.now(dt.UTC)
+    stories = [story.id for story in loaded.dataset.stories]
+    store.update(switch_update(version, at, stories, graphs))
+    previous = None if current is None else current.version
+    log.info("published version %s (previous %s)", version, previous)
+    dropped += _expire(store, version, previous, at, retention)
+    seconds = time.perf_counter() - started
+    return PublishResult(
+        "published", version, previous, seconds, triples + sum(graphs.values()), tuple(dropped)
+    )
+
+
+def _count(store: RemoteStore, graphs: list[str]) -> dict[str, int]:
+    """The triples each of ``graphs`` holds on the server."""
+    rows = store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        default_graphs=[NO_GRAPH],
+        named_graphs=graphs,
+    ).rows
+    found = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
+    return {graph: found.get(graph, 0) for graph in graphs}
+
+
+def _drop(store: RemoteStore, record: VersionRecord) -> str:
+    for update in drop_updates(record):
+        store.update(update)
+    log.info("dropped version %s (%s)", record.version, record.state)
+    return record.version
+
+
+def _expire(
+    store: RemoteStore, current: str, previous: str | None, now: dt.datetime, retention: float
+) -> list[str]:
+    """Drop the versions retired more than ``retention`` seconds before ``now``, keeping the
+    current one and the one it replaced."""
+    limit = now - dt.timedelta(seconds=retention)
+    catalog = read_catalog(store)
+    return [
+        _drop(store, record)
+        for record in catalog.versions.values()
+        if record.version not in (current, previous)
+        and (record.retired_at is None or record.retired_at <= limit)
+    ]
+
+
+def _upload(store: RemoteStore, version: str, name: str | None, triples: Iterable[Triple]) -> int:
+    """Register and fill one graph of ``version`` (``name`` None: its source graph)."""
+    graph = source_graph(version) if name is None else versioned_graph(version, name)
+    store.update(register_update(version, graph, name))
+    count = 0
+    iterator = iter(triples)
+    while chunk := list(islice(iterator, store.chunk_size)):
+        store.upload(graph, chunk)
+        count += len(chunk)
+    return count
+
+
+def _upload_data(
+    store: RemoteStore, version: str, statements: Iterable, dataset: object
+) -> dict[str, int]:
+    """Upload the dataset's statements into ``version``'s graphs (each registered first);
+    the triples of each versioned graph."""
+    main = graph_iri(dataset.info)  # type: ignore[attr-defined]
+    counts: dict[str, int] = {}
+    iterator = iter(statements)
+    while chunk := list(islice(iterator, store.chunk_size)):
+        groups: dict[str, list[Triple]] = {}
+        for statement in chunk:
+            name = main if len(statement) == 3 else str(statement[3])
+            groups.setdefault(name, []).append(statement[:3])
+        for name, part in groups.items():
+            graph = versioned_graph(version, name)
+            if graph not in counts:
+                store.update(register_update(version, graph, name))
+                counts[graph] = 0
+            store.upload(graph, part)
+            counts[graph] += len(part)
+    return counts
+
+
+# -- readers ------------------------------------------------------------------------------------
+
+
+def current_version(store: RemoteStore) -> tuple[Catalog, VersionRecord]:
+    """The catalog and its current version; :class:`StoreError` if nothing is published."""
+    catalog = read_catalog(store)
+    record = catalog.current_record()
+    if record is None:
+        raise StoreError(
+            f"the SPARQL store at {store.endpoint} holds no published version: "
+            "run `ekg publish` first"
+        )
+    return catalog, record
+
+
+def open_published(
+    store: RemoteStore, cache_dir: str | Path, record: VersionRecord | None = None
+) -> BuiltGraph:
+    """The built graph of ``record``'s version (the current one by default), from its source
+    files in ``cache_dir`` (fetched from the store once per version), with a store view pinned
+    to its graphs."""
+    started = time.perf_counter()
+    if record is None:
+        _, record = current_version(store)
+    top = fetch_source(store, record, Path(cache_dir))
+    loaded = read_dataset(top, base=record.base)
+    if not loaded.version.startswith(record.version):
+        raise StoreError(f"the source of version {record.version} reads as another version")
+    seconds = time.perf_counter() - started
+    pinned = PinnedStore(store, record)
+    return BuiltGraph(loaded.dataset, pinned, seconds, record.version, loaded.files)
+
+
+def fetch_source(store: RemoteStore, record: VersionRecord, cache_dir: Path) -> Path:
+    """The events file of ``record``'s version in ``cache_dir/<version>/``, written from the
+    store's source graph unless a complete copy is there; its files must hash to the version
+    (:func:`graph.data.data_version`), else :class:`StoreError`."""
+    folder = cache_dir / record.version
+    files = folder / ".files"
+    if files.is_file():
+        names = files.read_text(encoding="utf-8").splitlines()
+        if (found := data_version(folder / names[0], names)) and found.startswith(record.version):
+            return folder / names[0]
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{record.version}-", dir=cache_dir))
+    try:
+        sources = read_source(store, record)
+        for name, text in sources:
+            path = scratch / name
+            if not path.resolve().is_relative_to(scratch.resolve()):
+                raise StoreError(f"version {record.version} names a file outside its folder")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="")
+        names = [name for name, _ in sources]
+        found = data_version(scratch / names[0], names)
+        if found is None or not found.startswith(record.version):
+            raise StoreError(
+                f"the source files of version {record.version} in the store do not match its hash"
+            )
+        (scratch / ".files").write_text("\n".join(names) + "\n", encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(scratch, folder)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return folder / names[0]
+
+
+def prune_cache(cache_dir: str | Path, keep: Iterable[str]) -> None:
+    """Remove the cached versions in ``cache_dir`` other than ``keep`` (scratch folders of
+    fetches under way are left alone)."""
+    keep = set(keep)
+    folder = Path(cache_dir)
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.name.startswith(".") and entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
