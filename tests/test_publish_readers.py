@@ -30,6 +30,7 @@ from .conftest import LAUNCHERS
 ROOT = Path(__file__).resolve().parent.parent
 FOLLOW = 0.5  # seconds between a reader's checks of the catalog
 PUBLISHES = 20
+PUBLIC = "ekg.example.org"
 LABEL_QUERY = f"SELECT ?l WHERE {{ <{BASE}event/opec-no-cut> rdfs:label ?l }}"
 
 
@@ -57,7 +58,7 @@ def start_reader(server, cache: Path, log: Path) -> tuple[subprocess.Popen[bytes
     command = [
         *(sys.executable, "-m", "service.cli", "serve", "--port", str(port)),
         *("--sparql-endpoint", server.query_url, "--follow-interval", str(FOLLOW)),
-        *("--cache-dir", str(cache), "--allowed-host", "ekg.example.org"),
+        *("--cache-dir", str(cache), "--allowed-host", PUBLIC),
     ]
     env = {**os.environ, "EKG_SPARQL_TIMEOUT": "5"}
     with log.open("wb") as sink:
@@ -197,8 +198,16 @@ def test_twenty_publishes_under_load_give_no_mixed_answer(cluster):
 
 
 def test_three_readers_behind_nginx_answer_coherently(cluster):
-    with nginx_proxy([base.removeprefix("http://") for base in cluster.readers]) as proxy:
-        with LoadClient([proxy.url] * 3, host="ekg.example.org") as client:
+    upstreams = [base.removeprefix("http://") for base in cluster.readers]
+    with nginx_proxy(upstreams) as proxy:
+        reached = set()
+        for _ in range(6):
+            request = urllib.request.Request(f"{proxy.url}/health", headers={"Host": PUBLIC})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                reached.add(response.headers["X-Upstream"])
+        assert reached == set(upstreams)
+        client = LoadClient([proxy.url] * 3, host=PUBLIC)
+        with client:
             for number in range(3):
                 version, _ = cluster.publish(f"Through nginx {number}")
                 deadline = time.monotonic() + FOLLOW + 10
