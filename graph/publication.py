@@ -100,8 +100,13 @@ def publish(
     graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
     at = now or dt.datetime.now(dt.UTC)
     stories = [story.id for story in loaded.dataset.stories]
-    store.update(switch_update(version, at, stories, graphs))
     previous = None if current is None else current.version
+    store.update(switch_update(version, at, stories, graphs, previous))
+    if (now_current := read_catalog(store).current) != version:
+        raise StoreError(
+            f"another publish made version {now_current} current meanwhile; version "
+            f"{version} was not switched to (its graphs go at the next publish)"
+        )
     log.info("published version %s (previous %s)", version, previous)
     dropped += _expire(store, version, previous, at, retention)
     seconds = time.perf_counter() - started

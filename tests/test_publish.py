@@ -288,3 +288,61 @@ def test_a_reader_whose_version_was_dropped_answers_503_not_empty(server, data, 
     client.post("/-/reload")
     answer, labels = sparql_label(client)
     assert answer.status_code == 200 and labels == ["three"]
+
+
+def test_of_two_publishers_switching_at_once_only_one_wins(server, data, monkeypatch):
+    store = store_of(server)
+    first = publish(data, store).version
+    relabel(data, "Racing")
+    real_read = read_catalog
+    calls = []
+
+    def raced(store_):  # another publisher switches between this one's read and its switch
+        catalog = real_read(store_)
+        if not calls:
+            calls.append(1)
+            other = data.parent / "other" / "events.yaml"
+            other.parent.mkdir()
+            other.write_text(data.read_text(encoding="utf-8").replace("Racing", "Other"))
+            monkeypatch.setattr("graph.publication.read_catalog", real_read)
+            publish(other, store)
+        return catalog
+
+    monkeypatch.setattr("graph.publication.read_catalog", raced)
+    with pytest.raises(StoreError, match="another publish made version"):
+        publish(data, store)
+    catalog = read_catalog(store)
+    assert catalog.current not in (first, None)
+    assert catalog.versions[catalog.current].state == "published"
+
+
+def test_a_readers_queries_see_only_its_version_under_the_datasets_graph_names(
+    server, data, make_app, tmp_path
+):
+    store = store_of(server)
+    publish(data, store)
+    relabel(data, "Newer")
+    publish(data, store)  # two versions in the store now; the reader is on the newer
+    client = reader(make_app, server, tmp_path).test_client()
+    graph = f"{BASE}graph/tiny"
+    for form in (
+        {"query": f"SELECT ?l FROM <{graph}> WHERE {{ <{BASE}event/opec-no-cut> rdfs:label ?l }}"},
+        {
+            "query": f"SELECT ?l WHERE {{ GRAPH <{graph}> {{ <{BASE}event/opec-no-cut> rdfs:label ?l }} }}"
+        },
+        {
+            "query": f"SELECT ?l WHERE {{ <{BASE}event/opec-no-cut> rdfs:label ?l }}",
+            "default-graph-uri": graph,
+        },
+    ):
+        answer = client.post("/sparql", data=form, headers=JSON_RESULTS)
+        rows = answer.get_json()["results"]["bindings"]
+        assert [row["l"]["value"] for row in rows] == ["Newer"], form
+    for hidden in ("urn:x-ekg:versions", *read_catalog(store).current_record().all_graphs()):
+        for query in (
+            f"SELECT * FROM <{hidden}> WHERE {{ ?s ?p ?o }} LIMIT 1",
+            f"SELECT * FROM NAMED <{hidden}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT 1",
+            f"SELECT * WHERE {{ GRAPH <{hidden}> {{ ?s ?p ?o }} }} LIMIT 1",
+        ):
+            answer = client.post("/sparql", data={"query": query}, headers=JSON_RESULTS)
+            assert answer.get_json()["results"]["bindings"] == [], query

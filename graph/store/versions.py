@@ -202,10 +202,13 @@ def switch_update(
     at: dt.datetime,
     stories: Sequence[str],
     triples: dict[str, int],
+    previous: str | None = None,
 ) -> str:
     """ONE update request: make ``version`` the current one, record when (``at``, UTC), its
     stories and its graphs' triples (versioned graph -> count), and retire the version it
-    replaces at the same time."""
+    replaces at the same time -- only if that is still ``previous`` (``None``: none), so of
+    two publishers switching at once only one succeeds."""
+    expected = "!BOUND(?old)" if previous is None else f"?old = <{version_iri(previous)}>"
     node, stamp = f"<{version_iri(version)}>", _n3(Literal(_utc(at), datatype=XSD.dateTime))
     counts = " ".join(f"<{g}> <{TRIPLES}> {n} ." for g, n in sorted(triples.items()))
     stories_n3 = " ".join(f"{node} <{STORY}> {_n3(Literal(s))} ." for s in stories)
@@ -216,7 +219,8 @@ def switch_update(
         f'{node} <{STATE}> "published" ; <{PUBLISHED}> {stamp} . {stories_n3} {counts} '
         f"?old <{RETIRED}> {stamp} }} }}\n"
         f"WHERE {{ OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ <{_ROOT}> <{CURRENT}> ?old }} }} "
-        f"OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?state }} }} }}"
+        f"OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?state }} }} "
+        f"FILTER({expected}) }}"
     )
 
 
