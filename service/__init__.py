@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
@@ -11,11 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from graph.errors import EkgError
 from graph.pipeline import BuiltGraph, build_knowledge_graph
-from graph.publication import open_published, prune_cache
 from graph.store import RemoteStore, generation_dir, is_generation_dir, remove_store_dir
-from graph.store.versions import read_catalog
 from service import errors, hosts, security
 from service.openapi import OPENAPI_CONFIG, ProblemApi
 from service.runtime import state
@@ -42,10 +38,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     config = app.config
     follower = None
     if config["BACKEND"] == "sparql":  # a reader: it follows the store's catalog
-        follower = Follower(partial(remote_store, config), config["FOLLOW_INTERVAL"])
+        follower = Follower(
+            partial(remote_store, config), config["FOLLOW_INTERVAL"], cache_dir(config)
+        )
         app.extensions["ekg_follower"] = follower
     generations = Generations(
-        partial(build_data, config),
+        follower.build if follower else partial(build_data, config),
         lambda built: QueryEngine(built, config),
         app.extensions,
         discard=discard_built,
@@ -90,17 +88,10 @@ def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
 
     The first generation uses the on-disk store directory as it is (reusing it when it holds
     the same data); later ones -- live reloads -- are built in a directory of their own
-    beside it, as the one being served must not change under its readers. A reader of a
-    SPARQL store (backend ``sparql``) builds the catalog's current version instead, from its
-    source files, and writes nothing (:func:`graph.publication.open_published`).
+    beside it, as the one being served must not change under its readers. (A reader of a
+    SPARQL store builds with :meth:`service.runtime.follow.Follower.build` instead.)
     """
     base = config.get("BASE_IRI")
-    if config["BACKEND"] == "sparql":
-        store = remote_store(config)
-        built = open_published(store, cache_dir(config))
-        with contextlib.suppress(OSError, EkgError):  # keep the cached versions still listed
-            prune_cache(cache_dir(config), read_catalog(store).versions)
-        return built
     store_dir = config["STORE"]
     if store_dir is not None and generation > 1:
         return build_knowledge_graph(

@@ -324,12 +324,10 @@ def test_a_readers_queries_see_only_its_version_under_the_datasets_graph_names(
     relabel(data, "Newer")
     publish(data, store)  # two versions in the store now; the reader is on the newer
     client = reader(make_app, server, tmp_path).test_client()
-    graph = f"{BASE}graph/tiny"
+    graph, event = f"{BASE}graph/tiny", f"{BASE}event/opec-no-cut"
     for form in (
         {"query": f"SELECT ?l FROM <{graph}> WHERE {{ <{BASE}event/opec-no-cut> rdfs:label ?l }}"},
-        {
-            "query": f"SELECT ?l WHERE {{ GRAPH <{graph}> {{ <{BASE}event/opec-no-cut> rdfs:label ?l }} }}"
-        },
+        {"query": f"SELECT ?l WHERE {{ GRAPH <{graph}> {{ <{event}> rdfs:label ?l }} }}"},
         {
             "query": f"SELECT ?l WHERE {{ <{BASE}event/opec-no-cut> rdfs:label ?l }}",
             "default-graph-uri": graph,

@@ -10,16 +10,19 @@ flight finish on their generation, so every answer comes from one version, which
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from graph.errors import EkgError
+from graph.errors import EkgError, StoreError
 from graph.pipeline import BuiltGraph
+from graph.publication import open_published, prune_cache
 from graph.store import RemoteStore
 from graph.store.versions import Catalog, read_catalog
 from service.runtime.reload import Generations
@@ -31,9 +34,10 @@ class Follower:
     """Reads the catalog of ``store`` and reloads ``generations`` when its current version
     changes. ``state()`` is what ``/-/status`` shows under ``follow``."""
 
-    def __init__(self, store: Callable[[], RemoteStore], interval: float) -> None:
+    def __init__(self, store: Callable[[], RemoteStore], interval: float, cache_dir: Path) -> None:
         self.store = store
         self.interval = interval
+        self.cache_dir = cache_dir
         self.generations: Generations | None = None
         self.catalog: Catalog | None = None
         self.checked_at: str | None = None
@@ -54,6 +58,28 @@ class Follower:
         self.catalog = catalog
         return catalog
 
+    def build(self, _number: int = 0) -> BuiltGraph:
+        """The generation of the catalog's current version (the ``build`` of
+        :class:`Generations` for a reader), from its source files in the cache directory;
+        the cached versions the catalog no longer lists are removed."""
+        store = self.store()
+        catalog = self.read()
+        record = catalog.current_record()
+        if record is None:
+            raise StoreError(
+                f"the SPARQL store at {store.endpoint} holds no published version: "
+                "run `ekg publish` first"
+            )
+        try:
+            built = open_published(store, self.cache_dir, record)
+        except EkgError as exc:
+            self.outcome, self.detail = "failed", exc.detail
+            raise
+        self.outcome, self.detail = "loaded", ""
+        with contextlib.suppress(OSError):
+            prune_cache(self.cache_dir, catalog.versions)
+        return built
+
     def is_current(self, built: BuiltGraph) -> bool:
         """True if the catalog's current version is the one ``built`` holds (the
         ``is_current`` of :class:`Generations`: a reload with nothing new builds nothing)."""
@@ -61,6 +87,8 @@ class Follower:
             current = self.read().current
         except EkgError:
             return False  # the build reads the catalog again and says why it failed
+        if current == built.version:
+            self.outcome, self.detail = "unchanged", ""
         return current == built.version
 
     def check(self, trigger: str = "follow") -> str:
