@@ -30,7 +30,7 @@ from graph.data import data_version, read_dataset
 from graph.errors import StoreError
 from graph.pipeline import BuiltGraph
 from graph.rdf import graph_iri, iter_statements
-from graph.store import RemoteStore, Triple
+from graph.store import Quad, RemoteStore, Triple
 from graph.store.pinned import PinnedStore
 from graph.store.versions import (
     NO_GRAPH,
@@ -96,7 +96,8 @@ def publish(
     top = Path(data_path).resolve().parent
     files = [(name, (top / name).read_bytes().decode("utf-8")) for name in loaded.files]
     triples = _upload(store, version, None, source_triples(version, files))
-    graphs = _upload_data(store, version, iter_statements(loaded.dataset), loaded.dataset)
+    main = graph_iri(loaded.dataset.info)
+    graphs = _upload_data(store, version, iter_statements(loaded.dataset), main)
     graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
     at = now or dt.datetime.now(dt.UTC)
     stories = [story.id for story in loaded.dataset.stories]
@@ -161,11 +162,10 @@ def _upload(store: RemoteStore, version: str, name: str | None, triples: Iterabl
 
 
 def _upload_data(
-    store: RemoteStore, version: str, statements: Iterable, dataset: object
+    store: RemoteStore, version: str, statements: Iterable[Triple | Quad], main: str
 ) -> dict[str, int]:
-    """Upload the dataset's statements into ``version``'s graphs (each registered first);
-    the triples of each versioned graph."""
-    main = graph_iri(dataset.info)  # type: ignore[attr-defined]
+    """Upload the dataset's statements into ``version``'s graphs (each registered first; a
+    triple goes into graph ``main``); the triples of each versioned graph."""
     counts: dict[str, int] = {}
     iterator = iter(statements)
     while chunk := list(islice(iterator, store.chunk_size)):

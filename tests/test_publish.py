@@ -5,13 +5,14 @@ version from its graphs alone, follows the catalog, and never writes."""
 from __future__ import annotations
 
 import json
+import shutil
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from graph.errors import StoreError
+from graph.errors import StoreError, ValidationError
 from graph.publication import open_published, publish
 from graph.store.backends.remote import RemoteStore
 from graph.store.versions import VERSIONS_GRAPH, read_catalog, split_text
@@ -201,6 +202,24 @@ def test_source_files_rebuild_the_same_version_and_are_checked(server, data, tmp
     assert open_published(store, tmp_path / "cache").version == published.version  # fetched again
 
 
+def test_includes_travel_with_the_version(server, tmp_path):
+    folder = tmp_path / "a"
+    shutil.copytree(Path(__file__).parent / "data" / "multi", folder)
+    store = store_of(server)
+    published = publish(folder / "events.yaml", store)
+    cached = tmp_path / "cache" / published.version
+    assert open_published(store, tmp_path / "cache").version == published.version
+    assert (cached / "stories" / "oil.yaml").read_bytes() == (
+        folder / "stories" / "oil.yaml"
+    ).read_bytes()
+    (folder / "stories" / "oil.yaml").rename(tmp_path / "oil.yaml")
+    top = folder / "events.yaml"
+    top.write_text(top.read_text().replace("- stories/oil.yaml", "- ../oil.yaml"))
+    with pytest.raises(ValidationError, match="problems"):  # includes stay in its folder
+        publish(top, store)
+    assert read_catalog(store).current == published.version
+
+
 def test_split_text_keeps_every_byte_in_small_pieces():
     text = "".join(f"line {n} ü\n" for n in range(1000)) + "no end"
     pieces = split_text(text, most=100)
@@ -267,10 +286,13 @@ def test_a_reader_follows_by_polling(server, data, make_app, tmp_path):
     client.get("/health")  # starts the follower
     relabel(data, "Polled")
     second = publish(data, store).version
+    before = quads(server)
     deadline = time.monotonic() + 20
     while client.get("/api/events/opec-no-cut").headers.get("EKG-Version") != second:
         assert time.monotonic() < deadline, "the reader did not follow the catalog"
         time.sleep(0.1)
+    time.sleep(1)  # a few more polls
+    assert quads(server) == before  # polling, building and swapping wrote nothing
     assert client.get("/-/status").get_json()["follow"]["outcome"] in ("loaded", "unchanged")
 
 

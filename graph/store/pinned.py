@@ -69,7 +69,7 @@ class PinnedStore(Store):
         max_rows: int | None = None,
         base_iri: str | None = None,
     ) -> QueryResult:
-        self._check_serving(ask=False)
+        self._refuse_if_gone()
         text, from_default, from_named = self._pin(sparql)
         if default_graphs is None and named_graphs is None and from_default is not None:
             default_graphs, named_graphs = from_default, from_named
@@ -80,7 +80,7 @@ class PinnedStore(Store):
             max_rows=max_rows,
             base_iri=base_iri,
         )
-        self._check_serving(ask=True)
+        self._confirm_serving()
         if result.rows:
             back = self._back
             result.rows = [
@@ -91,14 +91,19 @@ class PinnedStore(Store):
             ]
         return result
 
-    def _check_serving(self, *, ask: bool) -> None:
-        if not self.gone and ask:
+    def _confirm_serving(self) -> None:
+        """After a query: the version was still published, so its graphs were whole while
+        the query ran (the publisher marks a version ``dropping`` before dropping a graph)."""
+        if not self.gone:
             answer = self.remote.query(
                 is_serving_query(self.version),
                 default_graphs=[NO_GRAPH],
                 named_graphs=[VERSIONS_GRAPH],
             )
             self.gone = not answer.boolean
+        self._refuse_if_gone()
+
+    def _refuse_if_gone(self) -> None:
         if self.gone:
             raise StoreUnavailableError(
                 f"data version {self.version} has been removed from the SPARQL store; this "

@@ -281,7 +281,7 @@ def split_text(text: str, most: int = CHUNK_BYTES) -> list[str]:
     """``text`` in pieces of at most ``most`` UTF-8 bytes, cut after a line end (a longer
     line is cut where it must be).
 
-    >>> split_text("a\\nbb\\nc", most=4)
+    >>> split_text("a\\nbb\\nc", most=3)
     ['a\\n', 'bb\\n', 'c']
     """
     chunks: list[str] = []
