@@ -1,4 +1,4 @@
-"""Three reader processes (``ekg serve --sparql-endpoint``) and one publisher on a real SPARQL
+"""Three readers (``ekg serve --sparql-endpoint``: two under waitress, one under gunicorn) and one publisher on a real SPARQL
 server, with a load client checking that every answer's ``EKG-Version`` header names the version
 its content comes from: 20 publishes, 0 mixed answers, every reader following within the poll
 interval and its build time; then the same readers behind Debian's nginx."""
@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLLOW = 0.5  # seconds between a reader's checks of the catalog
 PUBLISHES = 20
 PUBLIC = "ekg.example.org"
+#: The readers' WSGI servers: two waitress instances and a gunicorn one with two workers
+#: (each worker follows the catalog itself).
+SERVERS = [(), (), ("--server", "gunicorn", "--workers", "2", "--threads", "4")]
 LABEL_QUERY = f"SELECT ?l WHERE {{ <{BASE}event/opec-no-cut> rdfs:label ?l }}"
 
 
@@ -53,12 +56,14 @@ class Cluster:
         return version, time.monotonic() - started
 
 
-def start_reader(server, cache: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_reader(
+    server, cache: Path, log: Path, *flags: str
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     command = [
         *(sys.executable, "-m", "service.cli", "serve", "--port", str(port)),
         *("--sparql-endpoint", server.query_url, "--follow-interval", str(FOLLOW)),
-        *("--cache-dir", str(cache), "--allowed-host", PUBLIC),
+        *("--cache-dir", str(cache), "--allowed-host", PUBLIC, *flags),
     ]
     env = {**os.environ, "EKG_SPARQL_TIMEOUT": "5"}
     with log.open("wb") as sink:
@@ -95,7 +100,8 @@ def cluster(request, sparql_servers, tmp_path_factory, tiny_path) -> Iterator[Cl
         started = time.monotonic()
         for number in range(3):  # each with a cache of its own, as on three machines
             log = folder / f"reader-{number}.log"
-            process, base = start_reader(server, folder / f"cache-{number}", log)
+            flags = SERVERS[number]
+            process, base = start_reader(server, folder / f"cache-{number}", log, *flags)
             processes.append(process)
             made.readers.append(base)
             made.logs.append(log)
