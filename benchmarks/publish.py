@@ -52,7 +52,10 @@ LAUNCH = {"oxigraph": oxigraph_server, "virtuoso": virtuoso_server}
 
 def store_of(server: Any) -> RemoteStore:
     return RemoteStore(
-        server.query_url, update_endpoint=server.update_url, store_endpoint=server.store_url
+        server.query_url,
+        update_endpoint=server.update_url,
+        store_endpoint=server.store_url,
+        timeout=600,
     )
 
 

@@ -1,7 +1,8 @@
-"""Three readers (``ekg serve --sparql-endpoint``: two under waitress, one under gunicorn) and one publisher on a real SPARQL
-server, with a load client checking that every answer's ``EKG-Version`` header names the version
-its content comes from: 20 publishes, 0 mixed answers, every reader following within the poll
-interval and its build time; then the same readers behind Debian's nginx."""
+"""Three readers (``ekg serve --sparql-endpoint``: two under waitress, one under gunicorn)
+and one publisher on a real SPARQL server, with a load client checking that every answer's
+``EKG-Version`` header names the version its content comes from: 20 publishes, 0 mixed
+answers, every reader following within the poll interval and its build time; then the same
+readers behind Debian's nginx."""
 
 from __future__ import annotations
 
