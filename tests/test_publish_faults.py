@@ -187,6 +187,10 @@ def test_a_stalled_store_gives_504_and_nothing_hangs(server, reader):
         started = time.monotonic()
         assert_problem(sparql(client), 504)
         assert time.monotonic() - started < 2 + 3
+        started = time.monotonic()  # a check of the catalog now: two reads time out
+        assert client.post("/-/reload").status_code == 503
+        assert time.monotonic() - started < 2 * 2 + 3
+        json_api_answers(client)  # still served meanwhile
     finally:
         server.signal(signal.SIGCONT)
     answer = sparql(client)
