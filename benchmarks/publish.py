@@ -16,7 +16,8 @@ story files of 1,000 instead):
 * ``follow``: after each publish, the seconds until a reader polling every ``--follow`` s
   serves the new version (``/-/status``), min / median / max.
 
-Figures are printed and written to ``benchmarks/results/publish.json``. Not a test.
+Figures are printed and written to ``benchmarks/results/publish.json`` (one entry per server
+and dataset; the others are kept). Not a test.
 
 Usage: python benchmarks/publish.py [--server oxigraph|virtuoso] [--events N] [--rounds 5]
 """
@@ -24,6 +25,7 @@ Usage: python benchmarks/publish.py [--server oxigraph|virtuoso] [--events N] [-
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
 import statistics
@@ -39,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import machine, ratio, spawn, write_result  # noqa: E402
+from benchmarks.harness import RESULTS, machine, ratio, spawn, write_result  # noqa: E402
 from graph.data import read_dataset  # noqa: E402
 from graph.publication import publish  # noqa: E402
 from graph.rdf import iter_statements  # noqa: E402
@@ -202,8 +204,11 @@ def main() -> None:
         f"synthetic {options.events}" if options.events else "events.yaml"
     )
     report(name, found, options.follow)
-    payload = {"server": options.server, "events": options.events, "machine": machine(), **found}
-    print(f"\nwritten to {write_result('publish', payload)}")
+    runs = {}  # the runs of other servers and datasets are kept
+    with contextlib.suppress(OSError, ValueError):
+        runs = json.loads((RESULTS / "publish.json").read_text())
+    runs[name] = {"machine": machine(), **found}
+    print(f"\nwritten to {write_result('publish', runs)}")
 
 
 if __name__ == "__main__":
