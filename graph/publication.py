@@ -21,7 +21,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -39,10 +39,13 @@ from graph.store.versions import (
     drop_updates,
     pending_update,
     read_catalog,
-    read_source,
+    read_source_chunk,
+    read_source_files,
     register_update,
+    source_chunk_triple,
+    source_file_triples,
     source_graph,
-    source_triples,
+    split_text,
     switch_update,
     versioned_graph,
 )
@@ -93,9 +96,7 @@ def publish(
         return PublishResult("unchanged", version, version, time.perf_counter() - started)
     dropped = [_drop(store, r) for r in catalog.versions.values() if r.state != "published"]
     store.update(pending_update(version, base))
-    top = Path(data_path).resolve().parent
-    files = [(name, (top / name).read_bytes().decode("utf-8")) for name in loaded.files]
-    triples = _upload(store, version, None, source_triples(version, files))
+    triples = _upload_source(store, version, Path(data_path).resolve().parent, loaded.files)
     main = graph_iri(loaded.dataset.info)
     graphs = _upload_data(store, version, iter_statements(loaded.dataset), main)
     graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
@@ -149,15 +150,18 @@ def _expire(
     ]
 
 
-def _upload(store: RemoteStore, version: str, name: str | None, triples: Iterable[Triple]) -> int:
-    """Register and fill one graph of ``version`` (``name`` None: its source graph)."""
-    graph = source_graph(version) if name is None else versioned_graph(version, name)
-    store.update(register_update(version, graph, name))
+def _upload_source(store: RemoteStore, version: str, top: Path, names: Sequence[str]) -> int:
+    """Register and fill ``version``'s source graph with the data files ``names`` (relative
+    to ``top``), one file at a time and one text chunk (at most 1 MB) per request."""
+    graph = source_graph(version)
+    store.update(register_update(version, graph, None))
     count = 0
-    iterator = iter(triples)
-    while chunk := list(islice(iterator, store.chunk_size)):
-        store.upload(graph, chunk)
-        count += len(chunk)
+    for order, name in enumerate(names):
+        chunks = split_text((top / name).read_bytes().decode("utf-8"))
+        store.upload(graph, source_file_triples(version, order, name, len(chunks)))
+        for index, text in enumerate(chunks):
+            store.upload(graph, [source_chunk_triple(version, order, index, text)])
+        count += 2 + len(chunks)
     return count
 
 
@@ -229,14 +233,7 @@ def fetch_source(store: RemoteStore, record: VersionRecord, cache_dir: Path) -> 
     cache_dir.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{record.version}-", dir=cache_dir))
     try:
-        sources = read_source(store, record)
-        for name, text in sources:
-            path = scratch / name
-            if not path.resolve().is_relative_to(scratch.resolve()):
-                raise StoreError(f"version {record.version} names a file outside its folder")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="")
-        names = [name for name, _ in sources]
+        names = _write_source(store, record, scratch)
         found = data_version(scratch / names[0], names)
         if found is None or not found.startswith(record.version):
             raise StoreError(
@@ -249,6 +246,20 @@ def fetch_source(store: RemoteStore, record: VersionRecord, cache_dir: Path) -> 
         shutil.rmtree(scratch, ignore_errors=True)
         raise
     return folder / names[0]
+
+
+def _write_source(store: RemoteStore, record: VersionRecord, folder: Path) -> list[str]:
+    """Write the version's data files into ``folder``, chunk by chunk; their names."""
+    files = read_source_files(store, record)
+    for order, (name, chunks) in enumerate(files):
+        path = folder / name
+        if not path.resolve().is_relative_to(folder.resolve()):
+            raise StoreError(f"version {record.version} names a file outside its folder")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            for index in range(chunks):
+                out.write(read_source_chunk(store, record, order, index).encode("utf-8"))
+    return [name for name, _ in files]
 
 
 def prune_cache(cache_dir: str | Path, keep: Iterable[str]) -> None:

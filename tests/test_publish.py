@@ -15,7 +15,7 @@ import pytest
 from graph.errors import StoreError, ValidationError
 from graph.publication import open_published, publish
 from graph.store.backends.remote import RemoteStore
-from graph.store.versions import VERSIONS_GRAPH, read_catalog, split_text
+from graph.store.versions import VERSIONS_GRAPH, read_catalog, read_source_files, split_text
 from service.cli.main import main
 
 from .conftest import LAUNCHERS, assert_problem
@@ -190,9 +190,12 @@ def test_retention_drops_old_versions_but_keeps_the_previous_one(server, data):
 
 
 def test_source_files_rebuild_the_same_version_and_are_checked(server, data, tmp_path):
-    data.write_text(data.read_text(encoding="utf-8") + "# ünïcode\r\n", encoding="utf-8")
+    comments = "".join(f"# line {n}: ünïcode and more text to fill it\r\n" for n in range(30_000))
+    data.write_text(data.read_text(encoding="utf-8") + comments, encoding="utf-8")
     store = store_of(server)
     published = publish(data, store)
+    record = read_catalog(store).current_record()
+    assert read_source_files(store, record) == [("events.yaml", 2)]  # 1.4 MB: two chunks
     built = open_published(store, tmp_path / "cache")
     assert built.version == published.version
     assert (

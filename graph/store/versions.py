@@ -16,8 +16,9 @@ graph IRIs), beside the versions still served. The *catalog* -- named graph
   its graphs, then deleting its catalog entries -- each step repeatable after a kill.
 
 A version also carries its *source*: the data files, as text literals in a source graph
-(:func:`source_triples`), from which a reader on another machine rebuilds exactly that
-dataset. The source graph is never among the graphs a reader's queries see.
+(:func:`source_file_triples`, :func:`source_chunk_triple`), from which a reader on another
+machine rebuilds exactly that dataset. The source graph is never among the graphs a
+reader's queries see.
 
 This module writes update requests and reads the catalog; :mod:`graph.publication` runs them.
 """
@@ -25,7 +26,7 @@ This module writes update requests and reads the catalog; :mod:`graph.publicatio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -46,9 +47,7 @@ CURRENT, STATE, BASE, PUBLISHED, RETIRED, STORY = (
     f"{_NS}{name}" for name in ("current", "state", "base", "publishedAt", "retiredAt", "story")
 )
 OF, NAME, ROLE, TRIPLES = (f"{_NS}{name}" for name in ("graphOf", "name", "role", "triples"))
-PATH, ORDER, PART_OF, INDEX, TEXT = (
-    f"{_NS}{name}" for name in ("path", "order", "chunkOf", "index", "text")
-)
+PATH, CHUNKS, TEXT = (f"{_NS}{name}" for name in ("path", "chunks", "text"))
 #: How big one text literal of a source file may grow (bytes of UTF-8).
 CHUNK_BYTES = 1_000_000
 
@@ -261,20 +260,16 @@ def is_serving_query(version: str) -> str:
 # -- the source files ---------------------------------------------------------------------------
 
 
-def source_triples(version: str, files: Sequence[tuple[str, str]]) -> Iterator[Triple]:
-    """The triples of ``version``'s source graph: each ``(relative path, text)`` of
-    ``files`` (in order, the events file first) as text literals of at most
-    :data:`CHUNK_BYTES` bytes, split at line ends."""
-    base = source_graph(version)
-    for order, (path, text) in enumerate(files):
-        node = URIRef(f"{base}/file/{order}")
-        yield node, URIRef(PATH), Literal(path)
-        yield node, URIRef(ORDER), Literal(order)
-        for index, chunk in enumerate(split_text(text)):
-            part = URIRef(f"{base}/file/{order}/{index}")
-            yield part, URIRef(PART_OF), node
-            yield part, URIRef(INDEX), Literal(index)
-            yield part, URIRef(TEXT), Literal(chunk)
+def source_file_triples(version: str, order: int, path: str, chunks: int) -> list[Triple]:
+    """The source graph's record of data file number ``order`` (the events file is 0):
+    its path relative to the events file and how many text chunks hold it."""
+    node = URIRef(f"{source_graph(version)}/file/{order}")
+    return [(node, URIRef(PATH), Literal(path)), (node, URIRef(CHUNKS), Literal(chunks))]
+
+
+def source_chunk_triple(version: str, order: int, index: int, text: str) -> Triple:
+    """Chunk ``index`` of data file ``order``, as a text literal (:func:`split_text`)."""
+    return URIRef(f"{source_graph(version)}/file/{order}/{index}"), URIRef(TEXT), Literal(text)
 
 
 def split_text(text: str, most: int = CHUNK_BYTES) -> list[str]:
@@ -304,29 +299,39 @@ def split_text(text: str, most: int = CHUNK_BYTES) -> list[str]:
     return chunks
 
 
-def read_source(store: Store, record: VersionRecord) -> list[tuple[str, str]]:
-    """The data files of ``record``'s version, ``(relative path, text)``, the events file
-    first, reassembled from its source graph."""
+def read_source_files(store: Store, record: VersionRecord) -> list[tuple[str, int]]:
+    """The data files of ``record``'s version, the events file first: ``(path relative to
+    it, number of chunks)`` each (two one-pattern queries: Virtuoso refuses joins it
+    estimates as slow)."""
     if record.source is None:
         raise StoreError(f"version {record.version} has no source graph in the catalog")
-    rows = store.query(  # a plain scan: Virtuoso refuses joins it estimates as too slow
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{record.source}> {{ ?s ?p ?o }} }}",
+    found: dict[str, dict[str, Node]] = {}
+    for predicate in (PATH, CHUNKS):
+        rows = store.query(
+            f"SELECT ?f ?o WHERE {{ GRAPH <{record.source}> {{ ?f <{predicate}> ?o }} }}",
+            default_graphs=[NO_GRAPH],
+            named_graphs=[record.source],
+        ).rows
+        for subject, value in rows:
+            if value is not None:
+                found.setdefault(str(subject), {})[predicate] = value
+    files = []
+    for name, facts in found.items():
+        order = int(name.rsplit("/", 1)[1])
+        files.append((order, str(facts[PATH]), int(facts[CHUNKS].toPython())))  # type: ignore[attr-defined]
+    if not files or sorted(order for order, _, _ in files) != list(range(len(files))):
+        raise StoreError(f"the source graph of version {record.version} is incomplete")
+    return [(path, chunks) for _, path, chunks in sorted(files)]
+
+
+def read_source_chunk(store: Store, record: VersionRecord, order: int, index: int) -> str:
+    """The text of chunk ``index`` of data file ``order`` of ``record``'s version."""
+    node = f"{record.source}/file/{order}/{index}"
+    rows = store.query(
+        f"SELECT ?text WHERE {{ GRAPH <{record.source}> {{ <{node}> <{TEXT}> ?text }} }}",
         default_graphs=[NO_GRAPH],
-        named_graphs=[record.source],
+        named_graphs=[record.source or NO_GRAPH],
     ).rows
-    facts: dict[str, dict[str, Node]] = {}
-    for s, p, o in rows:
-        if o is not None:
-            facts.setdefault(str(s), {})[str(p)] = o
-    pieces: dict[tuple[int, str], list[tuple[int, str]]] = {}
-    for part in facts.values():
-        if PART_OF in part and (file := facts.get(str(part[PART_OF]))) is not None:
-            key = (int(file[ORDER].toPython()), str(file[PATH]))  # type: ignore[attr-defined]
-            index = int(part[INDEX].toPython())  # type: ignore[attr-defined]
-            pieces.setdefault(key, []).append((index, str(part[TEXT])))
-    if not pieces:
-        raise StoreError(f"the source graph of version {record.version} is empty")
-    return [
-        (path, "".join(text for _, text in sorted(parts)))
-        for (_, path), parts in sorted(pieces.items())
-    ]
+    if len(rows) != 1 or rows[0][0] is None:
+        raise StoreError(f"the source graph of version {record.version} lacks {node}")
+    return str(rows[0][0])
