@@ -4,6 +4,7 @@ killed during a publish, the store down, the store stalled."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from graph.store.backends.remote import RemoteStore
 from graph.store.versions import VERSIONS_GRAPH, read_catalog
 from support.servers import free_port, stop, wait_until_answering
 from support.synthetic import write_events_yaml
-from tests.test_publish import BASE, every_graph
+from tests.test_publish import BASE, every_graph, store_of, wipe
 
 from .conftest import assert_problem
 
@@ -196,3 +197,29 @@ def test_a_stalled_store_gives_504_and_nothing_hangs(server, reader):
     answer = sparql(client)
     assert answer.status_code == 200
     assert answer.get_json()["results"]["bindings"][0]["l"]["value"]
+
+
+def test_a_stalled_virtuoso_gives_504_and_nothing_hangs(sparql_servers, data, make_app, tmp_path):
+    """The same on the session's Virtuoso, stopped (SIGSTOP) for the length of the test."""
+    server = sparql_servers["virtuoso"]
+    wipe(server)
+    publish(data, store_of(server))
+    app = make_app(
+        tmp_path / "absent.yaml",
+        BACKEND="sparql",
+        SPARQL_ENDPOINT=server.query_url,
+        CACHE_DIR=tmp_path / "cache",
+        FOLLOW_INTERVAL=0.0,
+        SPARQL_TIMEOUT=2.0,
+    )
+    client = app.test_client()
+    assert sparql(client).status_code == 200
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        json_api_answers(client)
+        started = time.monotonic()
+        assert_problem(sparql(client), 504)
+        assert time.monotonic() - started < 2 + 3
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    assert sparql(client).status_code == 200
