@@ -78,6 +78,7 @@ def publish(
     now: dt.datetime | None = None,
 ) -> PublishResult:
     """Publish the data at ``data_path`` as the current version of ``store`` (module docs).
+    A version still retained in the store is switched back to without uploading it again.
 
     ``retention``: seconds a version retired by a publish stays in the store for readers
     still on it; the version just replaced always stays until the next publish.
@@ -88,18 +89,19 @@ def publish(
     catalog = read_catalog(store)
     current = catalog.current_record()
     if current is not None and current.version == version:
-        if current.base != base:
-            raise StoreError(
-                f"version {version} is published with base IRI {current.base or 'of the file'}; "
-                "publish a changed dataset to change the base IRI"
-            )
+        _check_base(current, base)
         return PublishResult("unchanged", version, version, time.perf_counter() - started)
     dropped = [_drop(store, r) for r in catalog.versions.values() if r.state != "published"]
-    store.update(pending_update(version, base))
-    triples = _upload_source(store, version, Path(data_path).resolve().parent, loaded.files)
-    main = graph_iri(loaded.dataset.info)
-    graphs = _upload_data(store, version, iter_statements(loaded.dataset), main)
-    graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
+    retained = catalog.versions.get(version)
+    if retained is not None and retained.state == "published":  # a rollback: switch back
+        _check_base(retained, base)
+        triples, graphs = 0, {}
+    else:
+        store.update(pending_update(version, base))
+        triples = _upload_source(store, version, Path(data_path).resolve().parent, loaded.files)
+        main = graph_iri(loaded.dataset.info)
+        graphs = _upload_data(store, version, iter_statements(loaded.dataset), main)
+        graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
     at = now or dt.datetime.now(dt.UTC)
     stories = [story.id for story in loaded.dataset.stories]
     previous = None if current is None else current.version
@@ -115,6 +117,16 @@ def publish(
     return PublishResult(
         "published", version, previous, seconds, triples + sum(graphs.values()), tuple(dropped)
     )
+
+
+def _check_base(record: VersionRecord, base: str | None) -> None:
+    """A version already in the store was built with the same base IRI (which the version
+    hash, of the data files, does not cover)."""
+    if record.base != base:
+        raise StoreError(
+            f"version {record.version} is in the store with base IRI "
+            f"{record.base or 'of the file'}; publish a changed dataset to change the base IRI"
+        )
 
 
 def _count(store: RemoteStore, graphs: list[str]) -> dict[str, int]:

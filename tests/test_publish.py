@@ -127,6 +127,26 @@ def test_publish_switches_the_catalog_once_and_an_unchanged_publish_writes_nothi
     assert catalog.versions[first.version].retired_at is not None  # kept: the previous one
 
 
+def test_publishing_a_retained_version_again_switches_back_without_uploading(server, data):
+    store = store_of(server)
+    first = publish(data, store).version
+    original = data.read_text(encoding="utf-8")
+    relabel(data, "Second")
+    second = publish(data, store).version
+    data.write_text(original, encoding="utf-8")
+    before = quads(server)
+    back = publish(data, store, retention=0)
+    assert (back.version, back.previous, back.triples) == (first, second, 0)
+    catalog = read_catalog(store)
+    record = catalog.versions[first]
+    assert catalog.current == first and record.state == "published"
+    assert record.retired_at is None and catalog.versions[second].retired_at is not None
+    assert record.triples and quads(server) == before  # retire times traded, nothing uploaded
+    with pytest.raises(StoreError, match="base IRI"):
+        relabel(data, "Second")
+        publish(data, store, base="http://example.org/other/")
+
+
 def test_the_cli_publishes_and_refuses_bad_data_with_file_and_line(server, data, runner):
     options = ["--sparql-endpoint", server.query_url, "--sparql-update-endpoint", server.update_url]
     done = runner.invoke(main, ["publish", "--data", str(data), *options])

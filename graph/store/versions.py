@@ -206,12 +206,14 @@ def switch_update(
     """ONE update request: make ``version`` the current one, record when (``at``, UTC), its
     stories and its graphs' triples (versioned graph -> count), and retire the version it
     replaces at the same time -- only if that is still ``previous`` (``None``: none), so of
-    two publishers switching at once only one succeeds."""
+    two publishers switching at once only one succeeds. A retained version made current again
+    (a rollback) loses its earlier publish and retire times (in operations after the switch,
+    which apply only if it made ``version`` current)."""
     expected = "!BOUND(?old)" if previous is None else f"?old = <{version_iri(previous)}>"
     node, stamp = f"<{version_iri(version)}>", _n3(Literal(_utc(at), datatype=XSD.dateTime))
     counts = " ".join(f"<{g}> <{TRIPLES}> {n} ." for g, n in sorted(triples.items()))
     stories_n3 = " ".join(f"{node} <{STORY}> {_n3(Literal(s))} ." for s in stories)
-    return (
+    switch = (
         f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{_ROOT}> <{CURRENT}> ?old . "
         f"{node} <{STATE}> ?state }} }}\n"
         f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ <{_ROOT}> <{CURRENT}> {node} . "
@@ -221,6 +223,15 @@ def switch_update(
         f"OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?state }} }} "
         f"FILTER({expected}) }}"
     )
+    current = f"<{_ROOT}> <{CURRENT}> {node}"  # the rest applies only if the switch did
+    forget = [
+        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{RETIRED}> ?r }} }} "
+        f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {current} . {node} <{RETIRED}> ?r }} }}",
+        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{PUBLISHED}> ?p }} }} "
+        f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {current} . {node} <{PUBLISHED}> ?p "
+        f"FILTER(?p != {stamp}) }} }}",
+    ]
+    return " ;\n".join([switch, *forget])
 
 
 def _utc(at: dt.datetime) -> str:
