@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from graph.data import data_version, read_dataset
+from graph.data import LoadedData, data_version, read_dataset
 from graph.errors import StoreError
 from graph.pipeline import BuiltGraph
 from graph.rdf import graph_iri, iter_statements
@@ -93,15 +93,12 @@ def publish(
         return PublishResult("unchanged", version, version, time.perf_counter() - started)
     dropped = [_drop(store, r) for r in catalog.versions.values() if r.state != "published"]
     retained = catalog.versions.get(version)
+    graphs: dict[str, int] = {}  # versioned graph -> its triples, recorded at the switch
     if retained is not None and retained.state == "published":  # a rollback: switch back
         _check_base(retained, base)
-        triples, graphs = 0, {}
+        triples = 0
     else:
-        store.update(pending_update(version, base))
-        triples = _upload_source(store, version, Path(data_path).resolve().parent, loaded.files)
-        main = graph_iri(loaded.dataset.info)
-        graphs = _upload_data(store, version, iter_statements(loaded.dataset), main)
-        graphs = _count(store, list(graphs))  # distinct triples, as the server holds them
+        triples, graphs = _upload_version(store, version, Path(data_path), loaded, base)
     at = now or dt.datetime.now(dt.UTC)
     stories = [story.id for story in loaded.dataset.stories]
     previous = None if current is None else current.version
@@ -117,6 +114,18 @@ def publish(
     return PublishResult(
         "published", version, previous, seconds, triples + sum(graphs.values()), tuple(dropped)
     )
+
+
+def _upload_version(
+    store: RemoteStore, version: str, data_path: Path, loaded: LoadedData, base: str | None
+) -> tuple[int, dict[str, int]]:
+    """Write ``version`` pending, then its source graph and data graphs: the source's
+    triples, and each data graph's as the server holds them (distinct)."""
+    store.update(pending_update(version, base))
+    triples = _upload_source(store, version, data_path.resolve().parent, loaded.files)
+    main = graph_iri(loaded.dataset.info)
+    graphs = _upload_data(store, version, iter_statements(loaded.dataset), main)
+    return triples, _count(store, list(graphs))
 
 
 def _check_base(record: VersionRecord, base: str | None) -> None:
