@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -17,6 +19,7 @@ from graph.publication import open_published, publish
 from graph.store.backends.remote import RemoteStore
 from graph.store.versions import VERSIONS_GRAPH, read_catalog, read_source_files, split_text
 from service.cli.main import main
+from support.servers import free_port
 
 from .conftest import LAUNCHERS, assert_problem
 
@@ -257,6 +260,11 @@ def test_split_text_keeps_every_byte_in_small_pieces():
 def test_a_reader_of_an_empty_catalog_says_to_publish_first(server, make_app, tmp_path):
     with pytest.raises(StoreError, match="run `ekg publish` first"):
         reader(make_app, server, tmp_path)
+    command = [sys.executable, "-m", "service.cli", "serve", "--port", str(free_port())]
+    command += ["--sparql-endpoint", server.query_url, "--cache-dir", str(tmp_path / "c")]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "run `ekg publish` first" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_reader_serves_its_version_follows_the_catalog_and_never_writes(
