@@ -195,8 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
         "SPARQL_ENDPOINT",
         str,
         None,
-        "Serve the version ekg publish put in this SPARQL server (query endpoint URL) "
-        "instead of the data files; ekg serve is then a reader (backend sparql).",
+        "A SPARQL server (query endpoint URL): ekg publish writes versions of the data to it, "
+        "and ekg serve reads the current one from it instead of the data files (a reader, "
+        "backend sparql).",
         "--sparql-endpoint",
     ),
     Setting(
