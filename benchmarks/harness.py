@@ -104,10 +104,16 @@ class WsgiConfig:
 
 @contextmanager
 def serve_app(
-    kind: str, data: Prepared, config: WsgiConfig, *, timeout: float = 300
+    kind: str,
+    data: Prepared,
+    config: WsgiConfig,
+    *,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """Serve ``benchmarks.apps`` ``kind`` (``ours`` or ``minimal``) in a process of its own;
-    yield its base URL; stop it (and only it) afterwards."""
+    """Serve ``benchmarks.apps`` ``kind`` (``ours`` or ``minimal``) in a process of its own
+    (with the variables ``env`` set, e.g. ``EKG_SPARQL_ISOLATION``); yield its base URL; stop
+    it (and only it) afterwards."""
     port = free_port()
     command = [
         sys.executable,
@@ -129,7 +135,7 @@ def serve_app(
         "--threads",
         str(config.threads),
     ]
-    with spawn(command) as process:
+    with spawn(command, env={**os.environ, **(env or {})}) as process:
         base = f"http://127.0.0.1:{port}"
         wait_until_answering(f"{base}/sparql", process, timeout=timeout)
         yield base

@@ -232,6 +232,15 @@ SETTINGS: tuple[Setting, ...] = (
         "SPARQL query worker processes (on a SPARQL server: queries at once).",
     ),
     Setting(
+        "SPARQL_ISOLATION",
+        str,
+        "auto",
+        "Where SPARQL queries run. auto: in the gunicorn worker itself, which answers 504 "
+        "at SPARQL_TIMEOUT and is then replaced (under waitress: as pool); pool: always in "
+        "SPARQL_WORKERS query processes per serving process.",
+        choices=("auto", "pool"),
+    ),
+    Setting(
         "SPARQL_WAIT",
         float,
         5.0,

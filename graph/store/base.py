@@ -190,6 +190,12 @@ class Store(ABC):
         target.write_bytes(self.serialize("trig"))
         return "rdflib", target
 
+    def reader(self) -> Store:
+        """A handle on this store's data for evaluating queries in the calling process -- a
+        process forked after the store was opened, too. By default the store itself (what it
+        holds is in memory, inherited with the fork)."""
+        return self
+
     def close(self) -> None:  # noqa: B027 -- most backends hold nothing to release
         """Release what the store holds open."""
 

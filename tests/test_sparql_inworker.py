@@ -1,0 +1,173 @@
+"""SPARQL evaluated in the serving process (:class:`graph.store.DeadlineRunner`), as a gunicorn
+worker does: the time limit answers 504 and makes the process give up on itself
+(:mod:`service.runtime.crashonly`), an engine failure is one 503, and a query reads the
+generation its request pinned. These run in the test process with a fake ``stop``; the real
+gunicorn worker's exit and replacement are tested in ``test_sparql_gunicorn.py``."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from graph.data.loader import load_dataset
+from graph.errors import (
+    EngineBusyError,
+    EngineCrashError,
+    QuerySyntaxError,
+    QueryTimeoutError,
+)
+from graph.rdf.build import iter_triples
+from graph.store import DeadlineRunner, OxigraphStore, QueryJob, RdflibStore, Store
+from service.runtime import crashonly, state
+
+from .conftest import assert_problem
+from .test_reload import NEW_LABEL, OLD_LABEL, edit
+
+CROSS_JOIN = (
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+)
+JSON = "application/sparql-results+json"
+EVENTS = "SELECT ?e WHERE { ?e a <http://semanticweb.cs.vu.nl/2009/11/sem/Event> }"
+
+
+@pytest.fixture(params=["oxigraph", "rdflib"])
+def store(request, tiny_path):
+    store: Store = OxigraphStore() if request.param == "oxigraph" else RdflibStore()
+    store.load(iter_triples(load_dataset(tiny_path)))
+    return store
+
+
+class Overruns(list[str]):
+    def __call__(self, reason: str) -> None:
+        self.append(reason)
+
+
+def test_a_query_is_answered_in_a_thread_of_this_process(store):
+    overruns = Overruns()
+    runner = DeadlineRunner(store, on_overrun=overruns, slots=2, timeout=10)
+    answers = [runner.run(QueryJob(EVENTS, JSON)) for _ in range(3)]
+    assert all(answer.body.count(b'"uri"') == 4 for answer in answers)
+    assert overruns == []
+
+
+def test_a_query_past_its_limit_raises_and_reports_the_overrun(store):
+    overruns = Overruns()
+    runner = DeadlineRunner(store, on_overrun=overruns, timeout=1.0)
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="longer than 1 s"):
+        runner.run(QueryJob(CROSS_JOIN, JSON))
+    assert time.monotonic() - started < 3
+    assert overruns == ["a query ran past its time limit of 1 s"]
+
+
+def test_the_runaway_keeps_its_slot_so_the_next_waits_then_is_busy(store):
+    runner = DeadlineRunner(store, on_overrun=Overruns(), slots=1, timeout=0.5, wait=0.5)
+    with pytest.raises(QueryTimeoutError):
+        runner.run(QueryJob(CROSS_JOIN, JSON))
+    with pytest.raises(EngineBusyError, match="1 query slots"):
+        runner.run(QueryJob(EVENTS, JSON))
+
+
+def test_query_errors_come_back_as_they_are(store):
+    runner = DeadlineRunner(store, on_overrun=Overruns())
+    with pytest.raises(QuerySyntaxError):
+        runner.run(QueryJob("SELECT * WHERE { ?s ?p }", JSON))
+    assert runner.run(QueryJob(EVENTS, JSON)).body.count(b'"uri"') == 4  # same thread, fine
+
+
+class PanickingStore(OxigraphStore):
+    def query_native(self, *args, **kwargs):  # as pyo3 raises a Rust panic
+        raise BaseException("called `Option::unwrap()` on a `None` value")
+
+
+def test_an_engine_failure_is_a_crash_and_the_process_gives_up():
+    overruns = Overruns()
+    runner = DeadlineRunner(PanickingStore(), on_overrun=overruns)
+    with pytest.raises(EngineCrashError):
+        runner.run(QueryJob(EVENTS, JSON))
+    assert len(overruns) == 1 and "unwrap" in overruns[0]
+
+
+# -- the service, as in a gunicorn worker -------------------------------------------------------
+
+
+@pytest.fixture
+def worker():
+    """This process marked as a replaceable worker, with a ``stop`` that only counts calls."""
+    stops: list[float] = []
+    crashonly.enable(lambda: stops.append(time.monotonic()), grace=600.0)
+    try:
+        yield stops
+    finally:
+        crashonly.disable()
+
+
+def test_in_a_replaceable_worker_queries_run_in_process(make_app, data, worker):
+    app = make_app(data, SPARQL_TIMEOUT=2.0)
+    client = app.test_client()
+    response = client.get("/sparql", query_string={"query": EVENTS}, headers={"Accept": JSON})
+    assert response.status_code == 200
+    assert len(response.get_json()["results"]["bindings"]) == 4
+    engine = app.extensions["ekg_engine"]
+    assert engine.in_worker() and engine._pool is None  # no query process started
+    assert worker == []
+
+
+def test_the_time_limit_answers_504_problem_json_and_the_worker_gives_up(make_app, data, worker):
+    app = make_app(data, SPARQL_TIMEOUT=1.0)
+    client = app.test_client()
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": CROSS_JOIN})
+    assert time.monotonic() - started < 4
+    body = assert_problem(response, 504)
+    assert body["type"] == "/problems/query-timeout"
+    assert len(worker) == 1  # stop() called: no more requests, exit once those in flight end
+    assert crashonly.given_up() == "a query ran past its time limit of 1 s"
+    again = client.get("/sparql", query_string={"query": EVENTS}, headers={"Accept": JSON})
+    assert again.status_code == 200  # a request in flight meanwhile is still answered
+    assert len(worker) == 1  # given up once
+
+
+def test_pool_isolation_keeps_queries_out_of_the_worker(make_app, data, worker):
+    app = make_app(data, SPARQL_ISOLATION="pool")
+    client = app.test_client()
+    assert client.get("/sparql", query_string={"query": EVENTS}).status_code == 200
+    engine = app.extensions["ekg_engine"]
+    assert not engine.in_worker() and engine.pool().worker_pids()
+
+
+def test_not_a_replaceable_worker_means_the_pool(make_app, data):
+    app = make_app(data)
+    assert app.test_client().get("/sparql", query_string={"query": EVENTS}).status_code == 200
+    assert app.extensions["ekg_engine"].pool().worker_pids()
+
+
+def test_a_query_reads_the_generation_its_request_pinned(make_app, data, worker):
+    app = make_app(data)
+    generations = app.extensions["ekg_generations"]
+    query = "SELECT ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+    job = QueryJob(query, JSON)
+    with app.test_request_context("/sparql"):
+        pinned = state.generation()
+        edit(data, OLD_LABEL, NEW_LABEL)
+        assert generations.reload("test").outcome == "loaded"
+        old = state.engine().run(job).body.decode()
+        assert OLD_LABEL in old and NEW_LABEL not in old
+    new = generations.current.engine.run(job).body.decode()
+    assert NEW_LABEL in new and OLD_LABEL not in new
+    assert pinned.closed
+
+
+def test_give_up_happens_once_and_only_in_the_enabled_process(worker):
+    threads = [threading.Thread(target=crashonly.give_up, args=(f"r{i}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(worker) == 1
+    crashonly.disable()
+    assert not crashonly.active() and crashonly.given_up() is None
+    crashonly.give_up("not replaceable: nothing happens")
+    assert len(worker) == 1
