@@ -56,6 +56,11 @@ class QueryEngine:
             return self.runner().run(job)
         return self.pool().run(job)
 
+    @property
+    def pool_started(self) -> bool:
+        """Whether this engine's pool of query processes has been started (in this process)."""
+        return self._pool is not None
+
     def in_worker(self) -> bool:
         """Whether this process runs queries itself (rather than in the pool)."""
         return self.config["SPARQL_ISOLATION"] == "auto" and crashonly.active()
