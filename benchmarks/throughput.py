@@ -26,7 +26,10 @@ alike; the (lower) median round is reported. The cases:
 Each case starts with an unrecorded ``--warm-up`` run (2 s at 32 connections), so every
 gunicorn worker has started its query pool and the page cache is filled before measuring.
 
-Reported per case: requests/s, wrk's p50 / p99 latency, non-2xx responses and socket errors.
+Reported per case: requests/s, wrk's p50 / p99 latency, non-2xx responses and socket errors,
+and the CPU time the server's processes spent per request (all of them: gunicorn master and
+workers, query workers; from ``/proc``) -- a figure that other load on the machine disturbs
+far less than requests/s.
 Goals (issue 7): the cached timeline page >= 2,000 req/s; the small SPARQL query >= 0.8x the
 minimal endpoint's throughput at the same concurrency; no errors at all. Note that wrk shares
 the 2 cores with the server it measures (and anything else running on the machine: the load
@@ -41,6 +44,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,9 +60,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.harness import (  # noqa: E402
+    SERVED,
     SPARQL_JSON,
     Prepared,
     WsgiConfig,
+    group_cpu,
     machine,
     oxigraph_with,
     prepare_data,
@@ -158,9 +164,15 @@ def measure(
     args: argparse.Namespace,
     script: Path | None = None,
 ) -> dict[str, Any]:
-    """One wrk run of ``case``, with the load average just before it."""
+    """One wrk run of ``case``, with the load average just before it and the CPU time the
+    server (all its processes) spent per request."""
     load = machine()["load_1min"]
+    group = SERVED.get("/".join(url.split("/", 3)[:3]))  # (a peer is not ours to measure)
+    cpu = group_cpu(group) if group else 0.0
     figures = run_wrk(url, connections, args.duration, headers, script)
+    figures["cpu_ms"] = None
+    if group and figures["requests"]:
+        figures["cpu_ms"] = round((group_cpu(group) - cpu) * 1000 / figures["requests"], 3)
     time.sleep(1)  # let the server settle between runs
     return {"case": case, "connections": connections, **figures, "load_1min": load}
 
@@ -172,9 +184,14 @@ def best_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         **ordered[(len(ordered) - 1) // 2],
         "rounds": [round(r["rps"]) for r in rows],
+        "cpu_ms": _median([r["cpu_ms"] for r in rows if r["cpu_ms"] is not None]),
         "non_2xx": sum(r["non_2xx"] for r in rows),
         "socket_errors": sum(r["socket_errors"] for r in rows),
     }
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
 
 
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -270,16 +287,17 @@ def _goal(name: str, value: float, passed: bool) -> dict[str, Any]:
 def print_header() -> None:
     print(
         f"  {'case':<28} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'non-2xx':>8} {'sock err':>8} {'load':>5}"
+        f"{'non-2xx':>8} {'sock err':>8} {'load':>5} {'cpu ms/req':>10}"
     )
 
 
 def print_row(row: dict[str, Any]) -> None:
     p50 = "-" if row["p50_ms"] is None else f"{row['p50_ms']:.2f}"
     p99 = "-" if row["p99_ms"] is None else f"{row['p99_ms']:.2f}"
+    cpu = "-" if row.get("cpu_ms") is None else f"{row['cpu_ms']:.3f}"
     print(
         f"  {row['case']:<28} {row['connections']:>5} {row['rps']:>9,.0f} {p50:>8} {p99:>8} "
-        f"{row['non_2xx']:>8} {row['socket_errors']:>8} {row['load_1min']:>5}"
+        f"{row['non_2xx']:>8} {row['socket_errors']:>8} {row['load_1min']:>5} {cpu:>10}"
     )
 
 

@@ -191,3 +191,34 @@ def test_give_up_happens_once_and_only_in_the_enabled_process(worker):
     assert not crashonly.active() and crashonly.given_up() is None
     crashonly.give_up("not replaceable: nothing happens")
     assert len(worker) == 1
+
+
+# -- the request path, trimmed for small queries -------------------------------------------------
+
+
+def test_the_base_iri_is_each_requests_own_url(make_app, data):
+    """``request.base_url`` is remembered by what makes it (host, path, ...), never reused
+    for another host."""
+    client = make_app(data).test_client()
+    seen = []
+    for host in ("localhost", "127.0.0.1:5000", "localhost"):
+        response = client.get(
+            "/sparql",
+            query_string={"query": "SELECT ?x { BIND(<rel> AS ?x) } # " + host},
+            headers={"Accept": JSON, "Host": host},
+        )
+        seen.append(response.get_json()["results"]["bindings"][0]["x"]["value"])
+    assert seen == ["http://localhost/rel", "http://127.0.0.1:5000/rel", "http://localhost/rel"]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(None, "Accept"), ("Origin", "Origin, Accept"), ("Origin, accept", "Origin, accept")],
+)
+def test_vary_names_accept_once_beside_what_is_there(before, after):
+    from flask import Response
+
+    from service.views.sparql import _vary
+
+    response = Response(headers={"Vary": before} if before else {})
+    assert _vary(response).headers["Vary"] == after
