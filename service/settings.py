@@ -154,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKERS",
         int,
         1,
-        "gunicorn worker processes (each has its own SPARQL query pool).",
+        "gunicorn worker processes (each runs its own SPARQL queries).",
         "--workers",
         maximum=64,
     ),
