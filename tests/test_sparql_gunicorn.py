@@ -36,13 +36,14 @@ TIMEOUT = 2.0
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-@pytest.fixture(scope="module")
-def gunicorn(tiny_path) -> Iterator[tuple[int, str]]:
-    """``ekg serve --server gunicorn --workers 2``: (the master's pid, the base URL)."""
+@pytest.fixture(scope="module", params=["4", "1"], ids=["gthread", "sync"])
+def gunicorn(request, tiny_path) -> Iterator[tuple[int, str]]:
+    """``ekg serve --server gunicorn --workers 2``, with 4 threads per worker or one (the sync
+    worker): (the master's pid, the base URL)."""
     port = free_port()
     serve = ["serve", "--data", str(tiny_path), "--port", str(port), "--server", "gunicorn"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "service.cli", *serve, "--workers", "2", "--threads", "4"],
+        [sys.executable, "-m", "service.cli", *serve, "--workers", "2", "--threads", request.param],
         env={**os.environ, "EKG_SPARQL_TIMEOUT": str(TIMEOUT), "EKG_SPARQL_ISOLATION": "auto"},
         cwd=ROOT,
         stdout=subprocess.DEVNULL,

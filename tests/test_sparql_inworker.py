@@ -6,6 +6,7 @@ gunicorn worker's exit and replacement are tested in ``test_sparql_gunicorn.py``
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -222,3 +223,62 @@ def test_vary_names_accept_once_beside_what_is_there(before, after):
 
     response = Response(headers={"Vary": before} if before else {})
     assert _vary(response).headers["Vary"] == after
+
+
+# -- watched in the calling thread, answered late (as under gunicorn) ----------------------------
+
+
+def test_watched_in_the_calling_thread_the_late_answer_comes_at_the_deadline(store, slow):
+    overruns, lates = Overruns(), []
+    runner = DeadlineRunner(store, on_overrun=overruns, slots=1, timeout=1.0, wait=0.2)
+    assert runner.run(QueryJob(EVENTS, JSON), late=lates.append).body.count(b'"uri"') == 4
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError):  # once the engine lets the thread go
+        runner.run(QueryJob(SLOW_QUERY, JSON), late=lambda e: lates.append(time.monotonic()))
+    assert len(lates) == 1 and 1.0 <= lates[0] - started < 1.5  # answered at the deadline
+    assert overruns == ["a query ran past its time limit of 1 s"]
+    with pytest.raises(EngineBusyError):  # its slot goes with the process
+        runner.run(QueryJob(EVENTS, JSON), late=lates.append)
+
+
+def test_the_late_answer_is_the_apps_problem_written_on_the_socket(make_app, data, monkeypatch):
+    import socket
+
+    from graph.errors import QueryTimeoutError as Late
+    from service.runtime import lateanswer
+
+    ended = []
+    monkeypatch.setattr(lateanswer, "_finisher", [])
+    monkeypatch.setattr(lateanswer, "_end_when_alone", lambda grace: ended.append(grace))
+    app = make_app(data)
+    ours, client = socket.socketpair()
+    with app.test_request_context("/sparql", headers={"Accept": JSON}) as context:
+        environ = dict(context.request.environ, **{"gunicorn.socket": ours})
+    late = lateanswer.late_answer(app, environ, grace=7.0)
+    assert lateanswer.late_answer(app, {}, grace=7.0) is None  # not under gunicorn
+    late(Late("the query ran longer than 1 s and was stopped"))
+    head, _, body = client.recv(65536).partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "HTTP/1.1 504 GATEWAY TIMEOUT"
+    assert "Content-Type: application/problem+json" in lines and "Connection: close" in lines
+    assert json.loads(body)["type"] == "/problems/query-timeout"
+    assert client.recv(10) == b""  # shut: the stuck thread can never write there
+    time.sleep(0.1)
+    assert ended == [7.0]
+    ours.close()
+    client.close()
+
+
+def test_counted_counts_requests_until_their_answer_is_closed(monkeypatch):
+    from service.runtime import lateanswer
+
+    monkeypatch.setattr(lateanswer, "_count", {"in_flight": 0, "stuck": 0})
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    answer = lateanswer.counted(app)({}, lambda *args: None)
+    assert lateanswer._count["in_flight"] == 1
+    answer.close()
+    assert lateanswer._count["in_flight"] == 0

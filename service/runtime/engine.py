@@ -1,11 +1,12 @@
 """The query engine behind ``/sparql``: where a client's query runs, under its time limit.
 
 * In a gunicorn worker (a process its master replaces, :mod:`service.runtime.crashonly`),
-  with ``SPARQL_ISOLATION`` ``auto`` (the default): in threads of the worker itself
-  (:class:`graph.store.DeadlineRunner`), on the worker's own read-only handle of the store.
-  A query past its limit is answered 504 and the worker gives up: it stops taking requests,
+  with ``SPARQL_ISOLATION`` ``auto`` (the default): in the thread serving the request
+  (:class:`graph.store.DeadlineRunner`, watched), on the worker's own read-only handle of
+  the store. Past its limit, the watchdog answers 504 on the client's socket
+  (:mod:`service.runtime.lateanswer`) and the worker gives up: it stops taking requests,
   exits once those in flight are answered (which frees the CPU), and the master forks a
-  fresh one. No process hop per query.
+  fresh one. No process hop, no thread hand-off per query.
 * Anywhere else (waitress, the test client, ``SPARQL_ISOLATION=pool``): in a pool of worker
   processes (:class:`graph.store.QueryPool`) over a copy of the store -- the on-disk store
   when the service has one, otherwise a copy written to a temporary directory at first use;
@@ -26,10 +27,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_request_context, request
+
 from graph.errors import EngineBusyError
 from graph.pipeline import BuiltGraph
 from graph.store import DeadlineRunner, QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
 from service.runtime import crashonly
+from service.runtime.lateanswer import late_answer
 
 
 class QueryEngine:
@@ -53,7 +57,12 @@ class QueryEngine:
         if self.built.store.capabilities.remote:  # the server does the work, within its limits
             return self._run_remote(job)
         if self.in_worker():
-            return self.runner().run(job)
+            late = None
+            if has_request_context():  # under gunicorn: evaluated right here, watched
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                grace = self.config["SPARQL_TIMEOUT"] + 5.0
+                late = late_answer(app, request.environ, grace=grace)
+            return self.runner().run(job, late=late)
         return self.pool().run(job)
 
     @property

@@ -27,6 +27,7 @@ from waitress import serve as waitress_serve
 
 from graph.errors import EkgError
 from service.runtime import crashonly
+from service.runtime.lateanswer import counted
 from service.settings import setting
 
 #: The servers :func:`run_server` runs, as the ``SERVER`` setting declares them.
@@ -106,7 +107,7 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return self.application
+        return counted(self.application)  # (what a worker that gives up waits for)
 
 
 def _replaceable(_arbiter: Any, worker: Any) -> None:
