@@ -49,6 +49,10 @@ def counted(app: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes
         except BaseException:
             _add(-1)
             raise
+        wrapper = environ.get("wsgi.file_wrapper")
+        if isinstance(wrapper, type) and isinstance(body, wrapper):  # keep gunicorn's sendfile
+            _add(-1)  # (a file: counted until handed over, not until sent)
+            return body
         return ClosingIterator(body, [lambda: _add(-1)])
 
     return counting
