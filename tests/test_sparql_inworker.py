@@ -249,12 +249,12 @@ def test_the_late_answer_is_the_apps_problem_written_on_the_socket(make_app, dat
 
     ended = []
     monkeypatch.setattr(lateanswer, "_finisher", [])
-    monkeypatch.setattr(lateanswer, "_end_when_alone", lambda grace: ended.append(grace))
+    monkeypatch.setattr(lateanswer, "_end_when_alone", lambda *timing: ended.append(timing))
     app = make_app(data)
     ours, client = socket.socketpair()
     with app.test_request_context("/sparql", headers={"Accept": JSON}) as context:
         environ = dict(context.request.environ, **{"gunicorn.socket": ours})
-    late = lateanswer.late_answer(app, environ, grace=7.0)
+    late = lateanswer.late_answer(app, environ, grace=7.0, linger=0.5)
     assert lateanswer.late_answer(app, {}, grace=7.0) is None  # not under gunicorn
     late(Late("the query ran longer than 1 s and was stopped"))
     head, _, body = client.recv(65536).partition(b"\r\n\r\n")
@@ -264,7 +264,7 @@ def test_the_late_answer_is_the_apps_problem_written_on_the_socket(make_app, dat
     assert json.loads(body)["type"] == "/problems/query-timeout"
     assert client.recv(10) == b""  # shut: the stuck thread can never write there
     time.sleep(0.1)
-    assert ended == [7.0]
+    assert ended == [(7.0, 0.5)]
     ours.close()
     client.close()
 

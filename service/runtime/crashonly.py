@@ -28,6 +28,7 @@ class _Process:
     pid: int | None = None  # the process that may give up (a fork inherits this, not the right)
     stop: Callable[[], None] = lambda: None
     grace: float = 60.0
+    linger: float = 0.0  # how long the server keeps idle kept-alive connections when stopping
     given_up: str | None = None
     last_resort: list[threading.Timer] = field(default_factory=list)
 
@@ -36,13 +37,14 @@ _lock = threading.Lock()
 _this = _Process()
 
 
-def enable(stop: Callable[[], None], *, grace: float = 60.0) -> None:
+def enable(stop: Callable[[], None], *, grace: float = 60.0, linger: float = 0.0) -> None:
     """Mark this process as one its server replaces: ``stop()`` makes it stop taking
     requests and exit once those in flight are answered; if it has not exited ``grace``
-    seconds after :func:`give_up`, it is ended outright."""
+    seconds after :func:`give_up`, it is ended outright. ``linger``: how long the stopping
+    server keeps idle kept-alive connections open (for a request already on its way)."""
     global _this
     with _lock:
-        _this = _Process(os.getpid(), stop, grace)
+        _this = _Process(os.getpid(), stop, grace, linger)
 
 
 def disable() -> None:
@@ -57,6 +59,12 @@ def disable() -> None:
 def active() -> bool:
     """Whether this process may give up on itself (it is replaced when it exits)."""
     return _this.pid == os.getpid()
+
+
+def linger() -> float:
+    """How long a stopping server keeps idle kept-alive connections open (0 when not
+    replaceable): a process that ends itself waits that long first."""
+    return _this.linger if active() else 0.0
 
 
 def given_up() -> str | None:

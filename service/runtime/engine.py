@@ -61,7 +61,7 @@ class QueryEngine:
             if has_request_context():  # under gunicorn: evaluated right here, watched
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
                 grace = self.config["SPARQL_TIMEOUT"] + 5.0
-                late = late_answer(app, request.environ, grace=grace)
+                late = late_answer(app, request.environ, grace=grace, linger=crashonly.linger())
             return self.runner().run(job, late=late)
         return self.pool().run(job)
 

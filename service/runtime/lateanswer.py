@@ -64,11 +64,12 @@ def _add(delta: int) -> None:
 
 
 def late_answer(
-    app: Flask, environ: dict[str, Any], *, grace: float
+    app: Flask, environ: dict[str, Any], *, grace: float, linger: float = 0.0
 ) -> Callable[[QueryTimeoutError], None] | None:
     """A function that answers this request with an error from another thread, then ends the
-    process once the other requests in flight are answered (at the latest ``grace`` seconds
-    on); ``None`` when the server does not give its socket."""
+    process once the other requests in flight are answered, ``linger`` seconds on at the
+    earliest (the server closes its idle kept-alive connections meanwhile, as it does when it
+    stops) and ``grace`` seconds at the latest; ``None`` when the server gives no socket."""
     sock = environ.get("gunicorn.socket")
     if not isinstance(sock, socket.socket):
         return None
@@ -83,7 +84,9 @@ def late_answer(
             _count["stuck"] += 1
             if _finisher:
                 return
-            _finisher.append(threading.Thread(target=_end_when_alone, args=(grace,), daemon=True))
+            _finisher.append(
+                threading.Thread(target=_end_when_alone, args=(grace, linger), daemon=True)
+            )
         _finisher[0].start()
 
     return late
@@ -102,8 +105,9 @@ def _render(app: Flask, environ: dict[str, Any], error: QueryTimeoutError) -> by
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
 
-def _end_when_alone(grace: float) -> None:
+def _end_when_alone(grace: float, linger: float) -> None:
     deadline = time.monotonic() + grace
+    time.sleep(linger)
     while time.monotonic() < deadline:
         with _lock:
             if _count["in_flight"] <= _count["stuck"]:

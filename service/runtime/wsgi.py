@@ -118,4 +118,10 @@ def _replaceable(_arbiter: Any, worker: Any) -> None:
     crashonly.enable(
         lambda: worker.handle_exit(signal.SIGTERM, None),
         grace=float(worker.cfg.graceful_timeout) + 5.0,
+        linger=min(float(worker.cfg.keepalive), _STOP_KEEPALIVE_LINGER) + 0.25,
     )
+
+
+#: How long a stopping gthread worker keeps its idle kept-alive connections at most
+#: (gunicorn's ``STOP_KEEPALIVE_LINGER``), answering a request that arrives on one meanwhile.
+_STOP_KEEPALIVE_LINGER = 2.0
