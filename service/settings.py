@@ -154,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKERS",
         int,
         1,
-        "gunicorn worker processes (each has its own SPARQL query pool).",
+        "gunicorn worker processes (each runs its own SPARQL queries).",
         "--workers",
         maximum=64,
     ),
@@ -259,6 +259,15 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         2,
         "SPARQL query worker processes (on a SPARQL server: queries at once).",
+    ),
+    Setting(
+        "SPARQL_ISOLATION",
+        str,
+        "auto",
+        "Where SPARQL queries run. auto: in the gunicorn worker itself, which answers 504 "
+        "at SPARQL_TIMEOUT and is then replaced (under waitress: as pool); pool: always in "
+        "SPARQL_WORKERS query processes per serving process.",
+        choices=("auto", "pool"),
     ),
     Setting(
         "SPARQL_WAIT",

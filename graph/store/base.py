@@ -204,6 +204,12 @@ class Store(ABC):
         found = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
         return {iri: found.get(iri, 0) for iri in graphs}
 
+    def reader(self) -> Store:
+        """A handle on this store's data for evaluating queries in the calling process -- a
+        process forked after the store was opened, too. By default the store itself (what it
+        holds is in memory, inherited with the fork)."""
+        return self
+
     def close(self) -> None:  # noqa: B027 -- most backends hold nothing to release
         """Release what the store holds open."""
 
