@@ -33,7 +33,25 @@ MAX_NESTING = 64
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 _REFUSED_KEYWORDS = {
     "SERVICE": "SERVICE (federated query) is disabled on this endpoint",
-    "LOAD": "LOAD is an update operation; this endpoint is read-only",
+    # Virtuoso's pragmas (DEFINE input:default-graph-uri ...) would override the dataset.
+    "DEFINE": "DEFINE (a Virtuoso pragma) is not SPARQL 1.1; this endpoint refuses it",
+} | {
+    # SPARQL 1.1 Update's operations, and Virtuoso's MODIFY: an update sent as a query is a
+    # malformed query, refused before any engine (Virtuoso runs one sent as query=) sees it.
+    word: f"{word} is an update operation; this endpoint is read-only and answers queries only"
+    for word in [
+        "INSERT",
+        "DELETE",
+        "DROP",
+        "CLEAR",
+        "CREATE",
+        "ADD",
+        "MOVE",
+        "COPY",
+        "WITH",
+        "LOAD",
+        "MODIFY",
+    ]
 }
 
 
@@ -61,7 +79,8 @@ def check_query(
     otherwise return the :class:`QueryFacts` the same scan found.
 
     Refused: more than ``max_length`` characters, brackets nested deeper than
-    ``max_nesting``, ``SERVICE`` and ``LOAD``.
+    ``max_nesting``, ``SERVICE``, ``DEFINE`` and the words of an update (``INSERT``,
+    ``DELETE``, ``LOAD``, ...): none is a SPARQL 1.1 query's keyword.
 
     >>> check_query("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT FROM <g> WHERE { ?s ?p ?o }")
     QueryFacts(form='construct', names_dataset=True)
@@ -173,6 +192,7 @@ _LEXEME = re.compile(
         | '(?:[^'\\\n]|\\[\s\S]?)*'?
         | <[^<>"{}|^`\\\s]*> | <
         | [?$](?:[A-Za-z_][A-Za-z0-9_-]*)?
+        | @[A-Za-z]+(?:-[A-Za-z0-9]+)*
         | [A-Za-z_][A-Za-z0-9_-]*(?=:)
         | (?<=:)(?:[A-Za-z0-9_.:-]|\\[_~.!$&'()*+,;=/?\#@%-])+
         | \\[\s\S]?
