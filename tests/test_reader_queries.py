@@ -139,6 +139,7 @@ def test_graph_names_are_mapped_and_given_back_by_their_own_names(pinned):
     assert constructed.triples == [(URIRef(GRAPH), URIRef("urn:p"), Literal(1))]
     fine = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     assert store.refusal(fine) is None
+    assert store.refusal("SELECT * WHERE { <http://x/bif:y> ?p 'sql:x' . ?s ex:sql:a ?o }") is None
 
 
 def test_the_protocol_dataset_leaves_a_set_not_given_empty(pinned):
@@ -166,6 +167,8 @@ def test_the_protocol_dataset_leaves_a_set_not_given_empty(pinned):
         ("SELECT * WHERE { { SELECT ?g WHERE { GRAPH ?g { } } } ?g ?p ?o }", "?g names"),
         ("SELECT * WHERE { GRAPH ?g { ?g ?p ?o } }", "?g names"),
         ("DEFINE input:default-graph-uri <urn:x-ekg:versions> SELECT * {}", "DEFINE"),
+        ("SELECT * WHERE { ?s ?p ?o FILTER (bif:contains(?o, 'x')) }", "bif: and sql:"),
+        ("PREFIX f: <SQL:> SELECT (f:x() AS ?y) {}", "bif: and sql:"),
         (UPDATES[0], "read-only"),
         ("CLEAR ALL", "read-only"),
     ],

@@ -66,6 +66,9 @@ _FROM_REST = re.compile(rf"\s*(?P<named>NAMED\b)?\s*{_IRI}?", re.I)
 _GRAPH_REST = re.compile(rf"\s*(?:{_IRI}|[?$](?P<var>\w+))")
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _VARIABLE = re.compile(r"[?$](\w+)")
+#: A Virtuoso built-in or SQL function (``bif:exec``), as an IRI or a prefixed name.
+_VIRTUOSO_IRI = re.compile(r"<(?:bif|sql):", re.I)
+_VIRTUOSO_NAME = re.compile(r"(?<![\w.:%\\-])(?:bif|sql):", re.I)
 
 
 class PinnedStore(Store):
@@ -165,7 +168,8 @@ class PinnedStore(Store):
         ``None`` if it has none) and with ``GRAPH <name>`` naming this version's graph.
 
         :class:`QueryRefusedError` (400) for what cannot be pinned safely: an update or a text
-        with no query form, a graph named otherwise than by its absolute IRI, and a ``GRAPH
+        with no query form, Virtuoso's ``bif:`` / ``sql:`` functions, a graph named otherwise
+        than by its absolute IRI, and a ``GRAPH
         ?g`` whose ``?g`` is used anywhere but in the top-level SELECT list, GROUP BY or ORDER
         BY (joined or compared, it would meet the version's graph names, not the dataset's)."""
         words = scan(sparql, max_nesting=10**9)
@@ -174,6 +178,13 @@ class PinnedStore(Store):
                 "this endpoint answers SELECT, ASK, CONSTRUCT and DESCRIBE only"
             )
         code = _OPAQUE.sub(_blank_all_but_iris, sparql)
+        bare = _OPAQUE.sub(lambda match: " " * len(match.group()), code)  # IRIs blanked too
+        if extension := _VIRTUOSO_IRI.search(code) or _VIRTUOSO_NAME.search(bare):
+            raise QueryRefusedError(
+                "Virtuoso's bif: and sql: functions are refused on this endpoint: they can "
+                "reach past the version of the data it serves",
+                *_line_column(sparql, extension.start()),
+            )
         pieces: list[str] = []
         defaults: list[str] = []
         named: list[str] = []
@@ -202,7 +213,7 @@ class PinnedStore(Store):
         pieces.append(sparql[last:])
         text = "".join(pieces)
         if graph_variables:
-            _check_graph_variables(sparql, code, words, graph_variables)
+            _check_graph_variables(sparql, bare, words, graph_variables)
         if any(word.text.upper() in ("FROM", "DEFINE") for word in scan(text, max_nesting=10**9)):
             raise QueryRefusedError("the query's dataset clauses could not be pinned to a version")
         if not defaults and not named:
@@ -234,24 +245,24 @@ def _blank_all_but_iris(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group())
 
 
+def _line_column(sparql: str, offset: int) -> tuple[int, int]:
+    return sparql.count("\n", 0, offset) + 1, offset - sparql.rfind("\n", 0, offset)
+
+
 def _not_by_iri(sparql: str, word: Token) -> QueryRefusedError:
-    line = sparql.count("\n", 0, word.offset) + 1
-    column = word.offset - sparql.rfind("\n", 0, word.offset)
     return QueryRefusedError(
         f"{word.text.upper()} must name a graph by its absolute IRI in <...> on this endpoint "
         "(it serves one version of the data under the dataset's graph names; prefixed and "
         "relative names are not mapped)",
-        line,
-        column,
+        *_line_column(sparql, word.offset),
     )
 
 
 def _check_graph_variables(
-    sparql: str, code: str, words: Sequence[Token], slots: dict[int, str]
+    sparql: str, bare: str, words: Sequence[Token], slots: dict[int, str]
 ) -> None:
     """Refuse if a ``GRAPH ?g`` variable is used other than after GRAPH, in the top-level
     SELECT list (not inside an expression) or in the GROUP BY / ORDER BY at the end."""
-    bare = _OPAQUE.sub(lambda match: " " * len(match.group()), code)  # IRIs blanked too
     upper = [word.text.upper() for word in words]
     select_list = (0, 0)
     if "SELECT" in upper:
@@ -280,6 +291,5 @@ def _check_graph_variables(
             "in the query; on this endpoint a graph variable may only be selected, grouped "
             "or ordered by, not joined, compared or bound: the graphs of the version served "
             "are not stored under the dataset's names",
-            sparql.count("\n", 0, start) + 1,
-            start - sparql.rfind("\n", 0, start),
+            *_line_column(sparql, start),
         )
