@@ -140,6 +140,11 @@ def test_graph_names_are_mapped_and_given_back_by_their_own_names(pinned):
     fine = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
     assert store.refusal(fine) is None
     assert store.refusal("SELECT * WHERE { <http://x/bif:y> ?p 'sql:x' . ?s ex:sql:a ?o }") is None
+    readme = (  # the README's count of events per story
+        "SELECT ?story (COUNT(*) AS ?events) WHERE { GRAPH ?story { ?e a sem:Event } } "
+        "GROUP BY ?story"
+    )
+    assert store.refusal(readme) is None
 
 
 def test_the_protocol_dataset_leaves_a_set_not_given_empty(pinned):
