@@ -5,7 +5,9 @@ nested a few thousand brackets deep crashes a pyoxigraph process, ``SERVICE <url
 engine call out over HTTP, and rdflib fetches ``FROM <http…>`` or reads ``FROM <file:…>``.
 :func:`check_query` refuses these from the text alone, with a linear scan that understands
 strings, IRIs and comments, so no parser recursion is involved. (``FROM`` is made safe in the
-rdflib backend itself, which resolves it against the store instead of fetching.)
+rdflib backend itself, which resolves it against the store instead of fetching.) The endpoint
+is read-only: an update sent as a query (``INSERT``, ``DELETE``, ``LOAD``, ...; a SPARQL
+server such as Virtuoso would run it) is refused here too, and so is Virtuoso's ``DEFINE``.
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }")
 QueryFacts(form='select', names_dataset=False)
@@ -84,6 +86,10 @@ def check_query(
 
     >>> check_query("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT FROM <g> WHERE { ?s ?p ?o }")
     QueryFacts(form='construct', names_dataset=True)
+    >>> check_query("PREFIX x: <http://x/>\\ninsert data { x:a x:b 'DELETE' }")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryRefusedError: INSERT is an update operation; ... (line 2, column 1)
     """
     if len(text) > max_length:
         raise QueryRefusedError(
