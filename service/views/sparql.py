@@ -1,7 +1,8 @@
 """``/sparql``: a read-only SPARQL 1.1 Protocol endpoint, its service description and YASGUI.
 
 Every query is checked (:func:`graph.store.guard.check_query`) and then evaluated in a worker
-process under a time limit (:mod:`service.runtime.engine`); updates are refused with 403.
+process under a time limit (:mod:`service.runtime.engine`); updates are refused: with 403
+when sent as an update, with 400 (a malformed query) when sent as a query.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from graph.store import (
     check_query,
     is_deterministic,
 )
+from graph.store.pinned import PinnedStore
 from service.errors import not_acceptable
 from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
@@ -141,10 +143,13 @@ def _describe() -> ResponseReturnValue:
 
 
 def _page_config() -> dict[str, object]:
-    base = state.built().dataset.info.base
+    built = state.built()
+    base = built.dataset.info.base
     examples = []
     for name in query_names():
         text = load_query(name, base)
+        if isinstance(built.store, PinnedStore) and built.store.refusal(text):
+            continue  # a reader would refuse it (narratives: GRAPH ?g joined; see README)
         title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
         examples.append({"name": name, "title": title, "query": text})
     return {
