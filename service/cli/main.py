@@ -182,10 +182,10 @@ def serve(
         overrides["BACKEND"] = "sparql"
         overrides.update({name.upper(): value for name, value in remote.items()})
     app = create_app(overrides)
-    counts = app.extensions["ekg"].counts()
+    counts = app.extensions["ekg"].counts(triples=False)  # (counting quads takes seconds)
     where = f"{server}, {workers if server == 'gunicorn' else 1} process(es), {threads} threads"
     click.echo(
-        f"serving {counts['events']} events, {counts['triples']} triples on "
+        f"serving {counts['events']} events, {counts['links']} links on "
         f"http://{host}:{port}/ ({where})",
         err=True,
     )
