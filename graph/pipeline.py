@@ -14,7 +14,7 @@ import importlib
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_g
 from graph.causal.importance import importance
 from graph.data import Dataset, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, snapshot_meta
-from graph.errors import StoreError
+from graph.errors import EkgError, StoreError
 from graph.rdf import build_store_dir, graph_iri, iter_statements, story_graph_iri
 from graph.store import (
     DEFAULT_DATA_GRAPH,
@@ -69,7 +69,7 @@ class BuiltGraph:
     def index(self) -> EventIndex:
         """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.paging`):
         loaded from the snapshot when it holds it, built from the dataset otherwise."""
-        saved = load_saved("index", self.snapshot)
+        saved = load_saved("index", self.snapshot, self.dataset)
         return saved if saved is not None else EventIndex.from_dataset(self.dataset)
 
     @functools.cached_property
@@ -125,11 +125,11 @@ class BuiltGraph:
         """The keys :meth:`remember` holds a result for."""
         return list(self._memo()[0])
 
-    def importance(self) -> dict[str, float]:
+    def importance(self) -> Mapping[str, float]:
         """Every event's causal importance (:func:`graph.causal.importance.importance`), once
         per data version: what /api/timeline and the timeline windows rank by."""
 
-        def compute() -> dict[str, float]:
+        def compute() -> Mapping[str, float]:
             saved = load_saved("importance", self.snapshot)
             return saved if saved is not None else importance(self.dataset)
 
@@ -184,47 +184,52 @@ class BuiltGraph:
         return counts
 
 
-#: Where the derived structures a build saves in the snapshot are written and read: for each,
-#: the module and its ``save_<name>(dataset, directory)`` / ``load_<name>(directory)``
-#: functions (``load`` returns ``None`` or raises ``OSError``/``ValueError`` when what is
-#: saved is missing or unusable: the structure is then built from the dataset).
-SAVED_STRUCTURES = {
-    "causal": ("graph.causal.frozen",),
-    "importance": ("graph.causal.frozen",),
-    "index": ("graph.timeline.frozen", "graph.causal.frozen"),
-}
+# -- the derived structures a build saves in the snapshot (graph.causal.frozen and
+# graph.timeline.frozen, where present: without them, everything is built on first use) ----
+
+#: The modules that save and load them, and the snapshot's subdirectory of each structure.
+FROZEN_CAUSAL, FROZEN_INDEX = "graph.causal.frozen", "graph.timeline.frozen"
+SAVED = {"causal": "causal", "index": "index", "importance": "importance"}
 
 
-def _saved_function(name: str, verb: str) -> Callable[..., Any] | None:
-    for module in SAVED_STRUCTURES[name]:
-        try:
-            found = getattr(importlib.import_module(module), f"{verb}_{name}", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found  # type: ignore[no-any-return]
-    return None
+def _frozen(module: str, function: str) -> Callable[..., Any] | None:
+    """``module.function`` if that module exists and has it (the saved structures' code)."""
+    try:
+        return getattr(importlib.import_module(module), function, None)
+    except ImportError:
+        return None
 
 
-def load_saved(name: str, snapshot: Path | None) -> Any:
-    """Structure ``name`` as the build saved it in ``snapshot``; ``None`` when there is no
-    snapshot, no such saved structure, or no code to read it (then it is built)."""
-    load = _saved_function(name, "load")
+def load_saved(name: str, snapshot: Path | None, dataset: Dataset | None = None) -> Any:
+    """Structure ``name`` (a key of :data:`SAVED`) as the build saved it in ``snapshot``;
+    ``None`` when there is no snapshot, nothing saved, what is saved is unusable, or there is
+    no code to read it: the caller then builds it from the dataset."""
+    module, function = {
+        "causal": (FROZEN_CAUSAL, "load_causal"),
+        "index": (FROZEN_INDEX, "load_index"),
+        "importance": ("graph.causal.importance", "load_importance"),
+    }[name]
+    load = _frozen(module, function)
     if snapshot is None or load is None:
         return None
+    where = snapshot / SAVED[name]
     try:
-        return load(snapshot)
-    except (OSError, ValueError, KeyError):
+        return load(where, dataset) if name == "index" else load(where)
+    except (EkgError, OSError, ValueError, KeyError):
         return None
 
 
 def save_structures(dataset: Dataset, snapshot: Path) -> None:
-    """Save the derived structures there is code to save into the snapshot directory
-    (called by :func:`graph.rdf.bulk.build_store_dir` before the store's manifest)."""
-    for name in SAVED_STRUCTURES:
-        save = _saved_function(name, "save")
-        if save is not None:
-            save(dataset, snapshot)
+    """Build the derived structures there is code to save, and save them in the snapshot
+    directory (:func:`graph.rdf.bulk.build_store_dir` calls it before the store's manifest)."""
+    if (write := _frozen(FROZEN_CAUSAL, "write_causal")) is not None:
+        graph = build_causal_graph(dataset)
+        write(graph, snapshot / SAVED["causal"])
+        if (save := _frozen("graph.causal.importance", "save_importance")) is not None:
+            save(graph, snapshot / SAVED["importance"])
+        del graph
+    if (write := _frozen(FROZEN_INDEX, "write_index")) is not None:
+        write(EventIndex.from_dataset(dataset), dataset, snapshot / SAVED["index"])
 
 
 def build_knowledge_graph(
