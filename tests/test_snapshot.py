@@ -257,7 +257,9 @@ def test_a_service_started_from_the_snapshot_reloads_an_edit(make_app, multi, tm
     assert client.get("/api/events/oil-below-60").get_json()["label"] == "Brent falls under $60"
 
 
-def test_serve_starts_without_counting_the_stores_quads(runner, multi, tmp_path, monkeypatch):
+def test_serve_starts_without_counting_quads_and_freezes_the_start(
+    runner, multi, tmp_path, monkeypatch
+):
     import sys
 
     from service.cli.main import main
@@ -268,8 +270,11 @@ def test_serve_starts_without_counting_the_stores_quads(runner, multi, tmp_path,
     monkeypatch.setattr("graph.store.backends.oxigraph.OxigraphStore.__len__", counting)
     cli = sys.modules["service.cli.main"]  # (the package's name ``main`` is the click group)
     monkeypatch.setattr(cli, "run_server", lambda app, **options: None)
+    frozen = []
+    monkeypatch.setattr(cli.gc, "freeze", lambda: frozen.append(True))
     store = tmp_path / "store"
     arguments = ["serve", "--data", str(multi), "--store", str(store), "--port", "0"]
     result = runner.invoke(main, arguments)
     assert result.exit_code == 0, result.output
     assert "serving 4 events, 3 links on http://127.0.0.1:0/" in result.output
+    assert frozen == [True]  # what the start made is left out of later collections
