@@ -94,6 +94,17 @@ def test_records_decode_on_access_and_compare_as_sequences(tiny_path, tmp_path):
         events[len(events)]
 
 
+def test_labels_and_lookups_decode_only_the_events_asked_for(events_path, tmp_path):
+    from graph.timeline.records import Labels
+
+    loaded = read_dataset(events_path)
+    snapshot = round_trip(loaded, tmp_path)
+    labels = Labels.of(snapshot)
+    assert labels.events["opec-decides-no-cut"] == loaded.dataset.event("opec-decides-no-cut").label
+    assert labels.events.get("no-such-event", "-") == "-"
+    assert snapshot.events.decoded() == 1 < len(snapshot.events)
+
+
 def test_a_snapshot_of_another_version_or_base_or_format_is_not_opened(tiny_path, tmp_path):
     loaded = read_dataset(tiny_path)
     where = tmp_path / SNAPSHOT

@@ -198,6 +198,10 @@ class Records(Sequence[T], Generic[T]):
             raise IndexError("record index out of range")
         return self.record(index)
 
+    def decoded(self) -> int:
+        """How many records have been decoded so far."""
+        return len(self._decoded) - self._decoded.count(None)
+
     def __iter__(self) -> Iterator[T]:
         for row in range(len(self)):
             yield self.record(row)
