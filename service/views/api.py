@@ -5,7 +5,6 @@ Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call,
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, cast
@@ -121,16 +120,32 @@ def check_ids(args: dict[str, Any]) -> None:
     for name, (noun, ids) in ID_FILTERS.items():
         if not args.get(name):
             continue
-        known: frozenset[str] = data.remember(
-            ("known-ids", name), functools.partial(lambda of: frozenset(of(data)), ids)
-        )
-        for value in args[name]:
-            if value not in known:
-                message = f"unknown {noun} {value!r}{did_you_mean(value, sorted(known))}"
-                errors.append({"parameter": name, "location": "query", "messages": [message]})
+        if noun == "event":  # (looked up: no set of every event id, unless one is unknown)
+            unknown = [value for value in args[name] if not _has_event(data, value)]
+        else:
+            unknown = [value for value in args[name] if value not in _known(data, name, ids)]
+        for value in unknown:
+            known = _known(data, name, ids)
+            message = f"unknown {noun} {value!r}{did_you_mean(value, sorted(known))}"
+            errors.append({"parameter": name, "location": "query", "messages": [message]})
     if errors:
         detail = "; ".join(f"{e['parameter']}: {e['messages'][0]}" for e in errors)
         raise ProblemError(400, "invalid-parameters", "Invalid parameters", detail, errors=errors)
+
+
+def _known(
+    data: BuiltGraph, name: str, ids: Callable[[BuiltGraph], Iterable[str]]
+) -> frozenset[str]:
+    """The ids filter ``name`` may name, once per data version."""
+    return data.remember(("known-ids", name), lambda: frozenset(ids(data)))
+
+
+def _has_event(data: BuiltGraph, event_id: str) -> bool:
+    try:
+        data.dataset.event(event_id)
+    except KeyError:
+        return False
+    return True
 
 
 def find_page(args: dict[str, Any], *, count_total: bool = False) -> EventPage:
