@@ -65,7 +65,10 @@ def decoder(kind: Any) -> Callable[[Any], Any]:
         return Decimal
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind, vars(model))
-        fields = [decoder(hints[f.name]) for f in dataclasses.fields(kind)]
+        fields = [
+            _shared(hints[f.name]) if f.name in SHARED else decoder(hints[f.name])
+            for f in dataclasses.fields(kind)
+        ]
         # Only the fields that are not JSON values already are converted.
         convert = [(at, read) for at, read in enumerate(fields) if read is not _same]
         names = [f.name for f in dataclasses.fields(kind)]
@@ -80,6 +83,8 @@ def decoder(kind: Any) -> Callable[[Any], Any]:
             made.__dict__.update(zip(names, values, strict=True))
             return made
 
+        if kind is model.Source:  # cited again and again: one record per distinct source
+            return _memo(record)
         return record
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin in (typing.Union, types.UnionType) and type(None) in args:
@@ -101,6 +106,28 @@ def decoder(kind: Any) -> Callable[[Any], Any]:
             return tuple
         return lambda values: tuple(r(v) for r, v in zip(readers, values, strict=True))
     return _same
+
+
+#: Fields whose values repeat across records (ids of lists, actors, places, statuses): read
+#: as one shared string each (``sys.intern``), as the YAML reader shares them, not one copy
+#: per record.
+SHARED = frozenset(
+    {"type", "lane", "kind", "status", "place", "part_of", "stage", "aspect", "verdict"}
+    | {"stated_in", "publisher", "via", "actors", "tags", "asserted_by"}
+)
+
+
+def _shared(kind: Any) -> Callable[[Any], Any]:
+    if typing.get_origin(kind) is tuple:
+        return lambda values: tuple([sys.intern(value) for value in values])
+    return lambda value: None if value is None else sys.intern(value)
+
+
+def _memo(read: Callable[[list[Any]], Any]) -> Callable[[list[Any]], Any]:
+    """``read`` for records whose fields are all text: each distinct one is made once (a
+    bounded cache, as records repeat near one another)."""
+    cached = functools.lru_cache(maxsize=1 << 16)(lambda values: read(list(values)))
+    return lambda values: cached(tuple(values))
 
 
 def _same(value: Any) -> Any:
