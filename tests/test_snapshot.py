@@ -213,6 +213,45 @@ def test_a_build_killed_while_saving_the_snapshot_leaves_the_old_store_and_snaps
     built.store.close()
 
 
+def test_derived_structures_are_built_when_the_snapshot_holds_none(multi, tmp_path):
+    from graph.causal import build_causal_graph
+    from graph.pipeline import SAVED, load_saved
+    from graph.timeline import EventIndex
+
+    store = tmp_path / "store"
+    build_knowledge_graph(multi, store_dir=store, reuse=False).store.close()
+    for name in SAVED.values():  # (saved only where graph.causal.frozen & co. exist)
+        shutil.rmtree(store / SNAPSHOT / name, ignore_errors=True)
+    built = build_knowledge_graph(multi, store_dir=store)
+    assert isinstance(built.dataset, SnapshotDataset) and built.snapshot is not None
+    assert all(load_saved(name, built.snapshot, built.dataset) is None for name in SAVED)
+    want = build_causal_graph(read_dataset(multi).dataset)
+    assert sorted(built.causal.edges(data=True)) == sorted(want.edges(data=True))
+    assert [e.id for e in built.index.events] == [
+        e.id for e in EventIndex.from_dataset(read_dataset(multi).dataset).events
+    ]
+    assert set(built.importance()) == {event.id for event in built.dataset.events}
+    built.store.close()
+
+
+def test_derived_structures_are_loaded_from_the_snapshot(multi, tmp_path):
+    """With the code that saves them (graph.causal.frozen, graph.timeline.frozen: branch
+    ``frozen``), the build saves them in the snapshot and a start loads them."""
+    frozen = pytest.importorskip("graph.causal.frozen")
+    from graph.pipeline import SAVED
+
+    store = tmp_path / "store"
+    first = build_knowledge_graph(multi, store_dir=store, reuse=False)
+    assert all((store / SNAPSHOT / name).is_dir() for name in SAVED.values())
+    built = build_knowledge_graph(multi, store_dir=store)
+    assert frozen.frozen_arrays(built.causal) is not None  # loaded, not built
+    assert sorted(built.causal.edges(data=True)) == sorted(first.causal.edges(data=True))
+    assert [e.id for e in built.index.events] == [e.id for e in first.index.events]
+    assert dict(built.importance()) == dict(first.importance())
+    built.store.close()
+    first.store.close()
+
+
 # -- the service -----------------------------------------------------------------------------
 
 ENDPOINTS = (
