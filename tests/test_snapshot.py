@@ -116,6 +116,10 @@ def test_a_snapshot_of_another_version_or_base_or_format_is_not_opened(tiny_path
     assert open_snapshot(where, loaded.version) is None
     (where / META).unlink()  # a snapshot whose writing stopped before its last file
     assert open_snapshot(where, loaded.version) is None
+    (where / META).write_text(json.dumps(meta))
+    assert open_snapshot(where, loaded.version) is not None
+    (where / "small.json").write_text("{")  # damaged since
+    assert open_snapshot(where, loaded.version) is None
 
 
 # -- the store directory ---------------------------------------------------------------------

@@ -181,6 +181,13 @@ def open_snapshot(directory: Path, version: str, base: str | None = None) -> Loa
     meta = snapshot_meta(directory)
     if meta is None or meta.get("version") != version or meta.get("base") != base:
         return None
+    try:
+        return _open(directory, meta)
+    except (OSError, ValueError, KeyError, TypeError):  # damaged since: the YAML is read
+        return None
+
+
+def _open(directory: Path, meta: dict[str, Any]) -> LoadedData:
     small = json.loads((directory / "small.json").read_text("utf-8"))
     sections: dict[str, Any] = {name: decoder(kind)(small[name]) for name, kind in _SMALL.items()}
     for name, kind in _LARGE.items():

@@ -25,6 +25,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -265,11 +266,13 @@ def _open_unchanged(
     the version its manifest records and the snapshot is of that version and ``base``."""
     if not manifest.get("snapshot") or manifest["files"][:1] != [Path(data_path).name]:
         return None
-    version = data_version(data_path, manifest["files"])
-    if version is None or version != manifest["version"]:
-        return None
-    loaded = open_snapshot(path / SNAPSHOT, version, base)
-    if loaded is None:
+    # The files are hashed (hashlib lets go of the GIL) while the snapshot is opened for the
+    # version the manifest names; it is used only if the hash says the files are that version.
+    with ThreadPoolExecutor(1, thread_name_prefix="data-version") as pool:
+        hashed = pool.submit(data_version, data_path, manifest["files"])
+        loaded = open_snapshot(path / SNAPSHOT, manifest["version"], base)
+        version = hashed.result()
+    if loaded is None or version is None or version != manifest["version"]:
         return None
     for read_only in (False, True):  # (held open for writing: a reload of unchanged data)
         with contextlib.suppress(StoreError):
