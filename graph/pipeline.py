@@ -76,8 +76,9 @@ class BuiltGraph:
     def causal(self) -> nx.DiGraph:
         """The causal link graph (:mod:`graph.causal.graph`): read back from the store when that
         is a remote SPARQL server (the graph the server holds is the one analysed), loaded from
-        the snapshot when it holds it, derived from the dataset otherwise."""
-        if self.store.capabilities.remote:
+        the snapshot when it holds it, derived from the dataset otherwise (and for a reader
+        pinned to a published version: its dataset is that version)."""
+        if self.store.capabilities.remote and not self.store.capabilities.pinned:
             return read_causal_graph(self.store, self.dataset.info.base)
         saved = load_saved("causal", self.snapshot)
         return saved if saved is not None else build_causal_graph(self.dataset)
@@ -146,12 +147,7 @@ class BuiltGraph:
             return []
         base = self.dataset.info.base
         graphs = {story.id: story_graph_iri(base, story.id) for story in stories}
-        values = " ".join(f"<{iri}>" for iri in graphs.values())
-        rows = self.store.query(
-            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        ).rows
-        triples = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
+        triples = self.store.count_triples(list(graphs.values()))
         return [
             {
                 "id": story.id,

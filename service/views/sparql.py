@@ -87,9 +87,37 @@ def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
         protocol.named_graphs,
         config["SPARQL_MAX_ROWS"],
         config["SPARQL_MAX_BYTES"],
-        request.base_url,
+        _base_url(),
         facts.names_dataset,
     )
+
+
+#: ``request.base_url`` by what it is made of: werkzeug builds it anew for every request, at a
+#: cost that shows beside a small query. Bounded (the Host header is the client's to choose).
+_BASE_URLS: dict[tuple[object, ...], str] = {}
+_BASE_URLS_KEPT = 64
+
+
+def _base_url() -> str:
+    """This request's URL without its query string: the base IRI of its query."""
+    environ = request.environ
+    key = tuple(environ.get(name) for name in _URL_PARTS)
+    found = _BASE_URLS.get(key)
+    if found is None:
+        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
+            _BASE_URLS.clear()
+        found = _BASE_URLS[key] = request.base_url
+    return found
+
+
+_URL_PARTS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+)
 
 
 def _content_type(media_type: str) -> str:
@@ -147,5 +175,9 @@ def _record_pages() -> dict[str, str]:
 @bp.after_request
 def _vary(response: Response) -> Response:
     """Answers depend on ``Accept`` (CORS, when on, is :func:`service.security.register_cors`)."""
-    response.vary.add("Accept")
+    vary = response.headers.get("Vary")  # (as response.vary.add, without parsing the header)
+    if vary is None:
+        response.headers["Vary"] = "Accept"
+    elif "accept" not in (token.strip().lower() for token in vary.split(",")):
+        response.headers["Vary"] = f"{vary}, Accept"
     return response
