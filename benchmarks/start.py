@@ -4,9 +4,12 @@
 For each size N, once: a synthetic ``events.yaml`` of N events in story files of 10 k
 (``python -m support.synthetic N OUT --story-size 10000``, made once and kept in
 ``benchmarks/results/.cache/start/``, which is not committed), then ``ekg build --store DIR``
-(its time and peak RSS, reported apart), then ``ekg serve --store DIR --data OUT --port P`` in a
-process group of its own, with every setting at its default. Measured from the moment the
-process is started:
+(its time and peak RSS, reported apart; the store holds the snapshot of the data the build
+validated), then, twice on that same store, ``ekg serve --store DIR --data OUT --port P`` in a
+process group of its own: **before**, with ``EKG_STORE_SNAPSHOT=false`` (the data files read and
+validated again, every structure built on first use: the path of every start before the
+snapshot), then **after**, with every setting at its default (the snapshot opened). Measured
+from the moment each process is started:
 
 * the first 200 of ``/health``, then of ``/api/timeline?limit=50``, then of ``/api/chains``
   between two events three evidence links apart (an early event and one of its descendants,
@@ -15,15 +18,20 @@ process is started:
   ``VmRSS``) right after the first chains answer, and the largest such sum seen while
   starting (sampled every 0.2 s).
 
-Each figure is printed beside its goal (first chains answer <= 2 s at 1 M events and <= 1 s at
-100 k; all processes <= 3 GB) with the 1-minute load average, and written to
+Each figure is printed, before and after, beside its goal (first chains answer <= 2 s at 1 M
+events and <= 1 s at 100 k; all processes <= 3 GB) with the 1-minute load average, and written to
 ``benchmarks/results/start.json`` (the rows of sizes not run this time are kept).
 ``--profile`` starts the server a second time under py-spy (sampling, ``--nonblocking``) and
 breaks the time to the first chains answer down into phases (:mod:`benchmarks.start_profile`),
 then runs the same start in-process to time the cyclic garbage collector in each step.
 Not a test: nothing asserts; a missed goal is a FAIL in the table.
 
+``--data-cache DIR`` reads (or makes) the synthetic data there and ``--stores DIR`` builds the
+stores there (both default to the cache above), so a checkout can measure on data made once
+by another.
+
 Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-build]
+                                  [--modes before,after] [--data-cache DIR] [--stores DIR]
 """
 
 from __future__ import annotations
@@ -70,12 +78,13 @@ EKG = Path(sys.executable).parent / "ekg"
 # -- the data --------------------------------------------------------------------------------
 
 
-def prepare(n: int, seed: int) -> dict[str, Any]:
+def prepare(n: int, seed: int, cache: Path = CACHE) -> dict[str, Any]:
     """The YAML of ``n`` events and a connected pair, made once in the cache and reused."""
-    folder = CACHE / f"synthetic-{n}-{seed}-{STORY_SIZE}"
+    folder = cache / f"synthetic-{n}-{seed}-{STORY_SIZE}"
     meta = folder / "prepared.json"
-    if meta.exists():
-        return {**json.loads(meta.read_text()), "generate_s": None}
+    if meta.exists():  # (the cache may have moved since: the YAML is the one beside it)
+        fields = {**json.loads(meta.read_text()), "yaml": str(folder / "events.yaml")}
+        return {**fields, "generate_s": None}
     folder.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     out = folder / "events.yaml"
@@ -202,15 +211,21 @@ def serve_command(prepared: dict[str, Any], store: Path, port: int) -> list[str]
     return [*command, "--port", str(port)]
 
 
-def measure(prepared: dict[str, Any], store: Path, timeout: float) -> dict[str, Any]:
-    """Start ``ekg serve`` and time its first answers (see the module docstring)."""
+#: The environment of each measured start: ``before`` reads and validates the data files.
+MODES = {"before": {"EKG_STORE_SNAPSHOT": "false"}, "after": {}}
+
+
+def measure(prepared: dict[str, Any], store: Path, timeout: float, mode: str) -> dict[str, Any]:
+    """Start ``ekg serve`` in ``mode`` (:data:`MODES`) and time its first answers (see the
+    module docstring)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     source, target = prepared["pair"]
     chains = f"{base}/api/chains?" + urllib.parse.urlencode({"source": source, "target": target})
     load_before = machine()["load_1min"]
     started = time.monotonic()
-    with spawn(serve_command(prepared, store, port)) as process:
+    environment = {**os.environ, **MODES[mode]}
+    with spawn(serve_command(prepared, store, port), env=environment) as process:
         sampler = PeakSampler(process.pid)
         sampler.start()
         health = first_200(f"{base}/health", process, started, timeout)
@@ -252,32 +267,45 @@ def built(figures: dict[str, Any]) -> str:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = [
-        "| events | figure | measured | goal | |",
-        "|---|---|---|---|---|",
-    ]
+    """Each size's figures, before and after (the modes run), beside the goals; the verdict
+    is the last mode's."""
+    lines = []
     for row in results:
-        n, s, b = f"{row['events']:,}", row["serve"], row["build"]
-        goal = CHAINS_GOAL_S.get(row["events"])
-        cells = [
-            ("ekg build --store", built(b), "", ""),
-            ("first /health", f"{s['health_s']} s", "", ""),
-            ("first /api/timeline?limit=50", f"{s['timeline_s']} s", "", ""),
-            (
-                "first /api/chains",
-                f"{s['chains_s']} s ({s['chains_found']} chains; then {s['chains_warm_ms']} ms)",
-                f"<= {goal} s" if goal else "-",
-                verdict(s["chains_s"], goal),
-            ),
-            (
-                f"RSS, all {s['processes']} process(es), after it",
-                f"{s['rss_mb']:,.0f} MB (peak seen {s['rss_peak_sampled_mb']:,.0f})",
-                f"<= {RSS_GOAL_MB:,} MB",
-                verdict(s["rss_mb"], RSS_GOAL_MB),
-            ),
-            ("1-min load average", f"{s['load_before']} before, {s['load']} after", "", ""),
+        modes = [mode for mode in MODES if mode in row["serve"]]
+        lines += [
+            f"| {row['events']:,} events | " + " | ".join(modes) + " | goal | |",
+            "|---|" + "---|" * len(modes) + "---|---|",
+            f"| ekg build --store (once) | {built(row['build'])} |" + " |" * (len(modes) + 1),
         ]
-        lines += [f"| {n} | " + " | ".join(cell) + " |" for cell in cells]
+        goal = CHAINS_GOAL_S.get(row["events"])
+        figures = [
+            ("first /health", lambda s: f"{s['health_s']} s", None, None),
+            ("first /api/timeline?limit=50", lambda s: f"{s['timeline_s']} s", None, None),
+            ("first /api/chains", lambda s: f"{s['chains_s']} s", "chains_s", goal),
+            (
+                "the same chains again",
+                lambda s: f"{s['chains_warm_ms']} ms ({s['chains_found']} chains)",
+                None,
+                None,
+            ),
+            (
+                "RSS, all processes, after it",
+                lambda s: (
+                    f"{s['rss_mb']:,.0f} MB ({s['processes']}; peak seen "
+                    f"{s['rss_peak_sampled_mb']:,.0f})"
+                ),
+                "rss_mb",
+                RSS_GOAL_MB,
+            ),
+            ("1-min load average", lambda s: f"{s['load_before']} → {s['load']}", None, None),
+        ]
+        for name, show, key, limit in figures:
+            cells = [show(row["serve"][mode]) for mode in modes]
+            last = row["serve"][modes[-1]]
+            wanted = f"<= {limit:,} {'MB' if key == 'rss_mb' else 's'}" if limit else ""
+            judged = verdict(last[key], limit) if key else ""
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {wanted} | {judged} |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -288,6 +316,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per request")
     parser.add_argument("--no-build", action="store_true", help="reuse a store already built")
     parser.add_argument("--profile", action="store_true", help="a second start under py-spy")
+    parser.add_argument("--modes", default="before,after", help="starts measured, in order")
+    parser.add_argument("--data-cache", type=Path, default=CACHE, help="where the data is")
+    parser.add_argument("--stores", type=Path, default=None, help="where to build the stores")
     args = parser.parse_args(argv)
     results = []
     for n in (int(s) for s in args.sizes.split(",") if s):
@@ -315,8 +346,10 @@ def earlier_rows(sizes: set[int]) -> list[dict[str, Any]]:
 def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Data, build, one measured start and (``--profile``) one profiled start of size ``n``."""
     print(f"{n:,} events: data ...", file=sys.stderr, flush=True)
-    prepared = prepare(n, args.seed)
+    prepared = prepare(n, args.seed, args.data_cache)
     store = Path(prepared["yaml"]).parent / "store"
+    if args.stores is not None:
+        store = args.stores / f"store-{n}-{args.seed}"
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     row: dict[str, Any] = {"events": n, "measured_at": when, "pair": prepared["pair"]}
     row["generate_s"] = prepared["generate_s"]
@@ -325,8 +358,10 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     else:
         print(f"{n:,} events: ekg build --store ...", file=sys.stderr, flush=True)
         row["build"] = build(prepared["yaml"], store)
-    print(f"{n:,} events: ekg serve ...", file=sys.stderr, flush=True)
-    row["serve"] = measure(prepared, store, args.timeout)
+    row["serve"] = {}
+    for mode in args.modes.split(","):
+        print(f"{n:,} events: ekg serve ({mode}) ...", file=sys.stderr, flush=True)
+        row["serve"][mode] = measure(prepared, store, args.timeout, mode)
     if args.profile:
         print(f"{n:,} events: ekg serve under py-spy ...", file=sys.stderr, flush=True)
         row["profile"] = profiled(

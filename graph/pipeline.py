@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib
 import shutil
 import threading
 import time
-from collections.abc import Callable, Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -24,7 +25,8 @@ from tqdm import tqdm
 from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_graph
 from graph.causal.importance import importance
 from graph.data import Dataset, data_version, read_dataset
-from graph.errors import StoreError
+from graph.data.snapshot import SNAPSHOT, snapshot_meta
+from graph.errors import EkgError, StoreError
 from graph.rdf import build_store_dir, graph_iri, iter_statements, story_graph_iri
 from graph.store import (
     DEFAULT_DATA_GRAPH,
@@ -59,21 +61,27 @@ class BuiltGraph:
     seconds: float
     version: str = ""
     files: tuple[str, ...] = ()  # the data files read, as problems name them
+    #: The store's snapshot directory (:mod:`graph.data.snapshot`), where the derived
+    #: structures saved by the build are loaded from; ``None``: everything is built.
+    snapshot: Path | None = None
 
     @functools.cached_property
     def index(self) -> EventIndex:
-        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.paging`)."""
-        return EventIndex.from_dataset(self.dataset)
+        """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.paging`):
+        loaded from the snapshot when it holds it, built from the dataset otherwise."""
+        saved = load_saved("index", self.snapshot, self.dataset)
+        return saved if saved is not None else EventIndex.from_dataset(self.dataset)
 
     @functools.cached_property
     def causal(self) -> nx.DiGraph:
         """The causal link graph (:mod:`graph.causal.graph`): read back from the store when that
-        is a remote SPARQL server (the graph the server holds is the one analysed), derived
-        from the dataset otherwise (and for a reader pinned to a published version: its
-        dataset is that version)."""
+        is a remote SPARQL server (the graph the server holds is the one analysed), loaded from
+        the snapshot when it holds it, derived from the dataset otherwise (and for a reader
+        pinned to a published version: its dataset is that version)."""
         if self.store.capabilities.remote and not self.store.capabilities.pinned:
             return read_causal_graph(self.store, self.dataset.info.base)
-        return build_causal_graph(self.dataset)
+        saved = load_saved("causal", self.snapshot)
+        return saved if saved is not None else build_causal_graph(self.dataset)
 
     def lens(self, lens: str | None = None, statuses: Collection[str] | None = None) -> LensView:
         """The causal graph and statuses under ``lens`` (:func:`graph.causal.lens.apply_lens`);
@@ -118,10 +126,15 @@ class BuiltGraph:
         """The keys :meth:`remember` holds a result for."""
         return list(self._memo()[0])
 
-    def importance(self) -> dict[str, float]:
+    def importance(self) -> Mapping[str, float]:
         """Every event's causal importance (:func:`graph.causal.importance.importance`), once
         per data version: what /api/timeline and the timeline windows rank by."""
-        return self.remember("importance", lambda: importance(self.dataset))
+
+        def compute() -> Mapping[str, float]:
+            saved = load_saved("importance", self.snapshot)
+            return saved if saved is not None else importance(self.dataset)
+
+        return self.remember("importance", compute)
 
     def story_counts(self) -> list[dict[str, Any]]:
         """Each story's id, the IRI of its named graph, its events, links and claims, and the
@@ -153,16 +166,66 @@ class BuiltGraph:
         now = data_version(data_path, self.files)
         return bool(self.version) and now is not None and now.startswith(self.version)
 
-    def counts(self) -> dict[str, int]:
-        """Events, links, claims and triples, for status pages and the CLI. The triples are
-        counted once per data version: counting the quads of a store takes seconds at a million
-        events, and pages poll ``/-/status``."""
-        return {
+    def counts(self, triples: bool = True) -> dict[str, int]:
+        """Events, links, claims and (``triples``) triples, for status pages and the CLI. The
+        triples are counted once per data version: counting the quads of a store takes seconds
+        at a million events, and pages poll ``/-/status``."""
+        counts = {
             "events": len(self.dataset.events),
             "links": len(self.dataset.links),
             "claims": len(self.dataset.claims),
-            "triples": self.remember("triples", lambda: len(self.store)),
         }
+        if triples:
+            counts["triples"] = self.remember("triples", lambda: len(self.store))
+        return counts
+
+
+# -- the derived structures a build saves in the snapshot (graph.causal.frozen and
+# graph.timeline.frozen, where present: without them, everything is built on first use) ----
+
+#: The modules that save and load them, and the snapshot's subdirectory of each structure.
+FROZEN_CAUSAL, FROZEN_INDEX = "graph.causal.frozen", "graph.timeline.frozen"
+SAVED = {"causal": "causal", "index": "index", "importance": "importance"}
+
+
+def _frozen(module: str, function: str) -> Callable[..., Any] | None:
+    """``module.function`` if that module exists and has it (the saved structures' code)."""
+    try:
+        return getattr(importlib.import_module(module), function, None)
+    except ImportError:
+        return None
+
+
+def load_saved(name: str, snapshot: Path | None, dataset: Dataset | None = None) -> Any:
+    """Structure ``name`` (a key of :data:`SAVED`) as the build saved it in ``snapshot``;
+    ``None`` when there is no snapshot, nothing saved, what is saved is unusable, or there is
+    no code to read it: the caller then builds it from the dataset."""
+    module, function = {
+        "causal": (FROZEN_CAUSAL, "load_causal"),
+        "index": (FROZEN_INDEX, "load_index"),
+        "importance": ("graph.causal.importance", "load_importance"),
+    }[name]
+    load = _frozen(module, function)
+    if snapshot is None or load is None:
+        return None
+    where = snapshot / SAVED[name]
+    try:
+        return load(where, dataset) if name == "index" else load(where)
+    except (EkgError, OSError, ValueError, KeyError):
+        return None
+
+
+def save_structures(dataset: Dataset, snapshot: Path) -> None:
+    """Build the derived structures there is code to save, and save them in the snapshot
+    directory (:func:`graph.rdf.bulk.build_store_dir` calls it before the store's manifest)."""
+    if (write := _frozen(FROZEN_CAUSAL, "write_causal")) is not None:
+        graph = build_causal_graph(dataset)
+        write(graph, snapshot / SAVED["causal"])
+        if (save := _frozen("graph.causal.importance", "save_importance")) is not None:
+            save(graph, snapshot / SAVED["importance"])
+        del graph
+    if (write := _frozen(FROZEN_INDEX, "write_index")) is not None:
+        write(EventIndex.from_dataset(dataset), dataset, snapshot / SAVED["index"])
 
 
 def build_knowledge_graph(
@@ -174,6 +237,7 @@ def build_knowledge_graph(
     reuse: bool = True,
     progress: bool | None = False,
     base: str | None = None,
+    snapshot: bool = True,
 ) -> BuiltGraph:
     """Validate ``data_path`` and load its triples into a new store (or into ``store``, e.g.
     a :class:`~graph.store.backends.remote.RemoteStore`, replacing the dataset's graph there).
@@ -183,7 +247,10 @@ def build_knowledge_graph(
     is complete; with ``reuse`` an existing store of the same data is opened instead (the
     data is still validated). ``progress`` shows a progress bar on stderr: ``None`` when
     stderr is a terminal. ``base``, if given, replaces the data's ``dataset.base`` as the IRI
-    prefix of every resource (the ``BASE_IRI`` setting of the service).
+    prefix of every resource (the ``BASE_IRI`` setting of the service). With ``snapshot``
+    (and ``store_dir``), a store whose snapshot holds the data files' version is opened with
+    the dataset and derived structures saved in it, without reading the YAML
+    (:mod:`graph.data.snapshot`).
     """
     started = time.perf_counter()
     with _progress_bar(progress) as bar:
@@ -191,7 +258,13 @@ def build_knowledge_graph(
             if backend != "oxigraph":
                 raise StoreError("only the oxigraph backend writes a store directory")
             loaded, store = build_store_dir(
-                data_path, Path(store_dir), reuse=reuse, progress=bar.update, base=base
+                data_path,
+                Path(store_dir),
+                reuse=reuse,
+                progress=bar.update,
+                base=base,
+                save_extra=save_structures,
+                snapshot=snapshot,
             )
             bar.set_description_str("data read and stored")
         else:
@@ -201,7 +274,13 @@ def build_knowledge_graph(
                 store = open_store(backend)
             store.load(iter_statements(loaded.dataset), graph_iri(loaded.dataset.info))
     seconds = time.perf_counter() - started
-    return BuiltGraph(loaded.dataset, store, seconds, loaded.version[:16], loaded.files)
+    saved = None
+    if store_dir is not None and snapshot:
+        saved = Path(store_dir).resolve() / SNAPSHOT
+        meta = snapshot_meta(saved)
+        saved = saved if meta is not None and meta["version"] == loaded.version else None
+    version = loaded.version[:16]
+    return BuiltGraph(loaded.dataset, store, seconds, version, loaded.files, saved)
 
 
 def _progress_bar(progress: bool | None) -> tqdm:

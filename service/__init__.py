@@ -100,7 +100,9 @@ def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
             reuse=False,
             base=base,
         )
-    return build_knowledge_graph(config["DATA"], config["BACKEND"], store_dir, base=base)
+    return build_knowledge_graph(
+        config["DATA"], config["BACKEND"], store_dir, base=base, snapshot=config["STORE_SNAPSHOT"]
+    )
 
 
 def data_files(config: Mapping[str, Any], generations: Generations) -> list[Path]:

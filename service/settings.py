@@ -108,6 +108,14 @@ SETTINGS: tuple[Setting, ...] = (
         directory=True,
     ),
     Setting(
+        "STORE_SNAPSHOT",
+        bool,
+        True,
+        "Start from the snapshot ekg build saves in the --store directory (the validated data, "
+        "the causal graph, the index) when the data files' bytes are unchanged; false: read and "
+        "validate the data files again.",
+    ),
+    Setting(
         "HOST",
         str,
         "127.0.0.1",

@@ -127,6 +127,7 @@ def test_store_dir_holds_the_graph_and_a_manifest(tmp_path, tiny):
         "version": loaded.version,
         "files": ["events.yaml", "stories/oil.yaml", "stories/crisis-week.yaml"],
         "graph": graph_iri(tiny.info),
+        "snapshot": True,
     }
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # nothing left beside
 

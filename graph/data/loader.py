@@ -29,11 +29,10 @@ from graph.data.model import (
     Event,
     Link,
     Narrative,
-    Story,
 )
 from graph.data.readers import RecordReader
 from graph.data.sources import INCLUDE_KEY, IncludeTree
-from graph.data.stories import read_story
+from graph.data.stories import StoryBook, read_story
 from graph.data.yamlfile import collector_paused, parse_yaml, parse_yaml_fast
 from graph.errors import DataError, Problem, ValidationError
 
@@ -146,11 +145,12 @@ def parse_dataset(text: str, file_name: str = "events.yaml") -> Dataset:
     return dataset
 
 
-class _Checker(RecordReader):
+class _Checker(RecordReader, StoryBook):
     """Turns parsed YAML values into model records, collecting problems instead of raising.
 
     Files are read one after another (:meth:`read_file`); :meth:`finish` then resolves
-    references across them and checks the links.
+    references across them and checks the links. Which file holds which story is kept by
+    :class:`~graph.data.stories.StoryBook`.
     """
 
     def __init__(self, file_name: str, problems: list[Problem]) -> None:
@@ -165,9 +165,6 @@ class _Checker(RecordReader):
         self.sink: Callable[[str, Any], object] | None = None
         self.base: str | None = None  # replaces the file's dataset.base
         self.bytes_read = 0
-        self.stories: list[Story] = []
-        self.file_story: dict[int, str] = {}  # file index -> the story its header declares
-        self.story_files: dict[str, int] = {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -279,55 +276,6 @@ class _Checker(RecordReader):
             if narrative.story is not None and not dataset.narrative_links(narrative.id):
                 self.empty_narrative(narrative)  # its asserters assert links, not in its story
         return dataset
-
-    def check_story_lanes(self, dataset: Dataset) -> None:
-        """A story that lists its lanes lists every lane its events are in (a page shows only
-        those)."""
-        for story in dataset.stories:
-            if not story.lanes:
-                continue
-            missing = sorted({dataset.event(e).lane for e in story.events} - set(story.lanes))
-            if missing:
-                self.file = self.files[self.story_files[story.id]]
-                names = ", ".join(missing)
-                self.error(story.line, f"story {story.id!r}: 'lanes' leaves out {names}")
-
-    def add_story(self, story: Story) -> None:
-        here = len(self.files) - 1
-        for known in self.stories:
-            if known.id == story.id:
-                self.error(story.line, f"duplicate story id {story.id!r}")
-                return
-        self.stories.append(story)
-        self.file_story[here] = story.id
-        self.story_files[story.id] = here
-
-    def story_of_file(self, file_index: int) -> str | None:
-        """The story the records of a file belong to: its header's, or the top file's."""
-        return self.file_story.get(file_index, self.file_story.get(0))
-
-    def filled_stories(self) -> tuple[Story, ...]:
-        """Each story with the ids of the records of its files (a file without a header
-        belongs to the top-level file's story, if any)."""
-        if not self.stories:
-            return ()
-        members: dict[str, dict[str, list[str]]] = {
-            story.id: {"events": [], "links": [], "claims": []} for story in self.stories
-        }
-        for section in ("events", "links", "claims"):
-            for ident, file_index in self.first_file[section].items():
-                owner = self.story_of_file(file_index)
-                if owner is not None:
-                    members[owner][section].append(ident)
-        return tuple(
-            replace(
-                story,
-                events=tuple(members[story.id]["events"]),
-                links=tuple(members[story.id]["links"]),
-                claims=tuple(members[story.id]["claims"]),
-            )
-            for story in self.stories
-        )
 
     def read_all(self, data: dict, section: str, reader: Any) -> None:
         records, first = self.records[section], self.first_file[section]

@@ -24,6 +24,7 @@ the top-level file's directory (``stories/1990s.yaml:12: ...``).
 from __future__ import annotations
 
 import hashlib
+import mmap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +79,8 @@ class IncludeTree:
                 raise DataError(f"cannot read {file.path}: {exc.strerror or exc}") from exc
             return None, [Problem(file.name, 1, f"cannot read the file: {exc.strerror or exc}")]
         self.names.append(file.name)
-        self._hash.update(_hashed(file.name, raw))
+        for part in _hashed(file.name, raw):
+            self._hash.update(part)
         try:
             return raw.decode("utf-8"), []
         except UnicodeDecodeError as exc:
@@ -124,9 +126,10 @@ class IncludeTree:
         return DataFile(path.relative_to(self.root).as_posix(), path, chain), None
 
 
-def _hashed(name: str, raw: bytes) -> bytes:
-    """What one file adds to a dataset's digest: its name and its bytes."""
-    return name.encode() + b"\0" + raw + b"\0"
+def _hashed(name: str, raw: bytes) -> tuple[bytes, ...]:
+    """What one file adds to a dataset's digest, in order: its name and its bytes (hashed one
+    after another, without joining them into one copy)."""
+    return name.encode() + b"\0", raw, b"\0"
 
 
 def data_version(top: str | Path, names: Sequence[str]) -> str | None:
@@ -139,7 +142,18 @@ def data_version(top: str | Path, names: Sequence[str]) -> str | None:
     digest = hashlib.sha256()
     for name in names:
         try:
-            digest.update(_hashed(name, (root / name).read_bytes()))
-        except OSError:
+            _hash_file(digest, name, root / name)
+        except (OSError, ValueError):
             return None
     return digest.hexdigest()
+
+
+def _hash_file(digest: Any, name: str, path: Path) -> None:
+    """Add what :func:`_hashed` gives for the file at ``path`` to ``digest``, hashing its pages
+    where they are (memory-mapped): no copy of a file of hundreds of megabytes."""
+    digest.update(name.encode() + b"\0")
+    with open(path, "rb") as file:
+        if file.seek(0, 2):
+            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as pages:
+                digest.update(pages)
+    digest.update(b"\0")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from dataclasses import replace
 from typing import Any
 
 from graph.data.fields import FieldReader, Fields, line_of
@@ -64,6 +65,73 @@ def read_story(reader: FieldReader, m: Any, line: int = 0) -> Story | None:
         return None
     intro = reader.text(m, "intro")
     return Story(ident, title, zone, intro, window, presets, lanes, steps, chain, line=line_of(m))
+
+
+class StoryBook(FieldReader):
+    """The stories of the files read so far: each header's story, the file that declared it,
+    and (:meth:`filled_stories`) the records each story's files hold.
+
+    A base of the loader's reader, which sets ``files`` (the file names, by index) and
+    ``first_file`` (section -> record id -> index of the file that first declared it).
+    """
+
+    files: list[str]
+    first_file: dict[str, dict[str, int]]
+
+    def __init__(self, file_name: str, problems: list[Any]) -> None:
+        super().__init__(file_name, problems)
+        self.stories: list[Story] = []
+        self.file_story: dict[int, str] = {}  # file index -> the story its header declares
+        self.story_files: dict[str, int] = {}
+
+    def check_story_lanes(self, dataset: Dataset) -> None:
+        """A story that lists its lanes lists every lane its events are in (a page shows only
+        those)."""
+        for story in dataset.stories:
+            if not story.lanes:
+                continue
+            missing = sorted({dataset.event(e).lane for e in story.events} - set(story.lanes))
+            if missing:
+                self.file = self.files[self.story_files[story.id]]
+                names = ", ".join(missing)
+                self.error(story.line, f"story {story.id!r}: 'lanes' leaves out {names}")
+
+    def add_story(self, story: Story) -> None:
+        here = len(self.files) - 1
+        for known in self.stories:
+            if known.id == story.id:
+                self.error(story.line, f"duplicate story id {story.id!r}")
+                return
+        self.stories.append(story)
+        self.file_story[here] = story.id
+        self.story_files[story.id] = here
+
+    def story_of_file(self, file_index: int) -> str | None:
+        """The story the records of a file belong to: its header's, or the top file's."""
+        return self.file_story.get(file_index, self.file_story.get(0))
+
+    def filled_stories(self) -> tuple[Story, ...]:
+        """Each story with the ids of the records of its files (a file without a header
+        belongs to the top-level file's story, if any)."""
+        if not self.stories:
+            return ()
+        members: dict[str, dict[str, list[str]]] = {
+            story.id: {"events": [], "links": [], "claims": []} for story in self.stories
+        }
+        for section in ("events", "links", "claims"):
+            for ident, file_index in self.first_file[section].items():
+                owner = self.story_of_file(file_index)
+                if owner is not None:
+                    members[owner][section].append(ident)
+        return tuple(
+            replace(
+                story,
+                events=tuple(members[story.id]["events"]),
+                links=tuple(members[story.id]["links"]),
+                claims=tuple(members[story.id]["claims"]),
+            )
+            for story in self.stories
+        )
 
 
 def find_story(dataset: Dataset, story_id: str) -> Story:

@@ -25,13 +25,15 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.data import Dataset, LoadedData, collector_paused, read_dataset
+from graph.data import Dataset, LoadedData, collector_paused, data_version, read_dataset
+from graph.data.snapshot import SNAPSHOT, open_snapshot, save_snapshot
 from graph.errors import StoreError
 from graph.rdf.ntriples import NTriplesWriter, write_dataset
 from graph.rdf.scheme import graph_iri
@@ -40,6 +42,9 @@ from graph.store import OxigraphStore, chunks_prefix, fresh_dir, swap_into_place
 #: The file in a store directory that says which data the store holds (JSON).
 MANIFEST = "ekg-manifest.json"
 _MANIFEST_FORMAT = 1
+#: What a build saves beside the dataset's snapshot: called with the dataset and the
+#: snapshot's directory before the manifest is written (the derived structures).
+SaveExtra = Callable[[Dataset, Path], object]
 #: Bytes of N-Triples per bulk load. A load of less than a million triples is parsed, then
 #: sorted and written, on one thread, so small chunks loaded side by side keep the cores
 #: busier than big ones one after another (and take less memory: about 0.15 GB a load).
@@ -199,12 +204,18 @@ def build_store_dir(
     reuse: bool = True,
     progress: Callable[[int], object] | None = None,
     base: str | None = None,
+    save_extra: SaveExtra | None = None,
+    snapshot: bool = True,
 ) -> tuple[LoadedData, OxigraphStore]:
     """Validate ``data_path`` (and its includes) and make ``path`` an oxigraph store of it.
 
     With ``reuse``, a store at ``path`` whose manifest names the same data (hash of every
-    file) and graph is opened as it is; the data is still read and validated. Otherwise the
-    triples are bulk-loaded into a fresh directory while the files are read, and swapped in.
+    file) and graph is opened as it is: the dataset comes from the store's snapshot
+    (:mod:`graph.data.snapshot`) when the data files' bytes still hash to the manifest's
+    version, without reading the YAML again; a store without a snapshot has the data read and
+    validated. Otherwise the triples are bulk-loaded into a fresh directory while the files
+    are read, and swapped in with the snapshot of what was read (and what ``save_extra``
+    saves in the snapshot's directory) and the manifest, written last.
 
     >>> data = Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml"
     >>> target = Path(tempfile.mkdtemp()) / "store"
@@ -212,15 +223,18 @@ def build_store_dir(
     >>> len(store), read_manifest(target)["files"]
     (166, ['tiny.yaml'])
 
-    ``base`` replaces the data's base IRI (:func:`graph.data.read_dataset`).
+    ``base`` replaces the data's base IRI (:func:`graph.data.read_dataset`); ``snapshot=False``
+    reads and validates the data even when the store has a snapshot of it.
     """
     path = path.resolve()
     sweep(path)  # what killed builds or services left beside it
     manifest = read_manifest(path) if reuse else None
     loaded = None
+    if snapshot and manifest and (opened := _open_unchanged(path, data_path, manifest, base)):
+        return opened
     if manifest is not None:
         loaded = read_dataset(data_path, progress=progress, base=base)
-        if manifest == _manifest_of(loaded):
+        if {k: v for k, v in manifest.items() if k != "snapshot"} == _manifest_of(loaded):
             with contextlib.suppress(StoreError):
                 return loaded, OxigraphStore(path)
             # Held open for writing (a reload of unchanged data in this process): read it.
@@ -236,12 +250,46 @@ def build_store_dir(
                     gc.collect()
                     shutil.rmtree(fresh, ignore_errors=True)
                     _load_into(fresh, loaded, work)
+                _save_snapshot(fresh, loaded, base, save_extra)
             gc.collect()  # pyoxigraph releases the directory when the Store object is freed
     except BaseException:
         gc.collect()
         shutil.rmtree(fresh, ignore_errors=True)
         raise
     return loaded, swap_into_place(fresh, path)
+
+
+def _open_unchanged(
+    path: Path, data_path: str | Path, manifest: dict[str, Any], base: str | None
+) -> tuple[LoadedData, OxigraphStore] | None:
+    """The store at ``path`` and the dataset of its snapshot, if the data files still hash to
+    the version its manifest records and the snapshot is of that version and ``base``."""
+    if not manifest.get("snapshot") or manifest["files"][:1] != [Path(data_path).name]:
+        return None
+    # The files are hashed (hashlib lets go of the GIL) while the snapshot is opened for the
+    # version the manifest names; it is used only if the hash says the files are that version.
+    with ThreadPoolExecutor(1, thread_name_prefix="data-version") as pool:
+        hashed = pool.submit(data_version, data_path, manifest["files"])
+        loaded = open_snapshot(path / SNAPSHOT, manifest["version"], base)
+        version = hashed.result()
+    if loaded is None or version is None or version != manifest["version"]:
+        return None
+    for read_only in (False, True):  # (held open for writing: a reload of unchanged data)
+        with contextlib.suppress(StoreError):
+            return loaded, OxigraphStore(path, read_only=read_only)
+    return None
+
+
+def _save_snapshot(
+    fresh: Path, loaded: LoadedData, base: str | None, save_extra: SaveExtra | None
+) -> None:
+    """The snapshot beside the store's files, then the manifest that names both."""
+    snapshot = fresh / SNAPSHOT
+    save_snapshot(loaded, snapshot, base)
+    if save_extra is not None:
+        save_extra(loaded.dataset, snapshot)
+    manifest = json.dumps({**_manifest_of(loaded), "snapshot": True}, indent=2)
+    (fresh / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
 
 
 def _stream_into(
@@ -272,8 +320,6 @@ def _load_into(fresh: Path, loaded: LoadedData, work: str) -> None:
 
 def _seal(store: ox.Store, fresh: Path, loaded: LoadedData) -> None:
     store.flush()
-    manifest = json.dumps(_manifest_of(loaded), indent=2)
-    (fresh / MANIFEST).write_text(manifest + "\n", encoding="utf-8")
 
 
 def _manifest_of(loaded: LoadedData) -> dict[str, Any]:

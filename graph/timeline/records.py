@@ -14,7 +14,7 @@ and the CLI agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -49,6 +49,23 @@ UNIT_SYMBOLS = {
 }
 
 
+class EventLabels(Mapping[str, str]):
+    """Each event's label by id, looked up in the dataset when asked for: no pass over every
+    event (a dataset opened from a snapshot decodes only the events asked for)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def __getitem__(self, event_id: str) -> str:
+        return self.dataset.event(event_id).label
+
+    def __iter__(self) -> Iterator[str]:
+        return (event.id for event in self.dataset.events)
+
+    def __len__(self) -> int:
+        return len(self.dataset.events)
+
+
 @dataclass(frozen=True)
 class Labels:
     """Labels of a dataset's controlled lists, actors and places, looked up by id."""
@@ -58,7 +75,7 @@ class Labels:
     kinds: dict[str, str]
     actors: dict[str, str]
     places: dict[str, str]
-    events: dict[str, str]
+    events: Mapping[str, str]
     #: Publication titles (asserters of links are publications or actors).
     publications: dict[str, str] = field(default_factory=dict)
 
@@ -70,7 +87,7 @@ class Labels:
             {c.id: c.label for c in dataset.quantity_kinds},
             {a.id: a.label for a in dataset.actors},
             {p.id: p.label for p in dataset.places},
-            {e.id: e.label for e in dataset.events},
+            EventLabels(dataset),
             {p.id: p.title for p in dataset.publications},
         )
 

@@ -7,6 +7,7 @@ prints every problem as ``events.yaml:<line>: <message>``.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import urllib.error
@@ -189,12 +190,16 @@ def serve(
         overrides.update({name.upper(): value for name, value in remote.items()})
         overrides.update({"FOLLOW_INTERVAL": follow_interval, "CACHE_DIR": cache_dir})
     app = create_app(overrides)
+    # What the start made lives as long as the process: the cyclic collector no longer walks
+    # it on each full collection while the first requests build the index and causal graph
+    # (2-4x less GC time then, measured at 100 k events when the data is read from YAML).
+    gc.freeze()
     if "ekg_follower" in app.extensions and server == "waitress":  # follow before any request
         app.extensions["ekg_follower"].ensure_running()
-    counts = app.extensions["ekg"].counts()
+    counts = app.extensions["ekg"].counts(triples=False)  # (counting quads takes seconds)
     where = f"{server}, {workers if server == 'gunicorn' else 1} process(es), {threads} threads"
     click.echo(
-        f"serving {counts['events']} events, {counts['triples']} triples on "
+        f"serving {counts['events']} events, {counts['links']} links on "
         f"http://{host}:{port}/ ({where})",
         err=True,
     )

@@ -5,7 +5,6 @@ Views parse (the schemas in :mod:`service.schemas`), make one :mod:`graph` call,
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, cast
@@ -14,8 +13,9 @@ from urllib.parse import urlencode
 from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
+from graph import vocab
 from graph.causal import lens_links
-from graph.data import Event, Story
+from graph.data import Event, Link, Story
 from graph.data import find_story as find_dataset_story
 from graph.errors import UnknownEventError, did_you_mean
 from graph.pipeline import BuiltGraph
@@ -81,6 +81,19 @@ def lens_link_ids(data: BuiltGraph, lens: str) -> frozenset[str]:
     )
 
 
+def lens_filter(data: BuiltGraph, lens: str) -> Callable[[Link], bool] | None:
+    """Whether a link is under ``lens`` (``None``: every link is). The evidence lens is a test
+    of the link's status, so a timeline page never needs every link of the data (decoded one
+    by one from a snapshot, that takes seconds at a million events); a narrative's links are
+    collected once per data version."""
+    if lens == "all":
+        return None
+    if lens == "evidence":
+        return lambda link: link.status in vocab.ASSERTED_STATUSES
+    ids = lens_link_ids(data, lens)
+    return lambda link: link.id in ids
+
+
 def find_story(story_id: str) -> Story:
     """The story ``story_id`` of the data being served; an unknown one is a 404 problem."""
     return find_dataset_story(built().dataset, story_id)
@@ -107,16 +120,32 @@ def check_ids(args: dict[str, Any]) -> None:
     for name, (noun, ids) in ID_FILTERS.items():
         if not args.get(name):
             continue
-        known: frozenset[str] = data.remember(
-            ("known-ids", name), functools.partial(lambda of: frozenset(of(data)), ids)
-        )
-        for value in args[name]:
-            if value not in known:
-                message = f"unknown {noun} {value!r}{did_you_mean(value, sorted(known))}"
-                errors.append({"parameter": name, "location": "query", "messages": [message]})
+        if noun == "event":  # (looked up: no set of every event id, unless one is unknown)
+            unknown = [value for value in args[name] if not _has_event(data, value)]
+        else:
+            unknown = [value for value in args[name] if value not in _known(data, name, ids)]
+        for value in unknown:
+            known = _known(data, name, ids)
+            message = f"unknown {noun} {value!r}{did_you_mean(value, sorted(known))}"
+            errors.append({"parameter": name, "location": "query", "messages": [message]})
     if errors:
         detail = "; ".join(f"{e['parameter']}: {e['messages'][0]}" for e in errors)
         raise ProblemError(400, "invalid-parameters", "Invalid parameters", detail, errors=errors)
+
+
+def _known(
+    data: BuiltGraph, name: str, ids: Callable[[BuiltGraph], Iterable[str]]
+) -> frozenset[str]:
+    """The ids filter ``name`` may name, once per data version."""
+    return data.remember(("known-ids", name), lambda: frozenset(ids(data)))
+
+
+def _has_event(data: BuiltGraph, event_id: str) -> bool:
+    try:
+        data.dataset.event(event_id)
+    except KeyError:
+        return False
+    return True
 
 
 def find_page(args: dict[str, Any], *, count_total: bool = False) -> EventPage:
@@ -269,11 +298,9 @@ def timeline(args: dict[str, Any]) -> ResponseReturnValue:
     and say so."""
     data = built()
     lens = args.pop("lens") or "evidence"
-    kept = None if lens == "all" else lens_link_ids(data, lens)
+    kept = lens_filter(data, lens)
     page = find_page(args)
-    links = [
-        link for link in data.index.links_among(page.events) if kept is None or link.id in kept
-    ]
+    links = [link for link in data.index.links_among(page.events) if kept is None or kept(link)]
     body = to_vis_items(page.events, links, lanes=data.dataset.lanes, importance=data.importance())
     return {**body, "count": page.count, "next": page.next}, 200, _next_link(page)
 

@@ -22,7 +22,7 @@ from service.errors import invalid_parameter
 from service.openapi import ApiBlueprint
 from service.runtime.state import built
 from service.schemas.window import WindowArgs, WindowSchema
-from service.views.api import UNKNOWN_IDS, check_ids, find_story, lens_link_ids
+from service.views.api import UNKNOWN_IDS, check_ids, find_story, lens_filter
 from service.views.pagecache import cached_page
 
 bp = ApiBlueprint("window", __name__, url_prefix="/api", description="Timeline windows")
@@ -90,10 +90,8 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     last = (found.last if first is None else max(found.last, first)) if last is None else last
     answer = found.query(first, last, width=args["width"], include=args["include"])
     lens = args["lens"] or "evidence"
-    kept = None if lens == "all" else lens_link_ids(data, lens)
-    links = [
-        link for link in data.index.links_among(answer.events) if kept is None or link.id in kept
-    ]
+    kept = lens_filter(data, lens)
+    links = [link for link in data.index.links_among(answer.events) if kept is None or kept(link)]
     body = to_vis_items(
         answer.events, links, lanes=data.dataset.lanes, importance=data.importance()
     )
