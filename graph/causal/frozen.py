@@ -1,0 +1,303 @@
+"""The causal graph saved as flat arrays, and opened again as a read-only ``nx.DiGraph`` in
+milliseconds, whatever its size.
+
+Contract (for the code that keeps one directory per data version):
+
+- ``save_causal(dataset, directory)`` builds the graph
+  (:func:`~graph.causal.graph.build_causal_graph`) and writes it; ``write_causal(graph,
+  directory)`` writes a graph already built (e.g. read back from a remote store by
+  :func:`~graph.causal.readback.read_causal_graph`). ``directory`` is created, or replaced
+  whole: it is written beside its place, then renamed into it
+  (:func:`graph.data.arrays.write_frozen`).
+- ``load_causal(directory)`` returns the graph; :class:`~graph.errors.DerivedDataError` if the
+  directory is missing or of another format (then build the graph and save it again). It
+  maps the arrays (numpy ``.npy``, ``mmap_mode="r"``) and builds no per-event object: an
+  event's node and adjacency dicts are made the first time something asks for them, so the
+  first chain query costs what its neighbourhood costs, and the pages of the map are shared
+  by every process that opens the directory.
+
+The result is an ordinary ``nx.DiGraph`` (``nx.freeze``-d) whose ``_node``, ``_succ`` and
+``_pred`` are read-only mappings over compressed sparse rows: one row of successors and one of
+predecessors per event, each in the order the built graph has them, so every analysis of
+:mod:`graph.causal` -- networkx algorithms and filtered views included -- gives the answer it
+gives on the built graph. Node attributes (``label``, ``lane``, ``type``, ``date``, ``start``)
+and edge attributes (``id``, ``kind``, ``confidence``, ``status``, ``links``) are the same; an
+edge's dict is shared by its successor and predecessor rows, as in networkx.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from graph.data.loader import load_dataset
+>>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
+>>> folder = Path(tempfile.mkdtemp()) / "causal"
+>>> save_causal(tiny, folder)
+>>> g = load_causal(folder)
+>>> g.nodes["ruble-falls"]["start"], g.edges["oil-below-60", "ruble-falls"]["links"]
+('2014-12-15', ['oil-to-ruble'])
+>>> sorted(g.edges(data=True)) == sorted(build_causal_graph(tiny).edges(data=True))
+True
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from graph.causal.graph import build_causal_graph
+from graph.data import Dataset, EventDate, parse_date
+from graph.data.arrays import Frozen, IdTable, StringTable, open_frozen, save_array, write_frozen
+
+KIND = "causal-graph"
+NODE_KEYS = ("label", "lane", "type", "date", "start")
+EDGE_KEYS = ("id", "kind", "confidence", "status", "links")
+
+
+def save_causal(dataset: Dataset, directory: str | Path) -> None:
+    """Build the causal graph of ``dataset`` and write it to ``directory`` (replaced whole).
+
+    The collector is paused while the graph is built: it would otherwise scan the growing
+    graph over and over (most of the build time at a million events).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        graph = build_causal_graph(dataset)
+    finally:
+        if enabled:
+            gc.enable()
+    write_causal(graph, directory)
+
+
+def write_causal(graph: nx.DiGraph, directory: str | Path) -> None:
+    """Write ``graph``, shaped as :func:`~graph.causal.graph.build_causal_graph` makes it
+    (string node ids, those node and edge attributes), to ``directory``.
+
+    Raises ``ValueError`` for a graph of another shape.
+    """
+    nodes = list(graph)
+    position = {node: i for i, node in enumerate(nodes)}
+    if not all(isinstance(node, str) for node in nodes):
+        raise ValueError("only a graph whose nodes are event ids (str) can be saved")
+
+    def fill(folder: Path) -> None:
+        _write_nodes(folder, graph, nodes)
+        edges = _write_rows(folder, "succ", graph.succ, nodes, position, {})
+        _write_rows(folder, "pred", graph.pred, nodes, position, edges)
+        _write_edges(folder, graph, edges)
+
+    counts = {"nodes": len(nodes), "edges": graph.number_of_edges()}
+    write_frozen(Path(directory), KIND, fill, {**counts, "graph": dict(graph.graph)})
+
+
+def _codes(folder: Path, name: str, values: list[Any]) -> None:
+    """``values`` as int32 codes into a table of the distinct ones (None: code -1)."""
+    table: dict[Any, int] = {}
+    codes = [-1 if v is None else table.setdefault(v, len(table)) for v in values]
+    save_array(folder, name, codes, np.int32)
+    StringTable.write(folder, f"{name}.table", map(str, table))
+
+
+def _write_nodes(folder: Path, graph: nx.DiGraph, nodes: list[str]) -> None:
+    attrs = [graph.nodes[node] for node in nodes]
+    for data in attrs:
+        if tuple(data) != NODE_KEYS:
+            raise ValueError(f"node attributes {tuple(data)}, not {NODE_KEYS}")
+    IdTable.write(folder, "node", nodes)
+    StringTable.write(folder, "node.label", (data["label"] for data in attrs))
+    for key in ("lane", "type", "start"):
+        _codes(folder, f"node.{key}", [data[key] for data in attrs])
+    _codes(folder, "node.date", [None if d["date"] is None else d["date"].edtf for d in attrs])
+
+
+def _write_rows(
+    folder: Path,
+    name: str,
+    rows: Mapping[str, Mapping[str, Any]],
+    nodes: list[str],
+    position: dict[str, int],
+    edges: dict[int, int],
+) -> dict[int, int]:
+    """One direction's rows (compressed sparse rows, in the graph's neighbour order). Edges are
+    numbered in successor order; ``edges`` maps ``id(edge data)`` to that number (filled when
+    writing successors, read when writing predecessors)."""
+    indptr, others, numbers = [0], [], []
+    for node in nodes:
+        for other, data in rows[node].items():
+            others.append(position[other])
+            numbers.append(edges.setdefault(id(data), len(edges)))
+        indptr.append(len(others))
+    save_array(folder, f"{name}.indptr", indptr, np.int64)
+    save_array(folder, f"{name}.nodes", others, np.int32)
+    save_array(folder, f"{name}.edges", numbers, np.int32)
+    return edges
+
+
+def _write_edges(folder: Path, graph: nx.DiGraph, edges: dict[int, int]) -> None:
+    datas = [data for _, _, data in graph.edges(data=True)]  # successor order = numbering
+    if [edges[id(data)] for data in datas] != list(range(len(datas))):
+        raise ValueError("edge numbering differs between directions")
+    for data in datas:
+        if tuple(data) != EDGE_KEYS:
+            raise ValueError(f"edge attributes {tuple(data)}, not {EDGE_KEYS}")
+    StringTable.write(folder, "edge.id", (data["id"] for data in datas))
+    for key in ("kind", "status"):
+        _codes(folder, f"edge.{key}", [data[key] for data in datas])
+    save_array(folder, "edge.confidence", [data["confidence"] for data in datas], np.float64)
+    links: dict[str, int] = {}
+    flat = [links.setdefault(link, len(links)) for data in datas for link in data["links"]]
+    indptr = np.zeros(len(datas) + 1, dtype=np.int64)
+    np.cumsum([len(data["links"]) for data in datas], out=indptr[1:])
+    save_array(folder, "edge.links.indptr", indptr)
+    save_array(folder, "edge.links", flat, np.int32)
+    StringTable.write(folder, "edge.links.table", links)
+
+
+class _Codes:
+    """Decoded values of a coded column, each decoded once."""
+
+    def __init__(self, frozen: Frozen, name: str) -> None:
+        self.codes = frozen.array(name)
+        self.values = list(StringTable.open(frozen, f"{name}.table"))
+
+    def __getitem__(self, i: int) -> str | None:
+        code = int(self.codes[i])
+        return None if code < 0 else self.values[code]
+
+
+class FrozenCausal:
+    """The arrays of a saved causal graph, with the node and edge dicts made so far."""
+
+    def __init__(self, frozen: Frozen) -> None:
+        self.path = frozen.path
+        self.ids = IdTable.open(frozen, "node")
+        self.labels = StringTable.open(frozen, "node.label")
+        self.lanes, self.types = _Codes(frozen, "node.lane"), _Codes(frozen, "node.type")
+        self.starts, self.dates = _Codes(frozen, "node.start"), _Codes(frozen, "node.date")
+        self.rows = {
+            name: tuple(frozen.array(f"{name}.{part}") for part in ("indptr", "nodes", "edges"))
+            for name in ("succ", "pred")
+        }
+        self.edge_ids = StringTable.open(frozen, "edge.id")
+        self.kinds, self.statuses = _Codes(frozen, "edge.kind"), _Codes(frozen, "edge.status")
+        self.confidences = frozen.array("edge.confidence")
+        self.link_rows = frozen.array("edge.links.indptr")
+        self.links = frozen.array("edge.links")
+        self.link_ids = list(StringTable.open(frozen, "edge.links.table"))
+        self.found: dict[str, int] = {}  # node id -> position, for the ids asked so far
+        self.names: list[str] | None = None  # every node id, once something iterates them
+        self.node_data: dict[int, dict[str, Any]] = {}
+        self.edge_data: dict[int, dict[str, Any]] = {}
+        self.dated: dict[int, EventDate] = {}
+
+    def position(self, node: object) -> int | None:
+        found = self.found.get(node) if isinstance(node, str) else None
+        if found is None:
+            found = self.ids.position(node)
+            if found is not None:
+                self.found[node] = found  # type: ignore[index]
+        return found
+
+    def name(self, i: int) -> str:
+        return self.ids[i] if self.names is None else self.names[i]
+
+    def all_names(self) -> list[str]:
+        if self.names is None:
+            self.names = list(self.ids)
+        return self.names
+
+    def node(self, i: int) -> dict[str, Any]:
+        data = self.node_data.get(i)
+        if data is None:
+            code = int(self.dates.codes[i])
+            date = None if code < 0 else self.dated.get(code)
+            if date is None and code >= 0:
+                date = self.dated[code] = parse_date(self.dates.values[code])
+            data = self.node_data[i] = {
+                "label": self.labels[i],
+                "lane": self.lanes[i],
+                "type": self.types[i],
+                "date": date,
+                "start": self.starts[i],
+            }
+        return data
+
+    def edge(self, e: int) -> dict[str, Any]:
+        data = self.edge_data.get(e)
+        if data is None:
+            first, last = self.link_rows[e : e + 2].tolist()
+            data = self.edge_data[e] = {
+                "id": self.edge_ids[e],
+                "kind": self.kinds[e],
+                "confidence": float(self.confidences[e]),
+                "status": self.statuses[e],
+                "links": [self.link_ids[k] for k in self.links[first:last].tolist()],
+            }
+        return data
+
+
+class _Nodes(Mapping[str, dict[str, Any]]):
+    """``graph._node``: event id -> attribute dict, made on first access."""
+
+    def __init__(self, frozen: FrozenCausal) -> None:
+        self.frozen = frozen
+
+    def __getitem__(self, node: str) -> dict[str, Any]:
+        i = self.frozen.position(node)
+        if i is None:
+            raise KeyError(node)
+        return self.frozen.node(i)
+
+    def __contains__(self, node: object) -> bool:
+        return self.frozen.position(node) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.frozen.all_names())
+
+    def __len__(self) -> int:
+        return len(self.frozen.ids)
+
+
+class _Rows(_Nodes):
+    """``graph._succ`` or ``graph._pred``: event id -> {neighbour: edge data}, each row a
+    dict made on first access and kept."""
+
+    def __init__(self, frozen: FrozenCausal, direction: str) -> None:
+        super().__init__(frozen)
+        self.indptr, self.others, self.edges = frozen.rows[direction]
+        self.made: dict[int, dict[str, dict[str, Any]]] = {}
+
+    def __getitem__(self, node: str) -> dict[str, dict[str, Any]]:
+        i = self.frozen.position(node)
+        if i is None:
+            raise KeyError(node)
+        row = self.made.get(i)
+        if row is None:
+            first, last = self.indptr[i : i + 2].tolist()
+            others, edges = self.others[first:last].tolist(), self.edges[first:last].tolist()
+            name, edge = self.frozen.name, self.frozen.edge
+            row = self.made[i] = {name(j): edge(e) for j, e in zip(others, edges, strict=True)}
+        return row
+
+
+def load_causal(directory: str | Path) -> nx.DiGraph:
+    """The causal graph saved in ``directory`` (:func:`save_causal`), read-only (adding or
+    removing raises ``nx.NetworkXError``). See the module docs."""
+    frozen = open_frozen(Path(directory), KIND)
+    arrays = FrozenCausal(frozen)
+    graph: nx.DiGraph[str] = nx.DiGraph(**frozen.manifest.get("graph", {}))
+    graph._node = _Nodes(arrays)  # type: ignore[attr-defined]
+    graph._succ = _Rows(arrays, "succ")  # type: ignore[attr-defined]
+    graph._pred = _Rows(arrays, "pred")  # type: ignore[attr-defined]
+    frozen_graph: nx.DiGraph = nx.freeze(graph)
+    return frozen_graph
+
+
+def frozen_arrays(graph: nx.DiGraph) -> FrozenCausal | None:
+    """The arrays under ``graph`` if :func:`load_causal` made it, else None: for whole-graph
+    passes that can read the rows directly instead of materializing every dict."""
+    nodes = getattr(graph, "_node", None)
+    return nodes.frozen if isinstance(nodes, _Nodes) else None
