@@ -157,15 +157,22 @@ def _write_edges(folder: Path, graph: nx.DiGraph, edges: dict[int, int]) -> None
 
 
 class _Codes:
-    """Decoded values of a coded column, each decoded once."""
+    """A coded column: ``column[i]`` is the value of row ``i``, each value decoded once."""
 
     def __init__(self, frozen: Frozen, name: str) -> None:
         self.codes = frozen.array(name)
-        self.values = list(StringTable.open(frozen, f"{name}.table"))
+        self.table = StringTable.open(frozen, f"{name}.table")
+        self.decoded: dict[int, str] = {}
+
+    def value(self, code: int) -> str:
+        found = self.decoded.get(code)
+        if found is None:
+            found = self.decoded[code] = self.table[code]
+        return found
 
     def __getitem__(self, i: int) -> str | None:
         code = int(self.codes[i])
-        return None if code < 0 else self.values[code]
+        return None if code < 0 else self.value(code)
 
 
 class FrozenCausal:
@@ -186,7 +193,7 @@ class FrozenCausal:
         self.confidences = frozen.array("edge.confidence")
         self.link_rows = frozen.array("edge.links.indptr")
         self.links = frozen.array("edge.links")
-        self.link_ids = list(StringTable.open(frozen, "edge.links.table"))
+        self.link_ids = StringTable.open(frozen, "edge.links.table")
         self.found: dict[str, int] = {}  # node id -> position, for the ids asked so far
         self.names: list[str] | None = None  # every node id, once something iterates them
         self.node_data: dict[int, dict[str, Any]] = {}
@@ -215,7 +222,7 @@ class FrozenCausal:
             code = int(self.dates.codes[i])
             date = None if code < 0 else self.dated.get(code)
             if date is None and code >= 0:
-                date = self.dated[code] = parse_date(self.dates.values[code])
+                date = self.dated[code] = parse_date(self.dates.value(code))
             data = self.node_data[i] = {
                 "label": self.labels[i],
                 "lane": self.lanes[i],

@@ -17,7 +17,8 @@ events by importance).
 (1.0, True, 0.61)
 
 Saved per data version: ``save_importance(graph_or_dataset, directory)`` computes and writes
-the scores (``directory`` replaced whole, :func:`graph.data.arrays.write_frozen`);
+the scores, ``write_importance(scores, directory)`` writes scores already computed
+(``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
 ``load_importance(directory)`` maps them back in milliseconds as a read-only
 ``Mapping[str, float]`` equal to what :func:`importance` returns (same order, same values), or
 raises :class:`~graph.errors.DerivedDataError`. Its id -> score dict is made on the first
@@ -116,7 +117,11 @@ KIND = "importance"
 
 def save_importance(graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path) -> None:
     """Compute :func:`importance` and write it to ``directory`` (see the module docs)."""
-    scores = importance(graph_or_dataset)
+    write_importance(importance(graph_or_dataset), directory)
+
+
+def write_importance(scores: Mapping[str, float], directory: str | Path) -> None:
+    """Write ``scores`` (as :func:`importance` returns them) to ``directory``."""
 
     def fill(folder: Path) -> None:
         IdTable.write(folder, "event", scores)
