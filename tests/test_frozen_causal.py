@@ -36,6 +36,7 @@ from graph.causal import (
 from graph.causal.frozen import frozen_arrays, load_causal, save_causal, write_causal
 from graph.causal.graph import assemble_causal_graph, filtered_view, reach
 from graph.causal.importance import importance
+from graph.causal.linkindex import index_links
 from graph.data.model import Dataset
 from graph.errors import DerivedDataError
 from graph.vocab import LINK_PREDICATES, LINK_STATUSES
@@ -205,3 +206,13 @@ def test_random_graphs_round_trip(tmp_path_factory, links, parts):
         )
         same(built, frozen, lambda g, e=event: analyze_effects(g, e, statuses=ALL_STATUSES))
     same(built, frozen, lambda g: find_longest_chain(g, statuses=ALL_STATUSES))
+
+
+def test_whole_graph_passes_read_the_rows_without_making_dicts(pair):
+    _, built, frozen = pair
+    fresh = load_causal(frozen_arrays(frozen).path)  # type: ignore[union-attr]
+    for options in [{}, {"statuses": ALL_STATUSES}, {"kinds": ["similar_to"]}]:
+        assert index_links(fresh, **options) == index_links(built, **options)
+    arrays = frozen_arrays(fresh)
+    assert arrays is not None and not arrays.node_data and not arrays.edge_data
+    same(built, fresh, lambda g: rank_drivers(g, limit=5, max_searches=50))
