@@ -13,7 +13,14 @@ import pytest
 from graph.causal.importance import importance, load_importance, save_importance
 from graph.data.model import Dataset
 from graph.errors import DerivedDataError
-from graph.timeline.frozen import ARRAYS, Reordered, load_index, save_index
+from graph.timeline.frozen import (
+    ARRAYS,
+    Reordered,
+    load_index,
+    load_window,
+    save_index,
+    save_window,
+)
 from graph.timeline.paging import EventIndex, query_events, search_events
 from graph.timeline.window import TimelineWindow
 from support.synthetic import generate_dataset
@@ -127,3 +134,26 @@ def test_reordered_reads_its_base_lazily():
     view = Reordered(Base("abcd"), array("i", [2, 0, 3, 1]))
     assert view[0] == "c" and asked == [2]
     assert list(view) == ["c", "a", "d", "b"] and view[1:3] == ("a", "d") and len(view) == 4
+
+
+def test_saved_window_answers_as_the_built_one(pair, tmp_path):
+    dataset, built, loaded = pair
+    scores = importance(dataset)
+    save_window(loaded, scores, tmp_path / "window", version="v1")
+    windows = [TimelineWindow.build(built, scores), load_window(tmp_path / "window", loaded)]
+    assert windows[1].ranking == windows[0].ranking and windows[1].lanes == windows[0].lanes
+    assert windows[1].run.levels == windows[0].run.levels
+    first, last = windows[0].first, windows[0].last
+    middle = (first + last) // 2
+    some = [e.id for e in built.events[::97][:5]]
+    for span in [(first, last), (first, middle), (middle, middle + 86_400 * 10**6 * 30)]:
+        for width in (200, 1600):
+            answers = [w.query(*span, width=width, include=some) for w in windows]
+            assert answers[0] == answers[1]
+    lane = dataset.events[0].lane
+    chosen = sorted(built.postings["lanes"][lane])
+    parts = [TimelineWindow.build(index, {}, chosen, ranking=w.ranking)
+             for index, w in zip((built, loaded), windows, strict=True)]  # fmt: skip
+    assert parts[0].query(first, last, width=500) == parts[1].query(first, last, width=500)
+    with pytest.raises(DerivedDataError, match="version v1, not v2"):
+        load_window(tmp_path / "window", loaded, version="v2")

@@ -16,6 +16,11 @@ Contract (for the code that keeps one directory per data version):
   and ``links`` are sequences in file order, such as a lazy snapshot. Raises
   :class:`~graph.errors.DerivedDataError` if the directory is missing, of another format, of
   another ``version`` (when one is given) or of another number of events or links.
+- ``save_window(index, scores, directory, version="")`` builds the
+  :class:`~graph.timeline.window.TimelineWindow` of every event ranked by ``scores`` (what
+  ``/api/timeline/window`` starts from) and writes it; ``write_window(window, directory,
+  version="")`` writes one already built; ``load_window(directory, index, version=None)``
+  returns it over ``index`` (a loaded one, typically), same errors as ``load_index``.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -32,7 +37,7 @@ Contract (for the code that keeps one directory per data version):
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -40,8 +45,10 @@ from graph.data import Dataset
 from graph.data.arrays import Frozen, open_frozen, write_frozen
 from graph.errors import DerivedDataError
 from graph.timeline.paging import EventIndex
+from graph.timeline.window import RankedRun, TimelineWindow
 
 KIND = "event-index"
+WINDOW = "timeline-window"
 T = TypeVar("T")
 #: The index's flat arrays, each saved as its raw bytes (``<name>.bin``).
 ARRAYS = (
@@ -124,6 +131,13 @@ def _write_joined(path: Path, arrays: list[array]) -> None:
             out.write(values.tobytes())
 
 
+def _joined(typecode: str, arrays: Sequence[array]) -> array:
+    joined = array(typecode)
+    for values in arrays:
+        joined.extend(values)
+    return joined
+
+
 def _split(joined: array, sizes: list[int]) -> list[array]:
     parts, at = [], 0
     for size in sizes:
@@ -169,3 +183,56 @@ def _read(frozen: Frozen, name: str, typecode: str) -> array:
         return array(typecode, (frozen.path / f"{name}.bin").read_bytes())
     except OSError as error:
         raise DerivedDataError(f"{frozen.path}: {error}") from None
+
+
+def save_window(
+    index: EventIndex, scores: Mapping[str, float], directory: str | Path, version: str = ""
+) -> None:
+    """Build the window of every event of ``index`` ranked by ``scores`` and write it."""
+    write_window(TimelineWindow.build(index, scores), directory, version)
+
+
+def write_window(window: TimelineWindow, directory: str | Path, version: str = "") -> None:
+    """Write ``window`` (its ranking, its run in start order, segment tree and lanes)."""
+    run, lanes = window.run, list(window.lanes.items())
+    sequences = {
+        "order": window.order,
+        "rank": window.rank,
+        "positions": run.positions,
+        "keys": run.keys,
+        "ranks": run.ranks,
+        "levels": _joined("i", run.levels),
+        "lanes": _joined("q", [keys for _, keys in lanes]),
+    }
+
+    def fill(folder: Path) -> None:
+        for name, values in sequences.items():
+            (folder / f"{name}.bin").write_bytes(values.tobytes())
+
+    manifest = {
+        "version": version,
+        "events": len(window.index),
+        "typecodes": {name: values.typecode for name, values in sequences.items()},
+        "levels": [len(level) for level in run.levels],
+        "lanes": [[lane, len(keys)] for lane, keys in lanes],
+    }
+    write_frozen(Path(directory), WINDOW, fill, manifest)
+
+
+def load_window(
+    directory: str | Path, index: EventIndex, version: str | None = None
+) -> TimelineWindow:
+    """The window saved in ``directory`` over ``index`` (see the module docs)."""
+    frozen = open_frozen(Path(directory), WINDOW)
+    manifest = frozen.manifest
+    if version is not None and manifest["version"] != version:
+        raise DerivedDataError(f"{frozen.path} holds version {manifest['version']}, not {version}")
+    if manifest["events"] != len(index):
+        raise DerivedDataError(f"{frozen.path} is a window over other data than the index given")
+    arrays = {name: _read(frozen, name, code) for name, code in manifest["typecodes"].items()}
+    levels = tuple(_split(arrays["levels"], manifest["levels"]))
+    sizes = [size for _, size in manifest["lanes"]]
+    names = [lane for lane, _ in manifest["lanes"]]
+    lanes = dict(zip(names, _split(arrays["lanes"], sizes), strict=True))
+    run = RankedRun(arrays["positions"], arrays["keys"], arrays["ranks"], levels)
+    return TimelineWindow(index, arrays["order"], arrays["rank"], run, lanes)
