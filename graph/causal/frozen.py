@@ -85,9 +85,11 @@ def write_causal(graph: nx.DiGraph, directory: str | Path) -> None:
 
     def fill(folder: Path) -> None:
         _write_nodes(folder, graph, nodes)
-        edges = _write_rows(folder, "succ", graph.succ, nodes, position, {})
-        _write_rows(folder, "pred", graph.pred, nodes, position, edges)
-        _write_edges(folder, graph, edges)
+        datas = _write_rows(folder, "succ", graph.adj, nodes, position, None)
+        _write_rows(
+            folder, "pred", graph.pred, nodes, position, {id(d): e for e, d in enumerate(datas)}
+        )
+        _write_edges(folder, datas)
 
     counts = {"nodes": len(nodes), "edges": graph.number_of_edges()}
     write_frozen(Path(directory), KIND, fill, {**counts, "graph": dict(graph.graph)})
@@ -102,7 +104,7 @@ def _codes(folder: Path, name: str, values: list[Any]) -> None:
 
 
 def _write_nodes(folder: Path, graph: nx.DiGraph, nodes: list[str]) -> None:
-    attrs = [graph.nodes[node] for node in nodes]
+    attrs = list(dict(graph.nodes(data=True)).values())
     for data in attrs:
         if tuple(data) != NODE_KEYS:
             raise ValueError(f"node attributes {tuple(data)}, not {NODE_KEYS}")
@@ -116,30 +118,29 @@ def _write_nodes(folder: Path, graph: nx.DiGraph, nodes: list[str]) -> None:
 def _write_rows(
     folder: Path,
     name: str,
-    rows: Mapping[str, Mapping[str, Any]],
+    rows: Mapping[str, Mapping[str, dict[str, Any]]],
     nodes: list[str],
     position: dict[str, int],
-    edges: dict[int, int],
-) -> dict[int, int]:
-    """One direction's rows (compressed sparse rows, in the graph's neighbour order). Edges are
-    numbered in successor order; ``edges`` maps ``id(edge data)`` to that number (filled when
-    writing successors, read when writing predecessors)."""
-    indptr, others, numbers = [0], [], []
+    number: dict[int, int] | None,
+) -> list[dict[str, Any]]:
+    """One direction's rows (compressed sparse rows, in the graph's neighbour order), and the
+    edges' data in row order. Edges are numbered in successor order (``number`` None); the
+    predecessor rows map each edge's ``id(data)`` to its ``number``."""
+    indptr, others, datas = [0], list[int](), list[dict[str, Any]]()
     for node in nodes:
-        for other, data in rows[node].items():
-            others.append(position[other])
-            numbers.append(edges.setdefault(id(data), len(edges)))
+        row = rows[node]
+        others += map(position.__getitem__, row)
+        datas += row.values()
         indptr.append(len(others))
     save_array(folder, f"{name}.indptr", indptr, np.int64)
     save_array(folder, f"{name}.nodes", others, np.int32)
+    numbers = range(len(datas)) if number is None else [number[id(d)] for d in datas]
     save_array(folder, f"{name}.edges", numbers, np.int32)
-    return edges
+    return datas
 
 
-def _write_edges(folder: Path, graph: nx.DiGraph, edges: dict[int, int]) -> None:
-    datas = [data for _, _, data in graph.edges(data=True)]  # successor order = numbering
-    if [edges[id(data)] for data in datas] != list(range(len(datas))):
-        raise ValueError("edge numbering differs between directions")
+def _write_edges(folder: Path, datas: list[dict[str, Any]]) -> None:
+    """The edge columns, ``datas`` in successor order."""
     for data in datas:
         if tuple(data) != EDGE_KEYS:
             raise ValueError(f"edge attributes {tuple(data)}, not {EDGE_KEYS}")

@@ -27,6 +27,7 @@ O(log N)). Nothing here builds a Python object per entry up front.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -71,14 +72,20 @@ def write_frozen(
     target: Path, kind: str, fill: Callable[[Path], None], manifest: dict[str, Any]
 ) -> None:
     """Write the frozen directory ``target`` of ``kind``: ``fill(folder)`` saves the arrays
-    into a fresh sibling folder, which then replaces ``target`` (renamed into place)."""
+    into a fresh sibling folder, which then replaces ``target`` (renamed into place). The
+    cyclic garbage collector is paused during ``fill``: at a million events its passes over
+    the dataset and graph in memory would cost more than the writing."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = target.with_name(f".{target.name}.new-{os.getpid()}")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
+    collecting = gc.isenabled()
+    gc.disable()  # the writers make millions of small objects; nothing they make is cyclic
     try:
         fill(folder)
+        if collecting:
+            gc.enable()
         body = {"kind": kind, "format": FORMAT, **manifest}
         (folder / MANIFEST).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -87,6 +94,8 @@ def write_frozen(
         folder.rename(target)
         shutil.rmtree(old, ignore_errors=True)
     finally:
+        if collecting:
+            gc.enable()
         shutil.rmtree(folder, ignore_errors=True)
 
 
