@@ -156,7 +156,10 @@ def test_loaded_graph_is_read_only_and_lazy(pair):
 def test_missing_or_foreign_directory_is_refused(tmp_path, tiny):
     with pytest.raises(DerivedDataError, match="no saved causal-graph"):
         load_causal(tmp_path / "nothing")
-    save_causal(tiny, tmp_path / "causal")
+    save_causal(tiny, tmp_path / "causal", version="v1")
+    assert len(load_causal(tmp_path / "causal", version="v1")) == len(tiny.events)
+    with pytest.raises(DerivedDataError, match="version v1, not v2"):
+        load_causal(tmp_path / "causal", version="v2")
     manifest = tmp_path / "causal" / "manifest.json"
     manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "format": 0}))
     with pytest.raises(DerivedDataError, match="format 0"):

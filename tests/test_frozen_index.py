@@ -94,8 +94,10 @@ def test_windows_over_the_loaded_index_and_scores(pair, tmp_path):
 
 def test_loaded_scores_equal_the_computed_ones(pair, tmp_path):
     dataset, _, _ = pair
-    save_importance(dataset, tmp_path / "importance")
-    loaded = load_importance(tmp_path / "importance")
+    save_importance(dataset, tmp_path / "importance", version="v1")
+    loaded = load_importance(tmp_path / "importance", version="v1")
+    with pytest.raises(DerivedDataError, match="version v1, not v2"):
+        load_importance(tmp_path / "importance", version="v2")
     assert list(loaded.items()) == list(importance(dataset).items())
     assert "no-such-event" not in loaded and len(loaded) == len(dataset.events)
 

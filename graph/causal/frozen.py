@@ -3,14 +3,15 @@ milliseconds, whatever its size.
 
 Contract (for the code that keeps one directory per data version):
 
-- ``save_causal(dataset, directory)`` builds the graph
+- ``save_causal(dataset, directory, version="")`` builds the graph
   (:func:`~graph.causal.graph.build_causal_graph`) and writes it; ``write_causal(graph,
-  directory)`` writes a graph already built (e.g. read back from a remote store by
+  directory, version="")`` writes a graph already built (e.g. read back from a remote store by
   :func:`~graph.causal.readback.read_causal_graph`). ``directory`` is created, or replaced
   whole: it is written beside its place, then renamed into it
   (:func:`graph.data.arrays.write_frozen`).
-- ``load_causal(directory)`` returns the graph; :class:`~graph.errors.DerivedDataError` if the
-  directory is missing or of another format (then build the graph and save it again). It
+- ``load_causal(directory, version=None)`` returns the graph;
+  :class:`~graph.errors.DerivedDataError` if the directory is missing, of another format or
+  (when ``version`` is given) of another data version: then build the graph and save it again. It
   maps the arrays (numpy ``.npy``, ``mmap_mode="r"``) and builds no per-event object: an
   event's node and adjacency dicts are made the first time something asks for them, so the
   first chain query costs what its neighbourhood costs, and the pages of the map are shared
@@ -56,8 +57,9 @@ NODE_KEYS = ("label", "lane", "type", "date", "start")
 EDGE_KEYS = ("id", "kind", "confidence", "status", "links")
 
 
-def save_causal(dataset: Dataset, directory: str | Path) -> None:
-    """Build the causal graph of ``dataset`` and write it to ``directory`` (replaced whole).
+def save_causal(dataset: Dataset, directory: str | Path, version: str = "") -> None:
+    """Build the causal graph of ``dataset`` and write it to ``directory`` (replaced whole),
+    recording ``version`` (the data version, checked by :func:`load_causal` when asked).
 
     The collector is paused while the graph is built: it would otherwise scan the growing
     graph over and over (most of the build time at a million events).
@@ -69,10 +71,10 @@ def save_causal(dataset: Dataset, directory: str | Path) -> None:
     finally:
         if enabled:
             gc.enable()
-    write_causal(graph, directory)
+    write_causal(graph, directory, version)
 
 
-def write_causal(graph: nx.DiGraph, directory: str | Path) -> None:
+def write_causal(graph: nx.DiGraph, directory: str | Path, version: str = "") -> None:
     """Write ``graph``, shaped as :func:`~graph.causal.graph.build_causal_graph` makes it
     (string node ids, those node and edge attributes), to ``directory``.
 
@@ -92,7 +94,8 @@ def write_causal(graph: nx.DiGraph, directory: str | Path) -> None:
         _write_edges(folder, datas)
 
     counts = {"nodes": len(nodes), "edges": graph.number_of_edges()}
-    write_frozen(Path(directory), KIND, fill, {**counts, "graph": dict(graph.graph)})
+    manifest = {"version": version, **counts, "graph": dict(graph.graph)}
+    write_frozen(Path(directory), KIND, fill, manifest)
 
 
 def _codes(folder: Path, name: str, values: list[Any]) -> None:
@@ -291,10 +294,11 @@ class _Rows(_Nodes):
         return row
 
 
-def load_causal(directory: str | Path) -> nx.DiGraph:
+def load_causal(directory: str | Path, version: str | None = None) -> nx.DiGraph:
     """The causal graph saved in ``directory`` (:func:`save_causal`), read-only (adding or
-    removing raises ``nx.NetworkXError``). See the module docs."""
-    frozen = open_frozen(Path(directory), KIND)
+    removing raises ``nx.NetworkXError``); with ``version``, only if saved for that data
+    version. See the module docs."""
+    frozen = open_frozen(Path(directory), KIND, version)
     arrays = FrozenCausal(frozen)
     graph: nx.DiGraph[str] = nx.DiGraph(**frozen.manifest.get("graph", {}))
     graph._node = _Nodes(arrays)  # type: ignore[attr-defined]

@@ -16,10 +16,11 @@ events by importance).
 >>> scores["oil"], scores["opec"] < scores["oil"], round(scores["ruble"], 3)
 (1.0, True, 0.61)
 
-Saved per data version: ``save_importance(graph_or_dataset, directory)`` computes and writes
-the scores, ``write_importance(scores, directory)`` writes scores already computed
+Saved per data version: ``save_importance(graph_or_dataset, directory, version="")``
+computes and writes the scores, ``write_importance(scores, directory, version="")`` writes
+scores already computed
 (``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
-``load_importance(directory)`` maps them back in milliseconds as a read-only
+``load_importance(directory, version=None)`` maps them back in milliseconds as a read-only
 ``Mapping[str, float]`` equal to what :func:`importance` returns (same order, same values), or
 raises :class:`~graph.errors.DerivedDataError`. Its id -> score dict is made on the first
 lookup (a fraction of a second at a million events, against seconds to compute the scores).
@@ -115,24 +116,28 @@ def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
 KIND = "importance"
 
 
-def save_importance(graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path) -> None:
+def save_importance(
+    graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path, version: str = ""
+) -> None:
     """Compute :func:`importance` and write it to ``directory`` (see the module docs)."""
-    write_importance(importance(graph_or_dataset), directory)
+    write_importance(importance(graph_or_dataset), directory, version)
 
 
-def write_importance(scores: Mapping[str, float], directory: str | Path) -> None:
-    """Write ``scores`` (as :func:`importance` returns them) to ``directory``."""
+def write_importance(scores: Mapping[str, float], directory: str | Path, version: str = "") -> None:
+    """Write ``scores`` (as :func:`importance` returns them) to ``directory``, recording the
+    data ``version``."""
 
     def fill(folder: Path) -> None:
         IdTable.write(folder, "event", scores)
         save_array(folder, "score", list(scores.values()), np.float64)
 
-    write_frozen(Path(directory), KIND, fill, {"events": len(scores)})
+    write_frozen(Path(directory), KIND, fill, {"version": version, "events": len(scores)})
 
 
-def load_importance(directory: str | Path) -> Mapping[str, float]:
-    """The scores saved in ``directory`` by :func:`save_importance` (see the module docs)."""
-    frozen = open_frozen(Path(directory), KIND)
+def load_importance(directory: str | Path, version: str | None = None) -> Mapping[str, float]:
+    """The scores saved in ``directory`` by :func:`save_importance` (see the module docs);
+    with ``version``, only if saved for that data version."""
+    frozen = open_frozen(Path(directory), KIND, version)
     return SavedScores(IdTable.open(frozen, "event"), frozen.array("score"))
 
 

@@ -99,9 +99,10 @@ def write_frozen(
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def open_frozen(path: Path, kind: str) -> Frozen:
+def open_frozen(path: Path, kind: str, version: str | None = None) -> Frozen:
     """The frozen directory at ``path``; :class:`DerivedDataError` if it is missing or holds
-    another kind, or another format, of structure."""
+    another kind, or another format, of structure, or (when ``version`` is given) was written
+    for another data version (the ``version`` its manifest records)."""
     path = Path(path)
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
@@ -110,6 +111,9 @@ def open_frozen(path: Path, kind: str) -> Frozen:
     if manifest.get("kind") != kind or manifest.get("format") != FORMAT:
         found = f"{manifest.get('kind')} format {manifest.get('format')}"
         raise DerivedDataError(f"{path} holds {found}, not {kind} format {FORMAT}")
+    if version is not None and manifest.get("version") != version:
+        found = manifest.get("version")
+        raise DerivedDataError(f"{path} holds version {found}, not {version}")
     return Frozen(path, manifest)
 
 

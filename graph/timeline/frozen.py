@@ -148,11 +148,9 @@ def _split(joined: array, sizes: list[int]) -> list[array]:
 
 def load_index(directory: str | Path, dataset: Dataset, version: str | None = None) -> EventIndex:
     """The index saved in ``directory`` of ``dataset`` (see the module docs)."""
-    frozen = open_frozen(Path(directory), KIND)
+    frozen = open_frozen(Path(directory), KIND, version)
     manifest = frozen.manifest
     counts = (len(dataset.events), len(dataset.links))
-    if version is not None and manifest["version"] != version:
-        raise DerivedDataError(f"{frozen.path} holds version {manifest['version']}, not {version}")
     if (manifest["events"], manifest["links"]) != counts:
         raise DerivedDataError(f"{frozen.path} indexes other data than the dataset given")
     arrays = {name: _read(frozen, name, code) for name, code in manifest["typecodes"].items()}
@@ -223,10 +221,8 @@ def load_window(
     directory: str | Path, index: EventIndex, version: str | None = None
 ) -> TimelineWindow:
     """The window saved in ``directory`` over ``index`` (see the module docs)."""
-    frozen = open_frozen(Path(directory), WINDOW)
+    frozen = open_frozen(Path(directory), WINDOW, version)
     manifest = frozen.manifest
-    if version is not None and manifest["version"] != version:
-        raise DerivedDataError(f"{frozen.path} holds version {manifest['version']}, not {version}")
     if manifest["events"] != len(index):
         raise DerivedDataError(f"{frozen.path} is a window over other data than the index given")
     arrays = {name: _read(frozen, name, code) for name, code in manifest["typecodes"].items()}
