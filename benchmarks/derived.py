@@ -41,14 +41,16 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import machine, ratio, write_result  # noqa: E402
 from graph.causal.chains import find_causal_chains  # noqa: E402
-from graph.causal.frozen import load_causal, save_causal, write_causal  # noqa: E402
+from graph.causal.frozen import load_causal, write_causal  # noqa: E402
 from graph.causal.graph import build_causal_graph, filtered_view, reach  # noqa: E402
 from graph.causal.importance import importance, load_importance, write_importance  # noqa: E402
-from graph.timeline.frozen import load_index, write_index  # noqa: E402
+from graph.timeline.frozen import load_index, load_window, write_index, write_window  # noqa: E402
 from graph.timeline.paging import EventIndex  # noqa: E402
+from graph.timeline.window import TimelineWindow  # noqa: E402
 from support.synthetic import generate_dataset  # noqa: E402
 
 SEED = 42
+STRUCTURES = ("causal", "index", "importance", "window")
 
 
 def rss_mb() -> float:
@@ -80,6 +82,15 @@ def chain_pair(graph: Any) -> list[str]:
     raise RuntimeError("no chain of three links")
 
 
+def build_paused(dataset: Any) -> None:
+    """The causal graph built with the cyclic GC paused, as :func:`save_causal` builds it."""
+    gc.disable()
+    try:
+        build_causal_graph(dataset)
+    finally:
+        gc.enable()
+
+
 def step_save(n: int, work: Path) -> dict[str, Any]:
     dataset = generate_dataset(n, SEED)
     graph, build, _ = timed(lambda: build_causal_graph(dataset))
@@ -87,18 +98,26 @@ def step_save(n: int, work: Path) -> dict[str, Any]:
     pair = chain_pair(graph)
     graph = None
     gc.collect()
-    _, paused, _ = timed(lambda: save_causal(dataset, work / "causal"))
+    _, paused, _ = timed(lambda: build_paused(dataset))
     index, index_build, _ = timed(lambda: EventIndex.from_dataset(dataset))
     _, index_write, _ = timed(lambda: write_index(index, dataset, work / "index"))
     scores, scores_build, _ = timed(lambda: importance(dataset))
     _, scores_write, _ = timed(lambda: write_importance(scores, work / "importance"))
+    window, window_build, _ = timed(lambda: TimelineWindow.build(index, scores))
+    _, window_write, _ = timed(lambda: write_window(window, work / "window"))
     return {
         "pair": pair,
-        "causal": {"build_s": build, "build_gc_paused_s": round(paused - write, 3)},
+        "causal": {"build_s": build, "build_gc_paused_s": paused},
         "index": {"build_s": index_build},
         "importance": {"build_s": scores_build},
-        "save_s": {"causal": write, "index": index_write, "importance": scores_write},
-        "disk_mb": {name: size_mb(work / name) for name in ("causal", "index", "importance")},
+        "window": {"build_s": window_build},
+        "save_s": {
+            "causal": write,
+            "index": index_write,
+            "importance": scores_write,
+            "window": window_write,
+        },
+        "disk_mb": {name: size_mb(work / name) for name in STRUCTURES},
     }
 
 
@@ -114,12 +133,14 @@ def step_loaded(n: int, work: Path, pair: list[str]) -> dict[str, Any]:
     graph, load, grew = timed(lambda: load_causal(work / "causal"))
     chains, query, grew_query = timed(lambda: find_causal_chains(graph, *pair))
     dataset = generate_dataset(n, SEED)
-    _, index_load, index_mb = timed(lambda: load_index(work / "index", dataset))
+    index, index_load, index_mb = timed(lambda: load_index(work / "index", dataset))
     scores, scores_load, _ = timed(lambda: load_importance(work / "importance"))
     _, first_lookup, _ = timed(lambda: scores.get(pair[0]))
+    _, window_load, _ = timed(lambda: load_window(work / "window", index))
     return {"graph_s": load, "graph_mb": grew, "chains_s": query, "chains_mb": grew_query,
             "chains": [c.events for c in chains], "index_s": index_load, "index_mb": index_mb,
-            "importance_s": scores_load, "importance_first_lookup_s": first_lookup}  # fmt: skip
+            "importance_s": scores_load, "importance_first_lookup_s": first_lookup,
+            "window_s": window_load}  # fmt: skip
 
 
 def child(step: str, n: int, work: Path, pair: list[str] | None) -> dict[str, Any]:
@@ -149,9 +170,9 @@ def table(rows: list[dict[str, Any]]) -> str:
     ]
     for row in rows:
         saved, loaded, n = row["save"], row["loaded"], f"{row['events']:,}".replace(",", " ")
-        builds = {name: saved[name]["build_s"] for name in ("causal", "index", "importance")}
+        builds = {name: saved[name]["build_s"] for name in STRUCTURES}
         loads = {"causal": loaded["graph_s"], "index": loaded["index_s"],
-                 "importance": loaded["importance_s"]}  # fmt: skip
+                 "importance": loaded["importance_s"], "window": loaded["window_s"]}  # fmt: skip
         for name, build in builds.items():
             paused = saved["causal"]["build_gc_paused_s"] if name == "causal" else None
             shown = f"{build:.2f} s" + (f" ({paused:.2f} s gc paused)" if paused else "")

@@ -40,7 +40,6 @@ True
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -50,7 +49,15 @@ import numpy as np
 
 from graph.causal.graph import build_causal_graph
 from graph.data import Dataset, EventDate, parse_date
-from graph.data.arrays import Frozen, IdTable, StringTable, open_frozen, save_array, write_frozen
+from graph.data.arrays import (
+    Frozen,
+    IdTable,
+    StringTable,
+    open_frozen,
+    paused_gc,
+    save_array,
+    write_frozen,
+)
 
 KIND = "causal-graph"
 NODE_KEYS = ("label", "lane", "type", "date", "start")
@@ -64,13 +71,8 @@ def save_causal(dataset: Dataset, directory: str | Path, version: str = "") -> N
     The collector is paused while the graph is built: it would otherwise scan the growing
     graph over and over (most of the build time at a million events).
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         graph = build_causal_graph(dataset)
-    finally:
-        if enabled:
-            gc.enable()
     write_causal(graph, directory, version)
 
 

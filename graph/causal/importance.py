@@ -43,7 +43,7 @@ import networkx as nx
 import numpy as np
 
 from graph.data import Dataset
-from graph.data.arrays import IdTable, open_frozen, save_array, write_frozen
+from graph.data.arrays import IdTable, open_frozen, paused_gc, save_array, write_frozen
 from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS
 
 #: How much a neighbour's weight adds to an event's score.
@@ -120,7 +120,9 @@ def save_importance(
     graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path, version: str = ""
 ) -> None:
     """Compute :func:`importance` and write it to ``directory`` (see the module docs)."""
-    write_importance(importance(graph_or_dataset), directory, version)
+    with paused_gc():
+        scores = importance(graph_or_dataset)
+    write_importance(scores, directory, version)
 
 
 def write_importance(scores: Mapping[str, float], directory: str | Path, version: str = "") -> None:

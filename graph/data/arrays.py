@@ -32,6 +32,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -80,12 +81,9 @@ def write_frozen(
     folder = target.with_name(f".{target.name}.new-{os.getpid()}")
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    collecting = gc.isenabled()
-    gc.disable()  # the writers make millions of small objects; nothing they make is cyclic
     try:
-        fill(folder)
-        if collecting:
-            gc.enable()
+        with paused_gc():  # the writers make millions of small objects, none of them cyclic
+            fill(folder)
         body = {"kind": kind, "format": FORMAT, **manifest}
         (folder / MANIFEST).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
@@ -94,9 +92,21 @@ def write_frozen(
         folder.rename(target)
         shutil.rmtree(old, ignore_errors=True)
     finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (if it ran) for the ``with`` block: building a
+    derived structure of a million events makes millions of objects, and each collection
+    pass would walk them all, and the dataset, again."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
         if collecting:
             gc.enable()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def open_frozen(path: Path, kind: str, version: str | None = None) -> Frozen:

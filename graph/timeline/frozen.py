@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from graph.data import Dataset
-from graph.data.arrays import Frozen, open_frozen, write_frozen
+from graph.data.arrays import Frozen, open_frozen, paused_gc, write_frozen
 from graph.errors import DerivedDataError
 from graph.timeline.paging import EventIndex
 from graph.timeline.window import RankedRun, TimelineWindow
@@ -81,8 +81,10 @@ class Reordered(Sequence[T]):
 
 
 def save_index(dataset: Dataset, directory: str | Path, version: str = "") -> None:
-    """Build the event index of ``dataset`` and write it to ``directory``."""
-    write_index(EventIndex.from_dataset(dataset), dataset, directory, version)
+    """Build the event index of ``dataset`` (the collector paused) and write it."""
+    with paused_gc():
+        index = EventIndex.from_dataset(dataset)
+    write_index(index, dataset, directory, version)
 
 
 def write_index(
@@ -187,7 +189,9 @@ def save_window(
     index: EventIndex, scores: Mapping[str, float], directory: str | Path, version: str = ""
 ) -> None:
     """Build the window of every event of ``index`` ranked by ``scores`` and write it."""
-    write_window(TimelineWindow.build(index, scores), directory, version)
+    with paused_gc():
+        window = TimelineWindow.build(index, scores)
+    write_window(window, directory, version)
 
 
 def write_window(window: TimelineWindow, directory: str | Path, version: str = "") -> None:
