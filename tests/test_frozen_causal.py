@@ -221,3 +221,17 @@ def test_whole_graph_passes_read_the_rows_without_making_dicts(pair):
     arrays = frozen_arrays(fresh)
     assert arrays is not None and not arrays.node_data and not arrays.edge_data
     same(built, fresh, lambda g: rank_drivers(g, limit=5, max_searches=50))
+
+
+def test_networkx_views_and_copies_work_on_the_loaded_graph(pair):
+    _, built, frozen = pair
+    events = sample(built, 30)
+    for g in (built, frozen):
+        assert nx.is_frozen(g) == (g is frozen)
+    adjacency = [{u: dict(vs) for u, vs in g.subgraph(events).adjacency()} for g in (built, frozen)]
+    assert adjacency[0] == adjacency[1]
+    copy = frozen.subgraph(events).copy()
+    copy.add_edge(events[0], "new")  # a copy is an ordinary, mutable graph
+    assert "new" not in frozen and copy.nodes[events[1]] == built.nodes[events[1]]
+    assert list(frozen.in_degree(events)) == list(built.in_degree(events))
+    assert sorted(nx.descendants(frozen, events[0])) == sorted(nx.descendants(built, events[0]))
