@@ -14,8 +14,9 @@ Each size runs three fresh processes, one after the other, on
 - ``loaded``: load the causal graph and answer the same query, before the dataset even exists
   in the process; then make the dataset and load the index and the scores.
 
-Memory is the growth of the process's resident set (VmRSS) over the step, in MB. Not a test:
-nothing asserts. Usage::
+Memory is the growth of the process's resident set (VmRSS) over the step, in MB, and of its
+anonymous part (RssAnon): the pages of the loaded arrays a query touches are file-backed,
+shared with every process that maps them. Not a test: nothing asserts. Usage::
 
     .venv/bin/python benchmarks/derived.py                   # 100 k
     .venv/bin/python benchmarks/derived.py --sizes 1000000   # heavy: one at a time
@@ -39,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import machine, ratio, write_result  # noqa: E402
+from benchmarks.harness import RESULTS, machine, ratio, write_result  # noqa: E402
 from graph.causal.chains import find_causal_chains  # noqa: E402
 from graph.causal.frozen import load_causal, write_causal  # noqa: E402
 from graph.causal.graph import build_causal_graph, filtered_view, reach  # noqa: E402
@@ -53,18 +54,21 @@ SEED = 42
 STRUCTURES = ("causal", "index", "importance", "window")
 
 
-def rss_mb() -> float:
+def rss_mb() -> tuple[float, float]:
+    """The resident set and its anonymous part (not backed by a file), in MB."""
+    found = {}
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+        if line.startswith(("VmRSS:", "RssAnon:")):
+            found[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return found.get("VmRSS", 0.0), found.get("RssAnon", 0.0)
 
 
-def timed(step: Callable[[], Any]) -> tuple[Any, float, float]:
-    """``step()``, its seconds and the MB the resident set grew by."""
+def timed(step: Callable[[], Any]) -> tuple[Any, float, list[float]]:
+    """``step()``, its seconds and the MB the resident set and its anonymous part grew by."""
     before, started = rss_mb(), time.perf_counter()
     value = step()
-    return value, round(time.perf_counter() - started, 3), round(rss_mb() - before, 1)
+    seconds = round(time.perf_counter() - started, 3)
+    return value, seconds, [round(a - b, 1) for a, b in zip(rss_mb(), before, strict=True)]
 
 
 def size_mb(folder: Path) -> float:
@@ -150,14 +154,16 @@ def child(step: str, n: int, work: Path, pair: list[str] | None) -> dict[str, An
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def run_size(n: int) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix=f"ekg-derived-{n}-"))
+def run_size(n: int, keep: Path | None) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"ekg-derived-{n}-")) if keep is None else keep
+    work.mkdir(parents=True, exist_ok=True)
     try:
         saved = child("save", n, work, None)
         built = child("built", n, work, saved["pair"])
         loaded = child("loaded", n, work, saved["pair"])
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(work, ignore_errors=True)
     if built.pop("chains") != loaded.pop("chains"):
         raise RuntimeError("the loaded graph answered another chain than the built one")
     return {"events": n, "save": saved, "built": built, "loaded": loaded, "machine": machine()}
@@ -181,7 +187,10 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"{saved['save_s'][name]:.2f} s | {loads[name]:.3f} s | "
                 f"{ratio(loads[name], build)} |"
             )
-    lines += ["", "| events | first chains query on | graph ready | query | RSS growth |"]
+    lines += [
+        "",
+        "| events | first chains query on | graph ready | query | RSS growth (anonymous) |",
+    ]
     lines.append("|---:|---|---:|---:|---:|")
     for row in rows:
         n = f"{row['events']:,}".replace(",", " ")
@@ -189,9 +198,10 @@ def table(rows: list[dict[str, Any]]) -> str:
             r = row[name]
             lines.append(
                 f"| {n} | {name} graph | {r['graph_s']:.3f} s | {r['chains_s']:.3f} s | "
-                f"{r['graph_mb'] + r['chains_mb']:.0f} MB |"
+                f"{r['graph_mb'][0] + r['chains_mb'][0]:.0f} MB "
+                f"({r['graph_mb'][1] + r['chains_mb'][1]:.0f} MB) |"
             )
-    loads = ", ".join(f"{r['machine']['load_1min']}" for r in rows)
+    loads = ", ".join(f"{r['events']}: {r['machine']['load_1min']}" for r in rows)
     return "\n".join([*lines, "", f"load average (1 min) at the end of each size: {loads}"])
 
 
@@ -201,6 +211,7 @@ def main() -> None:
     parser.add_argument("--step", choices=["save", "built", "loaded"])
     parser.add_argument("--work", type=Path)
     parser.add_argument("--pair")
+    parser.add_argument("--keep", type=Path, help="save into KEEP/N and keep it (else a temp dir)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.step:
@@ -209,9 +220,20 @@ def main() -> None:
         extra = () if pair is None else (pair,)
         print(json.dumps(steps[args.step](sizes[0], args.work, *extra)))
         return
-    rows = [run_size(n) for n in sizes]
+    rows = [run_size(n, args.keep and args.keep / str(n)) for n in sizes]
+    ran = {row["events"] for row in rows}
+    kept = [row for row in earlier_rows() if row["events"] not in ran]
+    rows = sorted([*kept, *rows], key=lambda row: row["events"])
     write_result("derived", {"rows": rows})
     print(table(rows))
+
+
+def earlier_rows() -> list[dict[str, Any]]:
+    """The rows of ``benchmarks/results/derived.json``: sizes not run this time are kept."""
+    try:
+        return list(json.loads((RESULTS / "derived.json").read_text())["rows"])
+    except (OSError, ValueError, KeyError):
+        return []
 
 
 if __name__ == "__main__":

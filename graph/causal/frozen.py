@@ -23,7 +23,10 @@ predecessors per event, each in the order the built graph has them, so every ana
 :mod:`graph.causal` -- networkx algorithms and filtered views included -- gives the answer it
 gives on the built graph. Node attributes (``label``, ``lane``, ``type``, ``date``, ``start``)
 and edge attributes (``id``, ``kind``, ``confidence``, ``status``, ``links``) are the same; an
-edge's dict is shared by its successor and predecessor rows, as in networkx.
+edge's dict is shared by its successor and predecessor rows, as in networkx. Threads may read
+one loaded graph at once: at worst two of them make the same dict twice, equal either way.
+Whole-graph passes over ``index_links`` (longest chain, drivers) read the rows directly
+(:func:`frozen_arrays`); others (consistency, a narrative's lens) make every dict once.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -215,7 +218,11 @@ class FrozenCausal:
         return found
 
     def name(self, i: int) -> str:
-        return self.ids[i] if self.names is None else self.names[i]
+        """The id of node ``i``, remembered as found: a neighbour read from a row is the next
+        node an analysis asks for, and the dict spares it the search of the sorted ids."""
+        name = self.ids[i] if self.names is None else self.names[i]
+        self.found[name] = i
+        return name
 
     def all_names(self) -> list[str]:
         if self.names is None:
