@@ -12,7 +12,8 @@ Each size runs three fresh processes, one after the other, on
 - ``built``: build the causal graph and answer a first chains query (the evidence lens, a pair
   three links apart), as a service does now;
 - ``loaded``: load the causal graph and answer the same query, before the dataset even exists
-  in the process; then make the dataset and load the index and the scores.
+  in the process; then make the dataset and load the index, the scores and the window; last,
+  make every node and row dict of the loaded graph (what a whole-graph pass costs it).
 
 Memory is the growth of the process's resident set (VmRSS) over the step, in MB, and of its
 anonymous part (RssAnon): the pages of the loaded arrays a query touches are file-backed,
@@ -95,6 +96,14 @@ def build_paused(dataset: Any) -> None:
         gc.enable()
 
 
+def make_every_dict(graph: Any) -> int:
+    """Every node and row dict of a loaded graph made: what a pass over the whole graph costs
+    it (consistency, a narrative's lens), and about what turning arrays back into an
+    ``nx.DiGraph`` costs (a converter from SciPy or rustworkx would pay it at every start)."""
+    nodes, edges = dict(graph.nodes(data=True)), list(graph.edges(data=True))
+    return len(nodes) + len(edges) + sum(len(row) for _, row in graph.pred.items())
+
+
 def step_save(n: int, work: Path) -> dict[str, Any]:
     dataset = generate_dataset(n, SEED)
     graph, build, _ = timed(lambda: build_causal_graph(dataset))
@@ -141,10 +150,11 @@ def step_loaded(n: int, work: Path, pair: list[str]) -> dict[str, Any]:
     scores, scores_load, _ = timed(lambda: load_importance(work / "importance"))
     _, first_lookup, _ = timed(lambda: scores.get(pair[0]))
     _, window_load, _ = timed(lambda: load_window(work / "window", index))
+    _, eager, grew_eager = timed(lambda: make_every_dict(graph))
     return {"graph_s": load, "graph_mb": grew, "chains_s": query, "chains_mb": grew_query,
             "chains": [c.events for c in chains], "index_s": index_load, "index_mb": index_mb,
             "importance_s": scores_load, "importance_first_lookup_s": first_lookup,
-            "window_s": window_load}  # fmt: skip
+            "window_s": window_load, "eager_s": eager, "eager_mb": grew_eager}  # fmt: skip
 
 
 def child(step: str, n: int, work: Path, pair: list[str] | None) -> dict[str, Any]:
@@ -200,6 +210,12 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"| {n} | {name} graph | {r['graph_s']:.3f} s | {r['chains_s']:.3f} s | "
                 f"{r['graph_mb'][0] + r['chains_mb'][0]:.0f} MB "
                 f"({r['graph_mb'][1] + r['chains_mb'][1]:.0f} MB) |"
+            )
+        if "eager_s" in row["loaded"]:
+            r = row["loaded"]
+            lines.append(
+                f"| {n} | loaded graph, then every dict made | | {r['eager_s']:.3f} s | "
+                f"{r['eager_mb'][0]:.0f} MB ({r['eager_mb'][1]:.0f} MB) |"
             )
     loads = ", ".join(f"{r['events']}: {r['machine']['load_1min']}" for r in rows)
     return "\n".join([*lines, "", f"load average (1 min) at the end of each size: {loads}"])

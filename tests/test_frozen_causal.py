@@ -235,3 +235,16 @@ def test_networkx_views_and_copies_work_on_the_loaded_graph(pair):
     assert "new" not in frozen and copy.nodes[events[1]] == built.nodes[events[1]]
     assert list(frozen.in_degree(events)) == list(built.in_degree(events))
     assert sorted(nx.descendants(frozen, events[0])) == sorted(nx.descendants(built, events[0]))
+
+
+def test_dicts_made_one_by_one_then_all_at_once_stay_shared(pair):
+    _, built, frozen = pair
+    fresh = load_causal(frozen_arrays(frozen).path)  # type: ignore[union-attr]
+    cause, effect = list(built.edges)[len(built.edges) // 2]
+    early = fresh.succ[cause][effect]  # one row made alone
+    node = fresh.nodes[cause]
+    assert list(fresh.edges(data=True)) == list(built.edges(data=True))  # then every row
+    assert fresh.pred[effect][cause] is early and fresh.nodes[cause] is node
+    last = list(built.edges)[-1]
+    assert fresh.succ[last[0]][last[1]] is fresh.pred[last[1]][last[0]]
+    assert dict(fresh.nodes(data=True)) == dict(built.nodes(data=True))

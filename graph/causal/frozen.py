@@ -43,7 +43,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -183,6 +184,11 @@ class _Codes:
         code = int(self.codes[i])
         return None if code < 0 else self.value(code)
 
+    def column(self) -> list[str | None]:
+        """Every row's value, decoded at once."""
+        values = list(self.table)
+        return [None if code < 0 else values[code] for code in self.codes.tolist()]
+
 
 class FrozenCausal:
     """The arrays of a saved causal graph, with the node and edge dicts made so far."""
@@ -245,6 +251,38 @@ class FrozenCausal:
             }
         return data
 
+    def make_all(self) -> None:
+        """Every node and edge dict, from whole columns: what a pass over the whole graph
+        (consistency, a narrative's lens, an export of everything) needs, made several times
+        faster than one at a time. Dicts made before are kept (an edge's dict stays shared)."""
+        if len(self.edge_data) == len(self.confidences) and len(self.node_data) == len(self.ids):
+            return
+        with paused_gc():
+            self._make_all()
+
+    def _make_all(self) -> None:
+        names = self.all_names()
+        self.found = dict(zip(names, range(len(names)), strict=True))
+        dates = [parse_date(text) for text in self.dates.table]
+        columns = zip(
+            self.labels, self.lanes.column(), self.types.column(),
+            [None if c < 0 else dates[c] for c in self.dates.codes.tolist()],
+            self.starts.column(), strict=True,
+        )  # fmt: skip
+        for i, values in enumerate(columns):
+            if i not in self.node_data:
+                self.node_data[i] = dict(zip(NODE_KEYS, values, strict=True))
+        link_ids, flat = list(self.link_ids), self.links.tolist()
+        edges = zip(
+            self.edge_ids, self.kinds.column(), self.confidences.tolist(),
+            self.statuses.column(), pairwise(self.link_rows.tolist()), strict=True,
+        )  # fmt: skip
+        for e, (link, kind, confidence, status, (first, last)) in enumerate(edges):
+            if e not in self.edge_data:
+                links = [link_ids[k] for k in flat[first:last]]
+                self.edge_data[e] = {"id": link, "kind": kind, "confidence": confidence,
+                                     "status": status, "links": links}  # fmt: skip
+
     def edge(self, e: int) -> dict[str, Any]:
         data = self.edge_data.get(e)
         if data is None:
@@ -270,6 +308,9 @@ class _Nodes(Mapping[str, dict[str, Any]]):
         if i is None:
             raise KeyError(node)
         return self.frozen.node(i)
+
+    def items(self) -> ItemsView[str, dict[str, Any]]:
+        return _AllItems(self)
 
     def __contains__(self, node: object) -> bool:
         return self.frozen.position(node) is not None
@@ -301,6 +342,32 @@ class _Rows(_Nodes):
             name, edge = self.frozen.name, self.frozen.edge
             row = self.made[i] = {name(j): edge(e) for j, e in zip(others, edges, strict=True)}
         return row
+
+    def __iter__(self) -> Iterator[str]:
+        """Every node; iterating a row mapping means reading its rows: all are made at once."""
+        made, frozen = self.made, self.frozen
+        if len(made) < len(frozen.ids):
+            frozen.make_all()
+            names, data = frozen.all_names(), frozen.edge_data
+            indptr, others, edges = (row.tolist() for row in (self.indptr, self.others, self.edges))
+            with paused_gc():
+                for i, (first, last) in enumerate(pairwise(indptr)):
+                    if i not in made:
+                        pairs = zip(others[first:last], edges[first:last], strict=True)
+                        made[i] = {names[j]: data[e] for j, e in pairs}
+        return iter(frozen.all_names())
+
+
+class _AllItems(ItemsView[str, Any]):
+    """``items()`` of :class:`_Nodes` or :class:`_Rows`: every dict made at once, then read."""
+
+    _mapping: _Nodes
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        mapping = self._mapping
+        mapping.frozen.make_all()
+        names = iter(mapping)  # a row mapping makes its rows here
+        return ((name, mapping[name]) for name in names)
 
 
 def load_causal(directory: str | Path, version: str | None = None) -> nx.DiGraph:

@@ -55,9 +55,11 @@ class Frozen:
     manifest: dict[str, Any]
 
     def array(self, name: str) -> np.ndarray:
-        """The array ``name`` memory-mapped read-only (an empty array is read, not mapped)."""
+        """The array ``name`` memory-mapped read-only (an empty array is read, not mapped), as
+        a plain ``ndarray`` view: ``np.memmap`` runs Python code on every slice."""
         try:
-            return np.load(self.path / f"{name}.npy", mmap_mode="r")  # type: ignore[no-any-return]
+            mapped = np.load(self.path / f"{name}.npy", mmap_mode="r")
+            return mapped.view(np.ndarray)  # type: ignore[no-any-return]
         except ValueError:  # numpy cannot map a zero-length file
             return np.load(self.path / f"{name}.npy")  # type: ignore[no-any-return]
         except OSError as error:
