@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +101,8 @@ def make_every_dict(graph: Any) -> int:
     """Every node and row dict of a loaded graph made: what a pass over the whole graph costs
     it (consistency, a narrative's lens), and about what turning arrays back into an
     ``nx.DiGraph`` costs (a converter from SciPy or rustworkx would pay it at every start)."""
-    nodes, edges = dict(graph.nodes(data=True)), list(graph.edges(data=True))
-    return len(nodes) + len(edges) + sum(len(row) for _, row in graph.pred.items())
+    nodes = sum(len(data) for _, data in graph.nodes(data=True))
+    return nodes + sum(len(row) for _, row in chain(graph.succ.items(), graph.pred.items()))
 
 
 def step_save(n: int, work: Path) -> dict[str, Any]:
