@@ -3,7 +3,8 @@
 * ``ours`` -- the service itself (:func:`service.create_app`), answering from a synthetic
   dataset of N events (``support.synthetic.generate_dataset``) and the on-disk store that
   holds its triples (made by ``benchmarks.harness.prepare_data``): ``/api/...`` reads the
-  dataset, ``/sparql`` runs every query through its checks and its query worker processes.
+  dataset, ``/sparql`` runs every query through its checks and its time limit (in the gunicorn
+  worker, or in query worker processes with ``EKG_SPARQL_ISOLATION=pool``).
 * ``minimal`` -- the floor of this stack: Flask + pyoxigraph, one ``/sparql`` route that runs
   the query on the same store in the serving process and returns pyoxigraph's own JSON. No
   protocol checks, no limits, no worker processes: what "Flask + pyoxigraph" costs at least.

@@ -102,12 +102,36 @@ class WsgiConfig:
         return f"waitress --threads {self.threads}"
 
 
+#: The process group of each app :func:`serve_app` serves, by base URL (see :func:`group_cpu`).
+SERVED: dict[str, int] = {}
+
+
+def group_cpu(group: int) -> float:
+    """CPU seconds used so far by process group ``group``: every live process in it, and the
+    children they have reaped (a gunicorn worker that exited counts in its master's)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if int(fields[2]) == group:
+            ticks += sum(int(n) for n in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def serve_app(
-    kind: str, data: Prepared, config: WsgiConfig, *, timeout: float = 300
+    kind: str,
+    data: Prepared,
+    config: WsgiConfig,
+    *,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
-    """Serve ``benchmarks.apps`` ``kind`` (``ours`` or ``minimal``) in a process of its own;
-    yield its base URL; stop it (and only it) afterwards."""
+    """Serve ``benchmarks.apps`` ``kind`` (``ours`` or ``minimal``) in a process of its own
+    (with the variables ``env`` set, e.g. ``EKG_SPARQL_ISOLATION``); yield its base URL; stop
+    it (and only it) afterwards."""
     port = free_port()
     command = [
         sys.executable,
@@ -129,8 +153,9 @@ def serve_app(
         "--threads",
         str(config.threads),
     ]
-    with spawn(command) as process:
+    with spawn(command, env={**os.environ, **(env or {})}) as process:
         base = f"http://127.0.0.1:{port}"
+        SERVED[base] = process.pid  # its session's and process group's id
         wait_until_answering(f"{base}/sparql", process, timeout=timeout)
         yield base
 

@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> dict:
     work = Path(tempfile.mkdtemp(prefix="ekg-load-"))
     data = work / "events.yaml"
     shutil.copy(ROOT / "events.yaml", data)
+    shutil.copytree(ROOT / "stories", work / "stories")  # the files events.yaml includes
     port = free_port()
     server = start_server(data, port, args)
     try:

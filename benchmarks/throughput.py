@@ -16,13 +16,20 @@ alike; the (lower) median round is reported. The cases:
 * **SPARQL, minimal** -- the same query on the minimal endpoint: the baseline;
 * **SPARQL distinct** -- the same two, with every request's query text made unique by a
   trailing comment (a wrk script), so our answer cache never serves it: the per-query cost
-  of the safety layer (worker processes, guards) against the in-process floor;
+  of the safety layer (time limit, guards) against the in-process floor -- for each design
+  of the time limit: **ours** as configured by default (under gunicorn: the query evaluated
+  in the gunicorn worker, which exits after a timeout) and **ours, pool** (a second instance
+  with ``EKG_SPARQL_ISOLATION=pool``: every query handed to a query worker process, the
+  design before issue 19);
 * optionally peers (``--peers oxigraph-server``) for scale.
 
 Each case starts with an unrecorded ``--warm-up`` run (2 s at 32 connections), so every
 gunicorn worker has started its query pool and the page cache is filled before measuring.
 
-Reported per case: requests/s, wrk's p50 / p99 latency, non-2xx responses and socket errors.
+Reported per case: requests/s, wrk's p50 / p99 latency, non-2xx responses and socket errors,
+and the CPU time the server's processes spent per request (all of them: gunicorn master and
+workers, query workers; from ``/proc``) -- a figure that other load on the machine disturbs
+far less than requests/s.
 Goals (issue 7): the cached timeline page >= 2,000 req/s; the small SPARQL query >= 0.8x the
 minimal endpoint's throughput at the same concurrency; no errors at all. Note that wrk shares
 the 2 cores with the server it measures (and anything else running on the machine: the load
@@ -37,6 +44,7 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -52,9 +60,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.harness import (  # noqa: E402
+    SERVED,
     SPARQL_JSON,
     Prepared,
     WsgiConfig,
+    group_cpu,
     machine,
     oxigraph_with,
     prepare_data,
@@ -67,6 +77,9 @@ CONNECTIONS = (8, 32)
 TIMELINE = "/api/timeline?from=2005-01-01&to=2005-12-31&lane=markets&limit=100"
 GOAL_TIMELINE_RPS = 2000.0
 GOAL_SPARQL_RATIO = 0.8
+#: The second instance of ours: every query in a query worker process (the design before
+#: issue 19, still the one under waitress), measured beside the default for comparison.
+POOL = {"EKG_SPARQL_ISOLATION": "pool"}
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -151,9 +164,15 @@ def measure(
     args: argparse.Namespace,
     script: Path | None = None,
 ) -> dict[str, Any]:
-    """One wrk run of ``case``, with the load average just before it."""
+    """One wrk run of ``case``, with the load average just before it and the CPU time the
+    server (all its processes) spent per request."""
     load = machine()["load_1min"]
+    group = SERVED.get("/".join(url.split("/", 3)[:3]))  # (a peer is not ours to measure)
+    cpu = group_cpu(group) if group else 0.0
     figures = run_wrk(url, connections, args.duration, headers, script)
+    figures["cpu_ms"] = None
+    if group and figures["requests"]:
+        figures["cpu_ms"] = round((group_cpu(group) - cpu) * 1000 / figures["requests"], 3)
     time.sleep(1)  # let the server settle between runs
     return {"case": case, "connections": connections, **figures, "load_1min": load}
 
@@ -165,9 +184,14 @@ def best_of(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         **ordered[(len(ordered) - 1) // 2],
         "rounds": [round(r["rps"]) for r in rows],
+        "cpu_ms": _median([r["cpu_ms"] for r in rows if r["cpu_ms"] is not None]),
         "non_2xx": sum(r["non_2xx"] for r in rows),
         "socket_errors": sum(r["socket_errors"] for r in rows),
     }
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
 
 
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -182,13 +206,19 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     distinct = work / "distinct-queries.lua"
     distinct.write_text(DISTINCT_QUERIES)
-    with serve_app("ours", data, args.wsgi) as ours, serve_app("minimal", data, args.wsgi) as mini:
+    with (
+        serve_app("ours", data, args.wsgi) as ours,
+        serve_app("ours", data, args.wsgi, env=POOL) as pool,
+        serve_app("minimal", data, args.wsgi) as mini,
+    ):
         ours_q, mini_q = sparql_url(ours, "/sparql", small), sparql_url(mini, "/sparql", small)
+        pool_q = sparql_url(pool, "/sparql", small)
         cases = [
             ("timeline page (ours)", ours + TIMELINE, {}, None),
             ("SPARQL, ours", ours_q, accept, None),
             ("SPARQL, minimal", mini_q, accept, None),
             ("SPARQL distinct, ours", ours_q, accept, distinct),
+            ("SPARQL distinct, ours, pool", pool_q, accept, distinct),
             ("SPARQL distinct, minimal", mini_q, accept, distinct),
         ]
         for _, url, headers, script in cases:  # every worker and pool started, caches filled
@@ -236,6 +266,15 @@ def check_goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             goals.append(
                 _goal(f"SPARQL >= 0.8x minimal, {label}, c={c}", round(share, 2), share >= 0.8)
             )
+        pool = by[("SPARQL distinct, ours, pool", c)]["rps"]
+        share = pool / floor if floor else 0.0
+        goals.append(  # not a goal: the design the default replaced, for comparison
+            {
+                "goal": f"pool design, distinct queries, c={c}",
+                "value": round(share, 2),
+                "verdict": "INFO",
+            }
+        )
     errors = sum(r["non_2xx"] + r["socket_errors"] for r in rows)
     goals.append(_goal("no errors (non-2xx + socket)", errors, errors == 0))
     return goals
@@ -247,17 +286,18 @@ def _goal(name: str, value: float, passed: bool) -> dict[str, Any]:
 
 def print_header() -> None:
     print(
-        f"  {'case':<26} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'non-2xx':>8} {'sock err':>8} {'load':>5}"
+        f"  {'case':<28} {'conns':>5} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'non-2xx':>8} {'sock err':>8} {'load':>5} {'cpu ms/req':>10}"
     )
 
 
 def print_row(row: dict[str, Any]) -> None:
     p50 = "-" if row["p50_ms"] is None else f"{row['p50_ms']:.2f}"
     p99 = "-" if row["p99_ms"] is None else f"{row['p99_ms']:.2f}"
+    cpu = "-" if row.get("cpu_ms") is None else f"{row['cpu_ms']:.3f}"
     print(
-        f"  {row['case']:<26} {row['connections']:>5} {row['rps']:>9,.0f} {p50:>8} {p99:>8} "
-        f"{row['non_2xx']:>8} {row['socket_errors']:>8} {row['load_1min']:>5}"
+        f"  {row['case']:<28} {row['connections']:>5} {row['rps']:>9,.0f} {p50:>8} {p99:>8} "
+        f"{row['non_2xx']:>8} {row['socket_errors']:>8} {row['load_1min']:>5} {cpu:>10}"
     )
 
 

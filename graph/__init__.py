@@ -14,7 +14,8 @@ across them):
 
 Below them all: :mod:`graph.errors` (every exception) and :mod:`graph.vocab` (namespaces
 and closed vocabularies); above them all: :mod:`graph.pipeline`, which ties them together
-(``events.yaml`` -> dataset -> RDF -> store). :mod:`graph.queries` holds the named SPARQL
+(``events.yaml`` -> dataset -> RDF -> store), and :mod:`graph.publication`, one publisher and
+many readers of a shared SPARQL store. :mod:`graph.queries` holds the named SPARQL
 queries shipped as package data. The names below are the public API; each is also in the
 sub-package that defines it.
 
@@ -51,6 +52,7 @@ from graph.errors import (
     ValidationError,
 )
 from graph.pipeline import BuiltGraph, build_knowledge_graph
+from graph.publication import open_published, publish
 from graph.rdf import build_graph, build_store_dir, iter_statements, iter_triples
 from graph.store import Store, open_store
 from graph.timeline import EventIndex, query_events, to_timelinejs, to_vis_items
@@ -86,8 +88,10 @@ __all__ = [
     "iter_triples",
     "load_dataset",
     "ontology_file",
+    "open_published",
     "open_store",
     "parse_date",
+    "publish",
     "query_events",
     "rank_drivers",
     "read_causal_graph",

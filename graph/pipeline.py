@@ -69,8 +69,9 @@ class BuiltGraph:
     def causal(self) -> nx.DiGraph:
         """The causal link graph (:mod:`graph.causal.graph`): read back from the store when that
         is a remote SPARQL server (the graph the server holds is the one analysed), derived
-        from the dataset otherwise."""
-        if self.store.capabilities.remote:
+        from the dataset otherwise (and for a reader pinned to a published version: its
+        dataset is that version)."""
+        if self.store.capabilities.remote and not self.store.capabilities.pinned:
             return read_causal_graph(self.store, self.dataset.info.base)
         return build_causal_graph(self.dataset)
 
@@ -133,12 +134,7 @@ class BuiltGraph:
             return []
         base = self.dataset.info.base
         graphs = {story.id: story_graph_iri(base, story.id) for story in stories}
-        values = " ".join(f"<{iri}>" for iri in graphs.values())
-        rows = self.store.query(
-            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        ).rows
-        triples = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
+        triples = self.store.count_triples(list(graphs.values()))
         return [
             {
                 "id": story.id,

@@ -11,13 +11,14 @@ from typing import Any
 from flask import Flask
 
 from graph.pipeline import BuiltGraph, build_knowledge_graph
-from graph.store import Store, generation_dir, is_generation_dir, open_store, remove_store_dir
+from graph.store import RemoteStore, generation_dir, is_generation_dir, remove_store_dir
 from service import errors, hosts, security
 from service.openapi import OPENAPI_CONFIG, ProblemApi
 from service.runtime import state
 from service.runtime.engine import QueryEngine
+from service.runtime.follow import Follower
 from service.runtime.reload import Generations, Watcher, yaml_files_below
-from service.settings import load_config
+from service.settings import cache_dir, load_config
 from service.views import analogies, analyses, api, meta, narratives, pages, search, sparql, stories
 from service.views import window as timeline_window
 
@@ -35,19 +36,30 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.jinja_env.policies["json.dumps_kwargs"] = {"sort_keys": False}  # keep prefix order
     config = app.config
+    follower = None
+    if config["BACKEND"] == "sparql":  # a reader: it follows the store's catalog
+        follower = Follower(
+            partial(remote_store, config), config["FOLLOW_INTERVAL"], cache_dir(config)
+        )
+        app.extensions["ekg_follower"] = follower
     generations = Generations(
-        partial(build_data, config),
+        follower.build if follower else partial(build_data, config),
         lambda built: QueryEngine(built, config),
         app.extensions,
         discard=discard_built,
-        is_current=lambda built: built.is_current(config["DATA"]),
+        is_current=follower.is_current
+        if follower
+        else lambda built: built.is_current(config["DATA"]),
     )
+    if follower is not None:
+        follower.generations = generations
+        app.before_request(follower.ensure_running)
     atexit.register(generations.close)
     app.extensions["ekg_generations"] = generations
     app.teardown_request(state.release)
     app.after_request(state.stamp_version)
     hosts.register_allowed_hosts(app)
-    if config["WATCH_INTERVAL"]:
+    if config["WATCH_INTERVAL"] and follower is None:
         watcher = Watcher(
             generations, partial(data_files, config, generations), config["WATCH_INTERVAL"]
         )
@@ -76,11 +88,10 @@ def build_data(config: Mapping[str, Any], generation: int = 1) -> BuiltGraph:
 
     The first generation uses the on-disk store directory as it is (reusing it when it holds
     the same data); later ones -- live reloads -- are built in a directory of their own
-    beside it, as the one being served must not change under its readers.
+    beside it, as the one being served must not change under its readers. (A reader of a
+    SPARQL store builds with :meth:`service.runtime.follow.Follower.build` instead.)
     """
     base = config.get("BASE_IRI")
-    if config["BACKEND"] == "sparql":
-        return build_knowledge_graph(config["DATA"], store=remote_store(config), base=base)
     store_dir = config["STORE"]
     if store_dir is not None and generation > 1:
         return build_knowledge_graph(
@@ -111,11 +122,10 @@ def discard_built(built: BuiltGraph) -> None:
         remove_store_dir(path)
 
 
-def remote_store(config: Mapping[str, Any]) -> Store:
+def remote_store(config: Mapping[str, Any]) -> RemoteStore:
     """The remote SPARQL store the configuration names (backend ``sparql``)."""
-    return open_store(
-        "sparql",
-        endpoint=config["SPARQL_ENDPOINT"],
+    return RemoteStore(
+        config["SPARQL_ENDPOINT"],
         update_endpoint=config["SPARQL_UPDATE_ENDPOINT"],
         store_endpoint=config["SPARQL_STORE_ENDPOINT"],
         timeout=config["SPARQL_TIMEOUT"],

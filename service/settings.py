@@ -154,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
         "WORKERS",
         int,
         1,
-        "gunicorn worker processes (each has its own SPARQL query pool).",
+        "gunicorn worker processes (each runs its own SPARQL queries).",
         "--workers",
         maximum=64,
     ),
@@ -195,8 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
         "SPARQL_ENDPOINT",
         str,
         None,
-        "Keep the data in this SPARQL server (query endpoint URL) instead of the embedded "
-        "store; ekg serve then uses backend sparql.",
+        "A SPARQL server (query endpoint URL): ekg publish writes versions of the data to it, "
+        "and ekg serve reads the current one from it instead of the data files (a reader, "
+        "backend sparql).",
         "--sparql-endpoint",
     ),
     Setting(
@@ -212,6 +213,34 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "Its Graph Store Protocol endpoint, for bulk loads (unset: INSERT DATA).",
         "--sparql-store-endpoint",
+    ),
+    Setting(
+        "FOLLOW_INTERVAL",
+        float,
+        5.0,
+        "A reader of a SPARQL store (ekg serve --sparql-endpoint): seconds between checks of "
+        "the store's catalog for a newly published version; 0: only on ekg reload.",
+        "--follow-interval",
+        allow_zero=True,
+        maximum=86400,
+    ),
+    Setting(
+        "CACHE_DIR",
+        Path,
+        None,
+        "Where a reader keeps the data files of each published version it serves (a folder "
+        "per version); unset: $XDG_CACHE_HOME/ekg, or ~/.cache/ekg.",
+        "--cache-dir",
+        directory=True,
+    ),
+    Setting(
+        "RETENTION",
+        float,
+        900.0,
+        "ekg publish: seconds a replaced version stays in the SPARQL store for readers still "
+        "on it (the version just replaced always stays until the next publish).",
+        "--retention",
+        allow_zero=True,
     ),
     Setting(
         "SPARQL_AUTHORIZATION",
@@ -230,6 +259,15 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         2,
         "SPARQL query worker processes (on a SPARQL server: queries at once).",
+    ),
+    Setting(
+        "SPARQL_ISOLATION",
+        str,
+        "auto",
+        "Where SPARQL queries run. auto: in the gunicorn worker itself, which answers 504 "
+        "at SPARQL_TIMEOUT and is then replaced (under waitress: as pool); pool: always in "
+        "SPARQL_WORKERS query processes per serving process.",
+        choices=("auto", "pool"),
     ),
     Setting(
         "SPARQL_WAIT",
@@ -275,6 +313,14 @@ BY_NAME: dict[str, Setting] = {each.name: each for each in SETTINGS}
 
 #: Every setting's default.
 DEFAULTS: dict[str, Any] = {each.name: each.default for each in SETTINGS}
+
+
+def cache_dir(config: Mapping[str, Any]) -> Path:
+    """Where a reader caches published versions: ``CACHE_DIR``, else the user's cache dir."""
+    if config.get("CACHE_DIR"):
+        return Path(config["CACHE_DIR"])
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "ekg"
 
 
 def setting(name: str) -> Setting:

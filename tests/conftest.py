@@ -135,8 +135,9 @@ def running_app(data: Path | str, **overrides: Any) -> Iterator[Flask]:
     try:
         yield app
     finally:
-        if (watcher := app.extensions.get("ekg_watcher")) is not None:
-            watcher.stop()
+        for name in ("ekg_watcher", "ekg_follower"):
+            if (watcher := app.extensions.get(name)) is not None:
+                watcher.stop()
         app.extensions["ekg_generations"].close()
 
 

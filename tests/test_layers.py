@@ -25,6 +25,7 @@ LAYERS: dict[str, set[str]] = {
     "causal": {"errors", "vocab", "data", "store", "rdf"},
     "timeline": {"errors", "vocab", "data", "store", "rdf"},
     "pipeline": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline"},
+    "publication": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline", "pipeline"},
 }
 GRAPH_FILES = sorted((ROOT / "graph").rglob("*.py"))
 

@@ -18,6 +18,7 @@ from rdflib import Literal, URIRef
 from graph.causal.graph import build_causal_graph
 from graph.causal.readback import read_causal_graph
 from graph.errors import QueryTimeoutError, StoreError, StoreUnavailableError
+from graph.publication import publish
 from graph.rdf.build import iter_statements, iter_triples
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import DEFAULT_DATA_GRAPH
@@ -142,10 +143,13 @@ def test_causal_graph_read_from_a_remote_store_equals_the_datasets(server, real)
 
 
 @pytest.fixture
-def remote_app(server, events_path, make_app):
-    remote_store(server)  # empty the server first
+def remote_app(server, events_path, make_app, tmp_path):
+    """A reader of the server, after ``ekg publish`` of the curated data (the only writer)."""
+    publish(events_path, remote_store(server))  # emptied first
     return make_app(
         events_path,
+        CACHE_DIR=tmp_path / "cache",
+        FOLLOW_INTERVAL=0.0,
         BACKEND="sparql",
         SPARQL_ENDPOINT=server.query_url,
         SPARQL_UPDATE_ENDPOINT=server.update_url,
@@ -173,8 +177,8 @@ def test_service_answers_from_a_remote_store(remote_app, real):
 
 
 def test_a_remote_store_that_goes_away_is_a_503_problem(remote_app):
-    remote_app.extensions["ekg"].store.endpoint = "http://127.0.0.1:9/query"
-    remote_app.extensions["ekg"].store.retries = 0
+    remote_app.extensions["ekg"].store.remote.endpoint = "http://127.0.0.1:9/query"
+    remote_app.extensions["ekg"].store.remote.retries = 0
     answer = remote_app.test_client().get("/sparql?query=ASK%20%7B%7D")
     assert "cannot reach the SPARQL server" in assert_problem(answer, 503)["detail"]
 

@@ -5,8 +5,11 @@ One :class:`Store` interface (:mod:`~graph.store.base`) over three backends
 server), each stating what it can do in its :class:`Capabilities`. Around it: the query guard
 that refuses hazards from the text alone (:mod:`~graph.store.guard`), the result formats of
 the SPARQL 1.1 Protocol (:mod:`~graph.store.results`), worker processes that stop a query
-past its time limit (:mod:`~graph.store.sandbox`) and on-disk store directories built beside
-the served one and swapped in atomically (:mod:`~graph.store.storedir`).
+past its time limit (:mod:`~graph.store.sandbox`) or evaluator threads for a process that is
+replaced when it gives up on one (:mod:`~graph.store.deadline`), on-disk store directories
+built beside the served one and swapped in atomically (:mod:`~graph.store.storedir`), and on a
+shared SPARQL server the catalog of published versions (:mod:`~graph.store.versions`) with a
+reader's view pinned to one of them (:mod:`~graph.store.pinned`).
 
 This package imports nothing else of :mod:`graph` but :mod:`graph.errors` and
 :mod:`graph.vocab`.
@@ -28,6 +31,7 @@ from graph.store.base import (
     Triple,
     open_store,
 )
+from graph.store.deadline import DeadlineRunner
 from graph.store.guard import QueryFacts, check_query, check_syntax, is_deterministic
 from graph.store.results import (
     CSV,
@@ -65,6 +69,7 @@ __all__ = [
     "SPARQL_XML",
     "TSV",
     "Capabilities",
+    "DeadlineRunner",
     "NativeAnswer",
     "OxigraphStore",
     "Quad",

@@ -95,13 +95,15 @@ class Capabilities:
     open read-only. ``union_default_graph``: without
     ``default_graphs`` the default graph is the union of the named graphs.
     ``native_media_types``: result formats :meth:`Store.answer` writes itself, faster than
-    rendering rdflib terms.
+    rendering rdflib terms. ``pinned``: a reader's view of one published version
+    (:mod:`graph.store.pinned`), which holds exactly the dataset the service read.
     """
 
     remote: bool = False
     directory: Path | None = None
     union_default_graph: bool = True
     native_media_types: frozenset[str] = frozenset()
+    pinned: bool = False
 
 
 #: An answer the engine rendered itself: body, result kind, whether a cap cut it.
@@ -189,6 +191,24 @@ class Store(ABC):
         target = directory / "data.trig"
         target.write_bytes(self.serialize("trig"))
         return "rdflib", target
+
+    def count_triples(self, graphs: Sequence[str]) -> dict[str, int]:
+        """The triples of each named graph of ``graphs`` (one query)."""
+        if not graphs:
+            return {}
+        values = " ".join(f"<{iri}>" for iri in graphs)
+        rows = self.query(
+            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
+            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+        ).rows
+        found = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
+        return {iri: found.get(iri, 0) for iri in graphs}
+
+    def reader(self) -> Store:
+        """A handle on this store's data for evaluating queries in the calling process -- a
+        process forked after the store was opened, too. By default the store itself (what it
+        holds is in memory, inherited with the fork)."""
+        return self
 
     def close(self) -> None:  # noqa: B027 -- most backends hold nothing to release
         """Release what the store holds open."""

@@ -5,7 +5,9 @@ nested a few thousand brackets deep crashes a pyoxigraph process, ``SERVICE <url
 engine call out over HTTP, and rdflib fetches ``FROM <http…>`` or reads ``FROM <file:…>``.
 :func:`check_query` refuses these from the text alone, with a linear scan that understands
 strings, IRIs and comments, so no parser recursion is involved. (``FROM`` is made safe in the
-rdflib backend itself, which resolves it against the store instead of fetching.)
+rdflib backend itself, which resolves it against the store instead of fetching.) The endpoint
+is read-only: an update sent as a query (``INSERT``, ``DELETE``, ``LOAD``, ...; a SPARQL
+server such as Virtuoso would run it) is refused here too, and so is Virtuoso's ``DEFINE``.
 
 >>> check_query("SELECT * WHERE { ?s ?p ?o }")
 QueryFacts(form='select', names_dataset=False)
@@ -33,7 +35,25 @@ MAX_NESTING = 64
 _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 _REFUSED_KEYWORDS = {
     "SERVICE": "SERVICE (federated query) is disabled on this endpoint",
-    "LOAD": "LOAD is an update operation; this endpoint is read-only",
+    # Virtuoso's pragmas (DEFINE input:default-graph-uri ...) would override the dataset.
+    "DEFINE": "DEFINE (a Virtuoso pragma) is not SPARQL 1.1; this endpoint refuses it",
+} | {
+    # SPARQL 1.1 Update's operations, and Virtuoso's MODIFY: an update sent as a query is a
+    # malformed query, refused before any engine (Virtuoso runs one sent as query=) sees it.
+    word: f"{word} is an update operation; this endpoint is read-only and answers queries only"
+    for word in [
+        "INSERT",
+        "DELETE",
+        "DROP",
+        "CLEAR",
+        "CREATE",
+        "ADD",
+        "MOVE",
+        "COPY",
+        "WITH",
+        "LOAD",
+        "MODIFY",
+    ]
 }
 
 
@@ -61,10 +81,15 @@ def check_query(
     otherwise return the :class:`QueryFacts` the same scan found.
 
     Refused: more than ``max_length`` characters, brackets nested deeper than
-    ``max_nesting``, ``SERVICE`` and ``LOAD``.
+    ``max_nesting``, ``SERVICE``, ``DEFINE`` and the words of an update (``INSERT``,
+    ``DELETE``, ``LOAD``, ...): none is a SPARQL 1.1 query's keyword.
 
     >>> check_query("PREFIX s: <http://x/select> # ASK\\nCONSTRUCT FROM <g> WHERE { ?s ?p ?o }")
     QueryFacts(form='construct', names_dataset=True)
+    >>> check_query("PREFIX x: <http://x/>\\ninsert data { x:a x:b 'DELETE' }")
+    Traceback (most recent call last):
+    ...
+    graph.errors.QueryRefusedError: INSERT is an update operation; ... (line 2, column 1)
     """
     if len(text) > max_length:
         raise QueryRefusedError(
@@ -173,6 +198,7 @@ _LEXEME = re.compile(
         | '(?:[^'\\\n]|\\[\s\S]?)*'?
         | <[^<>"{}|^`\\\s]*> | <
         | [?$](?:[A-Za-z_][A-Za-z0-9_-]*)?
+        | @[A-Za-z]+(?:-[A-Za-z0-9]+)*
         | [A-Za-z_][A-Za-z0-9_-]*(?=:)
         | (?<=:)(?:[A-Za-z0-9_.:-]|\\[_~.!$&'()*+,;=/?\#@%-])+
         | \\[\s\S]?

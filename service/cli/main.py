@@ -31,6 +31,7 @@ from service.cli.options import (
     domain_errors,
     setting_option,
 )
+from service.cli.publish import COMMANDS as PUBLISH_COMMANDS
 from service.runtime.wsgi import check_address, run_server
 
 
@@ -149,6 +150,8 @@ def query(sparql: str, data: Path, backend: str, store_dir: Path | None, fmt: st
 @setting_option("SPARQL_ENDPOINT")
 @setting_option("SPARQL_UPDATE_ENDPOINT")
 @setting_option("SPARQL_STORE_ENDPOINT")
+@setting_option("FOLLOW_INTERVAL")
+@setting_option("CACHE_DIR")
 @domain_errors
 def serve(
     data: Path,
@@ -163,10 +166,13 @@ def serve(
     watch_interval: float,
     cors: bool,
     allowed_hosts: tuple[str, ...],
+    follow_interval: float,
+    cache_dir: Path | None,
     **remote: str | None,
 ) -> None:
     """Build the graph and serve it over HTTP (loopback by default); reload it when the data
-    files change (or on `ekg reload`)."""
+    files change (or on `ekg reload`). With --sparql-endpoint: serve the version `ekg
+    publish` made current in that store, and follow it."""
     check_address(host, port)  # before building, and before saying "serving"
     overrides = {
         "DATA": str(data),
@@ -181,7 +187,10 @@ def serve(
     if remote["sparql_endpoint"]:
         overrides["BACKEND"] = "sparql"
         overrides.update({name.upper(): value for name, value in remote.items()})
+        overrides.update({"FOLLOW_INTERVAL": follow_interval, "CACHE_DIR": cache_dir})
     app = create_app(overrides)
+    if "ekg_follower" in app.extensions and server == "waitress":  # follow before any request
+        app.extensions["ekg_follower"].ensure_running()
     counts = app.extensions["ekg"].counts()
     where = f"{server}, {workers if server == 'gunicorn' else 1} process(es), {threads} threads"
     click.echo(
@@ -228,5 +237,5 @@ def service_url(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-for _command in (*ANALYSIS_COMMANDS, *CURATION_COMMANDS):
+for _command in (*ANALYSIS_COMMANDS, *CURATION_COMMANDS, *PUBLISH_COMMANDS):
     main.add_command(_command)

@@ -1,8 +1,17 @@
-"""The query engine behind ``/sparql``: a pool of worker processes over a copy of the store.
+"""The query engine behind ``/sparql``: where a client's query runs, under its time limit.
 
-Workers open the store read-only: the on-disk store when the service has one, otherwise a
-copy written to a temporary directory at first use. The pool starts lazily, so apps that
-never answer a SPARQL query start no processes.
+* In a gunicorn worker (a process its master replaces, :mod:`service.runtime.crashonly`),
+  with ``SPARQL_ISOLATION`` ``auto`` (the default): in the thread serving the request
+  (:class:`graph.store.DeadlineRunner`, watched), on the worker's own read-only handle of
+  the store. Past its limit, the watchdog answers 504 on the client's socket
+  (:mod:`service.runtime.lateanswer`) and the worker gives up: it stops taking requests,
+  exits once those in flight are answered (which frees the CPU), and the master forks a
+  fresh one. No process hop, no thread hand-off per query.
+* Anywhere else (waitress, the test client, ``SPARQL_ISOLATION=pool``): in a pool of worker
+  processes (:class:`graph.store.QueryPool`) over a copy of the store -- the on-disk store
+  when the service has one, otherwise a copy written to a temporary directory at first use;
+  a worker past its limit, or that dies, is killed and replaced. The pool starts lazily, so
+  apps that never answer a SPARQL query start no processes.
 
 A remote store (backend ``sparql``) needs no workers: the server does the work, the request
 carries the time limit, and at most ``SPARQL_WORKERS`` queries are sent at once -- a client
@@ -11,15 +20,20 @@ waits ``SPARQL_WAIT`` seconds for its turn, as it would for an idle worker.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import threading
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_request_context, request
+
 from graph.errors import EngineBusyError
 from graph.pipeline import BuiltGraph
-from graph.store import QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
+from graph.store import DeadlineRunner, QueryAnswer, QueryJob, QueryPool, StoreSpec, run_job
+from service.runtime import crashonly
+from service.runtime.lateanswer import late_answer
 
 
 class QueryEngine:
@@ -35,13 +49,48 @@ class QueryEngine:
         self._lock = threading.Lock()
         self._scratch: Path | None = None
         self._remote_slots = threading.BoundedSemaphore(config["SPARQL_WORKERS"])
+        self._runner: tuple[int, DeadlineRunner] | None = None  # (its process id, it)
 
     def run(self, job: QueryJob) -> QueryAnswer:
-        """Evaluate ``job`` in a worker (starting the pool on first use), or on the remote
-        store."""
+        """Evaluate ``job`` in this worker, in the pool (started on first use) or on the
+        remote store (see the module's docs)."""
         if self.built.store.capabilities.remote:  # the server does the work, within its limits
             return self._run_remote(job)
+        if self.in_worker():
+            late = None
+            if has_request_context():  # under gunicorn: evaluated right here, watched
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                grace = self.config["SPARQL_TIMEOUT"] + 5.0
+                late = late_answer(app, request.environ, grace=grace, linger=crashonly.linger())
+            return self.runner().run(job, late=late)
         return self.pool().run(job)
+
+    @property
+    def pool_started(self) -> bool:
+        """Whether this engine's pool of query processes has been started (in this process)."""
+        return self._pool is not None
+
+    def in_worker(self) -> bool:
+        """Whether this process runs queries itself (rather than in the pool)."""
+        return self.config["SPARQL_ISOLATION"] == "auto" and crashonly.active()
+
+    def runner(self) -> DeadlineRunner:
+        """This process's evaluator threads over its own handle of the store (made on first
+        use in each process: a forked worker never uses its parent's)."""
+        pid = os.getpid()
+        if self._runner is not None and self._runner[0] == pid:
+            return self._runner[1]
+        with self._lock:
+            if self._runner is None or self._runner[0] != pid:
+                runner = DeadlineRunner(
+                    self.built.store.reader(),
+                    on_overrun=crashonly.give_up,
+                    slots=self.config["SPARQL_WORKERS"],
+                    timeout=self.config["SPARQL_TIMEOUT"],
+                    wait=self.config["SPARQL_WAIT"],
+                )
+                self._runner = (pid, runner)
+            return self._runner[1]
 
     def _run_remote(self, job: QueryJob) -> QueryAnswer:
         wait = self.config["SPARQL_WAIT"]

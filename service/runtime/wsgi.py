@@ -2,8 +2,10 @@
 
 waitress serves from one process with a pool of threads and runs everywhere. gunicorn forks
 ``workers`` processes from one built app (``preload_app``: the dataset, indexes and caches are
-built once and shared copy-on-write) for more throughput on several cores; each worker starts
-its own SPARQL query pool on first use.
+built once and shared copy-on-write) for more throughput on several cores. Each gunicorn
+worker is crash-only (:mod:`service.runtime.crashonly`): it runs SPARQL queries itself, exits
+when one overruns its time limit, and the master forks a fresh one from the preloaded app.
+Under waitress, queries run in a pool of query processes (:mod:`service.runtime.engine`).
 
 Both hand the app the request's headers as the client sent them: waitress would otherwise
 drop ``Forwarded`` and ``X-Forwarded-*`` from a proxy it does not trust, and the app could no
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import signal
 import socket
 import warnings
 from typing import Any
@@ -23,6 +26,8 @@ from gunicorn.app.base import BaseApplication
 from waitress import serve as waitress_serve
 
 from graph.errors import EkgError
+from service.runtime import crashonly
+from service.runtime.lateanswer import counted
 from service.settings import setting
 
 #: The servers :func:`run_server` runs, as the ``SERVER`` setting declares them.
@@ -93,6 +98,7 @@ class _Gunicorn(BaseApplication):
             "preload_app": True,
             "accesslog": None,
             "timeout": 120,
+            "post_fork": _replaceable,
         }
         super().__init__()
 
@@ -101,4 +107,21 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return self.application
+        return counted(self.application)  # (what a worker that gives up waits for)
+
+
+def _replaceable(_arbiter: Any, worker: Any) -> None:
+    """gunicorn's ``post_fork`` hook: the new worker may give up on itself. It then stops as on
+    SIGTERM (``handle_exit``: no new connections, those in flight answered, then it exits) and
+    the master forks its replacement; past gunicorn's grace for a stopping worker, it is ended
+    outright."""
+    crashonly.enable(
+        lambda: worker.handle_exit(signal.SIGTERM, None),
+        grace=float(worker.cfg.graceful_timeout) + 5.0,
+        linger=min(float(worker.cfg.keepalive), _STOP_KEEPALIVE_LINGER) + 0.25,
+    )
+
+
+#: How long a stopping gthread worker keeps its idle kept-alive connections at most
+#: (gunicorn's ``STOP_KEEPALIVE_LINGER``), answering a request that arrives on one meanwhile.
+_STOP_KEEPALIVE_LINGER = 2.0

@@ -73,7 +73,15 @@ def _status_report() -> dict[str, Any]:
         "stories": built.story_counts(),
         "build_seconds": round(built.seconds, 3),
         "last_reload": last.to_json() if last else None,
+        "follow": _follow_report(),
     }
+
+
+def _follow_report() -> dict[str, Any] | None:
+    """A reader of a SPARQL store: the catalog's current version, when it was last read and
+    how the last check went (:class:`service.runtime.follow.Follower`); ``None`` otherwise."""
+    follower = current_app.extensions.get("ekg_follower")
+    return None if follower is None else follower.state()
 
 
 def _page(report: dict[str, Any]) -> dict[str, Any]:

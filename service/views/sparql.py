@@ -1,7 +1,8 @@
 """``/sparql``: a read-only SPARQL 1.1 Protocol endpoint, its service description and YASGUI.
 
 Every query is checked (:func:`graph.store.guard.check_query`) and then evaluated in a worker
-process under a time limit (:mod:`service.runtime.engine`); updates are refused with 403.
+process under a time limit (:mod:`service.runtime.engine`); updates are refused: with 403
+when sent as an update, with 400 (a malformed query) when sent as a query.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from graph.store import (
     check_query,
     is_deterministic,
 )
+from graph.store.pinned import PinnedStore
 from service.errors import not_acceptable
 from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
@@ -87,9 +89,37 @@ def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
         protocol.named_graphs,
         config["SPARQL_MAX_ROWS"],
         config["SPARQL_MAX_BYTES"],
-        request.base_url,
+        _base_url(),
         facts.names_dataset,
     )
+
+
+#: ``request.base_url`` by what it is made of: werkzeug builds it anew for every request, at a
+#: cost that shows beside a small query. Bounded (the Host header is the client's to choose).
+_BASE_URLS: dict[tuple[object, ...], str] = {}
+_BASE_URLS_KEPT = 64
+
+
+def _base_url() -> str:
+    """This request's URL without its query string: the base IRI of its query."""
+    environ = request.environ
+    key = tuple(environ.get(name) for name in _URL_PARTS)
+    found = _BASE_URLS.get(key)
+    if found is None:
+        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
+            _BASE_URLS.clear()
+        found = _BASE_URLS[key] = request.base_url
+    return found
+
+
+_URL_PARTS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+)
 
 
 def _content_type(media_type: str) -> str:
@@ -113,10 +143,13 @@ def _describe() -> ResponseReturnValue:
 
 
 def _page_config() -> dict[str, object]:
-    base = state.built().dataset.info.base
+    built = state.built()
+    base = built.dataset.info.base
     examples = []
     for name in query_names():
         text = load_query(name, base)
+        if isinstance(built.store, PinnedStore) and built.store.refusal(text):
+            continue  # a reader would refuse it (narratives: GRAPH ?g joined; see README)
         title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
         examples.append({"name": name, "title": title, "query": text})
     return {
@@ -147,5 +180,9 @@ def _record_pages() -> dict[str, str]:
 @bp.after_request
 def _vary(response: Response) -> Response:
     """Answers depend on ``Accept`` (CORS, when on, is :func:`service.security.register_cors`)."""
-    response.vary.add("Accept")
+    vary = response.headers.get("Vary")  # (as response.vary.add, without parsing the header)
+    if vary is None:
+        response.headers["Vary"] = "Accept"
+    elif "accept" not in (token.strip().lower() for token in vary.split(",")):
+        response.headers["Vary"] = f"{vary}, Accept"
     return response

@@ -238,6 +238,14 @@ class OxigraphStore(Store):
             kwargs["from_graph"] = ox.NamedNode(graphs[0])
         return self._store.dump(**kwargs)  # type: ignore[return-value, arg-type]
 
+    def reader(self) -> OxigraphStore:
+        """On disk, a read-only handle of the calling process's own (a database handle is
+        not to be shared across a fork, as its background threads are not); in memory, the
+        store itself."""
+        if self.path is None:
+            return self
+        return OxigraphStore(self.path, read_only=True)
+
     def copy_to(self, path: str | Path) -> OxigraphStore:
         """A new on-disk store at ``path`` (a fresh directory) with every graph of this one."""
         copy = OxigraphStore(path)

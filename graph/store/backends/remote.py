@@ -198,7 +198,7 @@ class RemoteStore(Store):
                     if target not in targets:
                         _check_iri(target)
                         targets[target] = f"{staging}:{len(targets)}"
-                    self._upload(targets[target], part)
+                    self.upload(targets[target], part)
             old = self._parts_of(graph)
             self.update(self._replacement(graph, old, targets))
         except BaseException:
@@ -244,7 +244,8 @@ class RemoteStore(Store):
         client.setQuery(sparql)
         self._retrying(lambda: self._send_query(client, sparql, update=True))
 
-    def _upload(self, graph: str, chunk: list[Triple]) -> None:
+    def upload(self, graph: str, chunk: list[Triple]) -> None:
+        """Add ``chunk`` to named graph ``graph`` (one request; no catalog entry)."""
         try:
             text = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in chunk)
         except Exception as exc:  # rdflib raises a bare Exception for an unwritable IRI
