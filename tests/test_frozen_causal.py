@@ -34,6 +34,7 @@ from graph.causal import (
     to_dot,
     what_if,
 )
+from graph.causal import frozen as frozen_module
 from graph.causal.frozen import frozen_arrays, load_causal, save_causal, write_causal
 from graph.causal.graph import assemble_causal_graph, filtered_view, reach
 from graph.causal.importance import importance
@@ -248,3 +249,14 @@ def test_dicts_made_one_by_one_then_all_at_once_stay_shared(pair):
     last = list(built.edges)[-1]
     assert fresh.succ[last[0]][last[1]] is fresh.pred[last[1]][last[0]]
     assert dict(fresh.nodes(data=True)) == dict(built.nodes(data=True))
+
+
+def test_many_rows_asked_one_by_one_are_then_made_at_once(pair, monkeypatch):
+    _, built, frozen = pair
+    monkeypatch.setattr(frozen_module, "BULK_AFTER", 10)
+    fresh = load_causal(frozen_arrays(frozen).path)  # type: ignore[union-attr]
+    arrays = frozen_arrays(fresh)
+    assert arrays is not None
+    degrees = [fresh.degree[n] for n in list(built)[:200]]
+    assert degrees == [built.degree[n] for n in list(built)[:200]]
+    assert len(arrays.edge_data) == built.number_of_edges()  # the rest made at once

@@ -66,6 +66,8 @@ from graph.data.arrays import (
 KIND = "causal-graph"
 NODE_KEYS = ("label", "lane", "type", "date", "start")
 EDGE_KEYS = ("id", "kind", "confidence", "status", "links")
+#: Rows made one at a time before the rest of a direction is made at once (see ``_Rows``).
+BULK_AFTER = 5000
 
 
 def save_causal(dataset: Dataset, directory: str | Path, version: str = "") -> None:
@@ -324,7 +326,9 @@ class _Nodes(Mapping[str, dict[str, Any]]):
 
 class _Rows(_Nodes):
     """``graph._succ`` or ``graph._pred``: event id -> {neighbour: edge data}, each row a
-    dict made on first access and kept."""
+    dict made on first access and kept. Once :data:`BULK_AFTER` rows (and a twentieth of
+    them all) were made one by one, a pass over the whole graph is under way (degrees of
+    every event, say): the rest are made at once."""
 
     def __init__(self, frozen: FrozenCausal, direction: str) -> None:
         super().__init__(frozen)
@@ -336,6 +340,10 @@ class _Rows(_Nodes):
         if i is None:
             raise KeyError(node)
         row = self.made.get(i)
+        if row is None and len(self.made) >= max(BULK_AFTER, len(self.frozen.ids) // 20):
+            for _ in self:  # makes every row
+                break
+            row = self.made[i]
         if row is None:
             first, last = self.indptr[i : i + 2].tolist()
             others, edges = self.others[first:last].tolist(), self.edges[first:last].tolist()
