@@ -54,12 +54,14 @@ import numpy as np
 from graph.causal.graph import build_causal_graph
 from graph.data import Dataset, EventDate, parse_date
 from graph.data.arrays import (
+    CodeColumn,
     Frozen,
     IdTable,
     StringTable,
     open_frozen,
     paused_gc,
     save_array,
+    write_codes,
     write_frozen,
 )
 
@@ -106,14 +108,6 @@ def write_causal(graph: nx.DiGraph, directory: str | Path, version: str = "") ->
     write_frozen(Path(directory), KIND, fill, manifest)
 
 
-def _codes(folder: Path, name: str, values: list[Any]) -> None:
-    """``values`` as int32 codes into a table of the distinct ones (None: code -1)."""
-    table: dict[Any, int] = {}
-    codes = [-1 if v is None else table.setdefault(v, len(table)) for v in values]
-    save_array(folder, name, codes, np.int32)
-    StringTable.write(folder, f"{name}.table", map(str, table))
-
-
 def _write_nodes(folder: Path, graph: nx.DiGraph, nodes: list[str]) -> None:
     attrs = list(dict(graph.nodes(data=True)).values())
     for data in attrs:
@@ -122,8 +116,8 @@ def _write_nodes(folder: Path, graph: nx.DiGraph, nodes: list[str]) -> None:
     IdTable.write(folder, "node", nodes)
     StringTable.write(folder, "node.label", (data["label"] for data in attrs))
     for key in ("lane", "type", "start"):
-        _codes(folder, f"node.{key}", [data[key] for data in attrs])
-    _codes(folder, "node.date", [None if d["date"] is None else d["date"].edtf for d in attrs])
+        write_codes(folder, f"node.{key}", [data[key] for data in attrs])
+    write_codes(folder, "node.date", [None if d["date"] is None else d["date"].edtf for d in attrs])
 
 
 def _write_rows(
@@ -157,7 +151,7 @@ def _write_edges(folder: Path, datas: list[dict[str, Any]]) -> None:
             raise ValueError(f"edge attributes {tuple(data)}, not {EDGE_KEYS}")
     StringTable.write(folder, "edge.id", (data["id"] for data in datas))
     for key in ("kind", "status"):
-        _codes(folder, f"edge.{key}", [data[key] for data in datas])
+        write_codes(folder, f"edge.{key}", [data[key] for data in datas])
     save_array(folder, "edge.confidence", [data["confidence"] for data in datas], np.float64)
     links: dict[str, int] = {}
     flat = [links.setdefault(link, len(links)) for data in datas for link in data["links"]]
@@ -168,30 +162,6 @@ def _write_edges(folder: Path, datas: list[dict[str, Any]]) -> None:
     StringTable.write(folder, "edge.links.table", links)
 
 
-class _Codes:
-    """A coded column: ``column[i]`` is the value of row ``i``, each value decoded once."""
-
-    def __init__(self, frozen: Frozen, name: str) -> None:
-        self.codes = frozen.array(name)
-        self.table = StringTable.open(frozen, f"{name}.table")
-        self.decoded: dict[int, str] = {}
-
-    def value(self, code: int) -> str:
-        found = self.decoded.get(code)
-        if found is None:
-            found = self.decoded[code] = self.table[code]
-        return found
-
-    def __getitem__(self, i: int) -> str | None:
-        code = int(self.codes[i])
-        return None if code < 0 else self.value(code)
-
-    def column(self) -> list[str | None]:
-        """Every row's value, decoded at once."""
-        values = list(self.table)
-        return [None if code < 0 else values[code] for code in self.codes.tolist()]
-
-
 class FrozenCausal:
     """The arrays of a saved causal graph, with the node and edge dicts made so far."""
 
@@ -199,14 +169,17 @@ class FrozenCausal:
         self.path = frozen.path
         self.ids = IdTable.open(frozen, "node")
         self.labels = StringTable.open(frozen, "node.label")
-        self.lanes, self.types = _Codes(frozen, "node.lane"), _Codes(frozen, "node.type")
-        self.starts, self.dates = _Codes(frozen, "node.start"), _Codes(frozen, "node.date")
+        self.lanes, self.types = CodeColumn(frozen, "node.lane"), CodeColumn(frozen, "node.type")
+        self.starts, self.dates = CodeColumn(frozen, "node.start"), CodeColumn(frozen, "node.date")
         self.rows = {
             name: tuple(frozen.array(f"{name}.{part}") for part in ("indptr", "nodes", "edges"))
             for name in ("succ", "pred")
         }
         self.edge_ids = StringTable.open(frozen, "edge.id")
-        self.kinds, self.statuses = _Codes(frozen, "edge.kind"), _Codes(frozen, "edge.status")
+        self.kinds, self.statuses = (
+            CodeColumn(frozen, "edge.kind"),
+            CodeColumn(frozen, "edge.status"),
+        )
         self.confidences = frozen.array("edge.confidence")
         self.link_rows = frozen.array("edge.links.indptr")
         self.links = frozen.array("edge.links")
@@ -256,7 +229,8 @@ class FrozenCausal:
     def make_all(self) -> None:
         """Every node and edge dict, from whole columns: what a pass over the whole graph
         (consistency, a narrative's lens, an export of everything) needs, made several times
-        faster than one at a time. Dicts made before are kept (an edge's dict stays shared)."""
+        faster than one at a time. Dicts made before are kept (an edge's dict stays shared); an
+        edge's own link shares its id's string."""
         if len(self.edge_data) == len(self.confidences) and len(self.node_data) == len(self.ids):
             return
         with paused_gc():
@@ -281,7 +255,7 @@ class FrozenCausal:
         )  # fmt: skip
         for e, (link, kind, confidence, status, (first, last)) in enumerate(edges):
             if e not in self.edge_data:
-                links = [link_ids[k] for k in flat[first:last]]
+                links = [link if link_ids[k] == link else link_ids[k] for k in flat[first:last]]
                 self.edge_data[e] = {"id": link, "kind": kind, "confidence": confidence,
                                      "status": status, "links": links}  # fmt: skip
 

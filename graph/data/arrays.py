@@ -202,3 +202,36 @@ class IdTable:
         if at < len(self.ordered) and bytes(self.ordered[at]) == encoded:
             return int(self.sorter[at])
         return None
+
+
+def write_codes(folder: Path, name: str, values: list[Any]) -> None:
+    """``values`` as int32 codes into a :class:`StringTable` of the distinct ones (None: code
+    -1), read back by :class:`CodeColumn`."""
+    table: dict[Any, int] = {}
+    codes = [-1 if v is None else table.setdefault(v, len(table)) for v in values]
+    save_array(folder, name, codes, np.int32)
+    StringTable.write(folder, f"{name}.table", map(str, table))
+
+
+class CodeColumn:
+    """A coded column: ``column[i]`` is the value of row ``i``, each value decoded once."""
+
+    def __init__(self, frozen: Frozen, name: str) -> None:
+        self.codes = frozen.array(name)
+        self.table = StringTable.open(frozen, f"{name}.table")
+        self.decoded: dict[int, str] = {}
+
+    def value(self, code: int) -> str:
+        found = self.decoded.get(code)
+        if found is None:
+            found = self.decoded[code] = self.table[code]
+        return found
+
+    def __getitem__(self, i: int) -> str | None:
+        code = int(self.codes[i])
+        return None if code < 0 else self.value(code)
+
+    def column(self) -> list[str | None]:
+        """Every row's value, decoded at once."""
+        values = list(self.table)
+        return [None if code < 0 else values[code] for code in self.codes.tolist()]
