@@ -14,6 +14,7 @@ each class to one HTTP status in a single table, and the CLI prints ``Error: <de
     ├── UnknownStoryError          a story id the dataset does not have
     ├── PageTokenError             a paging token this service did not make (also a ValueError)
     ├── GraphvizError              Graphviz ``dot`` is missing, failed or ran too long
+    ├── DerivedDataError           a saved derived structure is missing or of another format
     ├── StoreError                 the triple store cannot be opened, loaded or read
     │   ├── StoreUnavailableError  a remote SPARQL store cannot be reached
     │   ├── EngineBusyError        every query worker stayed busy too long
@@ -50,6 +51,11 @@ class EkgError(Exception):
 
 class DataError(EkgError):
     """The events file cannot be read as a dataset (missing file, not YAML, ...)."""
+
+
+class DerivedDataError(EkgError):
+    """A saved derived structure (:mod:`graph.data.arrays`) is missing, unreadable or of
+    another kind or format: build it again from the dataset."""
 
 
 @dataclass(frozen=True, order=True)

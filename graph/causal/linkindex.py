@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from itertools import pairwise
 
 import networkx as nx
 
+from graph.causal.frozen import FrozenCausal, frozen_arrays
 from graph.causal.graph import link_filter
 
 
@@ -43,6 +45,9 @@ def index_links(
     >>> index_links(g)
     LinkIndex(events=['a', 'b', 'c'], effects=[[(1, 0.5)], [], []])
     """
+    saved = frozen_arrays(graph)
+    if saved is not None:
+        return _index_saved(saved, statuses=statuses, kinds=kinds)
     keeps = link_filter(statuses=statuses, kinds=kinds)
     events = list(graph)
     position = {event: i for i, event in enumerate(events)}
@@ -51,6 +56,36 @@ def index_links(
         for _, links in graph.adjacency()
     ]
     return LinkIndex(events, effects)
+
+
+def _index_saved(
+    saved: FrozenCausal,
+    *,
+    statuses: Collection[str] | None = None,
+    kinds: Collection[str] | None = None,
+) -> LinkIndex:
+    """:func:`index_links` of a graph loaded by :func:`graph.causal.frozen.load_causal`, read
+    from its rows of successors: no node or edge dict is made."""
+    keeps = link_filter(statuses=statuses, kinds=kinds)
+    kind_codes, status_codes = saved.kinds.codes.tolist(), saved.statuses.codes.tolist()
+    kind_of = {code: saved.kinds.value(code) for code in set(kind_codes)}
+    status_of = {code: saved.statuses.value(code) for code in set(status_codes)}
+    kept_pairs = {
+        (k, s)
+        for k in kind_of
+        for s in status_of
+        if keeps({"kind": kind_of[k], "status": status_of[s]})
+    }
+    indptr, others, numbers = (row.tolist() for row in saved.rows["succ"])
+    confidences = saved.confidences.tolist()
+    slots = [
+        (others[slot], confidences[e]) if (kind_codes[e], status_codes[e]) in kept_pairs else None
+        for slot, e in enumerate(numbers)
+    ]
+    effects = [
+        [link for link in slots[first:last] if link is not None] for first, last in pairwise(indptr)
+    ]
+    return LinkIndex(list(saved.all_names()), effects)
 
 
 def order_causes_first(index: LinkIndex) -> list[int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
@@ -69,7 +69,8 @@ class EventIndex:
 
     Attributes
     ----------
-    events : events in date order.
+    events : events in date order (a tuple, or a read-only sequence when the index was
+        loaded from disk: :mod:`graph.timeline.frozen`).
     days : per position the day key of the date order (earliest possible start on the wall
         clock, down to midnight, in µs): ascending, what page tokens and the date window
         bisect.
@@ -91,7 +92,7 @@ class EventIndex:
         ``label_ends[p]`` characters of it.
     """
 
-    events: tuple[Event, ...]
+    events: Sequence[Event]
     days: array
     starts: array
     finishes: array
@@ -101,7 +102,7 @@ class EventIndex:
     postings: dict[str, dict[str, array]]
     status_bits: dict[str, int]
     status_masks: array
-    links: tuple[Link, ...]
+    links: Sequence[Link]
     link_causes: array
     spans: tuple[tuple[int, array], ...]
     by_id: array[int]
