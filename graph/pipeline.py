@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import importlib
 import shutil
 import threading
 import time
@@ -26,7 +25,8 @@ from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_g
 from graph.causal.importance import importance
 from graph.data import Dataset, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, snapshot_meta
-from graph.errors import EkgError, StoreError
+from graph.derived import load_saved, save_structures
+from graph.errors import StoreError
 from graph.rdf import build_store_dir, graph_iri, iter_statements, story_graph_iri
 from graph.store import (
     DEFAULT_DATA_GRAPH,
@@ -38,6 +38,7 @@ from graph.store import (
     swap_into_place,
 )
 from graph.timeline import EventIndex
+from graph.timeline.window import TimelineWindow
 from graph.vocab import LENSES
 
 T = TypeVar("T")
@@ -64,12 +65,15 @@ class BuiltGraph:
     #: The store's snapshot directory (:mod:`graph.data.snapshot`), where the derived
     #: structures saved by the build are loaded from; ``None``: everything is built.
     snapshot: Path | None = None
+    #: The whole data version (``version`` is its first 16 characters): a structure saved in
+    #: ``snapshot`` is loaded only if it records this one (:mod:`graph.derived`).
+    full_version: str = ""
 
     @functools.cached_property
     def index(self) -> EventIndex:
         """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.paging`):
         loaded from the snapshot when it holds it, built from the dataset otherwise."""
-        saved = load_saved("index", self.snapshot, self.dataset)
+        saved = load_saved("index", self.snapshot, self.full_version, self.dataset)
         return saved if saved is not None else EventIndex.from_dataset(self.dataset)
 
     @functools.cached_property
@@ -80,7 +84,7 @@ class BuiltGraph:
         pinned to a published version: its dataset is that version)."""
         if self.store.capabilities.remote and not self.store.capabilities.pinned:
             return read_causal_graph(self.store, self.dataset.info.base)
-        saved = load_saved("causal", self.snapshot)
+        saved = load_saved("causal", self.snapshot, self.full_version)
         return saved if saved is not None else build_causal_graph(self.dataset)
 
     def lens(self, lens: str | None = None, statuses: Collection[str] | None = None) -> LensView:
@@ -131,10 +135,22 @@ class BuiltGraph:
         per data version: what /api/timeline and the timeline windows rank by."""
 
         def compute() -> Mapping[str, float]:
-            saved = load_saved("importance", self.snapshot)
+            saved = load_saved("importance", self.snapshot, self.full_version)
             return saved if saved is not None else importance(self.dataset)
 
         return self.remember("importance", compute)
+
+    def timeline_window(self) -> TimelineWindow:
+        """The whole dataset's timeline window ranked by :meth:`importance`, once per data
+        version: loaded from the snapshot when it holds it, built otherwise."""
+
+        def compute() -> TimelineWindow:
+            saved = load_saved("window", self.snapshot, self.full_version, self.index)
+            return (
+                saved if saved is not None else TimelineWindow.build(self.index, self.importance())
+            )
+
+        return self.remember(("timeline-window", None, ()), compute)
 
     def story_counts(self) -> list[dict[str, Any]]:
         """Each story's id, the IRI of its named graph, its events, links and claims, and the
@@ -178,54 +194,6 @@ class BuiltGraph:
         if triples:
             counts["triples"] = self.remember("triples", lambda: len(self.store))
         return counts
-
-
-# -- the derived structures a build saves in the snapshot (graph.causal.frozen and
-# graph.timeline.frozen, where present: without them, everything is built on first use) ----
-
-#: The modules that save and load them, and the snapshot's subdirectory of each structure.
-FROZEN_CAUSAL, FROZEN_INDEX = "graph.causal.frozen", "graph.timeline.frozen"
-SAVED = {"causal": "causal", "index": "index", "importance": "importance"}
-
-
-def _frozen(module: str, function: str) -> Callable[..., Any] | None:
-    """``module.function`` if that module exists and has it (the saved structures' code)."""
-    try:
-        return getattr(importlib.import_module(module), function, None)
-    except ImportError:
-        return None
-
-
-def load_saved(name: str, snapshot: Path | None, dataset: Dataset | None = None) -> Any:
-    """Structure ``name`` (a key of :data:`SAVED`) as the build saved it in ``snapshot``;
-    ``None`` when there is no snapshot, nothing saved, what is saved is unusable, or there is
-    no code to read it: the caller then builds it from the dataset."""
-    module, function = {
-        "causal": (FROZEN_CAUSAL, "load_causal"),
-        "index": (FROZEN_INDEX, "load_index"),
-        "importance": ("graph.causal.importance", "load_importance"),
-    }[name]
-    load = _frozen(module, function)
-    if snapshot is None or load is None:
-        return None
-    where = snapshot / SAVED[name]
-    try:
-        return load(where, dataset) if name == "index" else load(where)
-    except (EkgError, OSError, ValueError, KeyError):
-        return None
-
-
-def save_structures(dataset: Dataset, snapshot: Path) -> None:
-    """Build the derived structures there is code to save, and save them in the snapshot
-    directory (:func:`graph.rdf.bulk.build_store_dir` calls it before the store's manifest)."""
-    if (write := _frozen(FROZEN_CAUSAL, "write_causal")) is not None:
-        graph = build_causal_graph(dataset)
-        write(graph, snapshot / SAVED["causal"])
-        if (save := _frozen("graph.causal.importance", "save_importance")) is not None:
-            save(graph, snapshot / SAVED["importance"])
-        del graph
-    if (write := _frozen(FROZEN_INDEX, "write_index")) is not None:
-        write(EventIndex.from_dataset(dataset), dataset, snapshot / SAVED["index"])
 
 
 def build_knowledge_graph(
@@ -280,7 +248,8 @@ def build_knowledge_graph(
         meta = snapshot_meta(saved)
         saved = saved if meta is not None and meta["version"] == loaded.version else None
     version = loaded.version[:16]
-    return BuiltGraph(loaded.dataset, store, seconds, version, loaded.files, saved)
+    full = loaded.version if saved is not None else ""
+    return BuiltGraph(loaded.dataset, store, seconds, version, loaded.files, saved, full)
 
 
 def _progress_bar(progress: bool | None) -> tqdm:

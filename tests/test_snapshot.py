@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from graph.causal.frozen import frozen_arrays
+from graph.causal.importance import SavedScores
 from graph.data import LoadedData, read_dataset
 from graph.data.records import Records, encode
 from graph.data.snapshot import (
@@ -21,8 +24,10 @@ from graph.data.snapshot import (
     same_records,
     save_snapshot,
 )
+from graph.derived import SAVED, load_saved
 from graph.pipeline import build_knowledge_graph
 from graph.rdf.bulk import MANIFEST, build_store_dir
+from graph.timeline.frozen import Reordered
 from support.synthetic import generate_dataset
 
 from .conftest import DATA
@@ -219,16 +224,18 @@ def test_a_build_killed_while_saving_the_snapshot_leaves_the_old_store_and_snaps
 
 def test_derived_structures_are_built_when_the_snapshot_holds_none(multi, tmp_path):
     from graph.causal import build_causal_graph
-    from graph.pipeline import SAVED, load_saved
     from graph.timeline import EventIndex
 
     store = tmp_path / "store"
     build_knowledge_graph(multi, store_dir=store, reuse=False).store.close()
-    for name in SAVED.values():  # (saved only where graph.causal.frozen & co. exist)
+    for name in SAVED.values():
         shutil.rmtree(store / SNAPSHOT / name, ignore_errors=True)
     built = build_knowledge_graph(multi, store_dir=store)
     assert isinstance(built.dataset, SnapshotDataset) and built.snapshot is not None
-    assert all(load_saved(name, built.snapshot, built.dataset) is None for name in SAVED)
+    assert all(
+        load_saved(name, built.snapshot, built.full_version, built.dataset) is None
+        for name in SAVED
+    )
     want = build_causal_graph(read_dataset(multi).dataset)
     assert sorted(built.causal.edges(data=True)) == sorted(want.edges(data=True))
     assert [e.id for e in built.index.events] == [
@@ -239,21 +246,48 @@ def test_derived_structures_are_built_when_the_snapshot_holds_none(multi, tmp_pa
 
 
 def test_derived_structures_are_loaded_from_the_snapshot(multi, tmp_path):
-    """With the code that saves them (graph.causal.frozen, graph.timeline.frozen: branch
-    ``frozen``), the build saves them in the snapshot and a start loads them."""
-    frozen = pytest.importorskip("graph.causal.frozen")
-    from graph.pipeline import SAVED
-
+    """The build saves them in the snapshot and a start loads them: the same answers."""
     store = tmp_path / "store"
     first = build_knowledge_graph(multi, store_dir=store, reuse=False)
     assert all((store / SNAPSHOT / name).is_dir() for name in SAVED.values())
     built = build_knowledge_graph(multi, store_dir=store)
-    assert frozen.frozen_arrays(built.causal) is not None  # loaded, not built
+    assert built.full_version.startswith(built.version) and len(built.full_version) > 16
+    assert frozen_arrays(built.causal) is not None  # loaded, not built
     assert sorted(built.causal.edges(data=True)) == sorted(first.causal.edges(data=True))
     assert [e.id for e in built.index.events] == [e.id for e in first.index.events]
+    assert isinstance(built.index.events, Reordered)  # loaded, not built
+    window, want = built.timeline_window(), first.timeline_window()
+    assert built.remembered() == [("timeline-window", None, ())]  # the importance not needed
+    assert isinstance(built.importance(), SavedScores)
     assert dict(built.importance()) == dict(first.importance())
+    assert (window.order, window.rank, window.lanes) == (want.order, want.rank, want.lanes)
+    answer = window.query(window.first, window.last, width=800)
+    expected = want.query(want.first, want.last, width=800)
+    assert [e.id for e in answer.events] == [e.id for e in expected.events]
+    assert (answer.total, answer.clusters) == (expected.total, expected.clusters)
     built.store.close()
     first.store.close()
+
+
+def test_derived_structures_of_another_version_are_refused(multi, tmp_path):
+    """A structure saved for another data version (e.g. copied from another store) is not
+    loaded: it is built from the dataset instead."""
+    store = tmp_path / "store"
+    build_knowledge_graph(multi, store_dir=store, reuse=False).store.close()
+    built = build_knowledge_graph(multi, store_dir=store)
+    assert built.snapshot is not None
+    for name in SAVED:
+        over = built.dataset if name == "index" else built.index if name == "window" else None
+        assert load_saved(name, built.snapshot, built.full_version, over) is not None, name
+        assert load_saved(name, built.snapshot, "another version", over) is None, name
+    other = replace(built, full_version="another version")
+    assert frozen_arrays(other.causal) is None  # built
+    assert not isinstance(other.index.events, Reordered)
+    assert not isinstance(other.importance(), SavedScores)
+    assert [e.id for e in other.index.events] == [e.id for e in built.index.events]
+    assert dict(other.importance()) == dict(built.importance())
+    assert other.timeline_window().rank == built.timeline_window().rank
+    built.store.close()
 
 
 # -- the service -----------------------------------------------------------------------------

@@ -36,10 +36,7 @@ def timeline_window(
     (or none) and lane; a set of lanes merges its lanes' windows, so the memory stays O(N)
     whatever lane sets are asked for."""
 
-    def whole() -> TimelineWindow:
-        return TimelineWindow.build(data.index, data.importance())
-
-    everything = data.remember(("timeline-window", None, ()), whole)
+    everything = data.timeline_window()
     postings = data.index.postings
 
     def part(lane: str | None) -> TimelineWindow:
