@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.causal.importance import importance, load_importance, save_importance
+from graph.causal.importance import SavedScores, importance, load_importance, save_importance
 from graph.data.model import Dataset
 from graph.errors import DerivedDataError
 from graph.timeline.frozen import (
@@ -159,3 +159,20 @@ def test_saved_window_answers_as_the_built_one(pair, tmp_path):
     assert parts[0].query(first, last, width=500) == parts[1].query(first, last, width=500)
     with pytest.raises(DerivedDataError, match="version v1, not v2"):
         load_window(tmp_path / "window", loaded, version="v2")
+
+
+def test_loaded_scores_are_looked_up_by_row_then_by_a_dict(pair, tmp_path, monkeypatch):
+    """The first lookups find each id's row among the sorted ids (no dict of every id); past
+    ``LOOKUPS`` of them the dict is made: the same answers either way, unknown ids included."""
+    dataset, _, _ = pair
+    want = importance(dataset)
+    save_importance(dataset, tmp_path / "importance")
+    scores = load_importance(tmp_path / "importance")
+    assert isinstance(scores, SavedScores)
+    monkeypatch.setattr(SavedScores, "LOOKUPS", 7)
+    ids = list(want)[:5]
+    assert [scores[i] for i in ids] == [want[i] for i in ids]
+    assert scores.get("no-such-event", -1.0) == -1.0 and scores.get(3) is None
+    assert scores._made is None  # by row so far
+    assert [scores.get(i) for i in want] == list(want.values())
+    assert scores._made is not None and "no-such-event" not in scores

@@ -22,8 +22,9 @@ scores already computed
 (``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
 ``load_importance(directory, version=None)`` maps them back in milliseconds as a read-only
 ``Mapping[str, float]`` equal to what :func:`importance` returns (same order, same values), or
-raises :class:`~graph.errors.DerivedDataError`. Its id -> score dict is made on the first
-lookup (a fraction of a second at a million events, against seconds to compute the scores).
+raises :class:`~graph.errors.DerivedDataError`. A lookup finds the id's row among the saved
+sorted ids; an id -> score dict (a second at a million events) is made only once thousands of
+ids were asked for one by one.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -144,11 +145,17 @@ def load_importance(directory: str | Path, version: str | None = None) -> Mappin
 
 
 class SavedScores(Mapping[str, float]):
-    """Event id -> importance, read from arrays; the dict behind lookups is made on the first."""
+    """Event id -> importance, read from arrays: a lookup finds the id's row among the sorted
+    ids (O(log N), no dict of every id); past :attr:`LOOKUPS` of them (a whole-data pass, such
+    as ranking every event), the id -> score dict is made once and answers the rest."""
+
+    #: Lookups answered by row before the dict is made.
+    LOOKUPS = 4096
 
     def __init__(self, events: IdTable, scores: np.ndarray) -> None:
         self.events, self.scores = events, scores
         self._made: dict[str, float] | None = None
+        self._asked = 0
 
     def _dict(self) -> dict[str, float]:
         if self._made is None:
@@ -156,7 +163,13 @@ class SavedScores(Mapping[str, float]):
         return self._made
 
     def __getitem__(self, event: str) -> float:
-        return self._dict()[event]
+        if self._made is not None or self._asked >= self.LOOKUPS:
+            return self._dict()[event]
+        self._asked += 1
+        row = self.events.position(event)
+        if row is None:
+            raise KeyError(event)
+        return float(self.scores[row])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.events)
