@@ -9,8 +9,9 @@ Contract (for the code that keeps one directory per data version):
   replaced whole (written beside its place, then renamed into it:
   :func:`graph.data.arrays.write_frozen`).
 - ``load_index(directory, dataset, version=None)`` returns an equal index: the same arrays
-  (``array.array`` of the same type codes, read from raw files: one copy each, no parsing),
-  the same postings and search text. Its ``events`` and ``links`` are read-only sequences
+  and postings as read-only ``memoryview`` s of the same type codes over the memory-mapped raw
+  files (no copy, no parsing: indexing, slicing, ``len`` and ``bisect`` as on the arrays), the
+  same search text. Its ``events`` and ``links`` are read-only sequences
   over ``dataset.events`` and ``dataset.links`` in index order, so the dataset's records are
   only asked for when an answer needs them: ``dataset`` may be any object whose ``events``
   and ``links`` are sequences in file order, such as a lazy snapshot. Raises
@@ -36,6 +37,8 @@ Contract (for the code that keeps one directory per data version):
 
 from __future__ import annotations
 
+import mmap
+import os
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -140,7 +143,8 @@ def _joined(typecode: str, arrays: Sequence[array]) -> array:
     return joined
 
 
-def _split(joined: array, sizes: list[int]) -> list[array]:
+def _split(joined: Any, sizes: list[int]) -> list[Any]:
+    """``joined`` cut into consecutive parts of ``sizes`` (slices: views of a ``memoryview``)."""
     parts, at = [], 0
     for size in sizes:
         parts.append(joined[at : at + size])
@@ -160,7 +164,7 @@ def load_index(directory: str | Path, dataset: Dataset, version: str | None = No
         arrays["utc_starts"], arrays["utc_finishes"] = arrays["starts"], arrays["finishes"]
     rows = manifest["postings"]
     lists = _split(_read(frozen, "postings", "i"), [size for _, _, size in rows])
-    postings: dict[str, dict[str, array]] = {facet: {} for facet in manifest["facets"]}
+    postings: dict[str, dict[str, Any]] = {facet: {} for facet in manifest["facets"]}
     for (facet, value, _), ps in zip(rows, lists, strict=True):
         postings[facet][value] = ps
     spans = _split(_read(frozen, "spans", "i"), [size for _, size in manifest["spans"]])
@@ -178,10 +182,18 @@ def load_index(directory: str | Path, dataset: Dataset, version: str | None = No
     )
 
 
-def _read(frozen: Frozen, name: str, typecode: str) -> array:
+def _read(frozen: Frozen, name: str, typecode: str) -> Any:
+    """``name.bin`` memory-mapped read-only, as a ``memoryview`` of items of ``typecode``: no
+    copy, pages read when first touched and shared by every process mapping the file (an
+    empty file: an empty ``array``)."""
+    path = frozen.path / f"{name}.bin"
     try:
-        return array(typecode, (frozen.path / f"{name}.bin").read_bytes())
-    except OSError as error:
+        with path.open("rb") as file:
+            if not os.fstat(file.fileno()).st_size:
+                return array(typecode)
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return memoryview(mapped).cast(typecode)  # type: ignore[call-overload]
+    except (OSError, TypeError, ValueError) as error:
         raise DerivedDataError(f"{frozen.path}: {error}") from None
 
 
