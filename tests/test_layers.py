@@ -24,8 +24,19 @@ LAYERS: dict[str, set[str]] = {
     "rdf": {"errors", "vocab", "data", "store"},
     "causal": {"errors", "vocab", "data", "store", "rdf"},
     "timeline": {"errors", "vocab", "data", "store", "rdf"},
-    "pipeline": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline"},
-    "publication": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline", "pipeline"},
+    "derived": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline"},
+    "pipeline": {"errors", "vocab", "data", "store", "rdf", "causal", "timeline", "derived"},
+    "publication": {
+        "errors",
+        "vocab",
+        "data",
+        "store",
+        "rdf",
+        "causal",
+        "timeline",
+        "derived",
+        "pipeline",
+    },
 }
 GRAPH_FILES = sorted((ROOT / "graph").rglob("*.py"))
 

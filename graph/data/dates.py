@@ -26,8 +26,6 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-import edtf
-
 from graph.errors import DateError
 
 Precision = Literal["year", "month", "day", "second"]
@@ -138,7 +136,10 @@ _UTC_OFFSET = re.compile(r"(?<=:[0-9]{2})\+00:00(?=$|[~?%/])")
 
 
 def parse_with_edtf(text: str) -> EventDate:
-    """:func:`parse_date` done entirely by the ``edtf`` package (slow; the reference)."""
+    """:func:`parse_date` done entirely by the ``edtf`` package (slow; the reference: imported
+    here, so that a start that parses no date does not pay for its grammar)."""
+    import edtf
+
     try:
         parsed = edtf.parse_edtf(_UTC_OFFSET.sub("Z", text))
     except Exception as exc:  # the parser raises several unrelated types on bad input

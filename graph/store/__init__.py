@@ -15,8 +15,9 @@ This package imports nothing else of :mod:`graph` but :mod:`graph.errors` and
 :mod:`graph.vocab`.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from graph.store.backends.oxigraph import OxigraphStore
-from graph.store.backends.rdflib import RdflibStore
 from graph.store.backends.remote import RemoteStore
 from graph.store.base import (
     BACKENDS,
@@ -101,3 +102,16 @@ __all__ = [
     "to_table",
     "to_tsv",
 ]
+
+if TYPE_CHECKING:
+    from graph.store.backends.rdflib import RdflibStore
+
+
+def __getattr__(name: str) -> Any:
+    """``RdflibStore``, imported on first use: rdflib's SPARQL engine (its query grammar takes
+    a few tenths of a second to import) is not needed to start the service on oxigraph."""
+    if name == "RdflibStore":
+        from graph.store.backends.rdflib import RdflibStore
+
+        return RdflibStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

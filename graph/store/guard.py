@@ -23,9 +23,6 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseQuery
-
 from graph.errors import QueryRefusedError, QuerySyntaxError
 
 #: Defaults; the service makes both configurable.
@@ -116,6 +113,9 @@ def check_syntax(text: str) -> None:
     ...
     graph.errors.QuerySyntaxError: SPARQL syntax error: ...
     """
+    from pyparsing import ParseException  # (here: rdflib's grammar takes 0.1-0.3 s to import)
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parseQuery(text)
     except ParseException as exc:

@@ -36,7 +36,6 @@ from graph.errors import (
     StoreError,
 )
 from graph.store.backends.oxigraph import OxigraphStore
-from graph.store.backends.rdflib import RdflibStore
 from graph.store.base import Store
 from graph.store.results import render
 
@@ -54,6 +53,8 @@ class StoreSpec:
         """Open the store this spec describes (in the worker process)."""
         if self.backend == "oxigraph":
             return OxigraphStore(self.path, read_only=True)
+        from graph.store.backends.rdflib import RdflibStore  # (rdflib's SPARQL: on first use)
+
         return RdflibStore.from_trig(self.path)
 
     @classmethod
