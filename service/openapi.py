@@ -7,6 +7,7 @@ is an RFC 9457 problem (:mod:`service.errors`), and the spec says so.
 from __future__ import annotations
 
 import http
+import threading
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -44,9 +45,44 @@ class ProblemSchema(ma.Schema):
 
 
 class ProblemApi(Api):
-    """flask-smorest's Api with problem+json errors (handled by :mod:`service.errors`)."""
+    """flask-smorest's Api with problem+json errors (handled by :mod:`service.errors`).
+
+    A blueprint's views are documented in the spec when the spec is first read (``/openapi.json``,
+    ``flask openapi``), not when the blueprint is registered: building the document takes a
+    few tenths of a second that no other request needs, so a start does not wait for it.
+    """
 
     ERROR_SCHEMA = ProblemSchema
+
+    def __init__(self, app: Any = None, **options: Any) -> None:
+        self._undocumented: list[tuple[Blueprint, str, Any]] = []
+        self._documenting = threading.RLock()
+        super().__init__(app, **options)
+
+    @property
+    def spec(self) -> Any:
+        """The APISpec, with every registered blueprint's views documented in it."""
+        spec: Any = self.__dict__.get("_spec")
+        if self.__dict__.get("_undocumented"):
+            with self._documenting:  # (in registration order, each once)
+                while self._undocumented:
+                    blp, name, parameters = self._undocumented.pop(0)
+                    blp.register_views_in_doc(
+                        self, self._app, spec, name=name, parameters=parameters
+                    )
+                    spec.tag({"name": name, "description": blp.description})
+        return spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self.__dict__["_spec"] = value
+
+    def register_blueprint(self, blp: Blueprint, *, parameters: Any = None, **options: Any) -> None:
+        """Register ``blp`` in the application now, in the spec on its first reading."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        self._undocumented.append((blp, name, parameters))
 
     def _register_error_handlers(self) -> None:
         """Errors are rendered by service.errors, for the API and every other route."""

@@ -23,3 +23,23 @@ def test_they_are_there_when_used():
     assert parse_with_edtf("2014-12-16").edtf == "2014-12-16"
     assert len(RdflibStore()) == 0
     check_syntax("ASK {}")
+
+
+def test_the_openapi_document_is_built_on_first_reading_and_the_same(make_app, data, monkeypatch):
+    """flask-smorest documents a blueprint's views when it is registered; the service leaves
+    that to the first reading of the spec: the same ``/openapi.json``, byte for byte."""
+    from flask_smorest import Api
+
+    from service.openapi import ProblemApi
+
+    lazy = make_app(data)
+    rest = lazy.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    assert isinstance(rest, ProblemApi) and len(rest._undocumented) == 7  # not yet
+    got = lazy.test_client().get("/openapi.json")
+    assert not rest._undocumented
+    monkeypatch.setattr(ProblemApi, "register_blueprint", Api.register_blueprint)
+    eager = make_app(data)
+    assert not eager.extensions["flask-smorest"]["apis"][""]["ext_obj"]._undocumented
+    want = eager.test_client().get("/openapi.json")
+    assert (got.status_code, got.data) == (200, want.data)
+    assert len(got.get_json()["paths"]) > 20
