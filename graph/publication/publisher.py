@@ -112,8 +112,14 @@ def _publish(
     if current is not None and current.version == version:
         _check_base(current, base)
         return PublishResult("unchanged", version, version, time.perf_counter() - started)
-    # pending or dropping: left by a publish that lost the lease (killed); never current
-    dropped = [_drop(store, r, held) for r in catalog.versions.values() if r.state != "published"]
+    # left by a publish that lost the lease: a pending version keeps its record (state
+    # dropping) until the next publish, which drops its graphs again -- the one request its
+    # stalled publisher may have had in flight lands in a graph that is dropped then
+    dropped = [
+        _drop(store, r, held, catalog.current, forget=r.state == "dropping")
+        for r in catalog.versions.values()
+        if r.state != "published"
+    ]
     retained = catalog.versions.get(version)
     graphs: dict[str, int] = {}  # versioned graph -> its triples, recorded at the switch
     files: int | None = None
@@ -187,10 +193,18 @@ def _count(store: RemoteStore, graphs: list[str]) -> dict[str, int]:
     return {graph: found.get(graph, 0) for graph in graphs}
 
 
-def _drop(store: RemoteStore, record: VersionRecord, held: Lease) -> str | None:
+def _drop(
+    store: RemoteStore,
+    record: VersionRecord,
+    held: Lease,
+    current: str | None,
+    *,
+    forget: bool = True,
+) -> str | None:
     """Drop ``record``'s version if the mark ``dropping`` took (the lease is held and it is
-    not current); its name, or None."""
-    mark, *rest = drop_updates(record, held.owner)
+    not current), and unless ``forget`` is false its catalog record; its name, or None."""
+    mark, *rest = drop_updates(record, held.owner, current)
+    rest = rest if forget else rest[:-1]
     store.update(mark)
     if not store.query(
         is_dropping_query(record.version), default_graphs=[NO_GRAPH], named_graphs=[VERSIONS_GRAPH]
@@ -212,9 +226,10 @@ def _expire(
     keeping the current one and the one it replaced."""
     limit = store_clock(store) - dt.timedelta(seconds=retention)
     return [
-        _drop(store, record, held)
+        _drop(store, record, held, catalog.current)
         for record in catalog.versions.values()
-        if record.version not in (catalog.current, previous)
+        if record.state == "published"  # the others go at the start of the next publish
+        and record.version not in (catalog.current, previous)
         and (record.retired_at is None or record.retired_at <= limit)
     ]
 

@@ -26,6 +26,7 @@ from graph.store.versions import (
     NO_GRAPH,
     ROOT,
     VERSIONS_GRAPH,
+    none_of,
     read_catalog,
     stamp,
 )
@@ -92,25 +93,38 @@ class Lease:
         self._renewed = time.monotonic()
 
 
+def _lease(owner: str, until: str) -> str:
+    return f"<{ROOT}> <{LEASE_OWNER}> {owner} . <{ROOT}> <{LEASE_UNTIL}> {until}"
+
+
 def lease_update(owner: str, until: dt.datetime, now: dt.datetime, *, take: bool) -> str:
     """Set the catalog's lease to ``owner`` until ``until``: if ``owner`` holds it, or (with
-    ``take``) nobody does or it expired before ``now`` (all on the store's clock)."""
-    free = f" || !BOUND(?u) || ?u < {stamp(now)}" if take else ""
-    who = n3(Literal(owner))
-    return (
-        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> ?o ; "
-        f"<{LEASE_UNTIL}> ?u }} }}\n"
-        f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> {who} ; "
-        f"<{LEASE_UNTIL}> {stamp(until)} }} }}\n"
-        f"WHERE {{ OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> ?o ; "
-        f"<{LEASE_UNTIL}> ?u }} }} FILTER((BOUND(?o) && ?o = {who}){free}) }}"
+    ``take``) nobody does once a lease expired before ``now`` is cleared (all on the store's
+    clock). Virtuoso inserts despite FILTER NOT EXISTS, and at times despite a FILTER over an
+    OPTIONAL's variables: "nobody holds it" is a count (:func:`none_of`)."""
+    who, graph = n3(Literal(owner)), f"GRAPH <{VERSIONS_GRAPH}>"
+    renew = (
+        f"DELETE {{ {graph} {{ <{ROOT}> <{LEASE_UNTIL}> ?u }} }} "
+        f"INSERT {{ {graph} {{ <{ROOT}> <{LEASE_UNTIL}> {stamp(until)} }} }} "
+        f"WHERE {{ {graph} {{ {_lease(who, '?u')} }} }}"
     )
+    if not take:
+        return renew
+    clear = (
+        f"DELETE {{ {graph} {{ {_lease('?o', '?u')} }} }} "
+        f"WHERE {{ {graph} {{ {_lease('?o', '?u')} }} FILTER(?u < {stamp(now)}) }}"
+    )
+    claim = (
+        f"INSERT {{ {graph} {{ {_lease(who, stamp(until))} }} }} "
+        f"WHERE {{ {none_of(f'<{ROOT}> <{LEASE_OWNER}> ?any')} }}"
+    )
+    return " ;\n".join([clear, claim])
 
 
 def release_update(owner: str) -> str:
     """Give up the catalog's lease if ``owner`` holds it."""
+    held = _lease(n3(Literal(owner)), "?u")
     return (
-        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> ?o ; "
-        f"<{LEASE_UNTIL}> ?u }} }} WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> "
-        f"<{LEASE_OWNER}> ?o ; <{LEASE_UNTIL}> ?u }} FILTER(?o = {n3(Literal(owner))}) }}"
+        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {held} }} }} "
+        f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {held} }} }}"
     )

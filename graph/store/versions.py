@@ -267,6 +267,16 @@ def _held(owner: str) -> str:
     return f"GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> {_n3(Literal(owner))} }}"
 
 
+def none_of(pattern: str) -> str:
+    """A group that matches once if the catalog holds no match of ``pattern`` (a count:
+    Virtuoso ignores FILTER NOT EXISTS over a GRAPH in an update; joined with other patterns
+    it ignores the count too, where the lease alone keeps two publishers apart)."""
+    return (
+        f"{{ SELECT (COUNT(*) AS ?none) WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {pattern} }} }} }} "
+        "FILTER(?none = 0)"
+    )
+
+
 def _insert_if(triples: Sequence[tuple[str, str, Node]], where: str) -> str:
     body = " ".join(f"<{s}> <{p}> {_n3(o)} ." for s, p, o in triples)
     return f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ {body} }} }} WHERE {{ {where} }}"
@@ -321,7 +331,12 @@ def switch_update(switch: Switch) -> str:
     its earlier publish and retire times (in operations after the switch, which apply only
     if it made the version current)."""
     previous = switch.previous
-    expected = "!BOUND(?old)" if previous is None else f"?old = <{version_iri(previous)}>"
+    expected = (  # no OPTIONAL: Virtuoso applies updates despite FILTERs over one at times
+        none_of(f"<{ROOT}> <{CURRENT}> ?any")
+        if previous is None
+        else f"GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> ?old }} "
+        f"FILTER(?old = <{version_iri(previous)}>)"
+    )
     node, at = f"<{version_iri(switch.version)}>", stamp(switch.at)
     counts = " ".join(f"<{g}> <{TRIPLES}> {n} ." for g, n in sorted(switch.triples.items()))
     if switch.files is not None:  # an upload (a rollback keeps the counts it has)
@@ -334,8 +349,7 @@ def switch_update(switch: Switch) -> str:
         f'{node} <{STATE}> "published" ; <{PUBLISHED}> {at} . {stories_n3} {counts} '
         f"?old <{RETIRED}> {at} }} }}\n"
         f"WHERE {{ {_held(switch.owner)} GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?state }} "
-        f"OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> ?old }} }} "
-        f'FILTER({expected} && (?state = "pending" || ?state = "published")) }}'
+        f'{expected} FILTER(?state = "pending" || ?state = "published") }}'
     )
     current = f"<{ROOT}> <{CURRENT}> {node}"  # the rest applies only if the switch did
     forget = [
@@ -350,12 +364,14 @@ def switch_update(switch: Switch) -> str:
 
 def stamp(at: dt.datetime) -> str:
     """``at`` as an xsd:dateTime literal in UTC (N-Triples)."""
-    return _n3(Literal(at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime))
+    text = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _n3(Literal(text, datatype=XSD.dateTime))
 
 
-def drop_updates(record: VersionRecord, owner: str) -> list[str]:
+def drop_updates(record: VersionRecord, owner: str, current: str | None) -> list[str]:
     """The updates that drop a version, in order: mark it ``dropping`` -- only if ``owner``
-    holds the lease and the version is not the current one (a reader checks the state after
+    holds the lease and the version is not the current one, which the publisher read as
+    ``current`` (a reader checks the state after
     each query, so none trusts an answer from a half-dropped version) --, drop its graphs,
     delete its catalog entries. Each is safe to repeat after a kill; run the drops only if
     the mark holds (:func:`is_dropping_query`). A graph outside the version's names is
@@ -374,11 +390,22 @@ def drop_updates(record: VersionRecord, owner: str) -> list[str]:
         f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{s}> ?p ?o }} }}"
         for s in [node, *graphs]
     )
+    if current == record.version:
+        raise StoreError(f"version {current} is the current one: it is never dropped")
+    # one GRAPH block, its conditions as FILTERs: Virtuoso applied this update with the
+    # lease or current-version pattern unmatched when each was a GRAPH block of its own
+    current_is = (
+        ""
+        if current is None  # none current: nothing to keep (the lease keeps it so meanwhile)
+        else f" . <{ROOT}> <{CURRENT}> ?current"
+    )
+    same = "" if current is None else f" && ?current = <{version_iri(current)}>"
     mark = (
         f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{node}> <{STATE}> ?s }} }} "
         f'INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ <{node}> <{STATE}> "dropping" }} }} '
-        f"WHERE {{ {_held(owner)} GRAPH <{VERSIONS_GRAPH}> {{ <{node}> <{STATE}> ?s }} "
-        f"FILTER NOT EXISTS {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> <{node}> }} }} }}"
+        f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{node}> <{STATE}> ?s . "
+        f"<{ROOT}> <{LEASE_OWNER}> ?holder{current_is} }} "
+        f"FILTER(?holder = {_n3(Literal(owner))}{same}) }}"
     )
     drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
     return [mark, *([drops] if drops else []), forget]
