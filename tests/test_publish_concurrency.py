@@ -13,13 +13,13 @@ import pytest
 from graph.errors import StoreError
 from graph.publication import publish
 from graph.store.backends.remote import RemoteStore
+from graph.store.dropping import drop_updates
 from graph.store.lease import Lease, store_clock
 from graph.store.versions import (
     LEASE_UNTIL,
     ROOT,
     VERSIONS_GRAPH,
     Switch,
-    drop_updates,
     read_catalog,
     switch_update,
 )

@@ -26,6 +26,7 @@ from graph.data import LoadedData, read_dataset
 from graph.errors import EkgError, StoreError
 from graph.rdf import graph_iri, iter_statements
 from graph.store import Quad, RemoteStore, Triple
+from graph.store.dropping import drop_updates, is_dropping_query
 from graph.store.lease import LEASE, Lease, store_clock
 from graph.store.sources import source_chunk_triple, source_file_triples, split_text
 from graph.store.versions import (
@@ -34,8 +35,6 @@ from graph.store.versions import (
     Catalog,
     Switch,
     VersionRecord,
-    drop_updates,
-    is_dropping_query,
     pending_update,
     read_catalog,
     register_update,
