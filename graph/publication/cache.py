@@ -3,7 +3,11 @@
 Each store gets a folder of its own in the cache directory (:func:`cache_folder`: a hash of
 its endpoint, so readers of different stores sharing ``~/.cache/ekg`` never touch each
 other's copies), and in it a folder per version: ``.files`` (the manifest) and ``data/``
-(the files). Every process sharing the folder -- gunicorn workers, several readers of one
+(the files), and, once the files have been read and validated, ``snapshot/``: the dataset
+and its derived structures saved as :func:`graph.rdf.bulk.build_store_dir` saves them beside
+an embedded store (:mod:`graph.data.snapshot`), so that a reader started again on a version it
+has served opens them in about a second instead of validating the files again. Every
+process sharing the folder -- gunicorn workers, several readers of one
 user -- takes an exclusive ``flock`` on its ``.lock`` while it fetches, reads or prunes, and
 a copy is written in a scratch folder, synced, then renamed into place.
 """
@@ -13,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import logging
 import os
 import shutil
 import tempfile
@@ -21,10 +26,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from graph.data import LoadedData, data_version, read_dataset
-from graph.errors import StoreError
+from graph.data.snapshot import SNAPSHOT, open_snapshot, save_snapshot, snapshot_meta
+from graph.errors import EkgError, StoreError
+from graph.pipeline import save_structures
 from graph.store import RemoteStore
 from graph.store.sources import read_source_chunk, read_source_files
 from graph.store.versions import VersionRecord
+
+log = logging.getLogger(__name__)
 
 #: Seconds a cached version stays after its last fetch even if the catalog no longer lists
 #: it (another process may have fetched it for a newer catalog than the pruner read).
@@ -49,11 +58,51 @@ def cache_lock(cache_dir: str | Path, store: RemoteStore) -> Iterator[Path]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_cached(store: RemoteStore, record: VersionRecord, cache_dir: str | Path) -> LoadedData:
-    """The dataset of ``record``'s version, read from its cached source files (fetched
-    first if need be), under the lock."""
+def read_cached(
+    store: RemoteStore, record: VersionRecord, cache_dir: str | Path
+) -> tuple[LoadedData, Path | None]:
+    """The dataset of ``record``'s version and the snapshot directory it was opened from,
+    under the lock: the cached snapshot if there is a whole one of that version; otherwise
+    the source files (fetched first if need be) read and validated, then saved as the
+    snapshot and opened from it (``None`` for the directory if it could not be saved: the
+    dataset read is served, and its structures are built on first use)."""
     with cache_lock(cache_dir, store) as folder:
-        return read_dataset(_fetch(store, record, folder), base=record.base)
+        target = folder / record.version / SNAPSHOT
+        if (opened := _open_cached(target, record)) is not None:
+            return opened, target
+        loaded = read_dataset(_fetch(store, record, folder), base=record.base)
+        if not _save_cached(loaded, target, record):
+            return loaded, None
+        return (opened, target) if (opened := _open_cached(target, record)) else (loaded, None)
+
+
+def _open_cached(target: Path, record: VersionRecord) -> LoadedData | None:
+    """The snapshot at ``target`` if it is a whole one of ``record``'s version and base. Its
+    files are not hashed again: the snapshot is written only from files that hashed to the
+    version, and renamed into place whole."""
+    meta = snapshot_meta(target)
+    if meta is None or not str(meta.get("version", "")).startswith(record.version):
+        return None
+    return open_snapshot(target, meta["version"], record.base)
+
+
+def _save_cached(loaded: LoadedData, target: Path, record: VersionRecord) -> bool:
+    """Save the snapshot of ``loaded`` and its derived structures at ``target`` (written in a
+    scratch folder beside it, then renamed into place); False, with a warning in the log, if
+    that failed (a full disk): serving does not need it."""
+    scratch = target.with_name(f".{SNAPSHOT}-{os.getpid()}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        save_snapshot(loaded, scratch, record.base)
+        save_structures(loaded.dataset, scratch)
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(scratch, target)
+    except (OSError, EkgError) as exc:
+        log.warning("could not save the snapshot of version %s: %s", record.version, exc)
+        return False
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return True
 
 
 def fetch_source(store: RemoteStore, record: VersionRecord, cache_dir: str | Path) -> Path:

@@ -32,15 +32,16 @@ def open_published(
 ) -> BuiltGraph:
     """The built graph of ``record``'s version (the current one by default), from its source
     files in ``cache_dir`` (fetched from the store once per version, in a folder of the
-    store's own: :func:`~graph.publication.cache.cache_folder`), with a store view pinned to
-    its graphs."""
+    store's own: :func:`~graph.publication.cache.cache_folder`, and saved there as a snapshot
+    with its derived structures once read: :func:`~graph.publication.cache.read_cached`), with
+    a store view pinned to its graphs."""
     started = time.perf_counter()
     if record is None:
         _, record = current_version(store)
     record.check()
-    loaded = read_cached(store, record, cache_dir)
+    loaded, snapshot = read_cached(store, record, cache_dir)
     if not loaded.version.startswith(record.version):
         raise StoreError(f"the source of version {record.version} reads as another version")
     seconds = time.perf_counter() - started
     pinned = PinnedStore(store, record)
-    return BuiltGraph(loaded.dataset, pinned, seconds, record.version, loaded.files)
+    return BuiltGraph(loaded.dataset, pinned, seconds, record.version, loaded.files, snapshot)
