@@ -237,7 +237,8 @@ SETTINGS: tuple[Setting, ...] = (
         Path,
         None,
         "Where a reader keeps the data files of each published version it serves (a folder "
-        "per version); unset: $XDG_CACHE_HOME/ekg, or ~/.cache/ekg.",
+        "per store and version, shared safely by processes); unset: $XDG_CACHE_HOME/ekg, or "
+        "~/.cache/ekg.",
         "--cache-dir",
         directory=True,
     ),
@@ -245,10 +246,19 @@ SETTINGS: tuple[Setting, ...] = (
         "RETENTION",
         float,
         900.0,
-        "ekg publish: seconds a replaced version stays in the SPARQL store for readers still "
-        "on it (the version just replaced always stays until the next publish).",
+        "ekg publish: seconds (of the store's clock) a replaced version stays in the SPARQL "
+        "store for readers still on it (the version just replaced always stays until the "
+        "next publish).",
         "--retention",
         allow_zero=True,
+    ),
+    Setting(
+        "PUBLISH_TIMEOUT",
+        float,
+        300.0,
+        "ekg publish: seconds each request to the SPARQL store may take (an upload of a big "
+        "graph, a DROP) before the publish fails; readers use SPARQL_TIMEOUT.",
+        "--timeout",
     ),
     Setting(
         "SPARQL_AUTHORIZATION",

@@ -104,11 +104,14 @@ def oxigraph_server(directory: Path | None = None) -> Iterator[SparqlServer]:
 
 
 @contextmanager
-def virtuoso_server(directory: Path | None = None) -> Iterator[SparqlServer]:
+def virtuoso_server(
+    directory: Path | None = None, max_rows: int = 10_000_000
+) -> Iterator[SparqlServer]:
     """Run Virtuoso with its database in ``directory`` on free loopback ports.
 
     The stock ``virtuoso.ini`` is copied with the database files, the SQL port and the HTTP
-    port changed (HTTP bound to 127.0.0.1), result caps raised for whole-graph exports, and
+    port changed (HTTP bound to 127.0.0.1), the cap on result rows (``ResultSetMaxRows``)
+    raised to ``max_rows`` for whole-graph exports (the stock one is 10,000), and
     ``SPARQL_UPDATE`` granted to the anonymous ``SPARQL`` user so loads work over HTTP.
     """
     if shutil.which("virtuoso-t") is None or not VIRTUOSO_INI.exists():
@@ -116,7 +119,7 @@ def virtuoso_server(directory: Path | None = None) -> Iterator[SparqlServer]:
     with _scratch(directory, "ekg-virtuoso-") as location:
         sql_port, http_port = free_port(), free_port()
         ini = location / "virtuoso.ini"
-        ini.write_text(_virtuoso_ini(location, sql_port, http_port))
+        ini.write_text(_virtuoso_ini(location, sql_port, http_port, max_rows))
         process = subprocess.Popen(
             ["virtuoso-t", "+configfile", str(ini), "+foreground"],
             cwd=location,
@@ -144,12 +147,12 @@ def virtuoso_server(directory: Path | None = None) -> Iterator[SparqlServer]:
             stop(process, grace=30)
 
 
-def _virtuoso_ini(location: Path, sql_port: int, http_port: int) -> str:
+def _virtuoso_ini(location: Path, sql_port: int, http_port: int, max_rows: int) -> str:
     text = VIRTUOSO_INI.read_text()
     text = text.replace("/var/lib/virtuoso-opensource-7/db/", f"{location}/")
     text = re.sub(r"(?m)^ServerPort\s*=\s*1111\b", f"ServerPort = {sql_port}", text)
     text = re.sub(r"(?m)^ServerPort\s*=\s*8890\b", f"ServerPort = 127.0.0.1:{http_port}", text)
-    text = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 10000000", text)
+    text = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", f"ResultSetMaxRows = {max_rows}", text)
     if f"ServerPort = 127.0.0.1:{http_port}" not in text:
         raise RuntimeError(f"unexpected layout of {VIRTUOSO_INI}: no HTTP ServerPort line")
     return text

@@ -28,7 +28,12 @@ ROOT = Path(__file__).resolve().parent.parent
 FLAGGED = [each for each in SETTINGS if each.flag]
 #: The flags of ``ekg reload``; ``ekg serve`` has every other one.
 RELOAD_FLAGS = {"URL", "HOST", "PORT", "RELOAD_TOKEN"}
-SERVE_FLAGS = {each.name for each in FLAGGED} - {"URL", "RELOAD_TOKEN", "RETENTION"}
+SERVE_FLAGS = {each.name for each in FLAGGED} - {
+    "URL",
+    "RELOAD_TOKEN",
+    "RETENTION",
+    "PUBLISH_TIMEOUT",
+}
 
 
 def commands() -> dict[str, click.Command]:
@@ -150,7 +155,7 @@ def test_serve_and_reload_have_their_flags():
 def test_cli_and_config_agree(declared, monkeypatch):
     """The same default without the variable, the same value with it."""
     command = "reload" if declared.name in {"URL", "RELOAD_TOKEN"} else "serve"
-    command = "publish" if declared.name == "RETENTION" else command
+    command = "publish" if declared.name in {"RETENTION", "PUBLISH_TIMEOUT"} else command
     name = option(command, declared).name
 
     def from_cli() -> Any:

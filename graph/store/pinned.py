@@ -143,7 +143,7 @@ class PinnedStore(Store):
         the query ran (the publisher marks a version ``dropping`` before dropping a graph)."""
         if not self.gone:
             answer = self.remote.query(
-                is_serving_query(self.version),
+                is_serving_query(self.version, self.record.upload),
                 default_graphs=[NO_GRAPH],
                 named_graphs=[VERSIONS_GRAPH],
             )

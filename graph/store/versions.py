@@ -10,15 +10,21 @@ graph IRIs), beside the versions still served. The *catalog* -- named graph
   registered (a write-ahead record) before data goes into it, so a publish killed at any
   point leaves only graphs the catalog names, which the next publish drops;
 - one update request (:func:`switch_update`) then moves the *current* pointer to it and
-  records the publish time, the stories and the triples of each graph; the version it
+  records the publish time, the stories, the triples of each graph and how many graphs and
+  source files it has (a reader refuses a record that does not add up); the version it
   replaces gets its *retired* time;
 - a version is dropped by marking it *dropping* (readers stop trusting it at once), dropping
   its graphs, then deleting its catalog entries -- each step repeatable after a kill.
 
+Every write but the drops is conditional on the publisher holding the catalog's *lease*
+(:mod:`graph.store.lease`), and the switch on the version it replaces still being current,
+so two publishers never undo each other. Times are the store's clock. Each upload of a
+version gets an id of its own (``upload``): a reader tells a version dropped and uploaded
+again from the one it serves.
+
 A version also carries its *source*: the data files, as text literals in a source graph
-(:func:`source_file_triples`, :func:`source_chunk_triple`), from which a reader on another
-machine rebuilds exactly that dataset. The source graph is never among the graphs a
-reader's queries see.
+(:mod:`graph.store.sources`), from which a reader on another machine rebuilds exactly that
+dataset. The source graph is never among the graphs a reader's queries see.
 
 This module writes update requests and reads the catalog; :mod:`graph.publication` runs them.
 """
@@ -34,12 +40,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from graph.errors import StoreError
-from graph.store.base import Store, Triple
+from graph.store.base import Store
 
 #: The named graph of the catalog of published versions.
 VERSIONS_GRAPH = "urn:x-ekg:versions"
-#: The catalog's own node: it holds the current-version pointer.
-_ROOT = "urn:x-ekg:versions#catalog"
+#: The catalog's own node: it holds the current-version pointer and the lease.
+ROOT = "urn:x-ekg:versions#catalog"
 _NS = "urn:x-ekg:versions#"
 #: A graph that never holds anything: how "no graphs" is said in protocol parameters.
 NO_GRAPH = "urn:x-ekg:graph:none"
@@ -48,8 +54,11 @@ CURRENT, STATE, BASE, PUBLISHED, RETIRED, STORY = (
 )
 OF, NAME, ROLE, TRIPLES = (f"{_NS}{name}" for name in ("graphOf", "name", "role", "triples"))
 PATH, CHUNKS, TEXT = (f"{_NS}{name}" for name in ("path", "chunks", "text"))
-#: How big one text literal of a source file may grow (bytes of UTF-8).
-CHUNK_BYTES = 1_000_000
+UPLOAD, GRAPH_COUNT, FILE_COUNT = (f"{_NS}{n}" for n in ("upload", "graphCount", "fileCount"))
+LEASE_OWNER, LEASE_UNTIL = f"{_NS}leaseOwner", f"{_NS}leaseUntil"
+#: Rows per catalog query: under Virtuoso's stock ResultSetMaxRows (10,000); a server that
+#: caps lower still reads whole (the next page starts after the last row it gave).
+PAGE = 5000
 
 
 def version_iri(version: str) -> str:
@@ -86,6 +95,20 @@ class VersionRecord:
     graphs: dict[str, str] = field(default_factory=dict)
     triples: dict[str, int] = field(default_factory=dict)
     source: str | None = None
+    upload: str | None = None
+    graph_count: int | None = None
+    file_count: int | None = None
+
+    def check(self) -> None:
+        """:class:`StoreError` unless the record is a whole published version: as many
+        graphs as the switch recorded, and a source graph."""
+        if self.state != "published" or self.source is None or self.graph_count is None:
+            raise StoreError(f"the catalog record of version {self.version} is incomplete")
+        if len(self.graphs) != self.graph_count:
+            raise StoreError(
+                f"the catalog record of version {self.version} lists {len(self.graphs)} of "
+                f"its {self.graph_count} graphs"
+            )
 
     def all_graphs(self) -> list[str]:
         """Every graph of the version in the store: data graphs and the source graph."""
@@ -100,31 +123,91 @@ class Catalog:
     current: str | None
     versions: dict[str, VersionRecord]
     read_at: dt.datetime
+    lease: tuple[str, dt.datetime] | None = None
 
     def current_record(self) -> VersionRecord | None:
-        """The record of the current version."""
-        return None if self.current is None else self.versions.get(self.current)
+        """The record of the current version, checked whole (:meth:`VersionRecord.check`)."""
+        if self.current is None:
+            return None
+        record = self.versions.get(self.current)
+        if record is None:
+            raise StoreError(f"the catalog names version {self.current} current but lists none")
+        record.check()
+        return record
 
 
-def read_catalog(store: Store) -> Catalog:
-    """The catalog of ``store`` (one query; an empty catalog if nothing was published)."""
-    rows = store.query(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ ?s ?p ?o }} }}",
-        default_graphs=[NO_GRAPH],
-        named_graphs=[VERSIONS_GRAPH],
-    ).rows
+def read_catalog(store: Store, attempts: int = 3) -> Catalog:
+    """The catalog of ``store`` (an empty one if nothing was published), read in pages; a
+    read that met a publish under way (the current record does not add up) is read again.
+    :class:`StoreError` if the catalog is malformed."""
+    for attempt in range(attempts):
+        rows = select_paged(
+            store,
+            "?s ?p ?o",
+            f"GRAPH <{VERSIONS_GRAPH}> {{ ?s ?p ?o }}",
+            "?s ?p ?o",
+            [VERSIONS_GRAPH],
+        )
+        catalog = _parse(rows)
+        try:
+            catalog.current_record()
+        except StoreError:
+            if attempt == attempts - 1:
+                raise
+            continue
+        return catalog
+    raise AssertionError("unreachable")
+
+
+def select_paged(
+    store: Store, selected: str, where: str, key: str, graphs: Sequence[str], page: int = PAGE
+) -> list[tuple[Node | None, ...]]:
+    """Every row of ``SELECT selected WHERE { where }``, in pages ordered by the string of
+    the variables ``key`` (which must tell rows apart): each page starts after the last row
+    of the one before, so neither a cap on rows nor Virtuoso's limit on sorted OFFSETs cuts
+    the answer short."""
+    parts = ', " ", '.join(f"STR({var})" for var in key.split())
+    rows: list[tuple[Node | None, ...]] = []
+    after = Literal("")
+    while True:
+        found = store.query(
+            f"SELECT {selected} ?k WHERE {{ {where} BIND(CONCAT({parts}) AS ?k) "
+            f"FILTER(?k > {after.n3()}) }} ORDER BY ?k LIMIT {page}",
+            default_graphs=[NO_GRAPH],
+            named_graphs=list(graphs),
+        ).rows
+        if not found:
+            return rows
+        rows += [row[:-1] for row in found]
+        after = Literal(str(found[-1][-1]))
+
+
+def _parse(rows: list[tuple[Node | None, ...]]) -> Catalog:
     facts: dict[str, dict[str, list[Node]]] = {}
     for s, p, o in rows:
         if o is not None:
             facts.setdefault(str(s), {}).setdefault(str(p), []).append(o)
-    current = facts.get(_ROOT, {}).get(CURRENT, [None])[0]
+    root = facts.get(ROOT, {})
+    pointers = root.get(CURRENT, [])
+    if len(pointers) > 1:
+        raise StoreError(
+            f"the catalog of versions is malformed: it names {len(pointers)} current versions "
+            f"({', '.join(sorted(map(str, pointers)))}); fix graph <{VERSIONS_GRAPH}> by hand"
+        )
     versions = {}
     for subject, props in facts.items():
         if subject.startswith("urn:x-ekg:version:") and STATE in props:
-            record = _record(subject, props, facts)
+            try:
+                record = _record(subject, props, facts)
+            except (KeyError, ValueError, TypeError, AttributeError, IndexError) as exc:
+                raise StoreError(
+                    f"the catalog of versions is malformed: the record of <{subject}> ({exc!r})"
+                ) from exc
             versions[record.version] = record
-    name = None if current is None else str(current).removeprefix("urn:x-ekg:version:")
-    return Catalog(name, versions, dt.datetime.now(dt.UTC))
+    name = str(pointers[0]).removeprefix("urn:x-ekg:version:") if pointers else None
+    owner, until = root.get(LEASE_OWNER, [None])[0], _time(root.get(LEASE_UNTIL))
+    lease = (str(owner), until) if owner is not None and until is not None else None
+    return Catalog(name, versions, dt.datetime.now(dt.UTC), lease)
 
 
 def _record(subject: str, props: dict[str, list[Node]], facts: dict) -> VersionRecord:
@@ -149,7 +232,14 @@ def _record(subject: str, props: dict[str, list[Node]], facts: dict) -> VersionR
         graphs,
         triples,
         source,
+        str(props[UPLOAD][0]) if UPLOAD in props else None,
+        _count(props.get(GRAPH_COUNT)),
+        _count(props.get(FILE_COUNT)),
     )
+
+
+def _count(values: list[Node] | None) -> int | None:
+    return None if not values else int(values[0].toPython())  # type: ignore[attr-defined]
 
 
 def _time(values: list[Node] | None) -> dt.datetime | None:
@@ -172,177 +262,115 @@ def _n3(term: Node) -> str:
     return term.n3()
 
 
-def _insert(triples: Sequence[tuple[str, str, Node]]) -> str:
+def _held(owner: str) -> str:
+    """The pattern that holds while ``owner`` holds the catalog's lease."""
+    return f"GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> {_n3(Literal(owner))} }}"
+
+
+def none_of(pattern: str) -> str:
+    """A group that matches once if the catalog holds no match of ``pattern`` (a count:
+    Virtuoso ignores FILTER NOT EXISTS over a GRAPH in an update; joined with other patterns
+    it ignores the count too, where the lease alone keeps two publishers apart)."""
+    return (
+        f"{{ SELECT (COUNT(*) AS ?none) WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {pattern} }} }} }} "
+        "FILTER(?none = 0)"
+    )
+
+
+def _insert_if(triples: Sequence[tuple[str, str, Node]], where: str) -> str:
     body = " ".join(f"<{s}> <{p}> {_n3(o)} ." for s, p, o in triples)
-    return f"INSERT DATA {{ GRAPH <{VERSIONS_GRAPH}> {{ {body} }} }}"
+    return f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ {body} }} }} WHERE {{ {where} }}"
 
 
-def pending_update(version: str, base: str | None) -> str:
-    """The write-ahead record of a version about to be uploaded."""
-    facts: list[tuple[str, str, Node]] = [(version_iri(version), STATE, Literal("pending"))]
+def pending_update(version: str, base: str | None, owner: str, upload: str) -> str:
+    """The write-ahead record of a version about to be uploaded (id ``upload``), if
+    ``owner`` holds the lease."""
+    node = version_iri(version)
+    facts: list[tuple[str, str, Node]] = [
+        (node, STATE, Literal("pending")),
+        (node, UPLOAD, Literal(upload)),
+    ]
     if base is not None:
-        facts.append((version_iri(version), BASE, Literal(base)))
-    return _insert(facts)
+        facts.append((node, BASE, Literal(base)))
+    return _insert_if(facts, _held(owner))
 
 
-def register_update(version: str, graph: str, name: str | None) -> str:
+def register_update(version: str, graph: str, name: str | None, owner: str) -> str:
     """Record ``graph`` as a graph of ``version`` before anything is uploaded into it: the
-    data graph ``name``, or (``name`` None) the version's source graph."""
+    data graph ``name``, or (``name`` None) the version's source graph -- if ``owner``
+    holds the lease and the version is pending."""
     facts: list[tuple[str, str, Node]] = [(graph, OF, URIRef(version_iri(version)))]
     if name is None:
         facts.append((graph, ROLE, Literal("source")))
     else:
         facts += [(graph, NAME, URIRef(name)), (graph, ROLE, Literal("data"))]
-    return _insert(facts)
+    pending = f'GRAPH <{VERSIONS_GRAPH}> {{ <{version_iri(version)}> <{STATE}> "pending" }}'
+    return _insert_if(facts, f"{_held(owner)} {pending}")
 
 
-def switch_update(
-    version: str,
-    at: dt.datetime,
-    stories: Sequence[str],
-    triples: dict[str, int],
-    previous: str | None = None,
-) -> str:
-    """ONE update request: make ``version`` the current one, record when (``at``, UTC), its
-    stories and its graphs' triples (versioned graph -> count), and retire the version it
-    replaces at the same time -- only if that is still ``previous`` (``None``: none), so of
-    two publishers switching at once only one succeeds. A retained version made current again
-    (a rollback) loses its earlier publish and retire times (in operations after the switch,
-    which apply only if it made ``version`` current)."""
-    expected = "!BOUND(?old)" if previous is None else f"?old = <{version_iri(previous)}>"
-    node, stamp = f"<{version_iri(version)}>", _n3(Literal(_utc(at), datatype=XSD.dateTime))
-    counts = " ".join(f"<{g}> <{TRIPLES}> {n} ." for g, n in sorted(triples.items()))
-    stories_n3 = " ".join(f"{node} <{STORY}> {_n3(Literal(s))} ." for s in stories)
-    switch = (
-        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{_ROOT}> <{CURRENT}> ?old . "
-        f"{node} <{STATE}> ?state }} }}\n"
-        f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ <{_ROOT}> <{CURRENT}> {node} . "
-        f'{node} <{STATE}> "published" ; <{PUBLISHED}> {stamp} . {stories_n3} {counts} '
-        f"?old <{RETIRED}> {stamp} }} }}\n"
-        f"WHERE {{ OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ <{_ROOT}> <{CURRENT}> ?old }} }} "
-        f"OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?state }} }} "
-        f"FILTER({expected}) }}"
+@dataclass(frozen=True)
+class Switch:
+    """What a switch records: the version, the store's time, its stories, its graphs'
+    triples (versioned graph -> count; none for a rollback) and source files, the lease
+    owner, and the version it replaces (``None``: none)."""
+
+    version: str
+    at: dt.datetime
+    stories: Sequence[str]
+    triples: dict[str, int]
+    files: int | None
+    owner: str
+    previous: str | None = None
+
+
+def switch_update(switch: Switch) -> str:
+    """ONE update request: make the version current, record when, its stories, its graphs'
+    triples and counts, and retire the version it replaces at the same time -- only if the
+    publisher still holds the lease, the version is pending (or published: a rollback) and
+    the current version is still ``previous``. A retained version made current again loses
+    its earlier publish and retire times (in operations after the switch, which apply only
+    if it made the version current)."""
+    previous = switch.previous
+    expected = (  # no OPTIONAL: Virtuoso applies updates despite FILTERs over one at times
+        none_of(f"<{ROOT}> <{CURRENT}> ?any")
+        if previous is None
+        else f"GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> ?old }} "
+        f"FILTER(?old = <{version_iri(previous)}>)"
     )
-    current = f"<{_ROOT}> <{CURRENT}> {node}"  # the rest applies only if the switch did
+    node, at = f"<{version_iri(switch.version)}>", stamp(switch.at)
+    counts = " ".join(f"<{g}> <{TRIPLES}> {n} ." for g, n in sorted(switch.triples.items()))
+    if switch.files is not None:  # an upload (a rollback keeps the counts it has)
+        counts += f" {node} <{GRAPH_COUNT}> {len(switch.triples)} ; <{FILE_COUNT}> {switch.files} ."
+    stories_n3 = " ".join(f"{node} <{STORY}> {_n3(Literal(s))} ." for s in switch.stories)
+    update = (
+        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> ?old . "
+        f"{node} <{STATE}> ?state }} }}\n"
+        f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> {node} . "
+        f'{node} <{STATE}> "published" ; <{PUBLISHED}> {at} . {stories_n3} {counts} '
+        f"?old <{RETIRED}> {at} }} }}\n"
+        f"WHERE {{ {_held(switch.owner)} GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?state }} "
+        f'{expected} FILTER(?state = "pending" || ?state = "published") }}'
+    )
+    current = f"<{ROOT}> <{CURRENT}> {node}"  # the rest applies only if the switch did
     forget = [
         f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{RETIRED}> ?r }} }} "
         f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {current} . {node} <{RETIRED}> ?r }} }}",
         f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{PUBLISHED}> ?p }} }} "
         f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {current} . {node} <{PUBLISHED}> ?p "
-        f"FILTER(?p != {stamp}) }} }}",
+        f"FILTER(?p != {at}) }} }}",
     ]
-    return " ;\n".join([switch, *forget])
+    return " ;\n".join([update, *forget])
 
 
-def _utc(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def stamp(at: dt.datetime) -> str:
+    """``at`` as an xsd:dateTime literal in UTC (N-Triples)."""
+    text = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return _n3(Literal(text, datatype=XSD.dateTime))
 
 
-def _set_state(version: str, state: str) -> str:
+def is_serving_query(version: str, upload: str | None = None) -> str:
+    """An ASK that holds while ``version``'s graphs are complete (published, not dropping)
+    and, given ``upload``, are still those of that upload (not dropped and uploaded again)."""
+    same = "" if upload is None else f" ; <{UPLOAD}> {_n3(Literal(upload))}"
     node = f"<{version_iri(version)}>"
-    return (
-        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?s }} }} "
-        f'INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> "{state}" }} }} '
-        f"WHERE {{ OPTIONAL {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> ?s }} }} }}"
-    )
-
-
-def drop_updates(record: VersionRecord) -> list[str]:
-    """The updates that drop a version, in order: mark it ``dropping`` (a reader checks the
-    state after each query, so none trusts an answer from a half-dropped version), drop its
-    graphs, delete its catalog entries. Each is safe to repeat after a kill."""
-    subjects = [version_iri(record.version), *record.all_graphs()]
-    forget = " ;\n".join(
-        f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{s}> ?p ?o }} }} "
-        f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{s}> ?p ?o }} }}"
-        for s in subjects
-    )
-    drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in record.all_graphs())
-    return [_set_state(record.version, "dropping"), *([drops] if drops else []), forget]
-
-
-def is_serving_query(version: str) -> str:
-    """An ASK that holds while ``version``'s graphs are complete (published, not dropping)."""
-    return (
-        f'ASK {{ GRAPH <{VERSIONS_GRAPH}> {{ <{version_iri(version)}> <{STATE}> "published" }} }}'
-    )
-
-
-# -- the source files ---------------------------------------------------------------------------
-
-
-def source_file_triples(version: str, order: int, path: str, chunks: int) -> list[Triple]:
-    """The source graph's record of data file number ``order`` (the events file is 0):
-    its path relative to the events file and how many text chunks hold it."""
-    node = URIRef(f"{source_graph(version)}/file/{order}")
-    return [(node, URIRef(PATH), Literal(path)), (node, URIRef(CHUNKS), Literal(chunks))]
-
-
-def source_chunk_triple(version: str, order: int, index: int, text: str) -> Triple:
-    """Chunk ``index`` of data file ``order``, as a text literal (:func:`split_text`)."""
-    return URIRef(f"{source_graph(version)}/file/{order}/{index}"), URIRef(TEXT), Literal(text)
-
-
-def split_text(text: str, most: int = CHUNK_BYTES) -> list[str]:
-    """``text`` in pieces of at most ``most`` UTF-8 bytes, cut after a line end (a longer
-    line is cut where it must be).
-
-    >>> split_text("a\\nbb\\nc", most=3)
-    ['a\\n', 'bb\\n', 'c']
-    """
-    chunks: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in text.splitlines(keepends=True):
-        length = len(line.encode("utf-8"))
-        if current and size + length > most:
-            chunks.append("".join(current))
-            current, size = [], 0
-        while length > most:  # a line longer than a chunk
-            head = line.encode("utf-8")[:most].decode("utf-8", "ignore")
-            chunks.append(head)
-            line = line[len(head) :]
-            length = len(line.encode("utf-8"))
-        current.append(line)
-        size += length
-    if current or not chunks:
-        chunks.append("".join(current))
-    return chunks
-
-
-def read_source_files(store: Store, record: VersionRecord) -> list[tuple[str, int]]:
-    """The data files of ``record``'s version, the events file first: ``(path relative to
-    it, number of chunks)`` each (two one-pattern queries: Virtuoso refuses joins it
-    estimates as slow)."""
-    if record.source is None:
-        raise StoreError(f"version {record.version} has no source graph in the catalog")
-    found: dict[str, dict[str, Node]] = {}
-    for predicate in (PATH, CHUNKS):
-        rows = store.query(
-            f"SELECT ?f ?o WHERE {{ GRAPH <{record.source}> {{ ?f <{predicate}> ?o }} }}",
-            default_graphs=[NO_GRAPH],
-            named_graphs=[record.source],
-        ).rows
-        for subject, value in rows:
-            if value is not None:
-                found.setdefault(str(subject), {})[predicate] = value
-    files = []
-    for name, facts in found.items():
-        order = int(name.rsplit("/", 1)[1])
-        files.append((order, str(facts[PATH]), int(facts[CHUNKS].toPython())))  # type: ignore[attr-defined]
-    if not files or sorted(order for order, _, _ in files) != list(range(len(files))):
-        raise StoreError(f"the source graph of version {record.version} is incomplete")
-    return [(path, chunks) for _, path, chunks in sorted(files)]
-
-
-def read_source_chunk(store: Store, record: VersionRecord, order: int, index: int) -> str:
-    """The text of chunk ``index`` of data file ``order`` of ``record``'s version."""
-    node = f"{record.source}/file/{order}/{index}"
-    rows = store.query(
-        f"SELECT ?text WHERE {{ GRAPH <{record.source}> {{ <{node}> <{TEXT}> ?text }} }}",
-        default_graphs=[NO_GRAPH],
-        named_graphs=[record.source or NO_GRAPH],
-    ).rows
-    if len(rows) != 1 or rows[0][0] is None:
-        raise StoreError(f"the source graph of version {record.version} lacks {node}")
-    return str(rows[0][0])
+    return f'ASK {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> "published"{same} }} }}'

@@ -19,9 +19,10 @@ from service.settings import load_config
 @setting_option("SPARQL_UPDATE_ENDPOINT")
 @setting_option("SPARQL_STORE_ENDPOINT")
 @setting_option("RETENTION")
+@setting_option("PUBLISH_TIMEOUT", "timeout")
 @domain_errors
 def publish_command(
-    data: Path, base_iri: str | None, retention: float, **endpoints: str | None
+    data: Path, base_iri: str | None, retention: float, timeout: float, **endpoints: str | None
 ) -> None:
     """Validate the data files and make them the current version of the SPARQL store that
     readers (`ekg serve --sparql-endpoint ...`) serve: loaded beside the current version,
@@ -30,6 +31,7 @@ def publish_command(
     if not endpoints["sparql_endpoint"]:
         raise click.UsageError("ekg publish needs --sparql-endpoint (or EKG_SPARQL_ENDPOINT)")
     config = load_config() | {name.upper(): value for name, value in endpoints.items()}
+    config["SPARQL_TIMEOUT"] = timeout  # uploads and drops, not the readers' query limit
     result = publish(data, remote_store(config), base=base_iri, retention=retention)
     if result.outcome == "unchanged":
         click.echo(f"unchanged: version {result.version} is already the current one")

@@ -24,6 +24,7 @@ from graph.errors import EkgError, StoreError
 from graph.pipeline import BuiltGraph
 from graph.publication import open_published, prune_cache
 from graph.store import RemoteStore
+from graph.store.pinned import PinnedStore
 from graph.store.versions import Catalog, read_catalog
 from service.runtime.reload import Generations
 
@@ -64,42 +65,45 @@ class Follower:
         the cached versions the catalog no longer lists are removed."""
         store = self.store()
         catalog = self.read()
-        record = catalog.current_record()
-        if record is None:
-            raise StoreError(
-                f"the SPARQL store at {store.endpoint} holds no published version: "
-                "run `ekg publish` first"
-            )
         try:
+            if (record := catalog.current_record()) is None:
+                log.warning("the SPARQL store at %s holds no published version", store.endpoint)
+                raise StoreError(
+                    "the SPARQL store holds no published version: run `ekg publish` first"
+                )
             built = open_published(store, self.cache_dir, record)
         except EkgError as exc:
             self.outcome, self.detail = "failed", exc.detail
             raise
         self.outcome, self.detail = "loaded", ""
         with contextlib.suppress(OSError):
-            prune_cache(self.cache_dir, catalog.versions)
+            prune_cache(store, self.cache_dir, catalog.versions)
         return built
 
     def is_current(self, built: BuiltGraph) -> bool:
-        """True if the catalog's current version is the one ``built`` holds (the
-        ``is_current`` of :class:`Generations`: a reload with nothing new builds nothing)."""
+        """True if the catalog's current version is the one ``built`` holds: the same
+        upload of it, not dropped meanwhile (the ``is_current`` of :class:`Generations`: a
+        reload with nothing new builds nothing)."""
         try:
-            current = self.read().current
+            catalog = self.read()
+            same = _serves(built, catalog)
         except EkgError:
             return False  # the build reads the catalog again and says why it failed
-        if current == built.version:
+        if same:
             self.outcome, self.detail = "unchanged", ""
-        return current == built.version
+        return same
 
     def check(self, trigger: str = "follow") -> str:
-        """Read the catalog; reload if it names another version than the one served.
-        The outcome: ``unchanged``, ``failed`` or the reload's."""
+        """Read the catalog; reload if it names another version (or upload of it) than the
+        one served, or the served one was dropped. The outcome: ``unchanged``, ``failed``
+        (the generation served stays) or the reload's."""
         assert self.generations is not None
         try:
-            current = self.read().current
-        except EkgError:
+            same = _serves(self.generations.current.built, self.read())
+        except EkgError as exc:
+            self.outcome, self.detail = "failed", exc.detail
             return "failed"
-        if current == self.generations.current.built.version:
+        if same:
             self.outcome, self.detail = "unchanged", ""
             return self.outcome
         result = self.generations.reload(trigger)
@@ -140,6 +144,15 @@ class Follower:
                 self.check()
             except Exception:  # the follower must outlive any one failure; say what it was
                 log.exception("following the catalog failed; it keeps following")
+
+
+def _serves(built: BuiltGraph, catalog: Catalog) -> bool:
+    """``built`` serves the catalog's current record (the same upload) and still may."""
+    record = catalog.current_record()
+    store = built.store
+    if record is None or not isinstance(store, PinnedStore) or store.gone:
+        return False
+    return (store.record.version, store.record.upload) == (record.version, record.upload)
 
 
 def _now() -> str:

@@ -160,7 +160,9 @@ class Generations:
             log.exception("reload (%s) could not build the new generation", trigger)
             detail = f"the new generation could not be built: {exc.strerror or exc}"
             return self._result("failed", trigger, started, old, detail)
-        if built.version == old.built.version:  # (changed and changed back meanwhile)
+        # changed and changed back meanwhile -- unless the old one may no longer serve (a
+        # reader's version dropped and uploaded again has the same version, another upload)
+        if built.version == old.built.version and self._is_current(old.built):
             self._discard(built)
             return self._result("unchanged", trigger, started, old)
         return self._swap(built, trigger, started)

@@ -1,0 +1,93 @@
+"""A reader's cache keeps each version it read as a snapshot with its derived structures
+(graph.publication.cache), so that a reader started again on that version opens it without
+validating the source files again -- as ``ekg serve --store`` opens an embedded store's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from graph.causal.frozen import frozen_arrays
+from graph.data.snapshot import same_records
+from graph.publication import cache, cache_folder, open_published, publish
+from graph.publication.cache import read_cached
+from graph.store.versions import read_catalog
+
+from .conftest import LAUNCHERS
+from .test_publish import relabel, store_of, wipe
+
+pytestmark = pytest.mark.remote
+real = cache.read_dataset
+
+
+@pytest.fixture(params=list(LAUNCHERS))
+def server(request, sparql_servers):
+    found = sparql_servers[request.param]
+    wipe(found)
+    return found
+
+
+def refuse_reading(*_args, **_kwargs):
+    raise AssertionError("the source files were read and validated again")
+
+
+def test_a_reader_started_again_opens_its_snapshot_without_validating(
+    server, data, tmp_path, monkeypatch
+):
+    store = store_of(server)
+    published = publish(data, store)
+    first = open_published(store, tmp_path / "cache")
+    folder = cache_folder(tmp_path / "cache", store) / published.version
+    assert first.snapshot == folder / "snapshot"
+    assert (folder / "snapshot" / "causal").is_dir()  # the derived structures are saved too
+
+    monkeypatch.setattr(cache, "read_dataset", refuse_reading)
+    again = open_published(store, tmp_path / "cache")
+    assert again.version == first.version == published.version
+    assert same_records(again.dataset, first.dataset)
+    assert frozen_arrays(again.causal) is not None  # loaded, not built
+    assert sorted(again.causal.edges(data=True)) == sorted(first.causal.edges(data=True))
+    assert [e.id for e in again.index.events] == [e.id for e in first.index.events]
+
+
+def test_a_snapshot_of_another_version_or_a_half_written_one_is_not_used(
+    server, data, tmp_path, monkeypatch
+):
+    store = store_of(server)
+    publish(data, store)
+    record = read_catalog(store).current_record()
+    read_cached(store, record, tmp_path / "cache")
+    snapshot = cache_folder(tmp_path / "cache", store) / record.version / "snapshot"
+    meta = json.loads((snapshot / "snapshot.json").read_text())
+    (snapshot / "snapshot.json").write_text(json.dumps({**meta, "version": "0" * 64}))
+    loaded, where = read_cached(store, record, tmp_path / "cache")  # read again, saved again
+    assert where == snapshot and loaded.version.startswith(record.version)
+    assert json.loads((snapshot / "snapshot.json").read_text())["version"] == meta["version"]
+
+    (snapshot / "snapshot.json").unlink()  # what a kill before the last file leaves
+    calls = []
+    monkeypatch.setattr(cache, "read_dataset", lambda *a, **k: calls.append(a) or real(*a, **k))
+    loaded, where = read_cached(store, record, tmp_path / "cache")
+    assert calls and where == snapshot
+
+
+def test_a_snapshot_that_cannot_be_saved_still_serves_the_version(
+    server, data, tmp_path, monkeypatch
+):
+    store = store_of(server)
+    relabel(data, "A label for this test")
+    publish(data, store)
+    record = read_catalog(store).current_record()
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "save_structures", full_disk)
+    loaded, where = read_cached(store, record, tmp_path / "cache")
+    assert where is None and loaded.dataset.event("opec-no-cut").label == "A label for this test"
+    folder = cache_folder(tmp_path / "cache", store) / record.version
+    assert not (folder / "snapshot").exists()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".snapshot")]  # no scratch left
+    shutil.rmtree(folder)
