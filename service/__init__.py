@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,34 @@ from service.views import analogies, analyses, api, meta, narratives, pages, sea
 from service.views import window as timeline_window
 
 
+class App(Flask):
+    """The service's Flask app: Flask, with :meth:`ensure_sync` remembering the plain ``def``
+    functions it has seen -- Flask asks about every hook and view on every request (nine
+    times for a SPARQL query), a cost that shows beside a small query's answer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._plain: dict[Callable[..., Any], None] = {}  # (hooks and views: a few dozen)
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        try:
+            if func in self._plain:
+                return func
+        except TypeError:  # unhashable: asked each time, as Flask does
+            return super().ensure_sync(func)
+        made = super().ensure_sync(func)
+        if made is func and len(self._plain) < 1024:
+            self._plain[func] = None
+        return made
+
+
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: load and validate the events file, build the store, register routes.
 
     ``overrides`` replaces configuration values (see :mod:`service.settings`); invalid data
     raises :class:`graph.errors.ValidationError` here, before anything is served.
     """
-    app = Flask(__name__)
+    app = App(__name__)
     app.config.update(OPENAPI_CONFIG)
     app.config.update(load_config())
     app.config.update(overrides or {})

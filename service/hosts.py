@@ -60,11 +60,26 @@ def is_allowed(header: str, allowed: tuple[str, ...]) -> bool:
     )
 
 
+#: :func:`allowed_hosts` by the settings it is made of (read per request, so a test may change
+#: them; made once per value rather than on every request).
+_ALLOWED: dict[tuple[object, ...], tuple[str, ...]] = {}
+
+
+def _allowed(config: Mapping[str, Any]) -> tuple[str, ...]:
+    key = (config.get("HOST"), tuple(config.get("ALLOWED_HOSTS", ())))
+    found = _ALLOWED.get(key)
+    if found is None:
+        if len(_ALLOWED) >= 16:
+            _ALLOWED.clear()
+        found = _ALLOWED[key] = allowed_hosts(config)
+    return found
+
+
 def _check_host() -> None:
     header = request.environ.get("HTTP_HOST")
     if header is None:  # HTTP/1.0 without Host: no browser sends that
         return
-    if not is_allowed(header, allowed_hosts(current_app.config)):
+    if not is_allowed(header, _allowed(current_app.config)):
         raise ProblemError(
             400,
             "disallowed-host",

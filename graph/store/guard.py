@@ -138,7 +138,14 @@ def is_deterministic(text: str) -> bool:
     >>> is_deterministic("SELECT (NOW() AS ?t) {}")
     False
     """
+    if text.isascii():  # a plain substring test first: the expression's IGNORECASE costs more
+        upper = text.upper()
+        if not any(word in upper for word in _NONDETERMINISTIC_WORDS):
+            return True
     return _NONDETERMINISTIC.search(text) is None
+
+
+_NONDETERMINISTIC_WORDS = ("RAND", "NOW", "UUID", "BNODE")  # (STRUUID holds UUID)
 
 
 def has_dataset_clause(text: str) -> bool:

@@ -19,9 +19,10 @@ from service.runtime.reload import Generation
 
 def generation() -> Generation:
     """The generation this request is answered from (pinned at the first call)."""
-    if "ekg_generation" not in g:
-        g.ekg_generation = current_app.extensions["ekg_generations"].acquire()
-    return g.ekg_generation  # type: ignore[no-any-return]
+    pinned: Generation | None = g.get("ekg_generation")
+    if pinned is None:
+        pinned = g.ekg_generation = current_app.extensions["ekg_generations"].acquire()
+    return pinned
 
 
 def built() -> BuiltGraph:

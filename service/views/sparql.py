@@ -180,9 +180,10 @@ def _record_pages() -> dict[str, str]:
 @bp.after_request
 def _vary(response: Response) -> Response:
     """Answers depend on ``Accept`` (CORS, when on, is :func:`service.security.register_cors`)."""
-    vary = response.headers.get("Vary")  # (as response.vary.add, without parsing the header)
+    # (as response.vary.add, without parsing the header nor a KeyError when it is missing)
+    vary = next((value for name, value in response.headers if name.lower() == "vary"), None)
     if vary is None:
-        response.headers["Vary"] = "Accept"
+        response.headers.add("Vary", "Accept")
     elif "accept" not in (token.strip().lower() for token in vary.split(",")):
         response.headers["Vary"] = f"{vary}, Accept"
     return response
