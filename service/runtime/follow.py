@@ -13,9 +13,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import os
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,26 +23,30 @@ from graph.publication import open_published, prune_cache
 from graph.store import RemoteStore
 from graph.store.pinned import PinnedStore
 from graph.store.versions import Catalog, read_catalog
+from service.runtime.polling import Poller
 from service.runtime.reload import Generations
 
 log = logging.getLogger(__name__)
 
 
-class Follower:
+class Follower(Poller):
     """Reads the catalog of ``store`` and reloads ``generations`` when its current version
-    changes. ``state()`` is what ``/-/status`` shows under ``follow``."""
+    changes, every ``interval`` seconds in a daemon thread of each serving process
+    (:class:`~service.runtime.polling.Poller`: every gunicorn worker follows). ``state()`` is
+    what ``/-/status`` shows under ``follow``."""
+
+    thread_name = "ekg-follower"
+    failure = "following the catalog failed; it keeps following"
 
     def __init__(self, store: Callable[[], RemoteStore], interval: float, cache_dir: Path) -> None:
+        super().__init__(interval)
         self.store = store
-        self.interval = interval
         self.cache_dir = cache_dir
         self.generations: Generations | None = None
         self.catalog: Catalog | None = None
         self.checked_at: str | None = None
         self.outcome = "none"
         self.detail = ""
-        self._pid: int | None = None
-        self._lock = threading.Lock()
 
     def read(self) -> Catalog:
         """The catalog now (recorded for ``/-/status``); a :class:`StoreError` is recorded as
@@ -122,28 +123,9 @@ class Follower:
             "interval": self.interval,
         }
 
-    def ensure_running(self) -> None:
-        """Start the polling thread in this process unless it runs already (as
-        :class:`service.runtime.reload.Watcher` does: every gunicorn worker follows)."""
-        if not self.interval or self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid != os.getpid():
-                self._pid = os.getpid()
-                threading.Thread(target=self._run, name="ekg-follower", daemon=True).start()
-
-    def stop(self) -> None:
-        """End the polling thread (it exits after its current sleep)."""
-        self._pid = None
-
-    def _run(self) -> None:
-        pid = os.getpid()
-        while self._pid == pid:
-            time.sleep(self.interval)
-            try:
-                self.check()
-            except Exception:  # the follower must outlive any one failure; say what it was
-                log.exception("following the catalog failed; it keeps following")
+    def poll(self) -> None:
+        """One check of the catalog (:meth:`check`)."""
+        self.check()
 
 
 def _serves(built: BuiltGraph, catalog: Catalog) -> bool:

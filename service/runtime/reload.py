@@ -31,6 +31,7 @@ from typing import Any
 from graph.errors import EkgError, ValidationError
 from graph.pipeline import BuiltGraph
 from service.runtime.engine import QueryEngine
+from service.runtime.polling import Poller
 
 log = logging.getLogger(__name__)
 
@@ -229,15 +230,15 @@ def _log(result: ReloadResult) -> None:
         log.error("%s:%s: %s", problem["file"], problem["line"], problem["message"])
 
 
-class Watcher:
+class Watcher(Poller):
     """Polls the data files every ``interval`` seconds and reloads when one has changed
-    (size or modification time), in a daemon thread.
-
-    The thread starts on the first request a process serves (:meth:`ensure_running`), so
-    every gunicorn worker forked from a preloaded app watches for itself, and the master,
-    which serves nothing, builds nothing twice. Changes are measured against the files as
+    (size or modification time), in a daemon thread of each serving process
+    (:class:`~service.runtime.polling.Poller`). Changes are measured against the files as
     they were when the watcher was made, so an edit made before the first request counts.
     """
+
+    thread_name = "ekg-watcher"
+    failure = "the data file watcher failed; it keeps watching"
 
     def __init__(
         self,
@@ -245,37 +246,17 @@ class Watcher:
         files: Callable[[], Sequence[Path]],
         interval: float = 2.0,
     ) -> None:
+        super().__init__(interval)
         self.generations = generations
         self.files = files
-        self.interval = interval
         self._seen = self._fingerprint()
-        self._pid: int | None = None
-        self._lock = threading.Lock()
 
-    def ensure_running(self) -> None:
-        """Start the polling thread in this process unless it runs already."""
-        if self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid != os.getpid():
-                self._pid = os.getpid()
-                threading.Thread(target=self._run, name="ekg-watcher", daemon=True).start()
-
-    def stop(self) -> None:
-        """End the polling thread (it exits after its current sleep)."""
-        self._pid = None
-
-    def _run(self) -> None:
-        pid = os.getpid()
-        while self._pid == pid:
-            time.sleep(self.interval)
-            try:
-                seen = self._fingerprint()
-                if seen != self._seen:
-                    self._seen = seen
-                    self.generations.reload("watch")
-            except Exception:  # the watcher must outlive any one failure; say what it was
-                log.exception("the data file watcher failed; it keeps watching")
+    def poll(self) -> None:
+        """Reload if a data file changed since the last poll."""
+        seen = self._fingerprint()
+        if seen != self._seen:
+            self._seen = seen
+            self.generations.reload("watch")
 
     def _fingerprint(self) -> tuple[tuple[str, int, int], ...]:
         marks = []
