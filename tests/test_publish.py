@@ -84,11 +84,10 @@ def relabel(path: Path, label: str) -> None:
 
 
 def reader(make_app, server, tmp_path, **overrides):
+    """A reader's app, given only the query endpoint (readers never write)."""
     settings = {
         "BACKEND": "sparql",
         "SPARQL_ENDPOINT": server.query_url,
-        "SPARQL_UPDATE_ENDPOINT": server.update_url,
-        "SPARQL_STORE_ENDPOINT": server.store_url,
         "CACHE_DIR": tmp_path / "cache",
         "FOLLOW_INTERVAL": 0.0,
         **overrides,

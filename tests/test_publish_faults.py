@@ -25,6 +25,7 @@ from support.synthetic import write_events_yaml
 from tests.test_publish import BASE, every_graph, store_of, wipe
 
 from .conftest import assert_problem
+from .test_publish import reader as make_reader
 from .test_publish_concurrency import expire
 
 pytestmark = pytest.mark.remote
@@ -138,14 +139,7 @@ def test_a_store_killed_during_a_publish_keeps_the_current_version(server, tmp_p
 @pytest.fixture
 def reader(server, data, make_app, tmp_path):
     publish(data, server.store())
-    return make_app(
-        tmp_path / "absent.yaml",
-        BACKEND="sparql",
-        SPARQL_ENDPOINT=server.query_url,
-        CACHE_DIR=tmp_path / "cache",
-        FOLLOW_INTERVAL=0.0,
-        SPARQL_TIMEOUT=2.0,
-    )
+    return make_reader(make_app, server, tmp_path, SPARQL_TIMEOUT=2.0)
 
 
 def sparql(client):
@@ -210,14 +204,7 @@ def test_a_stalled_virtuoso_gives_504_and_nothing_hangs(sparql_servers, data, ma
     server = sparql_servers["virtuoso"]
     wipe(server)
     publish(data, store_of(server))
-    app = make_app(
-        tmp_path / "absent.yaml",
-        BACKEND="sparql",
-        SPARQL_ENDPOINT=server.query_url,
-        CACHE_DIR=tmp_path / "cache",
-        FOLLOW_INTERVAL=0.0,
-        SPARQL_TIMEOUT=2.0,
-    )
+    app = make_reader(make_app, server, tmp_path, SPARQL_TIMEOUT=2.0)
     client = app.test_client()
     assert sparql(client).status_code == 200
     os.kill(server.pid, signal.SIGSTOP)

@@ -30,7 +30,7 @@ from graph.store.versions import NO_GRAPH, VersionRecord
 from support.servers import virtuoso_server
 
 from .conftest import LAUNCHERS, assert_problem
-from .test_publish import BASE, JSON_RESULTS, TINY_LABEL, quads, relabel, store_of, wipe
+from .test_publish import BASE, JSON_RESULTS, TINY_LABEL, quads, reader, relabel, store_of, wipe
 
 GRAPH = f"{BASE}graph/tiny"
 EVENT = f"{BASE}event/opec-no-cut"
@@ -197,13 +197,7 @@ def server(request, sparql_servers):
 
 def reader_client(make_app, server, tmp_path):
     """A reader given only the query endpoint (no update or store endpoint)."""
-    return make_app(
-        tmp_path / "absent.yaml",
-        BACKEND="sparql",
-        SPARQL_ENDPOINT=server.query_url,
-        CACHE_DIR=tmp_path / "cache",
-        FOLLOW_INTERVAL=0.0,
-    ).test_client()
+    return reader(make_app, server, tmp_path).test_client()
 
 
 def labels(client, query: str, **protocol: str) -> list[str] | int:
