@@ -19,13 +19,13 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 from graph.data import LoadedData, read_dataset
 from graph.errors import EkgError, StoreError
 from graph.rdf import graph_iri, iter_statements
 from graph.store import Quad, RemoteStore, Triple
+from graph.store.backends.remote import by_graph, chunks
 from graph.store.dropping import drop_updates, is_dropping_query
 from graph.store.lease import LEASE, Lease, store_clock
 from graph.store.sources import source_chunk_triple, source_file_triples, split_text
@@ -168,7 +168,7 @@ def _upload_version(
     triples = _upload_source(store, held, version, top, loaded.files)
     main = graph_iri(loaded.dataset.info)
     graphs = _upload_data(store, held, version, iter_statements(loaded.dataset), main)
-    return triples, _count(store, list(graphs))
+    return triples, store.count_triples(list(graphs))
 
 
 def _check_base(record: VersionRecord, base: str | None) -> None:
@@ -179,17 +179,6 @@ def _check_base(record: VersionRecord, base: str | None) -> None:
             f"version {record.version} is in the store with base IRI "
             f"{record.base or 'of the file'}; publish a changed dataset to change the base IRI"
         )
-
-
-def _count(store: RemoteStore, graphs: list[str]) -> dict[str, int]:
-    """The triples each of ``graphs`` holds on the server."""
-    rows = store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-        default_graphs=[NO_GRAPH],
-        named_graphs=graphs,
-    ).rows
-    found = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
-    return {graph: found.get(graph, 0) for graph in graphs}
 
 
 def _drop(
@@ -263,13 +252,8 @@ def _upload_data(
     """Upload the dataset's statements into ``version``'s graphs (each registered first; a
     triple goes into graph ``main``); the triples of each versioned graph."""
     counts: dict[str, int] = {}
-    iterator = iter(statements)
-    while chunk := list(islice(iterator, store.chunk_size)):
-        groups: dict[str, list[Triple]] = {}
-        for statement in chunk:
-            name = main if len(statement) == 3 else str(statement[3])
-            groups.setdefault(name, []).append(statement[:3])
-        for name, part in groups.items():
+    for chunk in chunks(statements, store.chunk_size):
+        for name, part in by_graph(chunk, main).items():
             graph = versioned_graph(version, name)
             if graph not in counts:
                 held.renew()

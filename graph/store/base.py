@@ -193,13 +193,13 @@ class Store(ABC):
         return "rdflib", target
 
     def count_triples(self, graphs: Sequence[str]) -> dict[str, int]:
-        """The triples of each named graph of ``graphs`` (one query)."""
+        """The triples of each named graph of ``graphs`` (one query, with exactly those as
+        its named graphs: on a shared server, graphs outside the store's catalog too)."""
         if not graphs:
             return {}
-        values = " ".join(f"<{iri}>" for iri in graphs)
         rows = self.query(
-            f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} "
-            "GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+            named_graphs=list(graphs),
         ).rows
         found = {str(g): int(n.toPython()) for g, n in rows}  # type: ignore[union-attr]
         return {iri: found.get(iri, 0) for iri in graphs}

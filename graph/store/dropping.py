@@ -5,6 +5,7 @@ from __future__ import annotations
 from rdflib import Literal
 
 from graph.errors import StoreError
+from graph.store.backends.remote import check_iri
 from graph.store.versions import (
     CURRENT,
     LEASE_OWNER,
@@ -17,10 +18,6 @@ from graph.store.versions import (
 )
 
 
-def _n3(term: Literal) -> str:
-    return term.n3()
-
-
 def drop_updates(record: VersionRecord, owner: str, current: str | None) -> list[str]:
     """The updates that drop a version, in order: mark it ``dropping`` -- only if ``owner``
     holds the lease and the version is not the current one, which the publisher read as
@@ -30,6 +27,8 @@ def drop_updates(record: VersionRecord, owner: str, current: str | None) -> list
     the mark holds (:func:`is_dropping_query`). A graph outside the version's names is
     refused (:class:`StoreError`): the catalog never makes the publisher drop other data."""
     graphs = record.all_graphs()
+    for graph in graphs:  # the names go into update requests
+        check_iri(graph)
     node = version_iri(record.version)
     if strays := [
         g for g in graphs if not g.startswith(f"{node}/") and g != source_graph(record.version)
@@ -58,7 +57,7 @@ def drop_updates(record: VersionRecord, owner: str, current: str | None) -> list
         f'INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ <{node}> <{STATE}> "dropping" }} }} '
         f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{node}> <{STATE}> ?s . "
         f"<{ROOT}> <{LEASE_OWNER}> ?holder{current_is} }} "
-        f"FILTER(?holder = {_n3(Literal(owner))}{same}) }}"
+        f"FILTER(?holder = {Literal(owner).n3()}{same}) }}"
     )
     drops = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
     return [mark, *([drops] if drops else []), forget]

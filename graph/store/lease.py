@@ -35,10 +35,6 @@ from graph.store.versions import (
 LEASE = 120.0
 
 
-def n3(term: Literal) -> str:
-    return term.n3()
-
-
 def store_clock(store: Store) -> dt.datetime:
     """The store's time now (``NOW()``; a time without offset is taken as UTC -- Virtuoso
     gives its local time without one, which is consistent as long as only it is compared)."""
@@ -102,7 +98,7 @@ def lease_update(owner: str, until: dt.datetime, now: dt.datetime, *, take: bool
     ``take``) nobody does once a lease expired before ``now`` is cleared (all on the store's
     clock). Virtuoso inserts despite FILTER NOT EXISTS, and at times despite a FILTER over an
     OPTIONAL's variables: "nobody holds it" is a count (:func:`none_of`)."""
-    who, graph = n3(Literal(owner)), f"GRAPH <{VERSIONS_GRAPH}>"
+    who, graph = Literal(owner).n3(), f"GRAPH <{VERSIONS_GRAPH}>"
     renew = (
         f"DELETE {{ {graph} {{ <{ROOT}> <{LEASE_UNTIL}> ?u }} }} "
         f"INSERT {{ {graph} {{ <{ROOT}> <{LEASE_UNTIL}> {stamp(until)} }} }} "
@@ -123,7 +119,7 @@ def lease_update(owner: str, until: dt.datetime, now: dt.datetime, *, take: bool
 
 def release_update(owner: str) -> str:
     """Give up the catalog's lease if ``owner`` holds it."""
-    held = _lease(n3(Literal(owner)), "?u")
+    held = _lease(Literal(owner).n3(), "?u")
     return (
         f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ {held} }} }} "
         f"WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {held} }} }}"

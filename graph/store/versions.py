@@ -40,6 +40,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from graph.errors import StoreError
+from graph.store.backends.remote import EMPTY_GRAPH
 from graph.store.base import Store
 
 #: The named graph of the catalog of published versions.
@@ -48,7 +49,7 @@ VERSIONS_GRAPH = "urn:x-ekg:versions"
 ROOT = "urn:x-ekg:versions#catalog"
 _NS = "urn:x-ekg:versions#"
 #: A graph that never holds anything: how "no graphs" is said in protocol parameters.
-NO_GRAPH = "urn:x-ekg:graph:none"
+NO_GRAPH = EMPTY_GRAPH
 CURRENT, STATE, BASE, PUBLISHED, RETIRED, STORY = (
     f"{_NS}{name}" for name in ("current", "state", "base", "publishedAt", "retiredAt", "story")
 )
@@ -258,13 +259,9 @@ def _time(values: list[Node] | None) -> dt.datetime | None:
 # -- updates ------------------------------------------------------------------------------------
 
 
-def _n3(term: Node) -> str:
-    return term.n3()
-
-
 def _held(owner: str) -> str:
     """The pattern that holds while ``owner`` holds the catalog's lease."""
-    return f"GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> {_n3(Literal(owner))} }}"
+    return f"GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> {Literal(owner).n3()} }}"
 
 
 def none_of(pattern: str) -> str:
@@ -278,7 +275,7 @@ def none_of(pattern: str) -> str:
 
 
 def _insert_if(triples: Sequence[tuple[str, str, Node]], where: str) -> str:
-    body = " ".join(f"<{s}> <{p}> {_n3(o)} ." for s, p, o in triples)
+    body = " ".join(f"<{s}> <{p}> {o.n3()} ." for s, p, o in triples)
     return f"INSERT {{ GRAPH <{VERSIONS_GRAPH}> {{ {body} }} }} WHERE {{ {where} }}"
 
 
@@ -341,7 +338,7 @@ def switch_update(switch: Switch) -> str:
     counts = " ".join(f"<{g}> <{TRIPLES}> {n} ." for g, n in sorted(switch.triples.items()))
     if switch.files is not None:  # an upload (a rollback keeps the counts it has)
         counts += f" {node} <{GRAPH_COUNT}> {len(switch.triples)} ; <{FILE_COUNT}> {switch.files} ."
-    stories_n3 = " ".join(f"{node} <{STORY}> {_n3(Literal(s))} ." for s in switch.stories)
+    stories_n3 = " ".join(f"{node} <{STORY}> {Literal(s).n3()} ." for s in switch.stories)
     update = (
         f"DELETE {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{CURRENT}> ?old . "
         f"{node} <{STATE}> ?state }} }}\n"
@@ -365,12 +362,12 @@ def switch_update(switch: Switch) -> str:
 def stamp(at: dt.datetime) -> str:
     """``at`` as an xsd:dateTime literal in UTC (N-Triples)."""
     text = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    return _n3(Literal(text, datatype=XSD.dateTime))
+    return Literal(text, datatype=XSD.dateTime).n3()
 
 
 def is_serving_query(version: str, upload: str | None = None) -> str:
     """An ASK that holds while ``version``'s graphs are complete (published, not dropping)
     and, given ``upload``, are still those of that upload (not dropped and uploaded again)."""
-    same = "" if upload is None else f" ; <{UPLOAD}> {_n3(Literal(upload))}"
+    same = "" if upload is None else f" ; <{UPLOAD}> {Literal(upload).n3()}"
     node = f"<{version_iri(version)}>"
     return f'ASK {{ GRAPH <{VERSIONS_GRAPH}> {{ {node} <{STATE}> "published"{same} }} }}'

@@ -189,14 +189,14 @@ class RemoteStore(Store):
     # -- writing -------------------------------------------------------------------------
 
     def load(self, triples: Iterable[Triple | Quad], graph: str = DEFAULT_DATA_GRAPH) -> None:
-        _check_iri(graph)
+        check_iri(graph)
         staging = f"urn:x-ekg:staging:{uuid.uuid4()}"
         targets = {graph: staging}  # graph -> its staging graph
         try:
-            for chunk in _chunks(triples, self.chunk_size):
-                for target, part in _by_graph(chunk, graph).items():
+            for chunk in chunks(triples, self.chunk_size):
+                for target, part in by_graph(chunk, graph).items():
                     if target not in targets:
-                        _check_iri(target)
+                        check_iri(target)
                         targets[target] = f"{staging}:{len(targets)}"
                     self.upload(targets[target], part)
             old = self._parts_of(graph)
@@ -226,7 +226,7 @@ class RemoteStore(Store):
 
     def drop(self, graph: str) -> None:
         """Remove named graph ``graph``, the parts its load wrote, and their catalog entries."""
-        _check_iri(graph)
+        check_iri(graph)
         entry = f"DELETE DATA {{ GRAPH <{CATALOG_GRAPH}> {{ <{graph}> a <{_DATA_GRAPH}> }} }}"
         self.update(" ;\n".join([*_removal(graph, self._parts_of(graph)), entry]))
         self._graphs = None
@@ -346,7 +346,7 @@ def _message(exc: SPARQLWrapperException) -> str:
 _IRI = re.compile(r'^[^\x00-\x20<>"{}|^`\\]+:[^\x00-\x20<>"{}|^`\\]*$')
 
 
-def _check_iri(iri: str) -> None:
+def check_iri(iri: str) -> None:
     """Refuse a graph name that is not an absolute IRI: it goes into update requests."""
     if not _IRI.match(iri):
         raise StoreError(f"not an absolute IRI for a graph: {iri!r}")
@@ -369,13 +369,14 @@ def _with_prologue(sparql: str, base_iri: str | None) -> str:
     return "\n".join([*lines, sparql])
 
 
-def _chunks(triples: Iterable[T], size: int) -> Iterator[list[T]]:
+def chunks(triples: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``triples`` in lists of ``size`` (the last one shorter)."""
     iterator = iter(triples)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def _by_graph(chunk: list[Triple | Quad], graph: str) -> dict[str, list[Triple]]:
+def by_graph(chunk: list[Triple | Quad], graph: str) -> dict[str, list[Triple]]:
     """The triples of ``chunk`` by the graph they go into (``graph`` for a triple)."""
     groups: dict[str, list[Triple]] = {}
     for statement in chunk:
