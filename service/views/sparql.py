@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from graph.pipeline import BuiltGraph
 from graph.queries import load_query, query_names
 from graph.rdf import describe_service
 from graph.store import (
@@ -145,17 +146,10 @@ def _describe() -> ResponseReturnValue:
 def _page_config() -> dict[str, object]:
     built = state.built()
     base = built.dataset.info.base
-    examples = []
-    for name in query_names():
-        text = load_query(name, base)
-        if isinstance(built.store, PinnedStore) and built.store.refusal(text):
-            continue  # a reader would refuse it (narratives: GRAPH ?g joined; see README)
-        title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
-        examples.append({"name": name, "title": title, "query": text})
     return {
         "endpoint": request.base_url,
         "prefixes": DEFAULT_PREFIXES,
-        "examples": examples,
+        "examples": built.remember("sparql-examples", lambda: _examples(built)),
         "base": base,
         "pages": _record_pages(),
     }
@@ -163,6 +157,19 @@ def _page_config() -> dict[str, object]:
 
 #: Stands for a record's id while :func:`_record_pages` builds its URL patterns.
 _ID_MARK = "RECORD-ID-MARK"
+
+
+def _examples(built: BuiltGraph) -> list[dict[str, str]]:
+    """The shipped queries as the page offers them, under this data's base IRI (once per
+    data version): those a reader would refuse are left out."""
+    examples = []
+    for name in query_names():
+        text = load_query(name, built.dataset.info.base)
+        if isinstance(built.store, PinnedStore) and built.store.refusal(text):
+            continue  # a reader would refuse it (narratives: GRAPH ?g joined; see README)
+        title = text.splitlines()[0].lstrip("# ").strip() if text.startswith("#") else name
+        examples.append({"name": name, "title": title, "query": text})
+    return examples
 
 
 def _record_pages() -> dict[str, str]:
