@@ -106,17 +106,27 @@ class WsgiConfig:
 SERVED: dict[str, int] = {}
 
 
-def group_cpu(group: int) -> float:
-    """CPU seconds used so far by process group ``group``: every live process in it, and the
-    children they have reaped (a gunicorn worker that exited counts in its master's)."""
-    ticks = 0
+def group_stats(group: int) -> dict[int, list[str]]:
+    """The ``/proc/PID/stat`` fields after ``comm`` of every live process in process group
+    ``group``, by PID."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:  # gone meanwhile
             continue
         if int(fields[2]) == group:
-            ticks += sum(int(n) for n in fields[11:15])  # utime stime cutime cstime
+            found[int(stat.parent.name)] = fields
+    return found
+
+
+def group_cpu(group: int) -> float:
+    """CPU seconds used so far by process group ``group``: every live process in it, and the
+    children they have reaped (a gunicorn worker that exited counts in its master's)."""
+    ticks = sum(
+        sum(int(n) for n in fields[11:15])  # utime stime cutime cstime
+        for fields in group_stats(group).values()
+    )
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import RESULTS, machine, spawn, write_result  # noqa: E402
+from benchmarks.harness import RESULTS, group_stats, machine, spawn, write_result  # noqa: E402
 from benchmarks.start_profile import gc_share, profiled  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS  # noqa: E402
 from support.servers import free_port  # noqa: E402
@@ -135,22 +135,6 @@ def build(yaml: str, store: Path) -> dict[str, Any]:
 # -- processes and memory --------------------------------------------------------------------
 
 
-def group_pids(group: int) -> list[int]:
-    """Every process whose process group is ``group``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
-        if int(fields[2]) == group:
-            found.append(int(entry.name))
-    return found
-
-
 def status_kb(pid: int, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -163,7 +147,7 @@ def status_kb(pid: int, field: str) -> int:
 
 def group_rss_mb(group: int, field: str = "VmRSS") -> tuple[float, int]:
     """The sum of ``field`` over the group's processes (MB), and how many there are."""
-    pids = group_pids(group)
+    pids = list(group_stats(group))
     return round(sum(status_kb(pid, field) for pid in pids) / 1024, 1), len(pids)
 
 
