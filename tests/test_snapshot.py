@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 
 from graph.causal.frozen import frozen_arrays
 from graph.causal.importance import SavedScores
-from graph.data import LoadedData, read_dataset
+from graph.data import Dataset, LoadedData, read_dataset
 from graph.data.records import Records, encode
 from graph.data.snapshot import (
     META,
@@ -32,21 +32,7 @@ from support.synthetic import generate_dataset
 
 from .conftest import DATA
 
-SECTIONS = (
-    "info",
-    "lanes",
-    "event_types",
-    "quantity_kinds",
-    "stages",
-    "actors",
-    "places",
-    "publications",
-    "events",
-    "links",
-    "claims",
-    "narratives",
-    "stories",
-)
+SECTIONS = tuple(field.name for field in fields(Dataset))  # every section
 
 
 def assert_same(snapshot: SnapshotDataset, read: LoadedData) -> None:
