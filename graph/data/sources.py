@@ -126,7 +126,7 @@ class IncludeTree:
         return DataFile(path.relative_to(self.root).as_posix(), path, chain), None
 
 
-def _hashed(name: str, raw: bytes) -> tuple[bytes, ...]:
+def _hashed(name: str, raw: bytes | mmap.mmap) -> tuple[bytes | mmap.mmap, ...]:
     """What one file adds to a dataset's digest, in order: its name and its bytes (hashed one
     after another, without joining them into one copy)."""
     return name.encode() + b"\0", raw, b"\0"
@@ -151,9 +151,11 @@ def data_version(top: str | Path, names: Sequence[str]) -> str | None:
 def _hash_file(digest: Any, name: str, path: Path) -> None:
     """Add what :func:`_hashed` gives for the file at ``path`` to ``digest``, hashing its pages
     where they are (memory-mapped): no copy of a file of hundreds of megabytes."""
-    digest.update(name.encode() + b"\0")
     with open(path, "rb") as file:
-        if file.seek(0, 2):
-            with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as pages:
-                digest.update(pages)
-    digest.update(b"\0")
+        if not file.seek(0, 2):  # (an empty file cannot be mapped)
+            for part in _hashed(name, b""):
+                digest.update(part)
+            return
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as pages:
+            for part in _hashed(name, pages):
+                digest.update(part)
