@@ -24,7 +24,7 @@ from typing import Any
 from graph.causal import build_causal_graph
 from graph.causal.frozen import load_causal, write_causal
 from graph.causal.importance import importance, load_importance, write_importance
-from graph.data import Dataset
+from graph.data import Dataset, collector_paused
 from graph.data.snapshot import snapshot_meta
 from graph.errors import EkgError
 from graph.timeline import EventIndex
@@ -60,12 +60,13 @@ def save_structures(dataset: Dataset, snapshot: Path) -> None:
     with the data version its ``snapshot.json`` (written before this hook runs) records."""
     meta = snapshot_meta(snapshot)
     version = "" if meta is None else str(meta["version"])
-    graph = build_causal_graph(dataset)
-    write_causal(graph, snapshot / SAVED["causal"], version)
-    scores = importance(graph)
-    del graph
-    write_importance(scores, snapshot / SAVED["importance"], version)
-    index = EventIndex.from_dataset(dataset)
-    write_index(index, dataset, snapshot / SAVED["index"], version)
-    window = TimelineWindow.build(index, scores)
-    write_window(window, snapshot / SAVED["window"], version)
+    with collector_paused():  # (millions of objects at a million events, none cyclic)
+        graph = build_causal_graph(dataset)
+        write_causal(graph, snapshot / SAVED["causal"], version)
+        scores = importance(graph)
+        del graph
+        write_importance(scores, snapshot / SAVED["importance"], version)
+        index = EventIndex.from_dataset(dataset)
+        write_index(index, dataset, snapshot / SAVED["index"], version)
+        window = TimelineWindow.build(index, scores)
+        write_window(window, snapshot / SAVED["window"], version)

@@ -59,11 +59,11 @@ from graph.data.arrays import (
     IdTable,
     StringTable,
     open_frozen,
-    paused_gc,
     save_array,
     write_codes,
     write_frozen,
 )
+from graph.data.yamlfile import collector_paused
 
 KIND = "causal-graph"
 NODE_KEYS = ("label", "lane", "type", "date", "start")
@@ -79,7 +79,7 @@ def save_causal(dataset: Dataset, directory: str | Path, version: str = "") -> N
     The collector is paused while the graph is built: it would otherwise scan the growing
     graph over and over (most of the build time at a million events).
     """
-    with paused_gc():
+    with collector_paused():
         graph = build_causal_graph(dataset)
     write_causal(graph, directory, version)
 
@@ -233,7 +233,7 @@ class FrozenCausal:
         edge's own link shares its id's string."""
         if len(self.edge_data) == len(self.confidences) and len(self.node_data) == len(self.ids):
             return
-        with paused_gc():
+        with collector_paused():
             self._make_all()
 
     def _make_all(self) -> None:
@@ -332,7 +332,7 @@ class _Rows(_Nodes):
             frozen.make_all()
             names, data = frozen.all_names(), frozen.edge_data
             indptr, others, edges = (row.tolist() for row in (self.indptr, self.others, self.edges))
-            with paused_gc():
+            with collector_paused():
                 for i, (first, last) in enumerate(pairwise(indptr)):
                     if i not in made:
                         pairs = zip(others[first:last], edges[first:last], strict=True)

@@ -44,7 +44,8 @@ import networkx as nx
 import numpy as np
 
 from graph.data import Dataset
-from graph.data.arrays import IdTable, open_frozen, paused_gc, save_array, write_frozen
+from graph.data.arrays import IdTable, open_frozen, save_array, write_frozen
+from graph.data.yamlfile import collector_paused
 from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS
 
 #: How much a neighbour's weight adds to an event's score.
@@ -121,7 +122,7 @@ def save_importance(
     graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path, version: str = ""
 ) -> None:
     """Compute :func:`importance` and write it to ``directory`` (see the module docs)."""
-    with paused_gc():
+    with collector_paused():
         scores = importance(graph_or_dataset)
     write_importance(scores, directory, version)
 

@@ -27,12 +27,10 @@ O(log N)). Nothing here builds a Python object per entry up front.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -40,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.data.yamlfile import collector_paused
 from graph.errors import DerivedDataError
 
 #: Bumped whenever what a frozen directory holds changes; older directories are refused.
@@ -84,7 +83,7 @@ def write_frozen(
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     try:
-        with paused_gc():  # the writers make millions of small objects, none of them cyclic
+        with collector_paused():  # the writers make millions of small objects, none of them cyclic
             fill(folder)
         body = {"kind": kind, "format": FORMAT, **manifest}
         (folder / MANIFEST).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
@@ -95,20 +94,6 @@ def write_frozen(
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused (if it ran) for the ``with`` block: building a
-    derived structure of a million events makes millions of objects, and each collection
-    pass would walk them all, and the dataset, again."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def open_frozen(path: Path, kind: str, version: str | None = None) -> Frozen:

@@ -45,7 +45,8 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from graph.data import Dataset
-from graph.data.arrays import Frozen, open_frozen, paused_gc, write_frozen
+from graph.data.arrays import Frozen, open_frozen, write_frozen
+from graph.data.yamlfile import collector_paused
 from graph.errors import DerivedDataError
 from graph.timeline.paging import EventIndex
 from graph.timeline.window import RankedRun, TimelineWindow
@@ -85,7 +86,7 @@ class Reordered(Sequence[T]):
 
 def save_index(dataset: Dataset, directory: str | Path, version: str = "") -> None:
     """Build the event index of ``dataset`` (the collector paused) and write it."""
-    with paused_gc():
+    with collector_paused():
         index = EventIndex.from_dataset(dataset)
     write_index(index, dataset, directory, version)
 
@@ -201,7 +202,7 @@ def save_window(
     index: EventIndex, scores: Mapping[str, float], directory: str | Path, version: str = ""
 ) -> None:
     """Build the window of every event of ``index`` ranked by ``scores`` and write it."""
-    with paused_gc():
+    with collector_paused():
         window = TimelineWindow.build(index, scores)
     write_window(window, directory, version)
 
