@@ -25,8 +25,7 @@ from graph.causal import LensView, apply_lens, build_causal_graph, read_causal_g
 from graph.causal.importance import importance
 from graph.data import Dataset, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, snapshot_meta
-from graph.derived import load_saved
-from graph.derived import save_structures as save_structures  # (re-exported: publication)
+from graph.derived import load_saved, save_structures
 from graph.errors import StoreError
 from graph.rdf import build_store_dir, graph_iri, iter_statements, story_graph_iri
 from graph.store import (

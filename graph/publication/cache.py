@@ -27,8 +27,8 @@ from pathlib import Path
 
 from graph.data import LoadedData, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, open_snapshot, save_snapshot, snapshot_meta
+from graph.derived import save_structures
 from graph.errors import EkgError, StoreError
-from graph.pipeline import save_structures
 from graph.store import RemoteStore
 from graph.store.sources import read_source_chunk, read_source_files
 from graph.store.versions import VersionRecord

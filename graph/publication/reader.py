@@ -44,4 +44,5 @@ def open_published(
         raise StoreError(f"the source of version {record.version} reads as another version")
     seconds = time.perf_counter() - started
     pinned = PinnedStore(store, record)
-    return BuiltGraph(loaded.dataset, pinned, seconds, record.version, loaded.files, snapshot)
+    full = loaded.version if snapshot is not None else ""
+    return BuiltGraph(loaded.dataset, pinned, seconds, record.version, loaded.files, snapshot, full)
