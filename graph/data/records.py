@@ -60,7 +60,7 @@ def decoder(kind: Any) -> Callable[[Any], Any]:
     """The inverse of :func:`encode` for values of type ``kind`` (a model class or a field's
     type hint)."""
     if kind is EventDate:
-        return _date
+        return parse_date  # (each date text is parsed once while it is in use: it caches)
     if kind is Decimal:
         return Decimal
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
@@ -137,12 +137,6 @@ def _same(value: Any) -> Any:
 
 def _optional_tuple(value: Any) -> Any:
     return None if value is None else tuple(value)
-
-
-@functools.lru_cache(maxsize=65536)
-def _date(text: str) -> EventDate:
-    """The date of EDTF ``text`` (dates repeat: each is parsed once while it is in use)."""
-    return parse_date(text)
 
 
 def dumps(value: Any) -> bytes:
