@@ -84,7 +84,7 @@ def window(args: dict[str, Any]) -> ResponseReturnValue:
     # a bound not given defaults to the data's; on the wrong side of the other, the window is
     # empty (e.g. a start after the last event)
     first = (found.first if last is None else min(found.first, last)) if first is None else first
-    last = (found.last if first is None else max(found.last, first)) if last is None else last
+    last = max(found.last, first) if last is None else last
     answer = found.query(first, last, width=args["width"], include=args["include"])
     lens = args["lens"] or "evidence"
     kept = lens_filter(data, lens)
