@@ -19,7 +19,18 @@ from service.runtime.engine import QueryEngine
 from service.runtime.follow import Follower
 from service.runtime.reload import Generations, Watcher, yaml_files_below
 from service.settings import cache_dir, load_config
-from service.views import analogies, analyses, api, meta, narratives, pages, search, sparql, stories
+from service.views import (
+    analogies,
+    analyses,
+    api,
+    meta,
+    narratives,
+    pages,
+    search,
+    sparql,
+    sparql_direct,
+    stories,
+)
 from service.views import window as timeline_window
 
 
@@ -101,6 +112,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(search.bp)
     rest.register_blueprint(timeline_window.bp)
     pages.resolve_event_iris(app, generations.current.built.dataset.info.base)
+    sparql_direct.install(app)
     return app
 
 

@@ -10,6 +10,7 @@ answering only for loopback names, the address the service listens on and the na
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -60,31 +61,31 @@ def is_allowed(header: str, allowed: tuple[str, ...]) -> bool:
     )
 
 
-#: :func:`allowed_hosts` by the settings it is made of (read per request, so a test may change
-#: them; made once per value rather than on every request).
-_ALLOWED: dict[tuple[object, ...], tuple[str, ...]] = {}
+@lru_cache(maxsize=16)
+def _allowed(host: object, extra: tuple[str, ...]) -> tuple[str, ...]:
+    return allowed_hosts({"HOST": host, "ALLOWED_HOSTS": extra})
 
 
-def _allowed(config: Mapping[str, Any]) -> tuple[str, ...]:
-    key = (config.get("HOST"), tuple(config.get("ALLOWED_HOSTS", ())))
-    found = _ALLOWED.get(key)
-    if found is None:
-        if len(_ALLOWED) >= 16:
-            _ALLOWED.clear()
-        found = _ALLOWED[key] = allowed_hosts(config)
-    return found
+def host_allowed(environ: Mapping[str, Any], config: Mapping[str, Any]) -> bool:
+    """Whether the request of WSGI ``environ`` names a host ``config`` answers for (the
+    settings are read per request, so a test may change them; :func:`allowed_hosts` is
+    made once per value). A request without ``Host`` (HTTP/1.0; no browser sends that)
+    passes."""
+    header = environ.get("HTTP_HOST")
+    if header is None:
+        return True
+    allowed = _allowed(config.get("HOST"), tuple(config.get("ALLOWED_HOSTS", ())))
+    return is_allowed(header, allowed)
 
 
 def _check_host() -> None:
-    header = request.environ.get("HTTP_HOST")
-    if header is None:  # HTTP/1.0 without Host: no browser sends that
-        return
-    if not is_allowed(header, _allowed(current_app.config)):
+    if not host_allowed(request.environ, current_app.config):
         raise ProblemError(
             400,
             "disallowed-host",
             "Host not allowed",
-            f"this service does not answer for the host {host_name(header)[:100]!r}; "
+            f"this service does not answer for the host "
+            f"{host_name(request.environ['HTTP_HOST'])[:100]!r}; "
             "its operator can add it to EKG_ALLOWED_HOSTS (ekg serve --allowed-host)",
         )
 

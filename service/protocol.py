@@ -149,6 +149,18 @@ def parse_request(request: Request) -> ProtocolRequest:
                 "Unsupported media type",
                 f"POST a query as {FORM} or {SPARQL_QUERY} (got {given})",
             )
+    return _protocol(fields, query, update, post=request.method == "POST")
+
+
+def parse_get(query_string: bytes) -> ProtocolRequest:
+    """:func:`parse_request` for a GET with this query string (as the client sent it)."""
+    return _protocol(_fields(query_string, "query string"), None, None, post=False)
+
+
+def _protocol(
+    fields: list[tuple[str, str]], query: str | None, update: str | None, *, post: bool
+) -> ProtocolRequest:
+    """The request made of its parameters ``fields`` and the query or update of its body."""
     query = query if query is not None else _single(fields, "query")
     update = update if update is not None else _single(fields, "update")
     if query is not None and update is not None:
@@ -165,7 +177,7 @@ def parse_request(request: Request) -> ProtocolRequest:
             "Read-only endpoint",
             "this endpoint answers queries only; updates are not accepted",
         )
-    if query is None and request.method == "POST":
+    if query is None and post:
         raise ProblemError(
             400,
             "missing-query",

@@ -32,7 +32,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
-_EVERY_RESPONSE = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"))
+EVERY_RESPONSE = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"))
 _HTML_PAGES = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Frame-Options", "DENY"),
@@ -44,7 +44,7 @@ def _headers(response: Response) -> Response:
     # missing header, a cost that shows beside a small SPARQL answer)
     headers = response.headers
     present = {name.lower() for name, _ in headers}
-    wanted = _EVERY_RESPONSE + _HTML_PAGES if response.mimetype == "text/html" else _EVERY_RESPONSE
+    wanted = EVERY_RESPONSE + _HTML_PAGES if response.mimetype == "text/html" else EVERY_RESPONSE
     for name, value in wanted:
         if name.lower() not in present:
             headers.add(name, value)

@@ -27,7 +27,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, has_request_context, request
+from flask import Flask
 
 from graph.errors import EngineBusyError
 from graph.pipeline import BuiltGraph
@@ -51,17 +51,19 @@ class QueryEngine:
         self._remote_slots = threading.BoundedSemaphore(config["SPARQL_WORKERS"])
         self._runner: tuple[int, DeadlineRunner] | None = None  # (its process id, it)
 
-    def run(self, job: QueryJob) -> QueryAnswer:
+    def run(
+        self, job: QueryJob, *, app: Flask | None = None, environ: dict[str, Any] | None = None
+    ) -> QueryAnswer:
         """Evaluate ``job`` in this worker, in the pool (started on first use) or on the
-        remote store (see the module's docs)."""
+        remote store (see the module's docs). ``app`` and ``environ``: the request being
+        answered, so that in a gunicorn worker the query runs right in its thread, watched."""
         if self.built.store.capabilities.remote:  # the server does the work, within its limits
             return self._run_remote(job)
         if self.in_worker():
             late = None
-            if has_request_context():  # under gunicorn: evaluated right here, watched
-                app = current_app._get_current_object()  # type: ignore[attr-defined]
+            if app is not None and environ is not None:  # under gunicorn: run here, watched
                 grace = self.config["SPARQL_TIMEOUT"] + 5.0
-                late = late_answer(app, request.environ, grace=grace, linger=crashonly.linger())
+                late = late_answer(app, environ, grace=grace, linger=crashonly.linger())
             return self.runner().run(job, late=late)
         return self.pool().run(job)
 

@@ -7,8 +7,13 @@ when sent as an update, with 400 (a malformed query) when sent as a query.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Request
 
 from graph.pipeline import BuiltGraph
 from graph.queries import load_query, query_names
@@ -27,6 +32,7 @@ from service.negotiation import choose
 from service.protocol import ProtocolRequest, choose_media_type, parse_request
 from service.runtime import state
 from service.runtime.caching import LruCache
+from service.runtime.reload import Generation
 
 bp = Blueprint("sparql", __name__)
 
@@ -36,31 +42,38 @@ ANSWER_CACHE_SIZE = 1024
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def sparql() -> ResponseReturnValue:
-    """Answer a SPARQL query; with no query, describe the service (or show YASGUI)."""
+    """Answer a SPARQL query; with no query, describe the service (or show YASGUI).
+
+    (A plain GET of a query is answered before Flask sees it, by
+    :mod:`service.views.sparql_direct`, with the same functions and the same answer.)"""
     protocol = parse_request(request)
     if protocol.query is None:
         return _describe()
-    job = _job(protocol.query, protocol)
-    answer, cached = _answer(job)
-    response = Response(answer.body, content_type=_content_type(job.media_type))
-    response.headers["X-SPARQL-Cache"] = "hit" if cached else "miss"
-    if answer.truncated:
-        response.headers["X-SPARQL-Truncated"] = "true"
-        response.headers["X-SPARQL-Max-Rows"] = str(job.max_rows)
-    return response
+    config = current_app.config
+    job = make_job(protocol, request.headers.get("Accept"), config, base_url(request.environ))
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    answer, cached = answer_job(job, state.generation(), config, app, request.environ)
+    return Response(answer.body, headers=answer_headers(job, answer, cached))
 
 
-def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
-    """The answer to ``job`` and whether it came from the data version's answer cache.
+def answer_job(
+    job: QueryJob,
+    generation: Generation,
+    config: Mapping[str, Any],
+    app: Flask,
+    environ: dict[str, Any],
+) -> tuple[QueryAnswer, bool]:
+    """The answer to ``job`` from ``generation`` and whether it came from the data version's
+    answer cache (``app`` and ``environ``: the request, for an answer past the time limit).
 
     Answers do not change while the data does not, so deterministic queries (no RAND, NOW,
     UUID, BNODE) are answered once per data version and then from memory, up to
     ``SPARQL_CACHE_BYTES``; a reload starts from an empty cache."""
-    budget = current_app.config["SPARQL_CACHE_BYTES"]
-    built = state.built()
+    budget = config["SPARQL_CACHE_BYTES"]
+    built, engine = generation.built, generation.engine
     # (A remote store may be changed by other instances: its answers are not ours to keep.)
     if not budget or built.store.capabilities.remote or not is_deterministic(job.sparql):
-        return state.engine().run(job), False
+        return engine.run(job, app=app, environ=environ), False
     cache: LruCache[tuple[QueryAnswer, int]] = built.remember(
         "sparql-answers",
         lambda: LruCache(ANSWER_CACHE_SIZE, max_bytes=budget, size=lambda kept: kept[1]),
@@ -68,20 +81,24 @@ def _answer(job: QueryJob) -> tuple[QueryAnswer, bool]:
     kept = cache.get(job)
     if kept is not None:
         return kept[0], True
-    answer = state.engine().run(job)
+    answer = engine.run(job, app=app, environ=environ)
     cache.put(job, (answer, len(answer.body) + len(job.sparql)))  # the key's size counts too
     return answer, False
 
 
-def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
-    """The checked query, its answer's media type and the configured limits."""
-    config = current_app.config
+def make_job(
+    protocol: ProtocolRequest, accept: str | None, config: Mapping[str, Any], base: str
+) -> QueryJob:
+    """The checked query of ``protocol`` (a :class:`QueryRefusedError` if the guard refuses
+    it), its answer's media type for ``accept`` and the configured limits; ``base``: the
+    query's base IRI, the request's URL without its query string."""
+    query = protocol.query
+    assert query is not None
     facts = check_query(
         query,
         max_length=config["SPARQL_MAX_QUERY_LENGTH"],
         max_nesting=config["SPARQL_MAX_NESTING"],
     )
-    accept = request.headers.get("Accept")
     media_type = choose_media_type(query, facts.form, accept, protocol.format)
     return QueryJob(
         query,
@@ -90,27 +107,32 @@ def _job(query: str, protocol: ProtocolRequest) -> QueryJob:
         protocol.named_graphs,
         config["SPARQL_MAX_ROWS"],
         config["SPARQL_MAX_BYTES"],
-        _base_url(),
+        base,
         facts.names_dataset,
     )
 
 
-#: ``request.base_url`` by what it is made of: werkzeug builds it anew for every request, at a
-#: cost that shows beside a small query. Bounded (the Host header is the client's to choose).
-_BASE_URLS: dict[tuple[object, ...], str] = {}
-_BASE_URLS_KEPT = 64
+def answer_headers(job: QueryJob, answer: QueryAnswer, cached: bool) -> list[tuple[str, str]]:
+    """The headers of ``answer`` that the view sets itself (the app's hooks add the rest)."""
+    headers = [
+        ("Content-Type", _content_type(job.media_type)),
+        ("X-SPARQL-Cache", "hit" if cached else "miss"),
+    ]
+    if answer.truncated:
+        headers += [("X-SPARQL-Truncated", "true"), ("X-SPARQL-Max-Rows", str(job.max_rows))]
+    return headers
 
 
-def _base_url() -> str:
-    """This request's URL without its query string: the base IRI of its query."""
-    environ = request.environ
-    key = tuple(environ.get(name) for name in _URL_PARTS)
-    found = _BASE_URLS.get(key)
-    if found is None:
-        if len(_BASE_URLS) >= _BASE_URLS_KEPT:
-            _BASE_URLS.clear()
-        found = _BASE_URLS[key] = request.base_url
-    return found
+@lru_cache(maxsize=64)  # bounded: the Host header is the client's to choose
+def _base_url(parts: tuple[object, ...]) -> str:
+    return Request(dict(zip(_URL_PARTS, parts, strict=True))).base_url
+
+
+def base_url(environ: Mapping[str, Any]) -> str:
+    """The request's URL without its query string: the base IRI of its query. (werkzeug
+    builds ``request.base_url`` anew for every request, at a cost that shows beside a small
+    query: here it is made once per set of the values it is made of.)"""
+    return _base_url(tuple(environ.get(name) for name in _URL_PARTS))
 
 
 _URL_PARTS = (
