@@ -75,8 +75,8 @@ class QueryEngine:
         return self.config["SPARQL_ISOLATION"] == "auto" and crashonly.active()
 
     def runner(self) -> DeadlineRunner:
-        """This process's evaluator threads over its own handle of the store (made on first
-        use in each process: a forked worker never uses its parent's)."""
+        """This process's runner over its own handle of the store (made on first use in each
+        process: a forked worker never uses its parent's)."""
         pid = os.getpid()
         if self._runner is not None and self._runner[0] == pid:
             return self._runner[1]

@@ -11,7 +11,7 @@ keeps the count) the process ends -- with it the runaway query -- and gunicorn's
 a fresh worker.
 
 Only where the server gives the socket (gunicorn's ``environ["gunicorn.socket"]``); elsewhere
-the engine hands queries to an evaluator thread instead.
+the worker still gives up at the deadline, but the answer waits for the engine to end.
 """
 
 from __future__ import annotations
