@@ -120,8 +120,10 @@ class QueryEngine:
         return StoreSpec.of(self.built.store, self._scratch)
 
     def close(self) -> None:
-        """Stop the workers and remove the scratch copy."""
+        """Stop the workers, remove the scratch copy and let go of this process's runner and
+        its read-only handle of the store (a query still running keeps them until it ends)."""
         with self._lock:
+            self._runner = None
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
