@@ -22,7 +22,7 @@ EVENTS = "SELECT ?e WHERE { ?e a <http://semanticweb.cs.vu.nl/2009/11/sem/Event>
 @pytest.fixture
 def worker():
     """This process marked as a replaceable worker whose ``stop`` does nothing."""
-    crashonly.enable(lambda: None, grace=600.0)
+    crashonly.enable(lambda: None, grace=600.0, end=lambda code: None)
     try:
         yield
     finally:

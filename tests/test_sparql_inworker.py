@@ -136,15 +136,11 @@ def test_an_engine_failure_is_a_crash_and_the_process_gives_up():
 
 
 @pytest.fixture
-def worker(monkeypatch):
+def worker():
     """This process marked as a replaceable worker, with a ``stop`` that only counts calls
-    (and a late answer that does not end the process)."""
-    from service.runtime import lateanswer
-
-    monkeypatch.setattr(lateanswer, "_finisher", [])
-    monkeypatch.setattr(lateanswer, "_end_when_alone", lambda *timing: None)
+    and an end that does not end it."""
     stops: list[float] = []
-    crashonly.enable(lambda: stops.append(time.monotonic()), grace=600.0)
+    crashonly.enable(lambda: stops.append(time.monotonic()), grace=600.0, end=lambda code: None)
     try:
         yield stops
     finally:
@@ -284,19 +280,18 @@ def test_watched_in_the_calling_thread_the_late_answer_comes_at_the_deadline(sto
         runner.run(QueryJob(EVENTS, JSON), late=lates.append)
 
 
-def test_the_late_answer_is_the_apps_problem_written_on_the_socket(make_app, data, monkeypatch):
+def test_the_late_answer_is_the_apps_problem_written_on_the_socket(make_app, data, worker):
+    import socket
+
     from graph.errors import QueryTimeoutError as Late
     from service.runtime import lateanswer
 
-    ended = []
-    monkeypatch.setattr(lateanswer, "_finisher", [])
-    monkeypatch.setattr(lateanswer, "_end_when_alone", lambda *timing: ended.append(timing))
     app = make_app(data)
     ours, client = socket.socketpair()
     with app.test_request_context("/sparql", headers={"Accept": JSON}) as context:
         environ = dict(context.request.environ, **{"gunicorn.socket": ours})
-    late = lateanswer.late_answer(app, environ, grace=7.0, linger=0.5)
-    assert lateanswer.late_answer(app, {}, grace=7.0) is None  # not under gunicorn
+    late = lateanswer.late_answer(app, environ)
+    assert lateanswer.late_answer(app, {}) is None  # not under gunicorn
     late(Late("the query ran longer than 1 s and was stopped"))
     head, _, body = client.recv(65536).partition(b"\r\n\r\n")
     lines = head.decode().split("\r\n")
@@ -304,22 +299,5 @@ def test_the_late_answer_is_the_apps_problem_written_on_the_socket(make_app, dat
     assert "Content-Type: application/problem+json" in lines and "Connection: close" in lines
     assert json.loads(body)["type"] == "/problems/query-timeout"
     assert client.recv(10) == b""  # shut: the stuck thread can never write there
-    time.sleep(0.1)
-    assert ended == [(7.0, 0.5)]
     ours.close()
     client.close()
-
-
-def test_counted_counts_requests_until_their_answer_is_closed(monkeypatch):
-    from service.runtime import lateanswer
-
-    monkeypatch.setattr(lateanswer, "_count", {"in_flight": 0, "stuck": 0})
-
-    def app(environ, start_response):
-        start_response("200 OK", [])
-        return [b"ok"]
-
-    answer = lateanswer.counted(app)({}, lambda *args: None)
-    assert lateanswer._count["in_flight"] == 1
-    answer.close()
-    assert lateanswer._count["in_flight"] == 0

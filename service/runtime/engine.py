@@ -4,9 +4,10 @@
   with ``SPARQL_ISOLATION`` ``auto`` (the default): in the thread serving the request
   (:class:`graph.store.DeadlineRunner`, watched), on the worker's own read-only handle of
   the store. Past its limit, the watchdog answers 504 on the client's socket
-  (:mod:`service.runtime.lateanswer`) and the worker gives up: it stops taking requests,
-  exits once those in flight are answered (which frees the CPU), and the master forks a
-  fresh one. No process hop, no thread hand-off per query.
+  (:mod:`service.runtime.lateanswer`) and the worker gives up
+  (:mod:`service.runtime.crashonly`): it stops taking requests, exits once those in flight
+  are answered (which frees the CPU), and the master forks a fresh one. No process hop, no
+  thread hand-off per query.
 * Anywhere else (waitress, the test client, ``SPARQL_ISOLATION=pool``): in a pool of worker
   processes (:class:`graph.store.QueryPool`) over a copy of the store -- the on-disk store
   when the service has one, otherwise a copy written to a temporary directory at first use;
@@ -58,10 +59,9 @@ class QueryEngine:
             return self._run_remote(job)
         if self.in_worker():
             late = None
-            if has_request_context():  # under gunicorn: evaluated right here, watched
+            if has_request_context():  # under gunicorn: answered late on the client's socket
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
-                grace = self.config["SPARQL_TIMEOUT"] + 5.0
-                late = late_answer(app, request.environ, grace=grace, linger=crashonly.linger())
+                late = late_answer(app, request.environ)
             return self.runner().run(job, late=late)
         return self.pool().run(job)
 
