@@ -28,15 +28,9 @@ import threading
 import time
 from collections.abc import Callable
 
-from graph.errors import (
-    EkgError,
-    EngineBusyError,
-    EngineCrashError,
-    QueryError,
-    QueryTimeoutError,
-)
+from graph.errors import EkgError, EngineBusyError, EngineCrashError, QueryTimeoutError
 from graph.store.base import Store
-from graph.store.sandbox import QueryAnswer, QueryJob, run_job
+from graph.store.sandbox import QueryAnswer, QueryJob, evaluate
 
 log = logging.getLogger(__name__)
 
@@ -83,27 +77,20 @@ class DeadlineRunner:
             try:
                 self._slots.get(timeout=self.wait)
             except queue.Empty:
-                raise EngineBusyError(
-                    f"all {self.size} query slots stayed busy for {self.wait:.0f} s"
-                ) from None
+                raise EngineBusyError.waited(self.size, self.wait) from None
         watch = _Watch(time.monotonic() + limit, limit, self.on_overrun, late)
         _watchdog.start(watch)
         try:
-            answer = run_job(self.store, job)
+            answer = evaluate(self.store, job)
         except EkgError:
             self._end(watch)
             raise
-        except ValueError as exc:
-            self._end(watch)
-            raise QueryError(str(exc)) from exc
         except BaseException as exc:  # a Rust panic (pyo3's PanicException), or worse
             _watchdog.running.pop(watch, None)  # (the slot goes with the process)
             self.on_overrun(f"the query engine failed: {type(exc).__name__}: {exc}")
-            raise EngineCrashError(
-                "the query engine failed on this query; it is being restarted"
-            ) from None
+            raise EngineCrashError.on_query() from None
         if not self._end(watch):  # handled already; the process is on its way out
-            raise QueryTimeoutError(f"the query ran longer than {limit:g} s and was stopped")
+            raise QueryTimeoutError.after(limit)
         return answer
 
     def _end(self, watch: _Watch) -> bool:
@@ -171,11 +158,10 @@ class _Watchdog:
 
     @staticmethod
     def _overdue(watch: _Watch) -> None:
-        reason = f"the query ran longer than {watch.limit:g} s and was stopped"
         try:
             watch.on_overrun(f"a query ran past its time limit of {watch.limit:g} s")
             if watch.late is not None:
-                watch.late(QueryTimeoutError(reason))
+                watch.late(QueryTimeoutError.after(watch.limit))
         except Exception:  # the watchdog must outlive any one failure; say what it was
             log.exception("answering a query past its time limit failed")
 

@@ -95,8 +95,7 @@ class QueryEngine:
     def _run_remote(self, job: QueryJob) -> QueryAnswer:
         wait = self.config["SPARQL_WAIT"]
         if not self._remote_slots.acquire(timeout=wait):
-            limit = self.config["SPARQL_WORKERS"]
-            raise EngineBusyError(f"all {limit} query slots stayed busy for {wait:.0f} s")
+            raise EngineBusyError.waited(self.config["SPARQL_WORKERS"], wait)
         try:
             return run_job(self.built.store, job)
         finally:
