@@ -173,6 +173,16 @@ class QueryTimeoutError(QueryError):
     """A query ran longer than its time limit; its worker was stopped (or, on a remote
     store, the request was abandoned)."""
 
+    @classmethod
+    def after(cls, limit: float) -> QueryTimeoutError:
+        """The error for a query stopped at its time limit of ``limit`` seconds (in a query
+        worker process or in the serving one alike).
+
+        >>> print(QueryTimeoutError.after(2.5))
+        the query ran longer than 2.5 s and was stopped
+        """
+        return cls(f"the query ran longer than {limit:g} s and was stopped")
+
 
 class StoreUnavailableError(StoreError):
     """A remote SPARQL store cannot be reached (after retries)."""
@@ -181,6 +191,26 @@ class StoreUnavailableError(StoreError):
 class EngineBusyError(StoreError):
     """Every query worker stayed busy for longer than a request may wait."""
 
+    @classmethod
+    def waited(cls, slots: int, wait: float) -> EngineBusyError:
+        """The error for a request that waited ``wait`` seconds while all ``slots`` query
+        slots (worker processes, threads or requests to a remote store) stayed busy.
+
+        >>> print(EngineBusyError.waited(2, 5))
+        all 2 query slots stayed busy for 5 s
+        """
+        return cls(f"all {slots} query slots stayed busy for {wait:.0f} s")
+
 
 class EngineCrashError(StoreError):
     """A query worker died while evaluating a query; it has been replaced."""
+
+    @classmethod
+    def on_query(cls) -> EngineCrashError:
+        """The error for the query the engine failed on (its worker process died, or the
+        serving process gave up after a panic); a fresh one is on its way.
+
+        >>> print(EngineCrashError.on_query())
+        the query engine failed on this query; it is being restarted
+        """
+        return cls("the query engine failed on this query; it is being restarted")

@@ -34,7 +34,7 @@ from .test_sparql_safety import (  # noqa: F401 -- fixtures and tests collected 
 @pytest.fixture(autouse=True)
 def in_worker(request):
     """Queries of ``app`` run in this process; no query process is ever started."""
-    crashonly.enable(lambda: None, grace=600.0)
+    crashonly.enable(lambda: None, grace=600.0, end=lambda code: None)
     try:
         yield
         assert not request.getfixturevalue("app").extensions["ekg_engine"].pool_started

@@ -5,11 +5,12 @@ One :class:`Store` interface (:mod:`~graph.store.base`) over three backends
 server), each stating what it can do in its :class:`Capabilities`. Around it: the query guard
 that refuses hazards from the text alone (:mod:`~graph.store.guard`), the result formats of
 the SPARQL 1.1 Protocol (:mod:`~graph.store.results`), worker processes that stop a query
-past its time limit (:mod:`~graph.store.sandbox`) or evaluator threads for a process that is
-replaced when it gives up on one (:mod:`~graph.store.deadline`), on-disk store directories
-built beside the served one and swapped in atomically (:mod:`~graph.store.storedir`), and on a
-shared SPARQL server the catalog of published versions (:mod:`~graph.store.versions`) with a
-reader's view pinned to one of them (:mod:`~graph.store.pinned`).
+past its time limit (:mod:`~graph.store.sandbox`) or, in a process that is replaced when it
+gives up on one, the serving thread itself under a watchdog (:mod:`~graph.store.deadline`),
+on-disk store directories built beside the served one and swapped in atomically
+(:mod:`~graph.store.storedir`), and on a shared SPARQL server the catalog of published
+versions (:mod:`~graph.store.versions`) with a reader's view pinned to one of them
+(:mod:`~graph.store.pinned`).
 
 This package imports nothing else of :mod:`graph` but :mod:`graph.errors` and
 :mod:`graph.vocab`.

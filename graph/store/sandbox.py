@@ -123,6 +123,21 @@ def run_job(store: Store, job: QueryJob) -> QueryAnswer:
     return QueryAnswer(body, job.media_type, result.kind, truncated, time.perf_counter() - started)
 
 
+def evaluate(store: Store, job: QueryJob) -> QueryAnswer:
+    """:func:`run_job`, with whatever is wrong with the query itself raised as a domain error:
+    an :class:`~graph.errors.EkgError` as it is, a ``ValueError`` (the engine's own complaint
+    about the query) as :class:`~graph.errors.QueryError`. Anything else is the engine
+    failing, and goes up as it is: a query worker process dies of it
+    (:class:`QueryPool` answers :meth:`EngineCrashError.on_query
+    <graph.errors.EngineCrashError.on_query>`), the serving process gives up
+    (:class:`graph.store.DeadlineRunner`). Both ways of evaluating a client's query call this.
+    """
+    try:
+        return run_job(store, job)
+    except ValueError as exc:
+        raise QueryError(str(exc)) from exc
+
+
 def astuple(record: QueryJob | QueryAnswer) -> tuple[Any, ...]:
     """A job or answer as a flat tuple of its fields, in order: what crosses the pipe. Plain
     tuples pickle and unpickle several times faster than dataclass instances, which matters
@@ -199,11 +214,11 @@ def _worker_main(connection: Connection, spec: StoreSpec) -> None:
         except (EOFError, OSError):
             return
         try:
-            answer = run_job(store, job)
+            answer = evaluate(store, job)
             channel.send(("ok", *astuple(answer)))
         except QuerySyntaxError as exc:
             channel.send(("error", "QuerySyntaxError", str(exc), exc.line, exc.column))
-        except (EkgError, ValueError) as exc:
+        except EkgError as exc:
             channel.send(("error", type(exc).__name__, str(exc), None, None))
 
 
@@ -289,20 +304,16 @@ class QueryPool:
         try:
             worker = self._idle.get(timeout=self.wait)
         except queue.Empty:
-            raise EngineBusyError(
-                f"all {self.size} query workers stayed busy for {self.wait:.0f} s"
-            ) from None
+            raise EngineBusyError.waited(self.size, self.wait) from None
         try:
             worker.connection.send(astuple(job))
             if not worker.connection.ready(limit):
                 self._replace(worker)
-                raise QueryTimeoutError(f"the query ran longer than {limit:g} s and was stopped")
+                raise QueryTimeoutError.after(limit)
             message = worker.connection.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._replace(worker)
-            raise EngineCrashError(
-                "the query engine stopped while evaluating this query; it has been restarted"
-            ) from None
+            raise EngineCrashError.on_query() from None
         self._give_back(worker)
         if message[0] == "ok":
             return QueryAnswer(*message[1:])

@@ -4,9 +4,10 @@
   with ``SPARQL_ISOLATION`` ``auto`` (the default): in the thread serving the request
   (:class:`graph.store.DeadlineRunner`, watched), on the worker's own read-only handle of
   the store. Past its limit, the watchdog answers 504 on the client's socket
-  (:mod:`service.runtime.lateanswer`) and the worker gives up: it stops taking requests,
-  exits once those in flight are answered (which frees the CPU), and the master forks a
-  fresh one. No process hop, no thread hand-off per query.
+  (:mod:`service.runtime.lateanswer`) and the worker gives up
+  (:mod:`service.runtime.crashonly`): it stops taking requests, exits once those in flight
+  are answered (which frees the CPU), and the master forks a fresh one. No process hop, no
+  thread hand-off per query.
 * Anywhere else (waitress, the test client, ``SPARQL_ISOLATION=pool``): in a pool of worker
   processes (:class:`graph.store.QueryPool`) over a copy of the store -- the on-disk store
   when the service has one, otherwise a copy written to a temporary directory at first use;
@@ -61,9 +62,8 @@ class QueryEngine:
             return self._run_remote(job)
         if self.in_worker():
             late = None
-            if app is not None and environ is not None:  # under gunicorn: run here, watched
-                grace = self.config["SPARQL_TIMEOUT"] + 5.0
-                late = late_answer(app, environ, grace=grace, linger=crashonly.linger())
+            if app is not None and environ is not None:  # answered late on the client's socket
+                late = late_answer(app, environ)
             return self.runner().run(job, late=late)
         return self.pool().run(job)
 
@@ -77,8 +77,8 @@ class QueryEngine:
         return self.config["SPARQL_ISOLATION"] == "auto" and crashonly.active()
 
     def runner(self) -> DeadlineRunner:
-        """This process's evaluator threads over its own handle of the store (made on first
-        use in each process: a forked worker never uses its parent's)."""
+        """This process's runner over its own handle of the store (made on first use in each
+        process: a forked worker never uses its parent's)."""
         pid = os.getpid()
         if self._runner is not None and self._runner[0] == pid:
             return self._runner[1]
@@ -97,8 +97,7 @@ class QueryEngine:
     def _run_remote(self, job: QueryJob) -> QueryAnswer:
         wait = self.config["SPARQL_WAIT"]
         if not self._remote_slots.acquire(timeout=wait):
-            limit = self.config["SPARQL_WORKERS"]
-            raise EngineBusyError(f"all {limit} query slots stayed busy for {wait:.0f} s")
+            raise EngineBusyError.waited(self.config["SPARQL_WORKERS"], wait)
         try:
             return run_job(self.built.store, job)
         finally:
@@ -122,8 +121,10 @@ class QueryEngine:
         return StoreSpec.of(self.built.store, self._scratch)
 
     def close(self) -> None:
-        """Stop the workers and remove the scratch copy."""
+        """Stop the workers, remove the scratch copy and let go of this process's runner and
+        its read-only handle of the store (a query still running keeps them until it ends)."""
         with self._lock:
+            self._runner = None
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None

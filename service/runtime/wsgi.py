@@ -27,7 +27,6 @@ from waitress import serve as waitress_serve
 
 from graph.errors import EkgError
 from service.runtime import crashonly
-from service.runtime.lateanswer import counted
 from service.settings import setting
 
 #: The servers :func:`run_server` runs, as the ``SERVER`` setting declares them.
@@ -107,17 +106,16 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return counted(self.application)  # (what a worker that gives up waits for)
+        return crashonly.counted(self.application)  # (what a worker that gives up waits for)
 
 
 def _replaceable(_arbiter: Any, worker: Any) -> None:
     """gunicorn's ``post_fork`` hook: the new worker may give up on itself. It then stops as on
-    SIGTERM (``handle_exit``: no new connections, those in flight answered, then it exits) and
-    the master forks its replacement; past gunicorn's grace for a stopping worker, it is ended
-    outright."""
+    SIGTERM (``handle_exit``: no new connections), ends once those in flight are answered --
+    within gunicorn's grace for a stopping worker -- and the master forks its replacement."""
     crashonly.enable(
         lambda: worker.handle_exit(signal.SIGTERM, None),
-        grace=float(worker.cfg.graceful_timeout) + 5.0,
+        grace=float(worker.cfg.graceful_timeout),
         linger=min(float(worker.cfg.keepalive), _STOP_KEEPALIVE_LINGER) + 0.25,
     )
 
