@@ -303,6 +303,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SPARQL_MAX_QUERY_LENGTH", int, 100_000, "Characters in one SPARQL query."),
     Setting("SPARQL_MAX_NESTING", int, 64, "Bracket depth in one SPARQL query."),
     Setting(
+        "SPARQL_MAX_OPERATORS",
+        int,
+        1_000,
+        "Keywords and operators in one SPARQL query (the engine recurses once per each; "
+        "about 2,500 in a row end a process).",
+    ),
+    Setting(
         "SPARQL_CACHE_BYTES",
         int,
         32_000_000,

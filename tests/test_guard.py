@@ -4,12 +4,16 @@ variables) hides it whatever surrounds it."""
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.errors import QueryRefusedError
-from graph.store.guard import QueryFacts, check_query
+from graph.store.guard import MAX_QUERY_LENGTH, QueryFacts, check_query
 
 #: Text that contains SERVICE but never as a bare word.
 HIDING = [
@@ -64,3 +68,57 @@ def test_nesting_error_points_at_the_bracket_that_is_too_deep():
     with pytest.raises(QueryRefusedError) as refused:
         check_query(text, max_nesting=4)
     assert (refused.value.line, refused.value.column) == (2, 11)
+
+
+#: Sequences the engine builds one tree node per element of, each made ``n`` long: pyoxigraph
+#: recurses through them, and past a few thousand elements its thread's stack overflows.
+SEQUENCES = {
+    "MINUS": lambda n: "SELECT * { ?s ?p ?o " + " MINUS { ?s <x:q> ?o }" * n + " }",
+    "BIND": lambda n: "SELECT * { ?s ?p ?o " + "".join(f"BIND(1 AS ?v{i})" for i in range(n)) + "}",
+    "AS": lambda n: "SELECT " + " ".join(f"(1 AS ?v{i})" for i in range(n)) + " { ?s ?p ?o }",
+    "UNION": lambda n: "SELECT * { " + " UNION ".join(["{?s ?p ?o}"] * n) + " }",
+    "+": lambda n: "SELECT * { ?s ?p ?o FILTER(" + "+".join(["1"] * n) + " > 0) }",
+    "!": lambda n: "SELECT * { ?s ?p ?o FILTER(" + "!" * n + "true) }",
+    "/": lambda n: "SELECT * { ?s " + "/".join(["<x:p>"] * n) + " ?o }",
+    "|": lambda n: "SELECT * { ?s " + "|".join(["<x:p>"] * n) + " ?o }",
+    ".": lambda n: "SELECT * { " + " . ".join(f"?s <x:p{i}> ?o{i}" for i in range(n)) + " }",
+    ". after a name": lambda n: "SELECT * {" + "".join(f"?s x:p x:o{i}." for i in range(n)) + "}",
+    ",": lambda n: "SELECT * { ?s ?p " + ",".join(f"?o{i}" for i in range(n)) + " }",
+    ";": lambda n: "SELECT * { ?s " + ";".join(f"<x:p{i}> ?o" for i in range(n)) + " }",
+    "&&": lambda n: "SELECT * { ?s ?p ?o FILTER(" + "&&".join(["true"] * n) + ") }",
+}
+
+
+@pytest.mark.parametrize("kind", SEQUENCES)
+def test_long_flat_sequences_are_refused_short_ones_pass(kind):
+    make = SEQUENCES[kind]
+    assert check_query(make(300)).form == "select"
+    long = make(2_600)  # MINUS, BIND and AS crash pyoxigraph from about 2,600 (see below)
+    assert len(long) <= MAX_QUERY_LENGTH  # not refused for its length
+    with pytest.raises(QueryRefusedError, match="more than 1,000 keywords and operators"):
+        check_query(long)
+
+
+def test_flat_lists_the_engine_keeps_flat_do_not_count():
+    rows = " ".join(f"(<x:a{i}> {i})" for i in range(5_000))
+    keys = " ".join(f"?k{i}" for i in range(5_000))
+    assert check_query(f"SELECT * {{ ?s ?p ?o }} VALUES (?s ?n) {{ {rows} }}").form == "select"
+    assert check_query(f"SELECT {keys} {{ ?s ?p ?o }} ORDER BY {keys}").form == "select"
+
+
+CRASH = """
+import sys, threading, pyoxigraph
+threading.stack_size(8 << 20)  # the default thread stack on Linux (ulimit -s 8192)
+thread = threading.Thread(target=pyoxigraph.Store().query, args=(sys.stdin.read(),))
+thread.start()
+thread.join()
+"""
+
+
+@pytest.mark.parametrize("kind", ["MINUS", "BIND", "AS"])
+def test_what_the_guard_refuses_does_end_a_process(kind):
+    """Why the limit: run unguarded, the query kills the process (SIGSEGV) from a thread."""
+    done = subprocess.run(
+        [sys.executable, "-c", CRASH], input=SEQUENCES[kind](3_000), text=True, timeout=120
+    )
+    assert done.returncode == -signal.SIGSEGV

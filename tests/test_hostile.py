@@ -41,6 +41,24 @@ def app(hostile_data):
         yield app
 
 
+def test_a_query_that_would_end_the_engine_is_refused_and_the_endpoint_serves_on(app, client):
+    """2,600 MINUS in a row (40 kB) overflow pyoxigraph's stack (tests/test_guard.py shows
+    it): refused from the text, 400, and no query process is lost to it."""
+
+    def minus(n: int) -> str:
+        return "SELECT * { ?s ?p ?o " + " MINUS { ?s <x:q> ?o }" * n + " }"
+
+    refused = client.post("/sparql", data={"query": minus(2_600)})
+    problem = assert_problem(refused, 400)
+    assert "1,000 keywords and operators" in problem["detail"]
+    app.config["SPARQL_MAX_OPERATORS"] = 5_000  # the limit is a setting
+    try:
+        assert client.post("/sparql", data={"query": minus(1_200)}).status_code == 200
+    finally:
+        app.config["SPARQL_MAX_OPERATORS"] = 1_000
+    assert client.get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+
+
 # -- bytes, sizes, paths ----------------------------------------------------------------------
 
 NOT_UTF8 = b"\xff\xfe\xc3\x28"

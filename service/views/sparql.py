@@ -98,6 +98,7 @@ def make_job(
         query,
         max_length=config["SPARQL_MAX_QUERY_LENGTH"],
         max_nesting=config["SPARQL_MAX_NESTING"],
+        max_operators=config["SPARQL_MAX_OPERATORS"],
     )
     media_type = choose_media_type(query, facts.form, accept, protocol.format)
     return QueryJob(
