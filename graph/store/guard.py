@@ -223,9 +223,10 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
 
 #: The lexemes the guard tells apart: brackets, bare words, operators (the characters of
 #: SPARQL's operators, paths and triple separators that chain: ``! + - * / | & ^ , ; .``),
-#: and -- as one match, whatever their number -- everything in between. Strings follow the SPARQL grammar closely enough
-#: for the purpose: a backslash escapes the next character; a short string that meets a line
-#: end is unterminated (the parser reports it) and ends there; a long one may span lines.
+#: and -- as one match, whatever their number -- everything in between. Strings follow the
+#: SPARQL grammar closely enough for the purpose: a backslash escapes the next character; a
+#: short string that meets a line end is unterminated (the parser reports it) and ends
+#: there; a long one may span lines.
 #: ``<`` opens an IRI only if a ``>`` follows before any whitespace (else it is "less
 #: than"). A word before a colon is a prefix; after it comes a local name, which may hold
 #: dots (not last), colons and escapes (``ex:a\#SERVICE`` is one name). Any other backslash
@@ -242,7 +243,8 @@ _LEXEME = re.compile(
         | [?$](?:[A-Za-z_][A-Za-z0-9_-]*)?
         | @[A-Za-z]+(?:-[A-Za-z0-9]+)*
         | [A-Za-z_][A-Za-z0-9_-]*(?=:)
-        | (?<=:)(?:[A-Za-z0-9_:-]|\\[_~.!$&'()*+,;=/?\#@%-])+(?:\.+(?:[A-Za-z0-9_:-]|\\[_~.!$&'()*+,;=/?\#@%-])+)*
+        | (?<=:)(?:[A-Za-z0-9_:-]|\\[_~.!$&'()*+,;=/?\#@%-])+
+          (?:\.+(?:[A-Za-z0-9_:-]|\\[_~.!$&'()*+,;=/?\#@%-])+)*
         | \\[\s\S]?
         | [^{}()\[\]A-Za-z_\#"'<?$\\!+*/|&^,;.-]+
       )+
