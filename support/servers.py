@@ -219,11 +219,11 @@ def _nginx_conf(location: Path, port: int, upstreams: list[str]) -> str:
     blocks, found = re.subn(r"(?m)^(    server 127\.0\.0\.1:\d+;\n)+", servers, blocks)
     blocks, listens = re.subn(r"(?m)^(\s*)listen 80;$", rf"\1listen 127.0.0.1:{port};", blocks)
     blocks, locations = re.subn(
-        r"(?m)^(\s*)location / \{$",
-        r"\1location / {\n\1    add_header X-Upstream $upstream_addr always;",
+        r"(?m)^(\s*)location ([^{\n]*)\{$",
+        r"\1location \2{\n\1    add_header X-Upstream $upstream_addr always;",
         blocks,
     )
-    if (found, listens, locations) != (1, 1, 1):
+    if (found, listens) != (1, 1) or not locations:
         raise RuntimeError(f"unexpected layout of {NGINX_CONF}")
     user = "user root;\n" if os.geteuid() == 0 else ""  # workers that can write ``location``
     temp = "".join(
