@@ -71,6 +71,11 @@ def statuses_outside_lens(lens: str | None, statuses: Collection[str]) -> str | 
     return f"the evidence lens holds supported and qualified links only, not {', '.join(outside)}"
 
 
+def is_evidence(link: Link) -> bool:
+    """Whether ``link`` is under the ``evidence`` lens: its status is supported or qualified."""
+    return link.status in vocab.ASSERTED_STATUSES
+
+
 def lens_links(dataset: Dataset, lens: str) -> tuple[Link, ...]:
     """The links of ``dataset`` under ``lens``, in file order.
 
@@ -84,7 +89,7 @@ def lens_links(dataset: Dataset, lens: str) -> tuple[Link, ...]:
     if lens == ALL:
         return dataset.links
     if lens == EVIDENCE:
-        return tuple(link for link in dataset.links if link.status in vocab.ASSERTED_STATUSES)
+        return tuple(filter(is_evidence, dataset.links))
     return dataset.narrative_links(lens)
 
 

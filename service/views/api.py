@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 from flask import Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 
-from graph import vocab
-from graph.causal import lens_links
+from graph.causal import is_evidence, lens_links
+from graph.causal.lens import ALL, EVIDENCE
 from graph.data import Event, Link, Story
 from graph.data import find_story as find_dataset_story
 from graph.errors import UnknownEventError, did_you_mean
@@ -86,10 +86,10 @@ def lens_filter(data: BuiltGraph, lens: str) -> Callable[[Link], bool] | None:
     of the link's status, so a timeline page never needs every link of the data (decoded one
     by one from a snapshot, that takes seconds at a million events); a narrative's links are
     collected once per data version."""
-    if lens == "all":
+    if lens == ALL:
         return None
-    if lens == "evidence":
-        return lambda link: link.status in vocab.ASSERTED_STATUSES
+    if lens == EVIDENCE:
+        return is_evidence
     ids = lens_link_ids(data, lens)
     return lambda link: link.id in ids
 
