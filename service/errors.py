@@ -13,7 +13,7 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, g, json, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import (
@@ -215,6 +215,23 @@ def _unexpected(exc: Exception) -> Response:
     return problem(
         500, "Internal server error", "The server failed; the error was logged.", "internal-error"
     )
+
+
+def render_error(
+    app: Flask, environ: dict[str, Any], error: Exception, **pinned: object
+) -> Response:
+    """The app's answer to ``error``, raised while answering the request of WSGI
+    ``environ``, made outside that request's own context: its error handlers, then its
+    after-request hooks, in a context of its own whose :data:`flask.g` holds ``pinned``
+    (what the request had pinned there; the context's teardown gives it back)."""
+    with app.request_context(environ):
+        for name, value in pinned.items():
+            setattr(g, name, value)
+        try:
+            response = app.make_response(app.handle_user_exception(error))
+        except Exception as unexpected:  # no handler for it: what Flask does then
+            response = app.handle_exception(unexpected)
+        return app.process_response(response)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -24,6 +24,7 @@ from typing import Any
 from flask import Flask
 
 from graph.errors import QueryTimeoutError
+from service.errors import render_error
 from service.runtime import crashonly
 
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding"})
@@ -49,11 +50,9 @@ def late_answer(app: Flask, environ: dict[str, Any]) -> Callable[[QueryTimeoutEr
 
 def _render(app: Flask, environ: dict[str, Any], error: QueryTimeoutError) -> bytes:
     """The app's answer to ``error`` for this request, as HTTP/1.1 bytes."""
-    with app.request_context(environ):
-        response = app.make_response(app.handle_user_exception(error))
-        response = app.process_response(response)
-        body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else response.get_data()
-        headers = response.get_wsgi_headers(environ).to_wsgi_list()
+    response = render_error(app, environ, error)
+    body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else response.get_data()
+    headers = response.get_wsgi_headers(environ).to_wsgi_list()
     lines = [f"HTTP/1.1 {response.status}", f"Date: {formatdate(usegmt=True)}"]
     lines += [f"{name}: {value}" for name, value in headers if name.lower() not in _HOP_BY_HOP]
     lines.append("Connection: close")

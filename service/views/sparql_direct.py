@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 
 from graph.errors import EkgError
-from service.errors import ProblemError
+from service.errors import ProblemError, render_error
 from service.hosts import host_allowed
 from service.protocol import parse_get
 from service.runtime.reload import Generation
@@ -98,16 +98,9 @@ class DirectQueries:
         error: Exception,
         generation: Generation,
     ) -> Iterable[bytes]:
-        """The app's answer to ``error`` raised by the view (its handlers, its after-request
-        hooks); the request context's teardown gives ``generation`` back."""
-        app = self.app
-        with app.request_context(environ):
-            g.ekg_generation = generation  # pinned, as state.generation() pins it
-            try:
-                response = app.make_response(app.handle_user_exception(error))
-            except Exception as unexpected:  # no handler for it: what Flask does then
-                response = app.handle_exception(unexpected)
-            response = app.process_response(response)
+        """The app's answer to ``error`` raised by the view, with ``generation`` pinned as
+        :func:`service.runtime.state.generation` pins it (and given back the same way)."""
+        response = render_error(self.app, environ, error, ekg_generation=generation)
         return response(environ, start_response)
 
 
