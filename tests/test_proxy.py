@@ -154,6 +154,7 @@ def test_a_query_that_ends_its_worker_costs_one_worker_of_one_instance(
             )
             with pytest.raises(urllib.error.HTTPError) as failed:
                 urllib.request.urlopen(request, timeout=60)
+            failed.value.close()  # (its connection)
             assert failed.value.code == 502  # nginx's: the instance closed without answering
             time.sleep(1.0)  # (the master forks the replacement)
             after = [workers(process.pid) for process, _ in started]
