@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from graph.errors import StoreError
 from graph.publication import publish
+from graph.store.lease import Lease
+from graph.store.versions import LEASE_UNTIL, read_catalog
 from support.counting import counting_store
 
 from .conftest import LAUNCHERS
@@ -51,3 +54,40 @@ def test_a_reader_reads_the_catalog_once_per_poll_and_once_per_version_change(
     assert counting.counts()["catalog read"] == 2  # one each: nothing is kept between them
     status = client.get("/-/status").get_json()["follow"]
     assert status["catalog_version"] == third and status["outcome"] == "unchanged"
+
+
+def lease_writes(sent: list[tuple[str, str]]) -> int:
+    """The updates that take or renew the lease (a release only deletes)."""
+    return sum(
+        method == "update" and f"<{LEASE_UNTIL}>" in text and "INSERT" in text
+        for method, text in sent
+    )
+
+
+def test_a_publish_confirms_each_lease_write_with_one_small_query(server, data):
+    counting = counting_store(server)
+    publish(data, counting)
+    relabel(data, "Changed")
+    counting.clear()
+    assert publish(data, counting).outcome == "published"
+    counts, writes = counting.counts(), lease_writes(counting.sent)
+    # one read before the lease, one under it, one after the switch; none per lease write
+    assert counts["catalog read"] == 3
+    assert writes >= 3 and counts["lease check"] == writes  # taken, renewed per graph, ...
+
+
+def test_a_lease_held_by_another_is_refused_with_its_end_in_two_small_queries(server, data):
+    store = store_of(server)
+    publish(data, store)
+    first = Lease(store)
+    first.take()
+    counting = counting_store(server)
+    with pytest.raises(StoreError, match="another ekg publish holds the catalog's lease") as e:
+        Lease(counting).take()
+    held = read_catalog(store).lease
+    assert held is not None and held[0] == first.owner
+    assert f" until {held[1].isoformat(timespec='seconds')} (store time)" in str(e.value)
+    assert counting.counts()["catalog read"] == 0 and counting.counts()["lease check"] == 2
+    first.renew()  # still its own
+    first.release()
+    assert read_catalog(store).lease is None
