@@ -1,7 +1,8 @@
 """What the catalog of a shared store costs in requests, counted on real servers
 (support.counting: the real RemoteStore, every request answered by the server): a reader
-reads the whole catalog once per poll and once per version change, and a publisher's lease
-confirms each write with one small query about its own lease, not a read of the catalog."""
+reads the whole catalog once per poll and once per version change, a publisher's lease
+confirms each write with one small query about its own lease, not a read of the catalog,
+and a reader's /sparql checks a query's text in one pass, which its store reuses."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pytest
 
 from graph.errors import StoreError
 from graph.publication import publish
+from graph.store import guard, pinned
 from graph.store.lease import Lease
 from graph.store.versions import LEASE_UNTIL, read_catalog
 from support.counting import counting_store
 
 from .conftest import LAUNCHERS
-from .test_publish import reader, relabel, store_of, wipe
+from .test_publish import BASE, JSON_RESULTS, TINY_LABEL, reader, relabel, store_of, wipe
 
 
 @pytest.fixture(params=list(LAUNCHERS))
@@ -91,3 +93,48 @@ def test_a_lease_held_by_another_is_refused_with_its_end_in_two_small_queries(se
     first.renew()  # still its own
     first.release()
     assert read_catalog(store).lease is None
+
+
+class Passes:
+    """A compiled pattern that counts the passes made over a text with it."""
+
+    def __init__(self, pattern) -> None:
+        self.pattern, self.count = pattern, 0
+
+    def finditer(self, *args):
+        self.count += 1
+        return self.pattern.finditer(*args)
+
+    def sub(self, *args):
+        self.count += 1
+        return self.pattern.sub(*args)
+
+
+def test_a_readers_sparql_reads_a_querys_text_once(server, data, make_app, tmp_path, monkeypatch):
+    publish(data, store_of(server))
+    app = reader(make_app, server, tmp_path)
+    follower, generations = app.extensions["ekg_follower"], app.extensions["ekg_generations"]
+    counting = counting_store(server)
+    follower.store = lambda: counting
+    generations.serve(follower.build())  # the same version, over the counting store
+    client = app.test_client()
+    scans = Passes(guard._LEXEME)
+    clauses = Passes(pinned._OPAQUE)
+    monkeypatch.setattr(guard, "_LEXEME", scans)
+    monkeypatch.setattr(pinned, "_OPAQUE", clauses)
+    event, graph = f"{BASE}event/opec-no-cut", f"{BASE}graph/tiny"
+    for query, passes in (
+        (f"SELECT ?l WHERE {{ <{event}> rdfs:label ?l }}", (1, 0)),
+        (f"SELECT ?l WHERE {{ GRAPH <{graph}> {{ <{event}> rdfs:label ?l }} }}", (2, 2)),
+    ):
+        counting.clear()
+        scans.count = clauses.count = 0
+        answer = client.post("/sparql", data={"query": query}, headers=JSON_RESULTS)
+        rows = answer.get_json()["results"]["bindings"]
+        assert answer.status_code == 200 and [row["l"]["value"] for row in rows] == [TINY_LABEL]
+        # the view's check, reused by the store; the clauses read (and the rewritten text
+        # checked again) only for a query that has a GRAPH or FROM
+        assert (scans.count, clauses.count) == passes, query
+        assert counting.counts()["requests"] == 2  # the query and the version's serving check
+    refused = client.post("/sparql", data={"query": "ASK { ?s bif:contains 'x' }"})
+    assert refused.status_code == 400 and "bif:" in refused.get_json()["detail"]

@@ -20,6 +20,8 @@ graph.errors.QueryRefusedError: SERVICE (federated query) is disabled ... (line 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -92,8 +94,18 @@ def check_query(
         raise QueryRefusedError(
             f"the query is {len(text)} characters long; the limit is {max_length}"
         )
+    return check_words(text, scan(text, max_nesting=max_nesting))
+
+
+def check_words(text: str, words: Sequence[Token]) -> QueryFacts:
+    """:func:`check_query`'s refusals and facts from the bare words of ``text`` already
+    scanned (:func:`scan`), without its length and nesting limits.
+
+    >>> check_words("ASK {}", scan("ASK {}", max_nesting=9))
+    QueryFacts(form='ask', names_dataset=False)
+    """
     form, names_dataset = None, False
-    for word in scan(text, max_nesting=max_nesting):
+    for word in words:
         upper = word.text.upper()
         if upper in _REFUSED_KEYWORDS:
             raise QueryRefusedError(_REFUSED_KEYWORDS[upper], *_position(text, word.offset))
@@ -168,23 +180,37 @@ def scan(text: str, *, max_nesting: int) -> list[Token]:
 
     >>> [w.text for w in scan("SELECT ?where { <a> ex:LOAD 'SERVICE' } # FROM", max_nesting=9)]
     ['SELECT']
+
+    Each thread keeps the words of the last text it scanned: ``/sparql`` checks a query
+    (:func:`check_query`) and a reader's store reads the same text again to pin it to its
+    version (:class:`~graph.store.pinned.PinnedStore`) -- one pass serves both.
     """
+    last = getattr(_LAST, "scanned", None)
+    if last is not None and last[2] <= max_nesting and (last[0] is text or last[0] == text):
+        return list(last[1])
     words: list[Token] = []
-    depth = 0
+    depth = deepest = 0
     for match in _LEXEME.finditer(text):
         kind = match.lastgroup
         if kind == "open":
             depth += 1
-            if depth > max_nesting:
-                raise QueryRefusedError(
-                    f"brackets are nested more than {max_nesting} deep",
-                    *_position(text, match.start()),
-                )
+            if depth > deepest:
+                deepest = depth
+                if depth > max_nesting:
+                    raise QueryRefusedError(
+                        f"brackets are nested more than {max_nesting} deep",
+                        *_position(text, match.start()),
+                    )
         elif kind == "close":
             depth = max(0, depth - 1)
         elif kind == "word":
             words.append(Token(match.group(), match.start()))
+    _LAST.scanned = (text, tuple(words), deepest)
     return words
+
+
+#: Per thread: the last text :func:`scan` read, its words and its deepest nesting.
+_LAST = threading.local()
 
 
 #: The lexemes the guard tells apart: brackets, bare words, and -- as one match, whatever
