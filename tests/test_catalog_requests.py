@@ -6,6 +6,8 @@ and a reader's /sparql checks a query's text in one pass, which its store reuses
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from graph.errors import StoreError
@@ -123,9 +125,10 @@ def test_a_readers_sparql_reads_a_querys_text_once(server, data, make_app, tmp_p
     monkeypatch.setattr(guard, "_LEXEME", scans)
     monkeypatch.setattr(pinned, "_OPAQUE", clauses)
     event, graph = f"{BASE}event/opec-no-cut", f"{BASE}graph/tiny"
+    fresh = f"# {uuid.uuid4().hex}: a text this thread has not scanned\n"
     for query, passes in (
-        (f"SELECT ?l WHERE {{ <{event}> rdfs:label ?l }}", (1, 0)),
-        (f"SELECT ?l WHERE {{ GRAPH <{graph}> {{ <{event}> rdfs:label ?l }} }}", (2, 2)),
+        (f"{fresh}SELECT ?l WHERE {{ <{event}> rdfs:label ?l }}", (1, 0)),
+        (f"{fresh}SELECT ?l WHERE {{ GRAPH <{graph}> {{ <{event}> rdfs:label ?l }} }}", (2, 2)),
     ):
         counting.clear()
         scans.count = clauses.count = 0
