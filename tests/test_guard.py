@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from graph.errors import QueryRefusedError
-from graph.store.guard import MAX_QUERY_LENGTH, QueryFacts, check_query
+from graph.store.guard import MAX_QUERY_LENGTH, QueryFacts, Token, check_query, scan
 
 #: Text that contains SERVICE but never as a bare word.
 HIDING = [
@@ -122,3 +122,16 @@ def test_what_the_guard_refuses_does_end_a_process(kind):
         [sys.executable, "-c", CRASH], input=SEQUENCES[kind](3_000), text=True, timeout=120
     )
     assert done.returncode == -signal.SIGSEGV
+
+
+def test_a_text_scanned_without_a_limit_is_still_refused_under_one():
+    """scan() remembers the last text per thread (a reader scans each query twice): what it
+    remembers must not let the same text past a limit the first scan did not apply."""
+    long = SEQUENCES["MINUS"](2_600)
+    assert scan(long, max_nesting=10**9)  # as a reader's store scans it
+    with pytest.raises(QueryRefusedError, match="keywords and operators"):
+        check_query(long)
+    deep = "ASK " + "{" * 70 + "}" * 70
+    assert scan(deep, max_nesting=10**9) == [Token("ASK", 0)]
+    with pytest.raises(QueryRefusedError, match="nested more than 64 deep"):
+        check_query(deep)

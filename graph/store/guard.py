@@ -20,6 +20,8 @@ graph.errors.QueryRefusedError: SERVICE (federated query) is disabled ... (line 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -99,8 +101,18 @@ def check_query(
         raise QueryRefusedError(
             f"the query is {len(text)} characters long; the limit is {max_length}"
         )
+    return check_words(text, scan(text, max_nesting=max_nesting, max_operators=max_operators))
+
+
+def check_words(text: str, words: Sequence[Token]) -> QueryFacts:
+    """:func:`check_query`'s refusals and facts from the bare words of ``text`` already
+    scanned (:func:`scan`), without its length and nesting limits.
+
+    >>> check_words("ASK {}", scan("ASK {}", max_nesting=9))
+    QueryFacts(form='ask', names_dataset=False)
+    """
     form, names_dataset = None, False
-    for word in scan(text, max_nesting=max_nesting, max_operators=max_operators):
+    for word in words:
         upper = word.text.upper()
         if upper in _REFUSED_KEYWORDS:
             raise QueryRefusedError(_REFUSED_KEYWORDS[upper], *_position(text, word.offset))
@@ -190,9 +202,21 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
     Traceback (most recent call last):
     ...
     graph.errors.QueryRefusedError: the query has more than 4 keywords and operators ...
+
+    Each thread keeps the words of the last text it scanned: ``/sparql`` checks a query
+    (:func:`check_query`) and a reader's store reads the same text again to pin it to its
+    version (:class:`~graph.store.pinned.PinnedStore`) -- one pass serves both.
     """
+    last = getattr(_LAST, "scanned", None)
+    if (
+        last is not None
+        and last[2] <= max_nesting
+        and (max_operators is None or last[3] <= max_operators)
+        and (last[0] is text or last[0] == text)
+    ):  # (a limit it passed the last time: it passes again; else scan again to say where)
+        return list(last[1])
     words: list[Token] = []
-    depth = operators = 0
+    depth = deepest = operators = 0
     limit = len(text) if max_operators is None else max_operators
     for match in _LEXEME.finditer(text):
         kind = match.lastgroup
@@ -200,11 +224,13 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
             continue
         if kind == "open":
             depth += 1
-            if depth > max_nesting:
-                raise QueryRefusedError(
-                    f"brackets are nested more than {max_nesting} deep",
-                    *_position(text, match.start()),
-                )
+            if depth > deepest:
+                deepest = depth
+                if depth > max_nesting:
+                    raise QueryRefusedError(
+                        f"brackets are nested more than {max_nesting} deep",
+                        *_position(text, match.start()),
+                    )
             continue
         if kind == "close":
             depth = max(0, depth - 1)
@@ -218,7 +244,13 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
             )
         if kind == "word":
             words.append(Token(match.group(), match.start()))
+    _LAST.scanned = (text, tuple(words), deepest, operators)
     return words
+
+
+#: Per thread: the last text :func:`scan` read, its words, its deepest nesting and its
+#: number of keywords and operators.
+_LAST = threading.local()
 
 
 #: The lexemes the guard tells apart: brackets, bare words, operators (the characters of

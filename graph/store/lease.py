@@ -1,8 +1,9 @@
 """The lease on a shared store's catalog: one publisher writes at a time.
 
 A publisher takes the lease (owner id and expiry, in the catalog's own node) by a
-conditional update -- only if nobody holds it or it has expired -- then reads it back to
-learn whether it got it. Every write of the publish is conditional on holding it
+conditional update -- only if nobody holds it or it has expired -- then asks whether it
+holds it (:func:`holds_query`: one small query about its own lease, not a read of the
+catalog) to learn whether it got it. Every write of the publish is conditional on holding it
 (:mod:`graph.store.versions`); the publisher renews it while it uploads and gives it up at
 the end. A publisher killed midway leaves its lease to expire: the next publish after that
 takes it and drops what the dead one left pending. Expiry and now are the store's clock
@@ -27,7 +28,6 @@ from graph.store.versions import (
     ROOT,
     VERSIONS_GRAPH,
     none_of,
-    read_catalog,
     stamp,
 )
 
@@ -41,9 +41,22 @@ def store_clock(store: Store) -> dt.datetime:
     rows = store.query(
         "SELECT (NOW() AS ?now) WHERE {}", default_graphs=[NO_GRAPH], named_graphs=[NO_GRAPH]
     ).rows
-    value = rows[0][0].toPython() if rows and isinstance(rows[0][0], Literal) else None
-    if not isinstance(value, dt.datetime):
+    value = _utc(rows[0][0] if rows else None)
+    if value is None:
         raise StoreError(f"the SPARQL store gives no time for NOW() ({rows!r})")
+    return value
+
+
+def _utc(term: object) -> dt.datetime | None:
+    """``term`` as a time (one without offset taken as UTC), or ``None`` if it is none."""
+    value = term.toPython() if isinstance(term, Literal) else None
+    if isinstance(value, str):  # a time stored without its datatype
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
@@ -74,19 +87,28 @@ class Lease:
         now = store_clock(self.store)
         until = now + dt.timedelta(seconds=self.seconds)
         self.store.update(lease_update(self.owner, until, now, take=take))
-        held = read_catalog(self.store).lease
-        if held is None or held[0] != self.owner:
+        if not self._holds():
             if not take:
                 raise StoreError(
                     "this publish lost the catalog's lease (it expired and another publish "
                     "took it); nothing of it was switched to -- publish again"
                 )
-            until_text = "" if held is None else f" until {held[1].isoformat(timespec='seconds')}"
+            held = lease_end(self.store)
+            until_text = "" if held is None else f" until {held.isoformat(timespec='seconds')}"
             raise StoreError(
                 f"another ekg publish holds the catalog's lease{until_text} (store time); "
                 "publish again when it has finished, or after that time if it was killed"
             )
         self._renewed = time.monotonic()
+
+    def _holds(self) -> bool:
+        """Whether this publisher holds the lease now (one ASK, its dataset always sent:
+        without one Virtuoso answers an ASK over a GRAPH true)."""
+        return bool(
+            self.store.query(
+                holds_query(self.owner), default_graphs=[NO_GRAPH], named_graphs=[VERSIONS_GRAPH]
+            ).boolean
+        )
 
 
 def _lease(owner: str, until: str) -> str:
@@ -115,6 +137,25 @@ def lease_update(owner: str, until: dt.datetime, now: dt.datetime, *, take: bool
         f"WHERE {{ {none_of(f'<{ROOT}> <{LEASE_OWNER}> ?any')} }}"
     )
     return " ;\n".join([clear, claim])
+
+
+def holds_query(owner: str) -> str:
+    """An ASK that holds while ``owner`` holds the catalog's lease (expired or not: an
+    expired lease is only cleared by the next publisher taking it)."""
+    return (
+        f"ASK {{ GRAPH <{VERSIONS_GRAPH}> {{ <{ROOT}> <{LEASE_OWNER}> {Literal(owner).n3()} }} }}"
+    )
+
+
+def lease_end(store: Store) -> dt.datetime | None:
+    """When the lease on ``store``'s catalog ends (store time), or ``None`` if nobody holds
+    it (or its record is not whole)."""
+    rows = store.query(
+        f"SELECT ?until WHERE {{ GRAPH <{VERSIONS_GRAPH}> {{ {_lease('?owner', '?until')} }} }}",
+        default_graphs=[NO_GRAPH],
+        named_graphs=[VERSIONS_GRAPH],
+    ).rows
+    return _utc(rows[0][0]) if rows else None
 
 
 def release_update(owner: str) -> str:

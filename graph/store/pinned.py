@@ -40,7 +40,7 @@ from graph.store.base import (
     Store,
     Triple,
 )
-from graph.store.guard import Token, check_query, scan
+from graph.store.guard import Token, check_words, scan
 from graph.store.versions import (
     NO_GRAPH,
     VERSIONS_GRAPH,
@@ -48,7 +48,6 @@ from graph.store.versions import (
     is_serving_query,
 )
 
-_IS_FORM = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}.__contains__
 #: Comments and strings (blanked in the text the clauses are read from) and IRIs (kept).
 _OPAQUE = re.compile(
     r"""
@@ -69,6 +68,8 @@ _VARIABLE = re.compile(r"[?$](\w+)")
 #: A Virtuoso built-in or SQL function (``bif:exec``), as an IRI or a prefixed name.
 _VIRTUOSO_IRI = re.compile(r"<(?:bif|sql):", re.I)
 _VIRTUOSO_NAME = re.compile(r"(?<![\w.:%\\-])(?:bif|sql):", re.I)
+#: Either, anywhere in the text: only a text that has one is read further for them.
+_VIRTUOSO_ANY = re.compile(r"(?:bif|sql):", re.I)
 
 
 class PinnedStore(Store):
@@ -98,8 +99,7 @@ class PinnedStore(Store):
         base_iri: str | None = None,
     ) -> QueryResult:
         self._refuse_if_gone()
-        check_query(sparql, max_length=len(sparql), max_nesting=10**9)  # no update, no DEFINE
-        text, from_default, from_named = self._pin(sparql)
+        text, from_default, from_named = self._pin(sparql)  # checked as /sparql checks, too
         if default_graphs is None and named_graphs is None and from_default is not None:
             default_graphs, named_graphs = from_default, from_named
         elif default_graphs is not None or named_graphs is not None:
@@ -132,7 +132,6 @@ class PinnedStore(Store):
         """Why this store would refuse ``sparql`` without asking the server (see
         :meth:`_pin`), or ``None`` if it would send it."""
         try:
-            check_query(sparql, max_length=len(sparql), max_nesting=10**9)
             self._pin(sparql)
         except QueryRefusedError as exc:
             return str(exc)
@@ -171,12 +170,20 @@ class PinnedStore(Store):
         with no query form, Virtuoso's ``bif:`` / ``sql:`` functions, a graph named otherwise
         than by its absolute IRI, and a ``GRAPH
         ?g`` whose ``?g`` is used anywhere but in the top-level SELECT list, GROUP BY or ORDER
-        BY (joined or compared, it would meet the version's graph names, not the dataset's)."""
+        BY (joined or compared, it would meet the version's graph names, not the dataset's).
+
+        Also refused, as :func:`~graph.store.guard.check_query` refuses them: ``SERVICE``,
+        ``DEFINE`` and the words of an update. The text is scanned once (the scan
+        ``/sparql`` made of it is reused: :func:`~graph.store.guard.scan`), and read for
+        clauses only when it has a ``FROM``, a ``GRAPH`` or a ``bif:`` / ``sql:``."""
         words = scan(sparql, max_nesting=10**9)
-        if not any(_IS_FORM(word.text.upper()) for word in words):
+        if check_words(sparql, words).form is None:  # (an update or DEFINE raised already)
             raise QueryRefusedError(
                 "this endpoint answers SELECT, ASK, CONSTRUCT and DESCRIBE only"
             )
+        clauses = [word for word in words if word.text.upper() in ("FROM", "GRAPH")]
+        if not clauses and _VIRTUOSO_ANY.search(sparql) is None:
+            return sparql, None, None  # nothing to take out, map or refuse
         code = _OPAQUE.sub(_blank_all_but_iris, sparql)
         bare = _OPAQUE.sub(lambda match: " " * len(match.group()), code)  # IRIs blanked too
         if extension := _VIRTUOSO_IRI.search(code) or _VIRTUOSO_NAME.search(bare):
@@ -190,10 +197,8 @@ class PinnedStore(Store):
         named: list[str] = []
         graph_variables: dict[int, str] = {}  # where a GRAPH ?g's ?g is -> its name
         last = 0
-        for word in words:
+        for word in clauses:
             upper = word.text.upper()
-            if upper not in ("FROM", "GRAPH"):
-                continue
             after = word.offset + len(word.text)
             match = (_FROM_REST if upper == "FROM" else _GRAPH_REST).match(code, after)
             if match is None or (match.group("iri") is None and upper == "FROM"):

@@ -6,6 +6,10 @@ writes to the store. A :class:`Follower` reads the catalog every ``FOLLOW_INTERV
 generation and swaps it in exactly as a live reload does (:class:`Generations`): requests in
 flight finish on their generation, so every answer comes from one version, which its
 ``EKG-Version`` header names.
+
+The catalog is read once per poll, and once per version change: the catalog a poll read is
+handed to the reload it starts, and the one a reload's ``is_current`` read to the build
+that follows it (per thread, so a concurrent ``POST /-/reload`` reads its own).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,6 +52,7 @@ class Follower(Poller):
         self.checked_at: str | None = None
         self.outcome = "none"
         self.detail = ""
+        self._handed = threading.local()  # catalogs read in this thread, for the next step
 
     def read(self) -> Catalog:
         """The catalog now (recorded for ``/-/status``); a :class:`StoreError` is recorded as
@@ -65,7 +71,7 @@ class Follower(Poller):
         :class:`Generations` for a reader), from its source files in the cache directory;
         the cached versions the catalog no longer lists are removed."""
         store = self.store()
-        catalog = self.read()
+        catalog = self._take("for_build") or self.read()
         try:
             if (record := catalog.current_record()) is None:
                 log.warning("the SPARQL store at %s holds no published version", store.endpoint)
@@ -86,10 +92,11 @@ class Follower(Poller):
         upload of it, not dropped meanwhile (the ``is_current`` of :class:`Generations`: a
         reload with nothing new builds nothing)."""
         try:
-            catalog = self.read()
+            catalog = self._take("polled") or self.read()
             same = _serves(built, catalog)
         except EkgError:
             return False  # the build reads the catalog again and says why it failed
+        self._handed.for_build = None if same else catalog  # the build reads no other
         if same:
             self.outcome, self.detail = "unchanged", ""
         return same
@@ -100,16 +107,29 @@ class Follower(Poller):
         (the generation served stays) or the reload's."""
         assert self.generations is not None
         try:
-            same = _serves(self.generations.current.built, self.read())
+            catalog = self.read()
+            same = _serves(self.generations.current.built, catalog)
         except EkgError as exc:
             self.outcome, self.detail = "failed", exc.detail
             return "failed"
         if same:
             self.outcome, self.detail = "unchanged", ""
             return self.outcome
-        result = self.generations.reload(trigger)
+        self._handed.polled = catalog  # the reload's is_current reads no other
+        try:
+            result = self.generations.reload(trigger)
+        finally:
+            self._handed.polled = self._handed.for_build = None
         self.outcome, self.detail = result.outcome, result.detail
         return result.outcome
+
+    def _take(self, slot: str) -> Catalog | None:
+        """The catalog handed on in this thread under ``slot`` (``polled``: by :meth:`check`
+        to the reload it starts; ``for_build``: by :meth:`is_current` to the build that
+        follows it), taken once; ``None`` if there is none."""
+        catalog: Catalog | None = getattr(self._handed, slot, None)
+        setattr(self._handed, slot, None)
+        return catalog
 
     def state(self) -> dict[str, Any]:
         """The catalog's current version, when it was last read, the last outcome."""
