@@ -66,25 +66,15 @@ class BuiltGraph:
     #: structures saved by the build are loaded from; ``None``: everything is built.
     snapshot: Path | None = None
     #: The whole data version (``version`` is its first 16 characters): a structure saved in
-    #: ``snapshot`` is loaded only if it records this one (:mod:`graph.derived`). Not given:
-    #: the snapshot's own version, if ``version`` begins it (:attr:`saved_version`).
+    #: ``snapshot`` is loaded only if it records this one (:mod:`graph.derived`); ``""``:
+    #: none is loaded.
     full_version: str = ""
-
-    @functools.cached_property
-    def saved_version(self) -> str:
-        """The data version the saved structures must record to be loaded: ``full_version``,
-        else the version of ``snapshot`` if it is this data's (``""``: nothing is loaded)."""
-        if self.full_version or self.snapshot is None or not self.version:
-            return self.full_version
-        meta = snapshot_meta(self.snapshot)
-        found = "" if meta is None else str(meta.get("version", ""))
-        return found if found.startswith(self.version) else ""
 
     @functools.cached_property
     def index(self) -> EventIndex:
         """Events sorted and indexed for filtering and paging (:mod:`graph.timeline.paging`):
         loaded from the snapshot when it holds it, built from the dataset otherwise."""
-        saved = load_saved("index", self.snapshot, self.saved_version, self.dataset)
+        saved = load_saved("index", self.snapshot, self.full_version, self.dataset)
         return saved if saved is not None else EventIndex.from_dataset(self.dataset)
 
     @functools.cached_property
@@ -95,7 +85,7 @@ class BuiltGraph:
         pinned to a published version: its dataset is that version)."""
         if self.store.capabilities.remote and not self.store.capabilities.pinned:
             return read_causal_graph(self.store, self.dataset.info.base)
-        saved = load_saved("causal", self.snapshot, self.saved_version)
+        saved = load_saved("causal", self.snapshot, self.full_version)
         return saved if saved is not None else build_causal_graph(self.dataset)
 
     def lens(self, lens: str | None = None, statuses: Collection[str] | None = None) -> LensView:
@@ -146,7 +136,7 @@ class BuiltGraph:
         per data version: what /api/timeline and the timeline windows rank by."""
 
         def compute() -> Mapping[str, float]:
-            saved = load_saved("importance", self.snapshot, self.saved_version)
+            saved = load_saved("importance", self.snapshot, self.full_version)
             return saved if saved is not None else importance(self.dataset)
 
         return self.remember("importance", compute)
@@ -156,7 +146,7 @@ class BuiltGraph:
         version: loaded from the snapshot when it holds it, built otherwise."""
 
         def compute() -> TimelineWindow:
-            saved = load_saved("window", self.snapshot, self.saved_version, self.index)
+            saved = load_saved("window", self.snapshot, self.full_version, self.index)
             return (
                 saved if saved is not None else TimelineWindow.build(self.index, self.importance())
             )
