@@ -79,13 +79,12 @@ def test_every_default_prefix_still_works_undeclared(tmp_path):
     store.close()
 
 
-def test_capabilities_are_made_once_per_directory(tmp_path):
+def test_capabilities_are_made_once(tmp_path):
     store = OxigraphStore(tmp_path / "store")
     assert store.capabilities is store.capabilities
     assert store.capabilities.directory == tmp_path / "store"
-    store.path = tmp_path / "moved"
-    assert store.capabilities.directory == tmp_path / "moved"
     store.close()
+    assert OxigraphStore().capabilities.directory is None
 
 
 def test_flask_still_refuses_or_wraps_coroutines():

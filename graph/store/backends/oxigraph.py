@@ -96,15 +96,9 @@ class OxigraphStore(Store):
 
     backend = "oxigraph"
 
-    _capabilities: Capabilities | None = None  # (asked several times per query: made once)
-
     @property
     def capabilities(self) -> Capabilities:
-        kept = self._capabilities
-        if kept is None or kept.directory != self.path:
-            kept = Capabilities(directory=self.path, native_media_types=frozenset(_NATIVE))
-            self._capabilities = kept
-        return kept
+        return self._capabilities  # (asked several times per query: made once)
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         try:
@@ -118,6 +112,9 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the oxigraph store at {path}: {exc}") from exc
         self.path = Path(path) if path is not None else None
         self.read_only = read_only
+        self._capabilities = Capabilities(
+            directory=self.path, native_media_types=frozenset(_NATIVE)
+        )
         #: The parts (other named graphs) each graph's last load wrote: see Store.load.
         self._parts: dict[str, set[str]] = {}
 
