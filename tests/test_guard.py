@@ -30,8 +30,9 @@ HIDING = [
     "$SERVICE",
     "ex:a\\#SERVICE",
 ]
-#: Text that neither contains nor hides a keyword.
-NEUTRAL = ["?s", "<http://a/>", "{", "}", "(", ")", ".", "<", ">", '"x"', "1", "\n", "SELECT", "a"]
+#: Text that neither contains nor hides a keyword. (No "(": in parentheses, an IRI after an
+#: operand may be "less than" and code -- see the tests after this one.)
+NEUTRAL = ["?s", "<http://a/>", "{", "}", ")", ".", "<", ">", '"x"', "1", "\n", "SELECT", "a"]
 
 
 @given(st.lists(st.sampled_from([*HIDING, *NEUTRAL, "SERVICE"]), max_size=30))
@@ -47,6 +48,36 @@ def test_service_is_refused_exactly_where_it_is_a_bare_word(pieces):
     with pytest.raises(QueryRefusedError) as refused:
         check_query(text)
     assert (refused.value.line, refused.value.column) == (line, column)
+
+
+#: What hid a keyword, a bracket or an operator from the guard but not from the engine.
+HIDDEN_FROM_THE_GUARD_ONLY = [
+    # a comment ends at \r too
+    "SELECT * { #\r SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    # after an operand, "<" is "less than": what looked like an IRI is code
+    "SELECT * { ?s ?p ?o FILTER(?a<?b)SERVICE#>\n<http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "ASK { FILTER(1<" + "(" * 100 + "2" + ")" * 100 + "&&3>2) }",
+    "ASK { FILTER(1 <" + "!" * 1_100 + "true>2) }",
+]
+
+
+@pytest.mark.parametrize("text", HIDDEN_FROM_THE_GUARD_ONLY)
+def test_what_the_engine_reads_as_code_the_guard_reads_as_code(text):
+    with pytest.raises(QueryRefusedError):
+        check_query(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { ?s <http://x/SERVICE> ?o FILTER(?o = <http://x/DELETE>) }",
+        "SELECT * { ?s ?p ?o FILTER(?o IN (<http://x/LOAD>, <http://x/DROP>)) }",
+        "SELECT (<http://x/fn/INSERT>(?s) AS ?x) { ?s ?p ?o }",
+        "SELECT * { ?s ?p ?o FILTER(?o<?p) }",
+    ],
+)
+def test_iris_where_no_operand_comes_before_them_hide_what_they_hold(text):
+    assert check_query(text).form == "select"
 
 
 @pytest.mark.parametrize(
@@ -82,6 +113,9 @@ SEQUENCES = {
     "/": lambda n: "SELECT * { ?s " + "/".join(["<x:p>"] * n) + " ?o }",
     "|": lambda n: "SELECT * { ?s " + "|".join(["<x:p>"] * n) + " ?o }",
     ".": lambda n: "SELECT * { " + " . ".join(f"?s <x:p{i}> ?o{i}" for i in range(n)) + " }",
+    "{}": lambda n: "SELECT * { " + "{}" * n + " }",
+    "?a-?a": lambda n: "SELECT (" + "-".join(["?a"] * n) + " AS ?x) {}",
+    "true-1": lambda n: "SELECT * { FILTER(true" + "-1" * n + ") }",
     ". after a name": lambda n: "SELECT * {" + "".join(f"?s x:p x:o{i}." for i in range(n)) + "}",
     ",": lambda n: "SELECT * { ?s ?p " + ",".join(f"?o{i}" for i in range(n)) + " }",
     ";": lambda n: "SELECT * { ?s " + ";".join(f"<x:p{i}> ?o" for i in range(n)) + " }",

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from graph.errors import QueryRefusedError, QuerySyntaxError
 
-#: Defaults; the service makes both configurable.
+#: Defaults; the service makes each configurable.
 MAX_QUERY_LENGTH = 100_000
 MAX_NESTING = 64
 #: Keywords and operators in one query: the engine's recursion grows with each (see scan).
@@ -106,7 +106,7 @@ def check_query(
 
 def check_words(text: str, words: Sequence[Token]) -> QueryFacts:
     """:func:`check_query`'s refusals and facts from the bare words of ``text`` already
-    scanned (:func:`scan`), without its length and nesting limits.
+    scanned (:func:`scan`), without its length, nesting and operator limits.
 
     >>> check_words("ASK {}", scan("ASK {}", max_nesting=9))
     QueryFacts(form='ask', names_dataset=False)
@@ -189,12 +189,14 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
 
     Why operators count: the engine builds one tree node per keyword or operator of a
     sequence -- ``1+1+1...``, ``!!!...``, a path ``:p/:p/...``, triple patterns joined by
-    ``.``, ``,`` or ``;``, ``UNION``, ``MINUS``, ``BIND`` ... -- and recurses through them, so
-    a long enough sequence overflows its thread's stack and the process dies, however flat
-    the brackets. Measured with pyoxigraph 0.4 in a thread of 8 MB: 2,555 ``MINUS``, ``BIND``
-    or ``(expr AS ?v)`` answer, 2,632 crash the process (a query of 40 kB, inside the
-    length limit); other sequences crash from 6,000 to 11,000. Lists the engine keeps flat
-    (variables, ``VALUES`` rows, ``ORDER BY`` and ``GROUP BY`` keys) do not count.
+    ``.``, ``,`` or ``;``, groups ``{...} {...}``, ``UNION``, ``MINUS``, ``BIND`` ... -- and
+    recurses through them, so a long enough sequence overflows its thread's stack and the
+    process dies, however flat the brackets. Measured with pyoxigraph 0.5 in a thread of
+    8 MB: 2,555 ``MINUS``, ``BIND`` or ``(expr AS ?v)`` answer, 2,632 crash the process (a
+    query of 40-60 kB, inside the length limit); other sequences crash from 6,000 to 11,000.
+    Variables, IRIs, literals and numbers do not count, so lists the engine keeps flat
+    (``VALUES`` rows, ``ORDER BY`` and ``GROUP BY`` keys, the projection) cost nothing but
+    their keywords and signs (``UNDEF``, ``-1``).
 
     >>> [w.text for w in scan("SELECT ?where { <a> ex:LOAD 'SERVICE' } # FROM", max_nesting=9)]
     ['SELECT']
@@ -215,37 +217,68 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
         and (last[0] is text or last[0] == text)
     ):  # (a limit it passed the last time: it passes again; else scan again to say where)
         return list(last[1])
-    words: list[Token] = []
-    depth = deepest = operators = 0
-    limit = len(text) if max_operators is None else max_operators
-    for match in _LEXEME.finditer(text):
+    state = _Scan(max_nesting, len(text) if max_operators is None else max_operators)
+    _walk(text, 0, len(text), state)
+    _LAST.scanned = (text, tuple(state.words), state.deepest, state.operators)
+    return state.words
+
+
+class _Scan:
+    """What :func:`scan` has found so far, and its limits."""
+
+    __slots__ = ("deepest", "limit", "max_nesting", "open", "operators", "words")
+
+    def __init__(self, max_nesting: int, limit: int) -> None:
+        self.max_nesting, self.limit = max_nesting, limit
+        self.words: list[Token] = []
+        self.open: list[str] = []  # the brackets open, innermost last
+        self.deepest = self.operators = 0
+
+
+def _walk(text: str, start: int, end: int, state: _Scan) -> None:
+    """Scan ``text[start:end]`` into ``state`` (see :func:`scan`)."""
+    for match in _LEXEME.finditer(text, start, end):
         kind = match.lastgroup
         if kind is None:
             continue
+        if kind == "iri":
+            if state.open and state.open[-1] == "(" and _after_operand(text, match.start()):
+                # ``?a<?b)SERVICE#>``: after an operand, in an expression, the engine reads
+                # "less than" and code where this lexer reads an IRI -- scan it as code too.
+                _walk(text, match.start() + 1, match.end() - 1, state)
+            continue
         if kind == "open":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if depth > max_nesting:
+            bracket = match.group()
+            state.open.append(bracket)
+            if len(state.open) > state.deepest:
+                state.deepest = len(state.open)
+                if state.deepest > state.max_nesting:
                     raise QueryRefusedError(
-                        f"brackets are nested more than {max_nesting} deep",
+                        f"brackets are nested more than {state.max_nesting} deep",
                         *_position(text, match.start()),
                     )
+            if bracket != "{":  # a group joins the one before it: it counts as an operator
+                continue
+        elif kind == "close":
+            if state.open:
+                state.open.pop()
             continue
-        if kind == "close":
-            depth = max(0, depth - 1)
-            continue
-        operators += 1
-        if operators > limit:
+        state.operators += 1
+        if state.operators > state.limit:
             raise QueryRefusedError(
-                f"the query has more than {limit:,} keywords and operators (each one "
+                f"the query has more than {state.limit:,} keywords and operators (each one "
                 "deepens the engine's recursion)",
                 *_position(text, match.start()),
             )
         if kind == "word":
-            words.append(Token(match.group(), match.start()))
-    _LAST.scanned = (text, tuple(words), deepest, operators)
-    return words
+            state.words.append(Token(match.group(), match.start()))
+
+
+def _after_operand(text: str, offset: int) -> bool:
+    """Whether what comes before ``offset`` (past whitespace) may end an operand, after which
+    ``<`` is "less than": anything but an opening bracket, a comma or an operator."""
+    before = text[:offset].rstrip(" \t\r\n")
+    return bool(before) and before[-1] not in "(,=!&|+-*/<>"
 
 
 #: Per thread: the last text :func:`scan` read, its words, its deepest nesting and its
@@ -253,37 +286,42 @@ def scan(text: str, *, max_nesting: int, max_operators: int | None = None) -> li
 _LAST = threading.local()
 
 
-#: The lexemes the guard tells apart: brackets, bare words, operators (the characters of
-#: SPARQL's operators, paths and triple separators that chain: ``! + - * / | & ^ , ; .``),
-#: and -- as one match, whatever their number -- everything in between. Strings follow the
-#: SPARQL grammar closely enough for the purpose: a backslash escapes the next character; a
-#: short string that meets a line end is unterminated (the parser reports it) and ends
-#: there; a long one may span lines.
-#: ``<`` opens an IRI only if a ``>`` follows before any whitespace (else it is "less
-#: than"). A word before a colon is a prefix; after it comes a local name, which may hold
-#: dots (not last), colons and escapes (``ex:a\#SERVICE`` is one name). Any other backslash
-#: outside a string is a syntax error: it and the next character are skipped.
+#: The lexemes the guard tells apart: IRIs, brackets, bare words, operators (the characters
+#: of SPARQL's operators, paths and triple separators that chain: ``! + - * / | & , ; .``),
+#: and -- as one match, whatever their number -- everything in between. It reads the text
+#: as the SPARQL grammar does where it matters: a comment ends at a line end (``\n`` or
+#: ``\r``); a backslash escapes the next character in a string; a short string that meets a
+#: line end is unterminated (the parser reports it) and ends there; a long one may span
+#: lines. ``<`` opens an IRI only if a ``>`` follows with none of the characters an IRI
+#: cannot hold in between (else it is "less than"; see :func:`_walk` for the other case). A
+#: word before a colon is a prefix; after it comes a local name, which may hold dots (not
+#: last), colons and escapes (``ex:a\#SERVICE`` is one name). Variables and keywords hold
+#: no ``-`` (``?a-?a`` is a subtraction). A number's decimal point and exponent sign are no
+#: operators. Any other backslash outside a string is a syntax error: it and the next
+#: character are skipped.
 _LEXEME = re.compile(
     r"""
       (?:
-          \#[^\n]*
+          \#[^\r\n]*
         | \"\"\"(?:[^"\\]|\\[\s\S]?|"(?!""))*(?:\"\"\"|\Z)
         | '''(?:[^'\\]|\\[\s\S]?|'(?!''))*(?:'''|\Z)
-        | "(?:[^"\\\n]|\\[\s\S]?)*"?
-        | '(?:[^'\\\n]|\\[\s\S]?)*'?
-        | <[^<>"{}|^`\\\s]*> | <
-        | [?$](?:[A-Za-z_][A-Za-z0-9_-]*)?
+        | "(?:[^"\\\r\n]|\\[\s\S]?)*"?
+        | '(?:[^'\\\r\n]|\\[\s\S]?)*'?
+        | <(?![^<>"{}|^`\\\x00-\x20]*>)
+        | [?$][A-Za-z0-9_]*
         | @[A-Za-z]+(?:-[A-Za-z0-9]+)*
         | [A-Za-z_][A-Za-z0-9_-]*(?=:)
         | (?<=:)(?:[A-Za-z0-9_:-]|\\[_~.!$&'()*+,;=/?\#@%-])+
           (?:\.+(?:[A-Za-z0-9_:-]|\\[_~.!$&'()*+,;=/?\#@%-])+)*
         | \\[\s\S]?
-        | [^{}()\[\]A-Za-z_\#"'<?$\\!+*/|&^,;.-]+
+        | (?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][+-]?[0-9]+ | [0-9]*\.[0-9]+
+        | [^{}()\[\]A-Za-z_\#"'<?$\\!+*/|&,;.-]+
       )+
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
     | (?P<open>[{(\[])
     | (?P<close>[})\]])
-    | (?P<word>[A-Za-z_][A-Za-z0-9_-]*)
-    | (?P<operator>[!+*/|&^,;.-])
+    | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<operator>[!+*/|&,;.-])
     """,
     re.VERBOSE,
 )
