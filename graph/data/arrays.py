@@ -189,7 +189,7 @@ class IdTable:
         return None
 
 
-def write_codes(folder: Path, name: str, values: list[Any]) -> None:
+def write_codes(folder: Path, name: str, values: Iterable[Any]) -> None:
     """``values`` as int32 codes into a :class:`StringTable` of the distinct ones (None: code
     -1), read back by :class:`CodeColumn`."""
     table: dict[Any, int] = {}
