@@ -9,7 +9,7 @@ recording the data version of the snapshot it sits in:
 * ``importance``: every event's causal importance (:mod:`graph.causal.importance`);
 * ``index``: the event index (:mod:`graph.timeline.frozen`);
 * ``window``: the whole dataset's timeline window, ranked by that importance
-  (:func:`graph.timeline.frozen.save_window`), what the first ``/api/timeline/window`` reads.
+  (:func:`graph.timeline.frozen.write_window`), what the first ``/api/timeline/window`` reads.
 
 :func:`load_saved` opens one for a given data version and gives ``None`` -- the caller then
 builds it from the dataset -- when there is no snapshot, nothing saved, or what is saved is of

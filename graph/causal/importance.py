@@ -16,10 +16,8 @@ events by importance).
 >>> scores["oil"], scores["opec"] < scores["oil"], round(scores["ruble"], 3)
 (1.0, True, 0.61)
 
-Saved per data version: ``save_importance(graph_or_dataset, directory, version="")``
-computes and writes the scores, ``write_importance(scores, directory, version="")`` writes
-scores already computed
-(``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
+Saved per data version: ``write_importance(scores, directory, version="")`` writes the
+scores (``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
 ``load_importance(directory, version=None)`` maps them back in milliseconds as a read-only
 ``Mapping[str, float]`` equal to what :func:`importance` returns (same order, same values), or
 raises :class:`~graph.errors.DerivedDataError`. A lookup finds the id's row among the saved
@@ -29,7 +27,7 @@ ids were asked for one by one.
 >>> import tempfile
 >>> from pathlib import Path
 >>> folder = Path(tempfile.mkdtemp()) / "importance"
->>> save_importance(g, folder)
+>>> write_importance(scores, folder)
 >>> loaded = load_importance(folder)
 >>> loaded == scores, loaded.get("nowhere", 0.0)
 (True, 0.0)
@@ -46,7 +44,6 @@ import numpy as np
 
 from graph.data import Dataset
 from graph.data.arrays import IdTable, open_frozen, save_array, write_frozen
-from graph.data.yamlfile import collector_paused
 from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS
 
 #: How much a neighbour's weight adds to an event's score.
@@ -124,15 +121,6 @@ def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
 KIND = "importance"
 
 
-def save_importance(
-    graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path, version: str = ""
-) -> None:
-    """Compute :func:`importance` and write it to ``directory`` (see the module docs)."""
-    with collector_paused():
-        scores = importance(graph_or_dataset)
-    write_importance(scores, directory, version)
-
-
 def write_importance(scores: Mapping[str, float], directory: str | Path, version: str = "") -> None:
     """Write ``scores`` (as :func:`importance` returns them) to ``directory``, recording the
     data ``version``."""
@@ -145,7 +133,7 @@ def write_importance(scores: Mapping[str, float], directory: str | Path, version
 
 
 def load_importance(directory: str | Path, version: str | None = None) -> Mapping[str, float]:
-    """The scores saved in ``directory`` by :func:`save_importance` (see the module docs);
+    """The scores saved in ``directory`` by :func:`write_importance` (see the module docs);
     with ``version``, only if saved for that data version."""
     frozen = open_frozen(Path(directory), KIND, version)
     return SavedScores(IdTable.open(frozen, "event"), frozen.array("score"))
