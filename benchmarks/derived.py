@@ -7,8 +7,9 @@ saved once and loaded (:mod:`graph.causal.frozen`, :mod:`graph.timeline.frozen`,
 Each size runs three fresh processes, one after the other, on
 :func:`support.synthetic.generate_dataset` (its time is never counted):
 
-- ``save``: build each structure from the dataset (the causal graph with the garbage collector
-  on, as the service builds it, and paused, as :func:`save_causal` does), then write it;
+- ``save``: write the causal graph straight from the dataset's records (:func:`save_causal`,
+  what ``ekg build --store`` does), then build each structure from the dataset (the causal
+  graph with the garbage collector on, as the service builds it, and paused), then write it;
 - ``built``: build the causal graph and answer a first chains query (the evidence lens, a pair
   three links apart), as a service does now;
 - ``loaded``: load the causal graph and answer the same query, before the dataset even exists
@@ -44,7 +45,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import RESULTS, machine, ratio, write_result  # noqa: E402
 from graph.causal.chains import find_causal_chains  # noqa: E402
-from graph.causal.frozen import load_causal, write_causal  # noqa: E402
+from graph.causal.frozen import load_causal, save_causal, write_causal  # noqa: E402
 from graph.causal.graph import build_causal_graph, filtered_view, reach  # noqa: E402
 from graph.causal.importance import importance, load_importance, write_importance  # noqa: E402
 from graph.timeline.frozen import load_index, load_window, write_index, write_window  # noqa: E402
@@ -71,6 +72,19 @@ def timed(step: Callable[[], Any]) -> tuple[Any, float, list[float]]:
     value = step()
     seconds = round(time.perf_counter() - started, 3)
     return value, seconds, [round(a - b, 1) for a, b in zip(rss_mb(), before, strict=True)]
+
+
+def peak_mb(step: Callable[[], Any]) -> tuple[Any, float, list[float]]:
+    """``step()``, its seconds and how far above the resident set before it the resident set
+    peaked meanwhile (VmHWM, reset first through ``/proc/self/clear_refs``), twice: the
+    anonymous figure is not tracked apart, so it repeats the first."""
+    Path("/proc/self/clear_refs").write_text("5")
+    before, started = rss_mb()[0], time.perf_counter()
+    value = step()
+    seconds = round(time.perf_counter() - started, 3)
+    status = Path("/proc/self/status").read_text().splitlines()
+    high = next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+    return value, seconds, [round(high - before, 1)] * 2
 
 
 def size_mb(folder: Path) -> float:
@@ -107,7 +121,10 @@ def make_every_dict(graph: Any) -> int:
 
 def step_save(n: int, work: Path) -> dict[str, Any]:
     dataset = generate_dataset(n, SEED)
-    graph, build, _ = timed(lambda: build_causal_graph(dataset))
+    # First in the process, so that its RSS growth is its own: what the build saves now.
+    _, direct, direct_mb = peak_mb(lambda: save_causal(dataset, work / "direct"))
+    shutil.rmtree(work / "direct")
+    graph, build, built_mb = peak_mb(lambda: build_causal_graph(dataset))
     _, write, _ = timed(lambda: write_causal(graph, work / "causal"))
     pair = chain_pair(graph)
     graph = None
@@ -121,7 +138,13 @@ def step_save(n: int, work: Path) -> dict[str, Any]:
     _, window_write, _ = timed(lambda: write_window(window, work / "window"))
     return {
         "pair": pair,
-        "causal": {"build_s": build, "build_gc_paused_s": paused},
+        "causal": {
+            "build_s": build,
+            "build_gc_paused_s": paused,
+            "build_mb": built_mb,
+            "direct_s": direct,
+            "direct_mb": direct_mb,
+        },
         "index": {"build_s": index_build},
         "importance": {"build_s": scores_build},
         "window": {"build_s": window_build},
@@ -198,6 +221,21 @@ def table(rows: list[dict[str, Any]]) -> str:
                 f"{saved['save_s'][name]:.2f} s | {loads[name]:.3f} s | "
                 f"{ratio(loads[name], build)} |"
             )
+    lines += [
+        "",
+        "| events | causal graph saved | time | RSS peak over the step's start |",
+        "|---:|---|---:|---:|",
+    ]
+    for row in (row for row in rows if "direct_s" in row["save"]["causal"]):  # (older rows)
+        causal, n = row["save"]["causal"], f"{row['events']:,}".replace(",", " ")
+        for name, seconds, grew in [
+            ("straight from the records (`save_causal`, what the build does)",
+             causal["direct_s"], causal["direct_mb"]),
+            ("built, then written (baseline: the build before; peak of building alone)",
+             causal["build_s"] + row["save"]["save_s"]["causal"], causal["build_mb"]),
+        ]:  # fmt: skip
+            memory = f"{grew[0]:.0f} MB"
+            lines.append(f"| {n} | {name} | {seconds:.2f} s | {memory} |")
     lines += [
         "",
         "| events | first chains query on | graph ready | query | RSS growth (anonymous) |",

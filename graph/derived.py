@@ -9,7 +9,7 @@ recording the data version of the snapshot it sits in:
 * ``importance``: every event's causal importance (:mod:`graph.causal.importance`);
 * ``index``: the event index (:mod:`graph.timeline.frozen`);
 * ``window``: the whole dataset's timeline window, ranked by that importance
-  (:func:`graph.timeline.frozen.save_window`), what the first ``/api/timeline/window`` reads.
+  (:func:`graph.timeline.frozen.write_window`), what the first ``/api/timeline/window`` reads.
 
 :func:`load_saved` opens one for a given data version and gives ``None`` -- the caller then
 builds it from the dataset -- when there is no snapshot, nothing saved, or what is saved is of
@@ -21,8 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from graph.causal import build_causal_graph
-from graph.causal.frozen import load_causal, write_causal
+from graph.causal.frozen import load_causal, save_causal
 from graph.causal.importance import importance, load_importance, write_importance
 from graph.data import Dataset, collector_paused
 from graph.data.snapshot import snapshot_meta
@@ -56,15 +55,18 @@ def load_saved(name: str, snapshot: Path | None, version: str, over: Any = None)
 
 
 def save_structures(dataset: Dataset, snapshot: Path) -> None:
-    """Build the derived structures of ``dataset`` and save them in the snapshot directory,
-    with the data version its ``snapshot.json`` (written before this hook runs) records."""
+    """Compute the derived structures of ``dataset`` and save them in the snapshot directory,
+    with the data version its ``snapshot.json`` (written before this hook runs) records.
+
+    The causal graph is written from the dataset's records (:func:`save_causal`), not built:
+    at a million events its dicts would be most of the build's peak memory. The importance is
+    the dataset's, as :class:`graph.pipeline.BuiltGraph` computes it when nothing is saved.
+    """
     meta = snapshot_meta(snapshot)
     version = "" if meta is None else str(meta["version"])
     with collector_paused():  # (millions of objects at a million events, none cyclic)
-        graph = build_causal_graph(dataset)
-        write_causal(graph, snapshot / SAVED["causal"], version)
-        scores = importance(graph)
-        del graph
+        save_causal(dataset, snapshot / SAVED["causal"], version)
+        scores = importance(dataset)
         write_importance(scores, snapshot / SAVED["importance"], version)
         index = EventIndex.from_dataset(dataset)
         write_index(index, dataset, snapshot / SAVED["index"], version)

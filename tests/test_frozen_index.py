@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.causal.importance import SavedScores, importance, load_importance, save_importance
+from graph.causal.importance import SavedScores, importance, load_importance, write_importance
 from graph.data.model import Dataset
 from graph.errors import DerivedDataError
 from graph.timeline.frozen import (
@@ -18,8 +18,8 @@ from graph.timeline.frozen import (
     Reordered,
     load_index,
     load_window,
-    save_index,
-    save_window,
+    write_index,
+    write_window,
 )
 from graph.timeline.paging import EventIndex, query_events, search_events
 from graph.timeline.window import TimelineWindow
@@ -34,7 +34,7 @@ def pair(request, tmp_path_factory) -> tuple[Dataset, EventIndex, EventIndex]:
     else:
         dataset = generate_dataset(3000, seed=7)
     folder = tmp_path_factory.mktemp("index") / "index"
-    save_index(dataset, folder, version="v1")
+    write_index(EventIndex.from_dataset(dataset), dataset, folder, version="v1")
     return dataset, EventIndex.from_dataset(dataset), load_index(folder, dataset, version="v1")
 
 
@@ -82,7 +82,7 @@ def test_loaded_index_answers_the_same(pair):
 
 def test_windows_over_the_loaded_index_and_scores(pair, tmp_path):
     dataset, built, loaded = pair
-    save_importance(dataset, tmp_path / "importance")
+    write_importance(importance(dataset), tmp_path / "importance")
     scores = load_importance(tmp_path / "importance")
     windows = [
         TimelineWindow.build(built, importance(dataset)),
@@ -96,7 +96,7 @@ def test_windows_over_the_loaded_index_and_scores(pair, tmp_path):
 
 def test_loaded_scores_equal_the_computed_ones(pair, tmp_path):
     dataset, _, _ = pair
-    save_importance(dataset, tmp_path / "importance", version="v1")
+    write_importance(importance(dataset), tmp_path / "importance", version="v1")
     loaded = load_importance(tmp_path / "importance", version="v1")
     with pytest.raises(DerivedDataError, match="version v1, not v2"):
         load_importance(tmp_path / "importance", version="v2")
@@ -105,7 +105,7 @@ def test_loaded_scores_equal_the_computed_ones(pair, tmp_path):
 
 
 def test_loading_for_other_data_is_refused(tmp_path, tiny, real):
-    save_index(tiny, tmp_path / "index", version="v1")
+    write_index(EventIndex.from_dataset(tiny), tiny, tmp_path / "index", version="v1")
     with pytest.raises(DerivedDataError, match="other data"):
         load_index(tmp_path / "index", real)
     with pytest.raises(DerivedDataError, match="version v1, not v2"):
@@ -121,7 +121,7 @@ def test_loading_for_other_data_is_refused(tmp_path, tiny, real):
 
 
 def test_a_missing_array_is_refused(tmp_path: Path, tiny):
-    save_index(tiny, tmp_path / "index")
+    write_index(EventIndex.from_dataset(tiny), tiny, tmp_path / "index")
     (tmp_path / "index" / "days.bin").unlink()
     with pytest.raises(DerivedDataError, match=r"days\.bin"):
         load_index(tmp_path / "index", tiny)
@@ -143,7 +143,7 @@ def test_reordered_reads_its_base_lazily():
 def test_saved_window_answers_as_the_built_one(pair, tmp_path):
     dataset, built, loaded = pair
     scores = importance(dataset)
-    save_window(loaded, scores, tmp_path / "window", version="v1")
+    write_window(TimelineWindow.build(loaded, scores), tmp_path / "window", version="v1")
     windows = [TimelineWindow.build(built, scores), load_window(tmp_path / "window", loaded)]
     assert windows[1].ranking == windows[0].ranking and windows[1].lanes == windows[0].lanes
     assert windows[1].run.levels == windows[0].run.levels
@@ -168,7 +168,7 @@ def test_loaded_scores_are_looked_up_by_row_then_by_a_dict(pair, tmp_path, monke
     ``LOOKUPS`` of them the dict is made: the same answers either way, unknown ids included."""
     dataset, _, _ = pair
     want = importance(dataset)
-    save_importance(dataset, tmp_path / "importance")
+    write_importance(importance(dataset), tmp_path / "importance")
     scores = load_importance(tmp_path / "importance")
     assert isinstance(scores, SavedScores)
     monkeypatch.setattr(SavedScores, "LOOKUPS", 7)

@@ -20,7 +20,7 @@ LAYERS: dict[str, set[str]] = {
     "vocab": set(),
     "queries": set(),
     "data": {"errors", "vocab"},
-    "store": {"errors", "vocab"},
+    "store": {"errors", "vocab", "data"},  # (data.directory: one way to replace a directory)
     "rdf": {"errors", "vocab", "data", "store"},
     "causal": {"errors", "vocab", "data", "store", "rdf"},
     "timeline": {"errors", "vocab", "data", "store", "rdf"},

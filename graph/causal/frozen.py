@@ -3,8 +3,8 @@ milliseconds, whatever its size.
 
 Contract (for the code that keeps one directory per data version):
 
-- ``save_causal(dataset, directory, version="")`` builds the graph
-  (:func:`~graph.causal.graph.build_causal_graph`) and writes it; ``write_causal(graph,
+- ``save_causal(dataset, directory, version="")`` writes the graph of ``dataset`` (computed
+  from its records, :mod:`graph.causal.csr`); ``write_causal(graph,
   directory, version="")`` writes a graph already built (e.g. read back from a remote store by
   :func:`~graph.causal.readback.read_causal_graph`). ``directory`` is created, or replaced
   whole: it is written beside its place, then renamed into it
@@ -49,39 +49,37 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 
+from graph.causal.csr import (
+    KIND,
+    NODE_KEYS,
+    dataset_columns,
+    graph_columns,
+    write_columns,
+)
 from graph.causal.graph import build_causal_graph
 from graph.data import Dataset, EventDate, parse_date
-from graph.data.arrays import (
-    CodeColumn,
-    Frozen,
-    IdTable,
-    StringTable,
-    open_frozen,
-    save_array,
-    write_codes,
-    write_frozen,
-)
+from graph.data.arrays import CodeColumn, Frozen, IdTable, StringTable, open_frozen
 from graph.data.yamlfile import collector_paused
 
-KIND = "causal-graph"
-NODE_KEYS = ("label", "lane", "type", "date", "start")
-EDGE_KEYS = ("id", "kind", "confidence", "status", "links")
 #: Rows made one at a time before the rest of a direction is made at once (see ``_Rows``).
 BULK_AFTER = 5000
 
 
 def save_causal(dataset: Dataset, directory: str | Path, version: str = "") -> None:
-    """Build the causal graph of ``dataset`` and write it to ``directory`` (replaced whole),
-    recording ``version`` (the data version, checked by :func:`load_causal` when asked).
+    """Write the causal graph of ``dataset`` to ``directory`` (replaced whole), recording
+    ``version`` (the data version, checked by :func:`load_causal` when asked).
 
-    The collector is paused while the graph is built: it would otherwise scan the growing
-    graph over and over (most of the build time at a million events).
+    The arrays are computed from the dataset's records (:func:`graph.causal.csr.dataset_columns`),
+    without building the graph, unless the dataset is one the graph handles its own way (an
+    id used twice, a link to an unknown event). The collector is paused meanwhile: it would
+    otherwise scan the millions of new objects over and over.
     """
     with collector_paused():
-        graph = build_causal_graph(dataset)
-    write_causal(graph, directory, version)
+        columns = dataset_columns(dataset)
+        if columns is None:
+            columns = graph_columns(build_causal_graph(dataset))
+        write_columns(columns, directory, version)
 
 
 def write_causal(graph: nx.DiGraph, directory: str | Path, version: str = "") -> None:
@@ -90,76 +88,7 @@ def write_causal(graph: nx.DiGraph, directory: str | Path, version: str = "") ->
 
     Raises ``ValueError`` for a graph of another shape.
     """
-    nodes = list(graph)
-    position = {node: i for i, node in enumerate(nodes)}
-    if not all(isinstance(node, str) for node in nodes):
-        raise ValueError("only a graph whose nodes are event ids (str) can be saved")
-
-    def fill(folder: Path) -> None:
-        _write_nodes(folder, graph, nodes)
-        datas = _write_rows(folder, "succ", graph.adj, nodes, position, None)
-        _write_rows(
-            folder, "pred", graph.pred, nodes, position, {id(d): e for e, d in enumerate(datas)}
-        )
-        _write_edges(folder, datas)
-
-    counts = {"nodes": len(nodes), "edges": graph.number_of_edges()}
-    manifest = {"version": version, **counts, "graph": dict(graph.graph)}
-    write_frozen(Path(directory), KIND, fill, manifest)
-
-
-def _write_nodes(folder: Path, graph: nx.DiGraph, nodes: list[str]) -> None:
-    attrs = list(dict(graph.nodes(data=True)).values())
-    for data in attrs:
-        if tuple(data) != NODE_KEYS:
-            raise ValueError(f"node attributes {tuple(data)}, not {NODE_KEYS}")
-    IdTable.write(folder, "node", nodes)
-    StringTable.write(folder, "node.label", (data["label"] for data in attrs))
-    for key in ("lane", "type", "start"):
-        write_codes(folder, f"node.{key}", [data[key] for data in attrs])
-    write_codes(folder, "node.date", [None if d["date"] is None else d["date"].edtf for d in attrs])
-
-
-def _write_rows(
-    folder: Path,
-    name: str,
-    rows: Mapping[str, Mapping[str, dict[str, Any]]],
-    nodes: list[str],
-    position: dict[str, int],
-    number: dict[int, int] | None,
-) -> list[dict[str, Any]]:
-    """One direction's rows (compressed sparse rows, in the graph's neighbour order), and the
-    edges' data in row order. Edges are numbered in successor order (``number`` None); the
-    predecessor rows map each edge's ``id(data)`` to its ``number``."""
-    indptr, others, datas = [0], list[int](), list[dict[str, Any]]()
-    for node in nodes:
-        row = rows[node]
-        others += map(position.__getitem__, row)
-        datas += row.values()
-        indptr.append(len(others))
-    save_array(folder, f"{name}.indptr", indptr, np.int64)
-    save_array(folder, f"{name}.nodes", others, np.int32)
-    numbers = range(len(datas)) if number is None else [number[id(d)] for d in datas]
-    save_array(folder, f"{name}.edges", numbers, np.int32)
-    return datas
-
-
-def _write_edges(folder: Path, datas: list[dict[str, Any]]) -> None:
-    """The edge columns, ``datas`` in successor order."""
-    for data in datas:
-        if tuple(data) != EDGE_KEYS:
-            raise ValueError(f"edge attributes {tuple(data)}, not {EDGE_KEYS}")
-    StringTable.write(folder, "edge.id", (data["id"] for data in datas))
-    for key in ("kind", "status"):
-        write_codes(folder, f"edge.{key}", [data[key] for data in datas])
-    save_array(folder, "edge.confidence", [data["confidence"] for data in datas], np.float64)
-    links: dict[str, int] = {}
-    flat = [links.setdefault(link, len(links)) for data in datas for link in data["links"]]
-    indptr = np.zeros(len(datas) + 1, dtype=np.int64)
-    np.cumsum([len(data["links"]) for data in datas], out=indptr[1:])
-    save_array(folder, "edge.links.indptr", indptr)
-    save_array(folder, "edge.links", flat, np.int32)
-    StringTable.write(folder, "edge.links.table", links)
+    write_columns(graph_columns(graph), directory, version)
 
 
 class FrozenCausal:

@@ -35,7 +35,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.causal.parts import add_part_of_edges, precedence
+from graph.causal.parts import add_part_of_edges, takes_over
 from graph.data import Dataset
 from graph.errors import UnknownEventError
 from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS, LINK_STATUSES
@@ -142,7 +142,7 @@ def assemble_causal_graph(
             graph.add_edge(cause, effect, **attrs, links=[link_id])
             continue
         old["links"].append(link_id)
-        if (precedence(attrs), old["id"]) > (precedence(old), link_id):
+        if takes_over(attrs, old):
             old.update(attrs)
     add_part_of_edges(graph, parts)
     return graph

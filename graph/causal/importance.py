@@ -16,10 +16,8 @@ events by importance).
 >>> scores["oil"], scores["opec"] < scores["oil"], round(scores["ruble"], 3)
 (1.0, True, 0.61)
 
-Saved per data version: ``save_importance(graph_or_dataset, directory, version="")``
-computes and writes the scores, ``write_importance(scores, directory, version="")`` writes
-scores already computed
-(``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
+Saved per data version: ``write_importance(scores, directory, version="")`` writes the
+scores (``directory`` is replaced whole: :func:`graph.data.arrays.write_frozen`);
 ``load_importance(directory, version=None)`` maps them back in milliseconds as a read-only
 ``Mapping[str, float]`` equal to what :func:`importance` returns (same order, same values), or
 raises :class:`~graph.errors.DerivedDataError`. A lookup finds the id's row among the saved
@@ -29,7 +27,7 @@ ids were asked for one by one.
 >>> import tempfile
 >>> from pathlib import Path
 >>> folder = Path(tempfile.mkdtemp()) / "importance"
->>> save_importance(g, folder)
+>>> write_importance(scores, folder)
 >>> loaded = load_importance(folder)
 >>> loaded == scores, loaded.get("nowhere", 0.0)
 (True, 0.0)
@@ -37,6 +35,7 @@ ids were asked for one by one.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
@@ -45,7 +44,6 @@ import numpy as np
 
 from graph.data import Dataset
 from graph.data.arrays import IdTable, open_frozen, save_array, write_frozen
-from graph.data.yamlfile import collector_paused
 from graph.vocab import ASSERTED_STATUSES, DIRECTED_KINDS
 
 #: How much a neighbour's weight adds to an event's score.
@@ -54,8 +52,10 @@ NEIGHBOUR_SHARE = 0.5
 
 def _edges(
     graph_or_dataset: nx.DiGraph | Dataset,
-) -> tuple[list[str], list[tuple[str, str, float]]]:
-    """Event ids and the (cause, effect, confidence) of the evidence lens's directed links."""
+) -> tuple[list[str], tuple[list[str], list[str], array]]:
+    """Event ids and the causes, effects and confidences of the evidence lens's directed
+    links, as three columns (a list of tuples would cost 150 MB at a million events, in the
+    build, while its memory peaks)."""
     if isinstance(graph_or_dataset, Dataset):
         events = [event.id for event in graph_or_dataset.events]
         links: Iterable[tuple[str, str, str, str, float]] = (
@@ -74,12 +74,13 @@ def _edges(
             )
             for cause, effect, data in graph_or_dataset.edges(data=True)
         )
-    kept = [
-        (cause, effect, confidence)
-        for cause, effect, kind, status, confidence in links
-        if kind in DIRECTED_KINDS and status in ASSERTED_STATUSES and cause != effect
-    ]
-    return events, kept
+    causes, effects, confidences = list[str](), list[str](), array("d")
+    for cause, effect, kind, status, confidence in links:
+        if kind in DIRECTED_KINDS and status in ASSERTED_STATUSES and cause != effect:
+            causes.append(cause)
+            effects.append(effect)
+            confidences.append(confidence)
+    return events, (causes, effects, confidences)
 
 
 def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
@@ -98,16 +99,18 @@ def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
     dict[str, float]
         Every event (node) of the input, in its order, with its score rounded to 4 places.
     """
-    events, links = _edges(graph_or_dataset)
+    events, columns = _edges(graph_or_dataset)
     weight = dict.fromkeys(events, 0.0)
-    for cause, effect, confidence in links:
+    del events
+    for cause, effect, confidence in zip(*columns, strict=True):
         weight[cause] = weight.get(cause, 0.0) + confidence
         weight[effect] = weight.get(effect, 0.0) + confidence
     score = dict(weight)
     share = NEIGHBOUR_SHARE
-    for cause, effect, confidence in links:
+    for cause, effect, confidence in zip(*columns, strict=True):
         score[cause] += share * confidence * weight[effect]
         score[effect] += share * confidence * weight[cause]
+    del weight, columns
     top = max(score.values(), default=0.0)
     if top <= 0:
         return dict.fromkeys(score, 0.0)
@@ -116,15 +119,6 @@ def importance(graph_or_dataset: nx.DiGraph | Dataset) -> dict[str, float]:
 
 
 KIND = "importance"
-
-
-def save_importance(
-    graph_or_dataset: nx.DiGraph | Dataset, directory: str | Path, version: str = ""
-) -> None:
-    """Compute :func:`importance` and write it to ``directory`` (see the module docs)."""
-    with collector_paused():
-        scores = importance(graph_or_dataset)
-    write_importance(scores, directory, version)
 
 
 def write_importance(scores: Mapping[str, float], directory: str | Path, version: str = "") -> None:
@@ -139,7 +133,7 @@ def write_importance(scores: Mapping[str, float], directory: str | Path, version
 
 
 def load_importance(directory: str | Path, version: str | None = None) -> Mapping[str, float]:
-    """The scores saved in ``directory`` by :func:`save_importance` (see the module docs);
+    """The scores saved in ``directory`` by :func:`write_importance` (see the module docs);
     with ``version``, only if saved for that data version."""
     frozen = open_frozen(Path(directory), KIND, version)
     return SavedScores(IdTable.open(frozen, "event"), frozen.array("score"))

@@ -44,6 +44,18 @@ def precedence(attrs: Mapping[str, Any]) -> tuple[bool, bool, float]:
     )
 
 
+def takes_over(attrs: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """True if edge data ``attrs`` should describe a pair that ``old`` describes now: its
+    :func:`precedence` is higher or, equal, its id is the smaller one -- so the result does not
+    depend on the order the links are read in.
+
+    >>> old = {"id": "b", "kind": "causes", "confidence": 0.5, "status": "supported"}
+    >>> takes_over({**old, "id": "a"}, old), takes_over({**old, "confidence": 0.4}, old)
+    (True, False)
+    """
+    return (precedence(attrs), old["id"]) > (precedence(old), attrs["id"])
+
+
 def part_of_edge(link: Mapping[str, Any]) -> dict[str, Any]:
     """The attributes of the structural edge that ``link`` (edge data into a sub-event) gives
     from its cause to the sub-event's parent: kind ``part_of``, the link's confidence and
@@ -94,7 +106,5 @@ def _add(graph: nx.DiGraph, cause: str, whole: str, attrs: dict[str, Any]) -> No
         graph.add_edge(cause, whole, **attrs, links=[])
     elif old["kind"] in DIRECTED_KINDS and old["status"] in ASSERTED_STATUSES:
         return  # a link the evidence supports says more
-    elif (precedence(attrs), old["id"]) > (precedence(old), attrs["id"]):
-        # over a disputed link, a similarity or a weaker part_of (keeping its links); ties go
-        # to the smaller id, so the graph does not depend on the order links are read in
-        old.update(attrs)
+    elif takes_over(attrs, old):  # over a disputed link, a similarity or a weaker part_of
+        old.update(attrs)  # (keeping its links)

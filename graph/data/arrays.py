@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from graph.data.directory import replace_directory
 from graph.data.yamlfile import collector_paused
 from graph.errors import DerivedDataError
 
@@ -74,7 +75,8 @@ def write_frozen(
     target: Path, kind: str, fill: Callable[[Path], None], manifest: dict[str, Any]
 ) -> None:
     """Write the frozen directory ``target`` of ``kind``: ``fill(folder)`` saves the arrays
-    into a fresh sibling folder, which then replaces ``target`` (renamed into place). The
+    into a fresh sibling folder, which then replaces ``target``
+    (:func:`graph.data.directory.replace_directory`). The
     cyclic garbage collector is paused during ``fill``: at a million events its passes over
     the dataset and graph in memory would cost more than the writing."""
     target = Path(target)
@@ -87,11 +89,7 @@ def write_frozen(
             fill(folder)
         body = {"kind": kind, "format": FORMAT, **manifest}
         (folder / MANIFEST).write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if target.exists():
-            target.rename(old)
-        folder.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        replace_directory(folder, target)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -189,7 +187,7 @@ class IdTable:
         return None
 
 
-def write_codes(folder: Path, name: str, values: list[Any]) -> None:
+def write_codes(folder: Path, name: str, values: Iterable[Any]) -> None:
     """``values`` as int32 codes into a :class:`StringTable` of the distinct ones (None: code
     -1), read back by :class:`CodeColumn`."""
     table: dict[Any, int] = {}

@@ -3,10 +3,11 @@ leftovers of killed builds swept away.
 
 A build writes ``.NAME.new-PID`` (and spills N-Triples chunks into ``.NAME.chunks-PID-*``)
 next to the store directory ``NAME``. When the new store is complete, :func:`swap_into_place`
-exchanges the two directories in one ``renameat2(RENAME_EXCHANGE)`` system call, so ``NAME``
-is at every instant either the whole old store or the whole new one -- a kill cannot fall
-between two renames. (Where the kernel or file system cannot exchange, two renames are used,
-and :func:`sweep` puts the old store back if a kill fell between them.)
+exchanges the two directories in one ``renameat2(RENAME_EXCHANGE)`` system call
+(:func:`graph.data.directory.replace_directory`), so ``NAME`` is at every instant either the
+whole old store or the whole new one -- a kill cannot fall between two renames. (Where the
+kernel or file system cannot exchange, two renames are used, and :func:`sweep` puts the old
+store back if a kill fell between them.)
 
 A build that is killed leaves its ``.new-``/``.chunks-`` directories behind, and a service
 that is killed leaves the ``.gen-`` directories of its live reloads; :func:`sweep`, called
@@ -23,22 +24,15 @@ so builds and services that share a store directory must share a PID namespace t
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import errno
 import gc
 import os
 import re
 import shutil
 from pathlib import Path
 
+from graph.data.directory import replace_directory
 from graph.errors import StoreError
 from graph.store.backends.oxigraph import OxigraphStore
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-_LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-_renameat2 = getattr(_LIBC, "renameat2", None)
 
 
 def fresh_dir(path: Path) -> Path:
@@ -99,19 +93,8 @@ def chunks_prefix(path: Path) -> str:
 
 def swap_into_place(fresh: Path, path: Path) -> OxigraphStore:
     """Make the complete, closed store at ``fresh`` the store at ``path``, atomically, and
-    remove the one it replaces."""
-    try:
-        if path.exists() and _exchange(fresh, path):
-            shutil.rmtree(fresh, ignore_errors=True)  # (now the old store)
-        else:
-            retired = path.with_name(f".{path.name}.old-{os.getpid()}")
-            if path.exists():
-                path.rename(retired)
-            fresh.rename(path)
-            shutil.rmtree(retired, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
+    remove the one it replaces (:func:`graph.data.directory.replace_directory`)."""
+    replace_directory(fresh, path)
     return OxigraphStore(path)
 
 
@@ -135,19 +118,6 @@ def sweep(path: Path) -> None:
             entry.rename(path)
         else:
             shutil.rmtree(entry, ignore_errors=True)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap directories ``a`` and ``b`` in one system call; False where that is unsupported."""
-    if _renameat2 is None:
-        return False
-    result = _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
-        return False
-    raise OSError(code, os.strerror(code), str(a))
 
 
 def _alive(pid: int) -> bool:

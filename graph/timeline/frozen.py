@@ -3,9 +3,8 @@ sorting or scanning the dataset.
 
 Contract (for the code that keeps one directory per data version):
 
-- ``save_index(dataset, directory, version="")`` builds the index
-  (:meth:`EventIndex.from_dataset`) and writes it; ``write_index(index, dataset, directory,
-  version="")`` writes one already built from ``dataset``. ``directory`` is created, or
+- ``write_index(index, dataset, directory, version="")`` writes an index built from
+  ``dataset`` (:meth:`EventIndex.from_dataset`). ``directory`` is created, or
   replaced whole (written beside its place, then renamed into it:
   :func:`graph.data.arrays.write_frozen`).
 - ``load_index(directory, dataset, version=None)`` returns an equal index: the same arrays
@@ -17,11 +16,11 @@ Contract (for the code that keeps one directory per data version):
   and ``links`` are sequences in file order, such as a lazy snapshot. Raises
   :class:`~graph.errors.DerivedDataError` if the directory is missing, of another format, of
   another ``version`` (when one is given) or of another number of events or links.
-- ``save_window(index, scores, directory, version="")`` builds the
-  :class:`~graph.timeline.window.TimelineWindow` of every event ranked by ``scores`` (what
-  ``/api/timeline/window`` starts from) and writes it; ``write_window(window, directory,
-  version="")`` writes one already built; ``load_window(directory, index, version=None)``
-  returns it over ``index`` (a loaded one, typically), same errors as ``load_index``.
+- ``write_window(window, directory, version="")`` writes a
+  :class:`~graph.timeline.window.TimelineWindow` (that of every event, ranked by importance,
+  is what ``/api/timeline/window`` starts from); ``load_window(directory, index,
+  version=None)`` returns it over ``index`` (a loaded one, typically), same errors as
+  ``load_index``.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -29,7 +28,7 @@ Contract (for the code that keeps one directory per data version):
 >>> from graph.timeline.paging import query_events
 >>> tiny = load_dataset(Path(__file__).parents[2] / "tests" / "data" / "tiny.yaml")
 >>> folder = Path(tempfile.mkdtemp()) / "index"
->>> save_index(tiny, folder, version="v1")
+>>> write_index(EventIndex.from_dataset(tiny), tiny, folder, version="v1")
 >>> index = load_index(folder, tiny, version="v1")
 >>> [e.id for e in query_events(index, text="moscow").events]
 ['ruble-falls', 'rate-hike']
@@ -40,13 +39,12 @@ from __future__ import annotations
 import mmap
 import os
 from array import array
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from graph.data import Dataset
 from graph.data.arrays import Frozen, open_frozen, write_frozen
-from graph.data.yamlfile import collector_paused
 from graph.errors import DerivedDataError
 from graph.timeline.paging import EventIndex
 from graph.timeline.window import RankedRun, TimelineWindow
@@ -82,13 +80,6 @@ class Reordered(Sequence[T]):
 
     def __iter__(self) -> Iterator[T]:
         return map(self.base.__getitem__, self.order)
-
-
-def save_index(dataset: Dataset, directory: str | Path, version: str = "") -> None:
-    """Build the event index of ``dataset`` (the collector paused) and write it."""
-    with collector_paused():
-        index = EventIndex.from_dataset(dataset)
-    write_index(index, dataset, directory, version)
 
 
 def write_index(
@@ -196,15 +187,6 @@ def _read(frozen: Frozen, name: str, typecode: str) -> Any:
         return memoryview(mapped).cast(typecode)  # type: ignore[call-overload]
     except (OSError, TypeError, ValueError) as error:
         raise DerivedDataError(f"{frozen.path}: {error}") from None
-
-
-def save_window(
-    index: EventIndex, scores: Mapping[str, float], directory: str | Path, version: str = ""
-) -> None:
-    """Build the window of every event of ``index`` ranked by ``scores`` and write it."""
-    with collector_paused():
-        window = TimelineWindow.build(index, scores)
-    write_window(window, directory, version)
 
 
 def write_window(window: TimelineWindow, directory: str | Path, version: str = "") -> None:

@@ -118,15 +118,13 @@ class EventIndex:
         Per-event work runs in the dataset's order, where the objects lie in memory, and is
         then permuted: at a million events that is several times faster than date order.
         """
-        given, ids = dataset.events, [e.id for e in dataset.events]
+        given = dataset.events
         firsts, lasts, utc_firsts, utc_lasts = date_bounds(given)
-        by_id = sorted(range(len(given)), key=ids.__getitem__)
-        order, days = date_order(given, firsts, utc_firsts, dataset.links)
+        order, day_list = date_order(given, firsts, utc_firsts, dataset.links)
+        days = array("q", day_list)
         rank = array("i", bytes(4 * len(order)))  # rank[i]: position of given[i]
         for p, i in enumerate(order):
             rank[i] = p
-        labels = [e.label.casefold() for e in given]
-        text, offsets, label_ends = search_text(dataset, order)
         starts = array("q", map(firsts.__getitem__, order))
         finishes = array("q", map(lasts.__getitem__, order))
         zoned = offset_flags(map(given.__getitem__, order))
@@ -135,11 +133,19 @@ class EventIndex:
             utc_finishes = array("q", map(utc_lasts.__getitem__, order))
         else:
             utc_starts, utc_finishes = starts, finishes
-        position = dict(zip(ids, rank, strict=True))
-        bits, masks, links, causes = link_index(dataset.links, position)
+        # Lists of a million ints each, freed before the search text (the build's peak).
+        del firsts, lasts, utc_firsts, utc_lasts, day_list
+        text, offsets, label_ends = search_text(dataset, order)
+        ids = [e.id for e in given]
+        bits, masks, links, causes = link_index(dataset.links, dict(zip(ids, rank, strict=True)))
+        by_id = sorted(range(len(given)), key=ids.__getitem__)
+        del ids
+        labels = [e.label.casefold() for e in given]
+        by_label = sorted(by_id, key=labels.__getitem__)
+        del labels
         return cls(
             events=tuple(map(given.__getitem__, order)),
-            days=array("q", days),
+            days=days,
             starts=starts,
             finishes=finishes,
             utc_starts=utc_starts,
@@ -152,7 +158,7 @@ class EventIndex:
             link_causes=causes,
             spans=span_classes(starts, finishes),
             by_id=array("i", map(rank.__getitem__, by_id)),
-            by_label=array("i", map(rank.__getitem__, sorted(by_id, key=labels.__getitem__))),
+            by_label=array("i", map(rank.__getitem__, by_label)),
             text=text,
             offsets=offsets,
             label_ends=label_ends,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -189,12 +189,12 @@ def relevance_key(index: EventIndex, match: SearchHit) -> Key:
 
 def event_texts(
     events: Iterable[Event], actors: dict[str, str], places: dict[str, str]
-) -> list[str]:
+) -> Iterator[str]:
     """Each event's search text before folding: label first, then description, tags, actor
     and place labels and id (:func:`rank_matches` tells the label from the rest)."""
-    return [
+    return (
         f"{e.label} {e.description or ''} {' '.join(e.tags)} "
         f"{' '.join([actors.get(a, a) for a in e.actors])} "
         f"{places.get(e.place or '', e.place or '')} {e.id}"
         for e in events
-    ]
+    )
