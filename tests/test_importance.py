@@ -68,13 +68,22 @@ def test_dataset_and_its_graph_agree(real):
     assert top[0] == max(from_graph, key=from_graph.get) or from_graph[top[0]] > 0.8
 
 
-def test_linear_time_on_a_large_graph():
-    n = 200_000
-    g = build_graph_from_links((f"e{i}", f"e{(i * 7 + 1) % n}", 0.5) for i in range(n))
-    started = time.perf_counter()
-    scores = importance(g)
-    assert len(scores) == n
-    assert time.perf_counter() - started < 10
+def test_time_grows_linearly_with_the_graph():
+    """Ten times the events take about ten times as long, not a hundred (each size timed in
+    the same process, best of three, so load on the machine hits both alike)."""
+
+    def seconds(n: int) -> float:
+        g = build_graph_from_links((f"e{i}", f"e{(i * 7 + 1) % n}", 0.5) for i in range(n))
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            scores = importance(g)
+            best = min(best, time.perf_counter() - started)
+        assert len(scores) == n
+        return best
+
+    small, large = seconds(10_000), seconds(100_000)
+    assert large < 30 * small, (small, large)
 
 
 def test_timeline_items_carry_importance(client):
