@@ -38,6 +38,7 @@ from graph.errors import (
 from graph.store.backends.oxigraph import OxigraphStore
 from graph.store.base import Store
 from graph.store.results import render
+from graph.store.stack import on_query_stack
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,11 @@ class _Channel:
 
 
 def _worker_main(connection: Connection, spec: StoreSpec) -> None:
+    """A worker process: :func:`_worker_loop` on a stack deep enough for any query."""
+    on_query_stack(_worker_loop, connection, spec)
+
+
+def _worker_loop(connection: Connection, spec: StoreSpec) -> None:
     """Worker loop: open the store, say ready, then answer jobs until the pipe closes."""
     channel = _Channel(connection)
     try:

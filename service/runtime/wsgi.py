@@ -26,6 +26,7 @@ from gunicorn.app.base import BaseApplication
 from waitress import serve as waitress_serve
 
 from graph.errors import EkgError
+from graph.store.stack import use_query_stack
 from service.runtime import crashonly
 from service.settings import setting
 
@@ -113,6 +114,7 @@ def _replaceable(_arbiter: Any, worker: Any) -> None:
     """gunicorn's ``post_fork`` hook: the new worker may give up on itself. It then stops as on
     SIGTERM (``handle_exit``: no new connections), ends once those in flight are answered --
     within gunicorn's grace for a stopping worker -- and the master forks its replacement."""
+    use_query_stack()  # before the worker starts its request threads
     crashonly.enable(
         lambda: worker.handle_exit(signal.SIGTERM, None),
         grace=float(worker.cfg.graceful_timeout),
