@@ -17,6 +17,7 @@ from service.openapi import OPENAPI_CONFIG, ProblemApi
 from service.runtime import state
 from service.runtime.engine import QueryEngine
 from service.runtime.follow import Follower
+from service.runtime.polling import Pollers
 from service.runtime.reload import Generations, Watcher, yaml_files_below
 from service.settings import cache_dir, load_config
 from service.views import (
@@ -83,9 +84,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         if follower
         else lambda built: built.is_current(config["DATA"]),
     )
+    pollers = app.extensions["ekg_pollers"] = Pollers()  # (started on a first request)
+    app.before_request(pollers.ensure_running)
     if follower is not None:
         follower.generations = generations
-        app.before_request(follower.ensure_running)
+        pollers.append(follower)
     atexit.register(generations.close)
     app.extensions["ekg_generations"] = generations
     app.teardown_request(state.release)
@@ -96,7 +99,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             generations, partial(data_files, config, generations), config["WATCH_INTERVAL"]
         )
         app.extensions["ekg_watcher"] = watcher
-        app.before_request(watcher.ensure_running)
+        pollers.append(watcher)
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     security.register_cors(app)

@@ -230,7 +230,7 @@ def render_error(
         try:
             response = app.make_response(app.handle_user_exception(error))
         except Exception as unexpected:  # no handler for it: what Flask does then
-            response = app.handle_exception(unexpected)
+            return app.handle_exception(unexpected)  # (its after-request hooks have run)
         return app.process_response(response)
 
 

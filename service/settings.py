@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.store.base import BACKENDS
+from graph.store.guard import MAX_OPERATORS
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SPARQL_MAX_OPERATORS",
         int,
-        1_000,
+        MAX_OPERATORS,
         "Keywords and operators in one SPARQL query (the engine recurses once per each; "
         "about 2,500 in a row end a process).",
     ),

@@ -215,8 +215,8 @@ def _nginx_conf(location: Path, port: int, upstreams: list[str]) -> str:
     """The main context nginx needs to run unprivileged in ``location``, around the
     documented blocks with their ports replaced."""
     blocks = NGINX_CONF.read_text()
-    servers = "".join(f"    server {upstream};\n" for upstream in upstreams)
-    blocks, found = re.subn(r"(?m)^(    server 127\.0\.0\.1:\d+;\n)+", servers, blocks)
+    servers = "".join(f"    server {upstream}\\2;\n" for upstream in upstreams)
+    blocks, found = re.subn(r"(?m)^(    server 127\.0\.0\.1:\d+( [^;\n]*)?;\n)+", servers, blocks)
     blocks, listens = re.subn(r"(?m)^(\s*)listen 80;$", rf"\1listen 127.0.0.1:{port};", blocks)
     blocks, locations = re.subn(
         r"(?m)^(\s*)location ([^{\n]*)\{$",

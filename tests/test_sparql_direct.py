@@ -161,9 +161,7 @@ def test_head_post_and_other_paths_are_flasks(app, dispatched):
 
 def test_the_direct_path_knows_every_hook_of_the_app(app, make_app, data):
     """A hook added to the app changes what the Flask view answers: teach the direct path
-    (or let such requests go to Flask) before adding it to the list. (The data watcher's
-    hook is there only when the app watches its files.)"""
+    (or let such requests go to Flask) before adding it to the list."""
     watching = make_app(data, WATCH_INTERVAL=60.0)
     assert sparql_direct.known_hooks(watching) == sparql_direct.KNOWN_HOOKS
-    for kind, names in sparql_direct.known_hooks(app).items():
-        assert names <= sparql_direct.KNOWN_HOOKS[kind]
+    assert sparql_direct.known_hooks(app) == sparql_direct.KNOWN_HOOKS

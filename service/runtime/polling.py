@@ -54,3 +54,12 @@ class Poller:
                 self.poll()
             except Exception:  # the thread must outlive any one failure; say what it was
                 log.exception(self.failure)
+
+
+class Pollers(list[Poller]):
+    """The pollers of an app, started together on a request (one before-request hook)."""
+
+    def ensure_running(self) -> None:
+        """:meth:`Poller.ensure_running` for each."""
+        for poller in self:
+            poller.ensure_running()

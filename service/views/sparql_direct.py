@@ -8,8 +8,9 @@ the Flask app (``app.wsgi_app``) and answers the case that makes up most traffic
 ``Host`` the service answers for. It uses the view's own functions
 (:mod:`service.views.sparql`: the protocol parser, the guard, the answer cache, the engine)
 and adds the headers the app's hooks would add. Everything else -- the service description
-and YASGUI, POST, HEAD, OPTIONS, a refused or malformed request -- goes to Flask untouched,
-and an error from the engine is rendered by Flask's own error handlers.
+and YASGUI, POST, HEAD, OPTIONS, a refused or malformed request -- goes to Flask (which reads
+it again: such requests are rare and cheap, but for a 406, whose query is parsed to tell a
+syntax error apart), and an error from the engine is rendered by Flask's own error handlers.
 
 ``tests/test_sparql_direct.py`` sends each kind of request through both ways and compares
 status, headers and body; it also fails when the app gains a hook this module does not know,
@@ -34,18 +35,27 @@ from service.views.sparql import answer_headers, answer_job, base_url, make_job
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-#: The app hooks whose effect on a plain query's answer this module reproduces, by name; see
-#: :func:`known_hooks` (a test checks the app has no other).
+#: The app's hooks whose effect on a plain query's answer this module reproduces, by where
+#: they are defined; see :func:`known_hooks` (a test checks the app has no other).
 KNOWN_HOOKS = {
-    "before_request": {"_check_host", "ensure_running", "_preflight"},
-    "after_request": {"stamp_version", "_headers", "_cors", "_vary"},
-    "teardown_request": {"release"},
+    "before_request": [
+        "service.hosts._check_host",
+        "service.runtime.polling.Pollers.ensure_running",
+        "service.security._preflight",
+    ],
+    "after_request": [
+        "service.runtime.state.stamp_version",
+        "service.security._cors",
+        "service.security._headers",
+        "service.views.sparql._vary",
+    ],
+    "teardown_request": ["service.runtime.state.release"],
 }
 
 
 class DirectQueries:
     """WSGI middleware: a plain ``GET /sparql?query=...`` is answered here; every other
-    request goes on to ``app`` (the Flask app's own ``wsgi_app``)."""
+    request goes on to ``inner`` (the Flask app's own ``wsgi_app``)."""
 
     def __init__(self, app: Flask, inner: WsgiApp) -> None:
         self.app, self.inner = app, inner
@@ -65,9 +75,7 @@ class DirectQueries:
             job = make_job(protocol, environ.get("HTTP_ACCEPT"), config, base_url(environ))
         except (EkgError, ProblemError, UnicodeEncodeError):  # Flask says why, as it always has
             return self.inner(environ, start_response)
-        for poller in ("ekg_watcher", "ekg_follower"):  # as the app's before-request hooks
-            if poller in app.extensions:
-                app.extensions[poller].ensure_running()
+        app.extensions["ekg_pollers"].ensure_running()  # as the app's before-request hook
         generations = app.extensions["ekg_generations"]
         generation = generations.acquire()
         try:
@@ -104,10 +112,15 @@ class DirectQueries:
         return response(environ, start_response)
 
 
-def known_hooks(app: Flask) -> dict[str, set[str]]:
-    """The names of the hooks ``app`` has (for the test that keeps :data:`KNOWN_HOOKS` true)."""
+def known_hooks(app: Flask) -> dict[str, list[str]]:
+    """Where each hook ``app`` has is defined, sorted (for the test that keeps
+    :data:`KNOWN_HOOKS` true)."""
     return {
-        kind: {func.__name__ for funcs in getattr(app, f"{kind}_funcs").values() for func in funcs}
+        kind: sorted(
+            f"{func.__module__}.{func.__qualname__}"
+            for funcs in getattr(app, f"{kind}_funcs").values()
+            for func in funcs
+        )
         for kind in KNOWN_HOOKS
     }
 
