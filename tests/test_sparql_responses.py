@@ -109,6 +109,25 @@ def test_construct_negotiation_and_parse_back(client, accept, expected, parser):
     assert len(graph) == 2
 
 
+def test_a_long_query_nobody_can_accept_is_406_not_a_parse_failure(client):
+    """The syntax check behind a 406 once used rdflib's parser, which the dates library's
+    packrat mode left recursing too deeply on 60 triple patterns (a 400 "nested too
+    deeply"); a syntax error still wins over the 406."""
+    patterns = " . ".join(f"?s <x:p{i}> ?o{i}" for i in range(60))
+    response = client.get(
+        "/sparql",
+        query_string={"query": f"SELECT * {{ {patterns} }}"},
+        headers={"Accept": "image/png"},
+    )
+    assert_problem(response, 406)
+    broken = client.get(
+        "/sparql",
+        query_string={"query": f"SELECT * {{ {patterns} ?s }}"},
+        headers={"Accept": "image/png"},
+    )
+    assert_problem(broken, 400)
+
+
 @pytest.mark.parametrize(
     ("query", "accept"),
     [

@@ -25,7 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from graph.errors import QueryRefusedError, QuerySyntaxError
+from graph.errors import QueryRefusedError
+from graph.store.stack import on_query_stack
 
 #: Defaults; the service makes each configurable.
 MAX_QUERY_LENGTH = 100_000
@@ -122,26 +123,47 @@ def check_words(text: str, words: Sequence[Token]) -> QueryFacts:
 
 
 def check_syntax(text: str) -> None:
-    """Parse ``text`` without evaluating it; :class:`QuerySyntaxError` if it does not parse.
+    """Parse ``text``; :class:`QuerySyntaxError` (with its line and column) if it does not.
 
-    Only for rare paths (the query itself runs in a worker): it uses rdflib's pure-Python
-    parser, whose recursion :func:`check_query`'s nesting limit keeps shallow.
+    Only for rare paths (a 406 that may be a 400, a SPARQL server's refusal): pyoxigraph's
+    parser, on an empty store -- where whatever it evaluates finds nothing at once -- after
+    this guard's refusals (nothing reaches out), on a query's stack (:mod:`graph.store.stack`).
+    (rdflib's parser recursed too deeply on 60 triple patterns once ``edtf`` had turned on
+    pyparsing's packrat mode for the whole process.)
 
     >>> check_syntax("ASK {")
     Traceback (most recent call last):
     ...
     graph.errors.QuerySyntaxError: SPARQL syntax error: ...
     """
-    from pyparsing import ParseException  # (here: rdflib's grammar takes 0.1-0.3 s to import)
-    from rdflib.plugins.sparql.parser import parseQuery
+    import pyoxigraph as ox
 
-    try:
-        parseQuery(text)
-    except ParseException as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}", exc.lineno, exc.col) from exc
-    except RecursionError as exc:
-        raise QueryRefusedError("the query is nested too deeply to parse") from exc
+    from graph.store.base import DEFAULT_PREFIXES, syntax_error  # (base imports this module)
 
+    check_words(text, scan(text, max_nesting=10**9))
+    failed: list[SyntaxError] = []
+
+    def parse() -> None:
+        try:
+            ox.Store().query(
+                text,
+                base_iri=_ANY_BASE,
+                prefixes=DEFAULT_PREFIXES,  # as the endpoint gives them
+                default_graph=[],
+                named_graphs=[],
+            )
+        except SyntaxError as exc:
+            failed.append(exc)
+        except (OSError, RuntimeError, ValueError):
+            pass  # it parsed: what evaluation says is not this function's to tell
+
+    on_query_stack(parse)
+    if failed:
+        raise syntax_error(str(failed[0])) from failed[0]
+
+
+#: A base for the relative IRIs of a query checked alone (the endpoint gives its own URL).
+_ANY_BASE = "http://localhost/"
 
 _NONDETERMINISTIC = re.compile(r"\b(?:RAND|NOW|UUID|STRUUID|BNODE)\b", re.IGNORECASE)
 
