@@ -8,11 +8,14 @@ import json
 import shutil
 
 import pytest
+from rdflib import Literal
 
 from graph.causal.frozen import frozen_arrays
 from graph.data.snapshot import same_records
-from graph.publication import cache, cache_folder, open_published, publish
+from graph.errors import StoreError
+from graph.publication import cache, cache_folder, fetch_source, open_published, publish
 from graph.publication.cache import read_cached
+from graph.store.sources import source_chunk_triple
 from graph.store.versions import read_catalog
 
 from .conftest import LAUNCHERS
@@ -91,3 +94,36 @@ def test_a_snapshot_that_cannot_be_saved_still_serves_the_version(
     assert not (folder / "snapshot").exists()
     assert not [p for p in folder.iterdir() if p.name.startswith(".snapshot")]  # no scratch left
     shutil.rmtree(folder)
+
+
+def refuse_hashing(*_args, **_kwargs):
+    raise AssertionError("the fetched files were read back to hash them")
+
+
+def test_a_fetched_copy_is_hashed_as_it_is_written_not_read_back(
+    server, data, tmp_path, monkeypatch
+):
+    store = store_of(server)
+    relabel(data, "Fetched and hashed once")
+    publish(data, store)
+    record = read_catalog(store).current_record()
+    monkeypatch.setattr(cache, "data_version", refuse_hashing)
+    top = fetch_source(store, record, tmp_path / "cache")
+    assert top.read_bytes() == data.read_bytes()
+
+
+def test_a_source_that_does_not_hash_to_its_version_is_refused_and_not_kept(server, data, tmp_path):
+    store = store_of(server)
+    relabel(data, "Tampered with in the store")
+    publish(data, store)
+    record = read_catalog(store).current_record()
+    node, text, _ = source_chunk_triple(record.version, 0, 0, "")
+    tampered = Literal(data.read_text(encoding="utf-8").replace("Tampered", "Changed")).n3()
+    store.update(
+        f"DELETE WHERE {{ GRAPH <{record.source}> {{ {node.n3()} {text.n3()} ?t }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{record.source}> {{ {node.n3()} {text.n3()} {tampered} }} }}"
+    )
+    with pytest.raises(StoreError, match="do not match its hash"):
+        fetch_source(store, record, tmp_path / "cache")
+    folder = cache_folder(tmp_path / "cache", store)
+    assert [p.name for p in folder.iterdir()] == [".lock"]  # no copy, no scratch left

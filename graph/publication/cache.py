@@ -24,9 +24,11 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from graph.data import LoadedData, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, open_snapshot, save_snapshot, snapshot_meta
+from graph.data.sources import VersionDigest
 from graph.derived import save_structures
 from graph.errors import EkgError, StoreError
 from graph.store import RemoteStore
@@ -131,9 +133,8 @@ def _fetch(store: RemoteStore, record: VersionRecord, cache: Path) -> Path:
         return top
     scratch = Path(tempfile.mkdtemp(prefix=f".{record.version}-", dir=cache))
     try:
-        names = _write_source(store, record, scratch / "data")
-        found = data_version(scratch / "data" / names[0], names)
-        if found is None or not found.startswith(record.version):
+        names, found = _write_source(store, record, scratch / "data")
+        if not found.startswith(record.version):
             raise StoreError(
                 f"the source files of version {record.version} in the store do not match its hash"
             )
@@ -157,21 +158,31 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
-def _write_source(store: RemoteStore, record: VersionRecord, folder: Path) -> list[str]:
-    """Write the version's data files into ``folder``, chunk by chunk, synced; their names."""
+def _write_source(store: RemoteStore, record: VersionRecord, folder: Path) -> tuple[list[str], str]:
+    """Write the version's data files into ``folder``, chunk by chunk, synced; their names
+    and the data version they make, hashed as they are written (:class:`VersionDigest`), not
+    read back."""
     files = read_source_files(store, record)
     folder.mkdir()
+    digest = VersionDigest()
     for order, (name, chunks) in enumerate(files):
         path = folder / name
         if not path.resolve().is_relative_to(folder.resolve()):
             raise StoreError(f"version {record.version} names a file outside its folder")
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
-            for index in range(chunks):
-                out.write(read_source_chunk(store, record, order, index).encode("utf-8"))
+            pieces = (read_source_chunk(store, record, order, i).encode() for i in range(chunks))
+            digest.add_file(name, _written(out, pieces))
             out.flush()
             os.fsync(out.fileno())
-    return [name for name, _ in files]
+    return [name for name, _ in files], digest.hexdigest()
+
+
+def _written(out: BinaryIO, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Each of ``pieces``, once written to ``out``."""
+    for piece in pieces:
+        out.write(piece)
+        yield piece
 
 
 def prune_cache(
