@@ -33,7 +33,7 @@ by another.
 ``--reader oxigraph`` (or ``virtuoso``) also publishes the data to a fresh SPARQL server and
 times a reader's start on it, cold (empty cache directory) and warm
 (:mod:`benchmarks.start_reader`), printed as two more columns beside the ``ekg serve --store``
-ones (no goal: reported apart).
+ones (no goal: reported apart); they run first.
 
 Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-build]
                                   [--modes before,after] [--data-cache DIR] [--stores DIR]
@@ -49,9 +49,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import defaultdict, deque
 from functools import partial
 from pathlib import Path
@@ -64,7 +61,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.harness import RESULTS, machine, write_result  # noqa: E402
 from benchmarks.publish import LAUNCH  # noqa: E402
-from benchmarks.start_measure import EKG, first_200, measure_start, run_timed  # noqa: E402
+from benchmarks.start_measure import EKG, measure_start, measure_steps, run_timed  # noqa: E402
 from benchmarks.start_profile import gc_share, profiled  # noqa: E402
 from benchmarks.start_reader import reader_starts  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS  # noqa: E402
@@ -170,7 +167,9 @@ def published(reader: dict[str, Any]) -> str:
 
 
 def server_rss(start: dict[str, Any]) -> str:
-    return f"{start['store_rss_mb']:,.0f} MB" if "store_rss_mb" in start else ""
+    if "store_rss_mb" not in start:
+        return ""
+    return f"{start['store_rss_mb']:,.0f} MB; {start['store_cpu_s']} s CPU in the start"
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -208,7 +207,7 @@ def table(results: list[dict[str, Any]]) -> str:
                 "rss_mb",
                 RSS_GOAL_MB,
             ),
-            ("SPARQL server RSS, after it", server_rss, None, None),
+            ("SPARQL server RSS after it; its CPU", server_rss, None, None),
             ("1-min load average", lambda s: f"{s['load_before']} → {s['load']}", None, None),
         ]
         for name, show, key, limit in figures:
@@ -269,6 +268,13 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     row: dict[str, Any] = {"events": n, "measured_at": when, "pair": prepared["pair"]}
     row["generate_s"] = prepared["generate_s"]
+    readers = {}
+    if args.reader:  # first: the longest part (its figures go to stderr at once)
+        print(f"{n:,} events: ekg publish, then readers ...", file=sys.stderr, flush=True)
+        profile = RESULTS / f"start-profile-reader-{n}.txt" if args.profile else None
+        row["reader"] = reader_starts(prepared, args.timeout, args.reader, profile)
+        print(json.dumps(row["reader"]), file=sys.stderr, flush=True)
+        readers = row["reader"].pop("serve")
     if args.no_build and store.exists():
         row["build"] = {"s": None, "peak_rss_mb": None, "load": None}
     else:
@@ -278,10 +284,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     for mode in args.modes.split(","):
         print(f"{n:,} events: ekg serve ({mode}) ...", file=sys.stderr, flush=True)
         row["serve"][mode] = measure(prepared, store, args.timeout, mode)
-    if args.reader:
-        print(f"{n:,} events: ekg publish, then readers ...", file=sys.stderr, flush=True)
-        row["reader"] = reader_starts(prepared, args.timeout, args.reader)
-        row["serve"].update(row["reader"].pop("serve"))
+    row["serve"].update(readers)
     if args.profile:
         print(f"{n:,} events: ekg serve under py-spy ...", file=sys.stderr, flush=True)
         row["profile"] = profiled(
@@ -293,19 +296,6 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         module = [sys.executable, str(ROOT / "benchmarks" / "start_profile.py"), "--gc"]
         row["gc"] = gc_share([*module, prepared["yaml"], str(store), *prepared["pair"]])
     return row
-
-
-def measure_steps(
-    prepared: dict[str, Any], base: str, process: Any, started: float
-) -> dict[str, float]:
-    """The three first answers only (for the profiled start)."""
-    source, target = prepared["pair"]
-    query = urllib.parse.urlencode({"source": source, "target": target})
-    return {
-        "health_s": first_200(f"{base}/health", process, started, 1800),
-        "timeline_s": first_200(f"{base}/api/timeline?limit=50", process, started, 1800),
-        "chains_s": first_200(f"{base}/api/chains?{query}", process, started, 1800),
-    }
 
 
 if __name__ == "__main__":

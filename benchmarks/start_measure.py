@@ -143,3 +143,16 @@ def measure_start(
         "load_before": load_before,
         "load": machine()["load_1min"],
     }
+
+
+def measure_steps(
+    prepared: dict[str, Any], base: str, process: Any, started: float
+) -> dict[str, float]:
+    """The three first answers only (for the profiled start)."""
+    source, target = prepared["pair"]
+    query = urllib.parse.urlencode({"source": source, "target": target})
+    return {
+        "health_s": first_200(f"{base}/health", process, started, 1800),
+        "timeline_s": first_200(f"{base}/api/timeline?limit=50", process, started, 1800),
+        "chains_s": first_200(f"{base}/api/chains?{query}", process, started, 1800),
+    }

@@ -13,7 +13,10 @@ its database in a scratch folder under the system's temporary directory, removed
 
 Each start is timed and sized as :func:`benchmarks.start_measure.measure_start` times the
 ``ekg serve --store`` starts it is printed beside; the server's own resident memory after the
-start is added (``store_rss_mb``), as it is not in the reader's process group.
+start (``store_rss_mb``) and the CPU seconds it spent during it (``store_cpu_s``) are added, as
+it is not in the reader's process group. With ``profile``, a third cold start (another empty
+cache directory) runs under py-spy (:func:`benchmarks.start_profile.profiled`: its samples by
+phase; time the reader spent waiting on the server is not sampled).
 """
 
 from __future__ import annotations
@@ -31,7 +34,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.publish import LAUNCH  # noqa: E402
-from benchmarks.start_measure import EKG, measure_start, run_timed, status_kb  # noqa: E402
+from benchmarks.start_measure import (  # noqa: E402
+    EKG,
+    measure_start,
+    measure_steps,
+    run_timed,
+    status_kb,
+)
+from benchmarks.start_profile import profiled  # noqa: E402
 from support.servers import SparqlServer  # noqa: E402
 
 #: Seconds each request of the publish to the store may take (a 50,000-triple upload, a DROP).
@@ -57,9 +67,18 @@ def disk_mb(folder: Path) -> float:
     return round(int(done.stdout.split()[0]) / 1024, 1)
 
 
-def reader_starts(prepared: dict[str, Any], timeout: float, server: str) -> dict[str, Any]:
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def reader_starts(
+    prepared: dict[str, Any], timeout: float, server: str, profile: Path | None = None
+) -> dict[str, Any]:
     """Publish ``prepared``'s data to a fresh ``server``, then start a reader on it twice
-    (cold, then warm); the figures (module docstring)."""
+    (cold, then warm), and with ``profile`` (where py-spy's samples go) once more cold under
+    py-spy; the figures (module docstring)."""
     with tempfile.TemporaryDirectory(prefix="ekg-start-reader-") as scratch:
         work = Path(scratch)
         with LAUNCH[server](work / "server") as running:
@@ -69,7 +88,16 @@ def reader_starts(prepared: dict[str, Any], timeout: float, server: str) -> dict
             starts = {}
             for name in ("reader cold", "reader warm"):
                 serve = partial(reader_command, running, work / "cache")
+                spent = cpu_s(running.pid)
                 starts[name] = measure_start(prepared, serve, dict(os.environ), timeout)
                 starts[name]["store_rss_mb"] = round(status_kb(running.pid, "VmRSS") / 1024, 1)
+                starts[name]["store_cpu_s"] = round(cpu_s(running.pid) - spent, 2)
             starts["reader warm"]["cache_disk_mb"] = disk_mb(work / "cache")
-    return {"server": server, "publish": published, "serve": starts}
+            found = {"server": server, "publish": published, "serve": starts}
+            if profile is not None:
+                found["profile"] = profiled(
+                    partial(reader_command, running, work / "cache-profiled"),
+                    partial(measure_steps, prepared),
+                    profile,
+                )
+    return found

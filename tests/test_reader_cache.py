@@ -32,6 +32,15 @@ def server(request, sparql_servers):
     return found
 
 
+def published(server, data, label):
+    """The store of ``server`` once ``data`` relabelled with ``label`` is published, and the
+    catalog record of that version."""
+    store = store_of(server)
+    relabel(data, label)
+    publish(data, store)
+    return store, read_catalog(store).current_record()
+
+
 def refuse_reading(*_args, **_kwargs):
     raise AssertionError("the source files were read and validated again")
 
@@ -79,10 +88,7 @@ def test_a_snapshot_of_another_version_or_a_half_written_one_is_not_used(
 def test_a_snapshot_that_cannot_be_saved_still_serves_the_version(
     server, data, tmp_path, monkeypatch
 ):
-    store = store_of(server)
-    relabel(data, "A label for this test")
-    publish(data, store)
-    record = read_catalog(store).current_record()
+    store, record = published(server, data, "A label for this test")
 
     def full_disk(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
@@ -103,20 +109,14 @@ def refuse_hashing(*_args, **_kwargs):
 def test_a_fetched_copy_is_hashed_as_it_is_written_not_read_back(
     server, data, tmp_path, monkeypatch
 ):
-    store = store_of(server)
-    relabel(data, "Fetched and hashed once")
-    publish(data, store)
-    record = read_catalog(store).current_record()
+    store, record = published(server, data, "Fetched and hashed once")
     monkeypatch.setattr(cache, "data_version", refuse_hashing)
     top = fetch_source(store, record, tmp_path / "cache")
     assert top.read_bytes() == data.read_bytes()
 
 
 def test_a_source_that_does_not_hash_to_its_version_is_refused_and_not_kept(server, data, tmp_path):
-    store = store_of(server)
-    relabel(data, "Tampered with in the store")
-    publish(data, store)
-    record = read_catalog(store).current_record()
+    store, record = published(server, data, "Tampered with in the store")
     node, text, _ = source_chunk_triple(record.version, 0, 0, "")
     tampered = Literal(data.read_text(encoding="utf-8").replace("Tampered", "Changed")).n3()
     store.update(
