@@ -4,8 +4,10 @@ validating the source files again -- as ``ekg serve --store`` opens an embedded 
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import weakref
 
 import pytest
 from rdflib import Literal
@@ -127,3 +129,28 @@ def test_a_source_that_does_not_hash_to_its_version_is_refused_and_not_kept(serv
         fetch_source(store, record, tmp_path / "cache")
     folder = cache_folder(tmp_path / "cache", store)
     assert [p.name for p in folder.iterdir()] == [".lock"]  # no copy, no scratch left
+
+
+def test_a_cold_read_drops_the_dataset_read_before_the_collector_resumes(
+    server, data, tmp_path, monkeypatch
+):
+    store, record = published(server, data, "Read, saved, dropped")
+    dropped, collecting = [], []
+    save = cache.save_snapshot
+
+    def reading(*args, **kwargs):
+        loaded = real(*args, **kwargs)
+        weakref.finalize(loaded.dataset, lambda: dropped.append(gc.isenabled()))
+        return loaded
+
+    def saving(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return save(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "read_dataset", reading)
+    monkeypatch.setattr(cache, "save_snapshot", saving)
+    loaded, where = read_cached(store, record, tmp_path / "cache")
+    assert where is not None and loaded.dataset.event("opec-no-cut").label == "Read, saved, dropped"
+    assert collecting == [False]  # the collector paused while the snapshot is written
+    assert dropped == [False]  # the records read went by reference count, none left to scan
+    assert gc.isenabled()

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from graph.data import LoadedData, data_version, read_dataset
+from graph.data import LoadedData, collector_paused, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, open_snapshot, save_snapshot, snapshot_meta
 from graph.data.sources import VersionDigest
 from graph.derived import save_structures
@@ -67,15 +67,24 @@ def read_cached(
     under the lock: the cached snapshot if there is a whole one of that version; otherwise
     the source files (fetched first if need be) read and validated, then saved as the
     snapshot and opened from it (``None`` for the directory if it could not be saved: the
-    dataset read is served, and its structures are built on first use)."""
+    dataset read is served, and its structures are built on first use).
+
+    The cycle collector is paused from the read until the dataset read is dropped, once its
+    snapshot is open (:func:`~graph.data.collector_paused`: records hold no cycles, so they go
+    with their last reference): resumed earlier, it would scan every record read, and the
+    structures built from them, for nothing."""
     with cache_lock(cache_dir, store) as folder:
         target = folder / record.version / SNAPSHOT
         if (opened := _open_cached(target, record)) is not None:
             return opened, target
-        loaded = read_dataset(_fetch(store, record, folder), base=record.base)
-        if not _save_cached(loaded, target, record):
-            return loaded, None
-        return (opened, target) if (opened := _open_cached(target, record)) else (loaded, None)
+        with collector_paused():
+            loaded = read_dataset(_fetch(store, record, folder), base=record.base)
+            if not _save_cached(loaded, target, record):
+                return loaded, None
+            if (opened := _open_cached(target, record)) is None:
+                return loaded, None
+            del loaded
+        return opened, target
 
 
 def _open_cached(target: Path, record: VersionRecord) -> LoadedData | None:
