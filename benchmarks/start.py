@@ -30,8 +30,14 @@ Not a test: nothing asserts; a missed goal is a FAIL in the table.
 stores there (both default to the cache above), so a checkout can measure on data made once
 by another.
 
+``--reader oxigraph`` (or ``virtuoso``) also publishes the data to a fresh SPARQL server and
+times a reader's start on it, cold (empty cache directory) and warm
+(:mod:`benchmarks.start_reader`), printed as two more columns beside the ``ekg serve --store``
+ones (no goal: reported apart); they run first.
+
 Usage: python benchmarks/start.py [--sizes 100000,1000000] [--profile] [--no-build]
                                   [--modes before,after] [--data-cache DIR] [--stores DIR]
+                                  [--reader oxigraph|virtuoso]
 """
 
 from __future__ import annotations
@@ -42,11 +48,7 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections import defaultdict, deque
 from functools import partial
 from pathlib import Path
@@ -56,10 +58,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.harness import RESULTS, group_stats, machine, spawn, write_result  # noqa: E402
+
+from benchmarks.harness import RESULTS, machine, write_result  # noqa: E402
+from benchmarks.publish import LAUNCH  # noqa: E402
+from benchmarks.start_measure import EKG, measure_start, measure_steps, run_timed  # noqa: E402
 from benchmarks.start_profile import gc_share, profiled  # noqa: E402
+from benchmarks.start_reader import reader_starts  # noqa: E402
 from graph.vocab import ASSERTED_STATUSES, FOLLOWED_KINDS  # noqa: E402
-from support.servers import free_port  # noqa: E402
 from support.synthetic_draw import KINDS, STATUSES, draw_plan  # noqa: E402
 
 CACHE = RESULTS / ".cache" / "start"
@@ -72,7 +77,6 @@ RSS_GOAL_MB = 3 * 1024
 EVIDENCE = frozenset(i for i, name in enumerate(STATUSES) if name in ASSERTED_STATUSES)
 FOLLOWED = frozenset(i for i, name in enumerate(KINDS) if name in FOLLOWED_KINDS)
 CHAIN_LINKS = 3
-EKG = Path(sys.executable).parent / "ekg"
 
 
 # -- the data --------------------------------------------------------------------------------
@@ -120,74 +124,10 @@ def chain_pair(n: int, seed: int) -> list[str]:
 
 def build(yaml: str, store: Path) -> dict[str, Any]:
     """``ekg build --store``: wall time and peak RSS (of that process, from ``wait4``)."""
-    started = time.perf_counter()
-    command = [str(EKG), "build", "--data", yaml, "--store", str(store), "--no-progress"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    said = process.stdout.read().decode().strip() if process.stdout else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"ekg build failed ({status}): {said}")
-    load = machine()["load_1min"]
-    return {"s": round(seconds, 1), "peak_rss_mb": round(usage.ru_maxrss / 1024), "load": load}
-
-
-# -- processes and memory --------------------------------------------------------------------
-
-
-def status_kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def group_rss_mb(group: int, field: str = "VmRSS") -> tuple[float, int]:
-    """The sum of ``field`` over the group's processes (MB), and how many there are."""
-    pids = list(group_stats(group))
-    return round(sum(status_kb(pid, field) for pid in pids) / 1024, 1), len(pids)
-
-
-class PeakSampler(threading.Thread):
-    """Samples the group's summed RSS every ``interval`` s until stopped; keeps the largest."""
-
-    def __init__(self, group: int, interval: float = 0.2) -> None:
-        super().__init__(daemon=True)
-        self.group, self.interval, self.peak = group, interval, 0.0
-        self.done = threading.Event()
-
-    def run(self) -> None:
-        while not self.done.wait(self.interval):
-            self.peak = max(self.peak, group_rss_mb(self.group)[0])
+    return run_timed([str(EKG), "build", "--data", yaml, "--store", str(store), "--no-progress"])
 
 
 # -- the measurement -------------------------------------------------------------------------
-
-
-def get(url: str, timeout: float) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def first_200(url: str, process: Any, started: float, timeout: float) -> float:
-    """Seconds since ``started`` when ``url`` first answered 200 (polled every 50 ms)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"ekg serve exited with status {process.returncode}")
-        try:
-            if get(url, timeout)[0] == 200:
-                return time.monotonic() - started
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(url)
 
 
 def serve_command(prepared: dict[str, Any], store: Path, port: int) -> list[str]:
@@ -200,42 +140,10 @@ MODES = {"before": {"EKG_STORE_SNAPSHOT": "false"}, "after": {}}
 
 
 def measure(prepared: dict[str, Any], store: Path, timeout: float, mode: str) -> dict[str, Any]:
-    """Start ``ekg serve`` in ``mode`` (:data:`MODES`) and time its first answers (see the
-    module docstring)."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    source, target = prepared["pair"]
-    chains = f"{base}/api/chains?" + urllib.parse.urlencode({"source": source, "target": target})
-    load_before = machine()["load_1min"]
-    started = time.monotonic()
-    environment = {**os.environ, **MODES[mode]}
-    with spawn(serve_command(prepared, store, port), env=environment) as process:
-        sampler = PeakSampler(process.pid)
-        sampler.start()
-        health = first_200(f"{base}/health", process, started, timeout)
-        timeline = first_200(f"{base}/api/timeline?limit=50", process, started, timeout)
-        first = first_200(chains, process, started, timeout)
-        rss, processes = group_rss_mb(process.pid)
-        hwm, _ = group_rss_mb(process.pid, "VmHWM")
-        sampler.done.set()
-        sampler.join()
-        again = time.monotonic()
-        status, body = get(chains, timeout)
-        warm_ms = (time.monotonic() - again) * 1000
-        found = json.loads(body).get("count") if status == 200 else None
-    return {
-        "health_s": round(health, 2),
-        "timeline_s": round(timeline, 2),
-        "chains_s": round(first, 2),
-        "chains_warm_ms": round(warm_ms, 1),
-        "chains_found": found,
-        "rss_mb": rss,
-        "rss_peak_sampled_mb": max(sampler.peak, rss),
-        "hwm_sum_mb": hwm,
-        "processes": processes,
-        "load_before": load_before,
-        "load": machine()["load_1min"],
-    }
+    """Start ``ekg serve --store`` in ``mode`` (:data:`MODES`) and time its first answers (see
+    the module docstring)."""
+    command = partial(serve_command, prepared, store)
+    return measure_start(prepared, command, {**os.environ, **MODES[mode]}, timeout)
 
 
 def verdict(value: float | None, goal: float | None) -> str:
@@ -250,17 +158,35 @@ def built(figures: dict[str, Any]) -> str:
     return f"{figures['s']} s, peak {figures['peak_rss_mb']:,} MB, load {figures['load']}"
 
 
+def published(reader: dict[str, Any]) -> str:
+    figures = reader["publish"]
+    return (
+        f"{figures['s']} s, peak {figures['peak_rss_mb']:,} MB, load {figures['load']}; "
+        f"{reader['server']} database {figures['store_disk_mb']:,.0f} MB"
+    )
+
+
+def server_rss(start: dict[str, Any]) -> str:
+    if "store_rss_mb" not in start:
+        return ""
+    return f"{start['store_rss_mb']:,.0f} MB; {start['store_cpu_s']} s CPU in the start"
+
+
 def table(results: list[dict[str, Any]]) -> str:
-    """Each size's figures, before and after (the modes run), beside the goals; the verdict
-    is the last mode's."""
+    """Each size's figures, before and after (the modes run) and the readers' starts, beside
+    the goals; the verdict is the last ``ekg serve --store`` mode's."""
     lines = []
     for row in results:
-        modes = [mode for mode in MODES if mode in row["serve"]]
+        modes = list(row["serve"])
+        judged_mode = [mode for mode in MODES if mode in modes][-1:]
+        blank = " |" * (len(modes) + 1)
         lines += [
             f"| {row['events']:,} events | " + " | ".join(modes) + " | goal | |",
             "|---|" + "---|" * len(modes) + "---|---|",
-            f"| ekg build --store (once) | {built(row['build'])} |" + " |" * (len(modes) + 1),
+            f"| ekg build --store (once) | {built(row['build'])} |" + blank,
         ]
+        if "reader" in row:
+            lines.append(f"| ekg publish (once) | {published(row['reader'])} |" + blank)
         goal = CHAINS_GOAL_S.get(row["events"])
         figures = [
             ("first /health", lambda s: f"{s['health_s']} s", None, None),
@@ -281,13 +207,15 @@ def table(results: list[dict[str, Any]]) -> str:
                 "rss_mb",
                 RSS_GOAL_MB,
             ),
+            ("SPARQL server RSS after it; its CPU", server_rss, None, None),
             ("1-min load average", lambda s: f"{s['load_before']} → {s['load']}", None, None),
         ]
         for name, show, key, limit in figures:
             cells = [show(row["serve"][mode]) for mode in modes]
-            last = row["serve"][modes[-1]]
             wanted = f"<= {limit:,} {'MB' if key == 'rss_mb' else 's'}" if limit else ""
-            judged = verdict(last[key], limit) if key else ""
+            judged = ""
+            if key and judged_mode:
+                judged = verdict(row["serve"][judged_mode[0]][key], limit)
             lines.append(f"| {name} | " + " | ".join(cells) + f" | {wanted} | {judged} |")
         lines.append("")
     return "\n".join(lines)
@@ -303,6 +231,9 @@ def main(argv: list[str] | None = None) -> list[dict[str, Any]]:
     parser.add_argument("--modes", default="before,after", help="starts measured, in order")
     parser.add_argument("--data-cache", type=Path, default=CACHE, help="where the data is")
     parser.add_argument("--stores", type=Path, default=None, help="where to build the stores")
+    parser.add_argument(
+        "--reader", choices=sorted(LAUNCH), help="also publish to this server, start readers"
+    )
     args = parser.parse_args(argv)
     results = []
     for n in (int(s) for s in args.sizes.split(",") if s):
@@ -337,6 +268,13 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     row: dict[str, Any] = {"events": n, "measured_at": when, "pair": prepared["pair"]}
     row["generate_s"] = prepared["generate_s"]
+    readers = {}
+    if args.reader:  # first: the longest part (its figures go to stderr at once)
+        print(f"{n:,} events: ekg publish, then readers ...", file=sys.stderr, flush=True)
+        profile = RESULTS / f"start-profile-reader-{n}.txt" if args.profile else None
+        row["reader"] = reader_starts(prepared, args.timeout, args.reader, profile)
+        print(json.dumps(row["reader"]), file=sys.stderr, flush=True)
+        readers = row["reader"].pop("serve")
     if args.no_build and store.exists():
         row["build"] = {"s": None, "peak_rss_mb": None, "load": None}
     else:
@@ -346,6 +284,7 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
     for mode in args.modes.split(","):
         print(f"{n:,} events: ekg serve ({mode}) ...", file=sys.stderr, flush=True)
         row["serve"][mode] = measure(prepared, store, args.timeout, mode)
+    row["serve"].update(readers)
     if args.profile:
         print(f"{n:,} events: ekg serve under py-spy ...", file=sys.stderr, flush=True)
         row["profile"] = profiled(
@@ -357,19 +296,6 @@ def run_size(n: int, args: argparse.Namespace) -> dict[str, Any]:
         module = [sys.executable, str(ROOT / "benchmarks" / "start_profile.py"), "--gc"]
         row["gc"] = gc_share([*module, prepared["yaml"], str(store), *prepared["pair"]])
     return row
-
-
-def measure_steps(
-    prepared: dict[str, Any], base: str, process: Any, started: float
-) -> dict[str, float]:
-    """The three first answers only (for the profiled start)."""
-    source, target = prepared["pair"]
-    query = urllib.parse.urlencode({"source": source, "target": target})
-    return {
-        "health_s": first_200(f"{base}/health", process, started, 1800),
-        "timeline_s": first_200(f"{base}/api/timeline?limit=50", process, started, 1800),
-        "chains_s": first_200(f"{base}/api/chains?{query}", process, started, 1800),
-    }
 
 
 if __name__ == "__main__":

@@ -41,6 +41,8 @@ RATE = 50
 #: ``path function`` prefix of the innermost project frame -> phase; the first match wins.
 PHASES = (
     ("graph/data/sources.py", "data: files read and hashed (version)"),
+    ("graph/data/snapshot.py", "snapshot: records written or opened"),
+    ("graph/data/records.py", "snapshot: records written or opened"),
     ("graph/data/yamlfile.py", "data: YAML parse (project side)"),
     ("graph/data/readers.py", "data: records read and checked"),
     ("graph/data/fields.py", "data: records read and checked"),
@@ -48,12 +50,18 @@ PHASES = (
     ("graph/data/dates.py", "data: dates parsed"),
     ("graph/data/", "data: cross-checks (links, cycles, stories)"),
     ("graph/rdf/", "store: manifest check, store directory"),
+    ("graph/store/sources.py", "reader: source files fetched (queries built, answers read)"),
+    ("graph/store/backends/remote.py", "reader: SPARQL requests to the store"),
+    ("graph/publication/", "reader: cache (source files written, checked, snapshot saved)"),
+    ("graph/derived.py", "derived structures: saved or loaded"),
     ("graph/store/backends/oxigraph.py OxigraphStore.__len__", "store: len() (counts triples)"),
     ("graph/store/", "store: open"),
     ("graph/timeline/indexing.py", "timeline: event index"),
     ("graph/timeline/paging.py", "timeline: event index and paging"),
     ("graph/timeline/search.py", "timeline: search text"),
     ("graph/timeline/", "timeline: page and items"),
+    ("graph/causal/frozen.py", "causal: graph arrays written or loaded"),
+    ("graph/timeline/frozen.py", "timeline: index arrays written or loaded"),
     ("graph/causal/importance.py", "causal: importance (timeline ranking)"),
     ("graph/causal/graph.py", "causal: DiGraph build"),
     ("graph/causal/lens.py", "causal: lens view"),
@@ -64,6 +72,15 @@ PHASES = (
     ("service/runtime/", "service: generations, watcher"),
     ("service/views/", "service: views (JSON answer)"),
     ("service/", "service: app set-up (create_app, CLI)"),
+)
+#: ``function (path`` of the outermost frame of a start's step -> the step (a reader's cold
+#: start: :func:`graph.publication.cache.read_cached`); the outermost match wins.
+STEPS = (
+    ("_write_source (", "reader: source files fetched from the store"),
+    ("read_dataset (", "data files read and validated"),
+    ("save_snapshot (", "snapshot saved"),
+    ("save_structures (", "derived structures built and saved"),
+    ("open_snapshot (", "snapshot opened"),
 )
 #: Library path fragment -> phase, for frames deeper than any project frame.
 LIBRARIES = (
@@ -102,24 +119,27 @@ def profiled(
             os.kill(process.pid, signal.SIGINT)  # py-spy writes its file and exits
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(120)
-    phases, top, total = summarize(out)
+    phases, top, total, steps = summarize(out)
     return {
         "steps_s": {name: round(value, 2) for name, value in times.items()},
         "rate": RATE,
         "sampled_s": round(total / RATE, 2),
         "phases_s": {name: round(count / RATE, 2) for name, count in phases.most_common()},
         "top_functions_s": {name: round(count / RATE, 2) for name, count in top.most_common(15)},
+        "steps_sampled_s": {name: round(count / RATE, 2) for name, count in steps.most_common()},
         "raw": str(out.relative_to(ROOT)) if out.is_relative_to(ROOT) else str(out),
     }
 
 
-def summarize(raw: Path) -> tuple[Counter[str], Counter[str], int]:
-    """Samples per phase, samples per innermost project-or-library function, and the total."""
+def summarize(raw: Path) -> tuple[Counter[str], Counter[str], int, Counter[str]]:
+    """Samples per phase, samples per innermost project-or-library function, the total, and
+    samples per step (:data:`STEPS`)."""
     phases: Counter[str] = Counter()
     top: Counter[str] = Counter()
     total = 0
     if not raw.exists():
-        return phases, top, 0
+        return phases, top, 0, Counter()
+    steps: Counter[str] = Counter()
     for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not count.isdigit():
@@ -129,7 +149,8 @@ def summarize(raw: Path) -> tuple[Counter[str], Counter[str], int]:
         total += samples
         phases[phase_of(frames)] += samples
         top[short(frames[-1])] += samples
-    return phases, top, total
+        steps[next((n for f in frames for k, n in STEPS if f.startswith(k)), "other")] += samples
+    return phases, top, total, steps
 
 
 def phase_of(frames: list[str]) -> str:

@@ -4,15 +4,20 @@ validating the source files again -- as ``ekg serve --store`` opens an embedded 
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
+import weakref
 
 import pytest
+from rdflib import Literal
 
 from graph.causal.frozen import frozen_arrays
 from graph.data.snapshot import same_records
-from graph.publication import cache, cache_folder, open_published, publish
+from graph.errors import StoreError
+from graph.publication import cache, cache_folder, fetch_source, open_published, publish
 from graph.publication.cache import read_cached
+from graph.store.sources import source_chunk_triple
 from graph.store.versions import read_catalog
 
 from .conftest import LAUNCHERS
@@ -27,6 +32,15 @@ def server(request, sparql_servers):
     found = sparql_servers[request.param]
     wipe(found)
     return found
+
+
+def published(server, data, label):
+    """The store of ``server`` once ``data`` relabelled with ``label`` is published, and the
+    catalog record of that version."""
+    store = store_of(server)
+    relabel(data, label)
+    publish(data, store)
+    return store, read_catalog(store).current_record()
 
 
 def refuse_reading(*_args, **_kwargs):
@@ -76,10 +90,7 @@ def test_a_snapshot_of_another_version_or_a_half_written_one_is_not_used(
 def test_a_snapshot_that_cannot_be_saved_still_serves_the_version(
     server, data, tmp_path, monkeypatch
 ):
-    store = store_of(server)
-    relabel(data, "A label for this test")
-    publish(data, store)
-    record = read_catalog(store).current_record()
+    store, record = published(server, data, "A label for this test")
 
     def full_disk(*_args, **_kwargs):
         raise OSError(28, "No space left on device")
@@ -91,3 +102,55 @@ def test_a_snapshot_that_cannot_be_saved_still_serves_the_version(
     assert not (folder / "snapshot").exists()
     assert not [p for p in folder.iterdir() if p.name.startswith(".snapshot")]  # no scratch left
     shutil.rmtree(folder)
+
+
+def refuse_hashing(*_args, **_kwargs):
+    raise AssertionError("the fetched files were read back to hash them")
+
+
+def test_a_fetched_copy_is_hashed_as_it_is_written_not_read_back(
+    server, data, tmp_path, monkeypatch
+):
+    store, record = published(server, data, "Fetched and hashed once")
+    monkeypatch.setattr(cache, "data_version", refuse_hashing)
+    top = fetch_source(store, record, tmp_path / "cache")
+    assert top.read_bytes() == data.read_bytes()
+
+
+def test_a_source_that_does_not_hash_to_its_version_is_refused_and_not_kept(server, data, tmp_path):
+    store, record = published(server, data, "Tampered with in the store")
+    node, text, _ = source_chunk_triple(record.version, 0, 0, "")
+    tampered = Literal(data.read_text(encoding="utf-8").replace("Tampered", "Changed")).n3()
+    store.update(
+        f"DELETE WHERE {{ GRAPH <{record.source}> {{ {node.n3()} {text.n3()} ?t }} }} ;\n"
+        f"INSERT DATA {{ GRAPH <{record.source}> {{ {node.n3()} {text.n3()} {tampered} }} }}"
+    )
+    with pytest.raises(StoreError, match="do not match its hash"):
+        fetch_source(store, record, tmp_path / "cache")
+    folder = cache_folder(tmp_path / "cache", store)
+    assert [p.name for p in folder.iterdir()] == [".lock"]  # no copy, no scratch left
+
+
+def test_a_cold_read_drops_the_dataset_read_before_the_collector_resumes(
+    server, data, tmp_path, monkeypatch
+):
+    store, record = published(server, data, "Read, saved, dropped")
+    dropped, collecting = [], []
+    save = cache.save_snapshot
+
+    def reading(*args, **kwargs):
+        loaded = real(*args, **kwargs)
+        weakref.finalize(loaded.dataset, lambda: dropped.append(gc.isenabled()))
+        return loaded
+
+    def saving(*args, **kwargs):
+        collecting.append(gc.isenabled())
+        return save(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "read_dataset", reading)
+    monkeypatch.setattr(cache, "save_snapshot", saving)
+    loaded, where = read_cached(store, record, tmp_path / "cache")
+    assert where is not None and loaded.dataset.event("opec-no-cut").label == "Read, saved, dropped"
+    assert collecting == [False]  # the collector paused while the snapshot is written
+    assert dropped == [False]  # the records read went by reference count, none left to scan
+    assert gc.isenabled()

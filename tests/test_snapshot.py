@@ -5,6 +5,7 @@ answers the same from it as from the YAML."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from dataclasses import fields, replace
@@ -354,3 +355,14 @@ def test_serve_starts_without_counting_quads_and_freezes_the_start(
     assert result.exit_code == 0, result.output
     assert "serving 4 events, 3 links on http://127.0.0.1:0/" in result.output
     assert frozen == [True]  # what the start made is left out of later collections
+
+
+def test_records_are_encoded_by_class_not_inspected_one_by_one(events_path, monkeypatch):
+    loaded = read_dataset(events_path)
+    every = [*loaded.dataset.events, *loaded.dataset.links, *loaded.dataset.claims]
+    inspected = []
+    fields = dataclasses.fields
+    monkeypatch.setattr(dataclasses, "fields", lambda kind: inspected.append(kind) or fields(kind))
+    encoded = [encode(record) for record in every]
+    assert len(every) > 300 and len(inspected) < 20  # once per class at most, not per record
+    assert [encode(record) for record in every] == encoded

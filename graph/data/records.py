@@ -24,6 +24,7 @@ import dataclasses
 import functools
 import json
 import mmap
+import operator
 import sys
 import types
 import typing
@@ -42,17 +43,38 @@ T = TypeVar("T")
 OFFSET_TYPE: typing.Final = "q"
 
 
+#: Types whose values are JSON values already.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def encode(value: Any) -> Any:
     """``value`` (a record, or a field of one) as JSON-ready lists, strings and numbers."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if isinstance(value, EventDate):
-            return value.edtf
-        return [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]
-    if isinstance(value, tuple):
-        return [encode(item) for item in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
+    kind: Any = type(value)
+    return value if kind in _PLAIN else encoder(kind)(value)
+
+
+def _encode_all(values: tuple[Any, ...]) -> list[Any]:
+    return [value if type(value) in _PLAIN else encode(value) for value in values]
+
+
+@functools.cache
+def encoder(kind: Any) -> Callable[[Any], Any]:
+    """:func:`encode` for values of class ``kind``, worked out once per class: a record's
+    field names are looked up once, not per record (a million-event snapshot encodes some
+    60 million values)."""
+    if issubclass(kind, EventDate):
+        return operator.attrgetter("edtf")
+    if dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind)]
+        if len(names) > 1:  # (attrgetter gives a tuple of two or more)
+            fields = operator.attrgetter(*names)
+            return lambda value: _encode_all(fields(value))
+        return lambda value: _encode_all(tuple(getattr(value, name) for name in names))
+    if issubclass(kind, tuple):
+        return _encode_all
+    if issubclass(kind, Decimal):
+        return str
+    return _same
 
 
 @functools.cache

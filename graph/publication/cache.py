@@ -24,9 +24,11 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from graph.data import LoadedData, data_version, read_dataset
+from graph.data import LoadedData, collector_paused, data_version, read_dataset
 from graph.data.snapshot import SNAPSHOT, open_snapshot, save_snapshot, snapshot_meta
+from graph.data.sources import VersionDigest
 from graph.derived import save_structures
 from graph.errors import EkgError, StoreError
 from graph.store import RemoteStore
@@ -65,15 +67,24 @@ def read_cached(
     under the lock: the cached snapshot if there is a whole one of that version; otherwise
     the source files (fetched first if need be) read and validated, then saved as the
     snapshot and opened from it (``None`` for the directory if it could not be saved: the
-    dataset read is served, and its structures are built on first use)."""
+    dataset read is served, and its structures are built on first use).
+
+    The cycle collector is paused from the read until the dataset read is dropped, once its
+    snapshot is open (:func:`~graph.data.collector_paused`: records hold no cycles, so they go
+    with their last reference): resumed earlier, it would scan every record read, and the
+    structures built from them, for nothing."""
     with cache_lock(cache_dir, store) as folder:
         target = folder / record.version / SNAPSHOT
         if (opened := _open_cached(target, record)) is not None:
             return opened, target
-        loaded = read_dataset(_fetch(store, record, folder), base=record.base)
-        if not _save_cached(loaded, target, record):
-            return loaded, None
-        return (opened, target) if (opened := _open_cached(target, record)) else (loaded, None)
+        with collector_paused():
+            loaded = read_dataset(_fetch(store, record, folder), base=record.base)
+            if not _save_cached(loaded, target, record):
+                return loaded, None
+            if (opened := _open_cached(target, record)) is None:
+                return loaded, None
+            del loaded
+        return opened, target
 
 
 def _open_cached(target: Path, record: VersionRecord) -> LoadedData | None:
@@ -131,9 +142,8 @@ def _fetch(store: RemoteStore, record: VersionRecord, cache: Path) -> Path:
         return top
     scratch = Path(tempfile.mkdtemp(prefix=f".{record.version}-", dir=cache))
     try:
-        names = _write_source(store, record, scratch / "data")
-        found = data_version(scratch / "data" / names[0], names)
-        if found is None or not found.startswith(record.version):
+        names, found = _write_source(store, record, scratch / "data")
+        if not found.startswith(record.version):
             raise StoreError(
                 f"the source files of version {record.version} in the store do not match its hash"
             )
@@ -157,21 +167,31 @@ def _write_synced(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
-def _write_source(store: RemoteStore, record: VersionRecord, folder: Path) -> list[str]:
-    """Write the version's data files into ``folder``, chunk by chunk, synced; their names."""
+def _write_source(store: RemoteStore, record: VersionRecord, folder: Path) -> tuple[list[str], str]:
+    """Write the version's data files into ``folder``, chunk by chunk, synced; their names
+    and the data version they make, hashed as they are written (:class:`VersionDigest`), not
+    read back."""
     files = read_source_files(store, record)
     folder.mkdir()
+    digest = VersionDigest()
     for order, (name, chunks) in enumerate(files):
         path = folder / name
         if not path.resolve().is_relative_to(folder.resolve()):
             raise StoreError(f"version {record.version} names a file outside its folder")
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
-            for index in range(chunks):
-                out.write(read_source_chunk(store, record, order, index).encode("utf-8"))
+            pieces = (read_source_chunk(store, record, order, i).encode() for i in range(chunks))
+            digest.add_file(name, _written(out, pieces))
             out.flush()
             os.fsync(out.fileno())
-    return [name for name, _ in files]
+    return [name for name, _ in files], digest.hexdigest()
+
+
+def _written(out: BinaryIO, pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Each of ``pieces``, once written to ``out``."""
+    for piece in pieces:
+        out.write(piece)
+        yield piece
 
 
 def prune_cache(
