@@ -20,19 +20,9 @@ from service.runtime.follow import Follower
 from service.runtime.polling import Pollers
 from service.runtime.reload import Generations, Watcher, yaml_files_below
 from service.settings import cache_dir, load_config
-from service.views import (
-    analogies,
-    analyses,
-    api,
-    meta,
-    narratives,
-    pages,
-    search,
-    sparql,
-    sparql_direct,
-    stories,
-)
+from service.views import analogies, analyses, api, meta, narratives, pages, search, sparql, stories
 from service.views import window as timeline_window
+from service.views.sparql_direct import install as answer_plain_queries_directly
 
 
 class App(Flask):
@@ -115,7 +105,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     rest.register_blueprint(search.bp)
     rest.register_blueprint(timeline_window.bp)
     pages.resolve_event_iris(app, generations.current.built.dataset.info.base)
-    sparql_direct.install(app)
+    answer_plain_queries_directly(app)
     return app
 
 
