@@ -17,16 +17,15 @@ from graph.store.lease import Lease
 from graph.store.versions import LEASE_UNTIL, read_catalog
 from support.counting import counting_store
 
-from .conftest import LAUNCHERS
-from .test_publish import BASE, JSON_RESULTS, TINY_LABEL, reader, relabel, store_of, wipe
-
-
-@pytest.fixture(params=list(LAUNCHERS))
-def server(request, sparql_servers):
-    """A server of each kind, emptied of every graph."""
-    found = sparql_servers[request.param]
-    wipe(found)
-    return found
+from .test_publish import (
+    BASE,
+    JSON_RESULTS,
+    TINY_LABEL,
+    emptied_server,  # noqa: F401 -- the fixture ``server``
+    reader,
+    relabel,
+    store_of,
+)
 
 
 def test_a_reader_reads_the_catalog_once_per_poll_and_once_per_version_change(

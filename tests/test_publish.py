@@ -29,9 +29,10 @@ TINY_LABEL = "OPEC decides not to cut output"
 JSON_RESULTS = {"Accept": "application/sparql-results+json"}
 
 
-@pytest.fixture(params=list(LAUNCHERS))
-def server(request, sparql_servers):
-    """A server of each kind, emptied of every graph."""
+@pytest.fixture(params=list(LAUNCHERS), name="server")
+def emptied_server(request, sparql_servers):
+    """``server``: a server of each kind, emptied of every graph (the publish and reader
+    suites import it)."""
     found = sparql_servers[request.param]
     wipe(found)
     return found

@@ -19,18 +19,18 @@ from graph.store.versions import NO_GRAPH, VERSIONS_GRAPH, VersionRecord, read_c
 from service.cli.main import main
 from support.servers import virtuoso_server
 
-from .conftest import LAUNCHERS, assert_problem
-from .test_publish import every_graph, reader, relabel, sparql_label, store_of, wipe
+from .conftest import assert_problem
+from .test_publish import (
+    emptied_server,  # noqa: F401 -- the fixture ``server``
+    every_graph,
+    reader,
+    relabel,
+    sparql_label,
+    store_of,
+)
 
 NS = "urn:x-ekg:versions#"
 FEATURES = Path(__file__).parent / "data" / "features.yaml"
-
-
-@pytest.fixture(params=list(LAUNCHERS))
-def server(request, sparql_servers):
-    found = sparql_servers[request.param]
-    wipe(found)
-    return found
 
 
 def insert(store, triples: str) -> None:

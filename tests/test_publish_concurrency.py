@@ -24,15 +24,12 @@ from graph.store.versions import (
     switch_update,
 )
 
-from .conftest import LAUNCHERS
-from .test_publish import ours, relabel, store_of, wipe
-
-
-@pytest.fixture(params=list(LAUNCHERS))
-def server(request, sparql_servers):
-    found = sparql_servers[request.param]
-    wipe(found)
-    return found
+from .test_publish import (
+    emptied_server,  # noqa: F401 -- the fixture ``server``
+    ours,
+    relabel,
+    store_of,
+)
 
 
 def other_copy(data, label):

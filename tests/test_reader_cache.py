@@ -20,18 +20,14 @@ from graph.publication.cache import read_cached
 from graph.store.sources import source_chunk_triple
 from graph.store.versions import read_catalog
 
-from .conftest import LAUNCHERS
-from .test_publish import relabel, store_of, wipe
+from .test_publish import (
+    emptied_server,  # noqa: F401 -- the fixture ``server``
+    relabel,
+    store_of,
+)
 
 pytestmark = pytest.mark.remote
 real = cache.read_dataset
-
-
-@pytest.fixture(params=list(LAUNCHERS))
-def server(request, sparql_servers):
-    found = sparql_servers[request.param]
-    wipe(found)
-    return found
 
 
 def published(server, data, label):

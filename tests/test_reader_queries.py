@@ -29,8 +29,17 @@ from graph.store.pinned import PinnedStore
 from graph.store.versions import NO_GRAPH, VersionRecord
 from support.servers import virtuoso_server
 
-from .conftest import LAUNCHERS, assert_problem
-from .test_publish import BASE, JSON_RESULTS, TINY_LABEL, quads, reader, relabel, store_of, wipe
+from .conftest import assert_problem
+from .test_publish import (
+    BASE,
+    JSON_RESULTS,
+    TINY_LABEL,
+    emptied_server,  # noqa: F401 -- the fixture ``server``
+    quads,
+    reader,
+    relabel,
+    store_of,
+)
 
 GRAPH = f"{BASE}graph/tiny"
 EVENT = f"{BASE}event/opec-no-cut"
@@ -186,13 +195,6 @@ def test_what_cannot_be_pinned_is_refused_before_the_server_sees_it(pinned, quer
 
 
 # -- on real servers ----------------------------------------------------------------------------
-
-
-@pytest.fixture(params=list(LAUNCHERS))
-def server(request, sparql_servers):
-    found = sparql_servers[request.param]
-    wipe(found)
-    return found
 
 
 def reader_client(make_app, server, tmp_path):
