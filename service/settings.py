@@ -3,9 +3,7 @@ environment variable (``EKG_<NAME>``), ``ekg`` flag and help text.
 
 Three readers share the table: :func:`load_config` (what :func:`service.create_app` starts
 from), the click options of the ``ekg`` commands (:func:`service.cli.options.setting_option`)
-and the settings table in README.md (:func:`markdown_table`; a test keeps it current).
-Regenerate that table with
-``.venv/bin/python -c 'import service.settings as s; s.write_readme()'``.
+and the settings table in README.md (:mod:`service.settings_readme`; a test keeps it current).
 """
 
 from __future__ import annotations
@@ -365,41 +363,3 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         if value:
             config[each.name] = each.parse(value)
     return config
-
-
-def markdown_table() -> str:
-    """The settings as the Markdown table README.md shows."""
-    lines = ["| variable | flag | default | what |", "|---|---|---|---|"]
-    for each in SETTINGS:
-        flag = f"`{each.flag}`" if each.flag else "—"
-        lines.append(f"| `{each.env}` | {flag} | {_shown(each.default)} | {each.help} |")
-    return "\n".join(lines) + "\n"
-
-
-def _shown(default: Any) -> str:
-    if default is None or default == ():
-        return "—"
-    if isinstance(default, bool):
-        return f"`{str(default).lower()}`"
-    if isinstance(default, float):
-        return f"`{default:g}`"
-    return f"`{default}`"
-
-
-#: The comments around the generated table in README.md.
-START, END = "<!-- settings:start -->", "<!-- settings:end -->"
-_BLOCK = re.compile(f"(?<={re.escape(START)}\n).*?(?={re.escape(END)})", re.DOTALL)
-
-
-def with_table(readme: str) -> str:
-    """``readme`` with the text between :data:`START` and :data:`END` replaced by the
-    current :func:`markdown_table` (``ValueError`` if the markers are missing)."""
-    if _BLOCK.search(readme) is None:
-        raise ValueError(f"no {START} ... {END} block")
-    return _BLOCK.sub(lambda _: markdown_table(), readme, count=1)
-
-
-def write_readme(path: str | Path = "README.md") -> None:
-    """Bring the settings table in the README at ``path`` up to date (:func:`with_table`)."""
-    readme = Path(path)
-    readme.write_text(with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")

@@ -12,17 +12,8 @@ import pytest
 from service.cli import main
 from service.cli.main import service_url
 from service.cli.options import click_type
-from service.settings import (
-    DEFAULTS,
-    END,
-    SETTINGS,
-    START,
-    Setting,
-    load_config,
-    markdown_table,
-    setting,
-    with_table,
-)
+from service.settings import DEFAULTS, SETTINGS, Setting, load_config, setting
+from service.settings_readme import END, START, markdown_table, with_table
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGGED = [each for each in SETTINGS if each.flag]
@@ -70,7 +61,7 @@ def test_the_readme_table_is_generated_from_the_settings():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"{START}\n{markdown_table()}{END}" in readme, (
         "README.md's settings table is out of date: run "
-        ".venv/bin/python -c 'import service.settings as s; s.write_readme()'"
+        ".venv/bin/python -c 'import service.settings_readme as s; s.write_readme()'"
     )
     assert with_table(readme) == readme
 
