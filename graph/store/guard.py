@@ -299,8 +299,10 @@ def _walk(text: str, start: int, end: int, state: _Scan) -> None:
 def _after_operand(text: str, offset: int) -> bool:
     """Whether what comes before ``offset`` (past whitespace) may end an operand, after which
     ``<`` is "less than": anything but an opening bracket, a comma or an operator."""
-    before = text[:offset].rstrip(" \t\r\n")
-    return bool(before) and before[-1] not in "(,=!&|+-*/<>"
+    at = offset - 1
+    while at >= 0 and text[at] in " \t\r\n":  # (no copy of the text before: this runs
+        at -= 1  # for every IRI in parentheses, and a query may hold thousands)
+    return at >= 0 and text[at] not in "(,=!&|+-*/<>"
 
 
 #: Per thread: the last text :func:`scan` read, its words, its deepest nesting and its
